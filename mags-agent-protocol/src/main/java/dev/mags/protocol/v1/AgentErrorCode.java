@@ -1,0 +1,17 @@
+package dev.mags.protocol.v1;
+
+/** Typed reasons an agent refuses or fails to start a sandbox. Peers match on these, never on messages. */
+public enum AgentErrorCode {
+    /** The requested base image is not built on this host. */
+    IMAGE_MISSING,
+    /** The spec is malformed (bad id, empty command, duplicate id). */
+    INVALID_SPEC,
+    /** Preparing the root filesystem failed (mount, disk). */
+    ROOTFS_FAILED,
+    /** The OCI runtime refused or failed to start the container. */
+    RUNTIME_FAILED,
+    /** The agent is shutting down and takes no new sandboxes. */
+    SHUTTING_DOWN,
+    /** The host has no room for another sandbox. */
+    CAPACITY
+}
