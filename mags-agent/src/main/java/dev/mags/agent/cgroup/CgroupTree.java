@@ -1,0 +1,103 @@
+package dev.mags.agent.cgroup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The sandboxes' cgroup directories, {@code <hierarchy>/<parent>/<sandboxId>}. The runtime creates
+ * and normally removes them, but after a crash or a failed start they stay behind, and on cgroup
+ * v1 there is one per hierarchy: here {@code cpu} and {@code cpuacct} are separate, and
+ * {@code name=systemd} and the hybrid {@code unified} tree get one too. So we look in every
+ * hierarchy rather than in a fixed list of controllers.
+ */
+public final class CgroupTree {
+    private final Path root;
+
+    /** @param root normally {@code /sys/fs/cgroup}; a plain directory in tests */
+    public CgroupTree(Path root) {
+        this.root = Objects.requireNonNull(root, "root");
+    }
+
+    /** The mounted hierarchies: the root itself on pure cgroup v2, otherwise each directory in it. */
+    public List<Path> hierarchies() {
+        if (Files.exists(root.resolve("cgroup.controllers"))) {
+            return List.of(root);
+        }
+        // Skip symlinks: some distributions add cpu -> cpu,cpuacct, which would list one tree twice.
+        return subdirectories(root);
+    }
+
+    /** Every existing cgroup directory of sandbox {@code id}. */
+    public List<Path> dirsOf(String parent, String id) {
+        return hierarchies().stream()
+                .map(h -> h.resolve(parent).resolve(id))
+                .filter(d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))
+                .toList();
+    }
+
+    /** All sandbox cgroup directories under {@code parent}, by sandbox id. */
+    public Map<String, List<Path>> sandboxDirs(String parent) {
+        Map<String, List<Path>> byId = new TreeMap<>();
+        for (Path hierarchy : hierarchies()) {
+            for (Path dir : subdirectories(hierarchy.resolve(parent))) {
+                byId.computeIfAbsent(dir.getFileName().toString(), k -> new ArrayList<>()).add(dir);
+            }
+        }
+        return byId;
+    }
+
+    /**
+     * Removes every cgroup directory of {@code id}. A cgroup directory is removed with rmdir (its
+     * files are not real files) and only once it has no child cgroups and no processes.
+     *
+     * @throws UncheckedIOException naming the first directory that could not go, the others suppressed
+     */
+    public void remove(String parent, String id) {
+        UncheckedIOException failure = null;
+        for (Path dir : dirsOf(parent, id)) {
+            try {
+                removeTree(dir);
+            } catch (IOException e) {
+                UncheckedIOException wrapped = new UncheckedIOException("cannot remove cgroup " + dir, e);
+                if (failure == null) {
+                    failure = wrapped;
+                } else {
+                    failure.addSuppressed(wrapped);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        for (Path child : subdirectories(dir)) {
+            removeTree(child);
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private static List<Path> subdirectories(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of(); // removed by the runtime while we looked
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mags.agent.image;
+
+import dev.mags.agent.rootfs.DirectoryTree;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The default image: Debian minbase with the languages and tools scripts usually want. Takes a
+ * minute or two and needs the Debian mirror.
+ */
+public final class DebianRecipe implements RootfsRecipe {
+    public static final String SUITE = "bookworm";
+    public static final String MIRROR = "http://deb.debian.org/debian";
+    public static final String SECURITY_MIRROR = "http://deb.debian.org/debian-security";
+    public static final List<String> PACKAGES = List.of(
+            "python3", "python3-pip", "nodejs", "npm", "git", "curl", "wget", "ca-certificates",
+            "procps", "iproute2", "nano", "vim-tiny");
+
+    private final Mmdebstrap mmdebstrap;
+    private final String suite;
+    private final List<String> sources;
+    private final List<String> packages;
+
+    public DebianRecipe(Mmdebstrap mmdebstrap) {
+        this(mmdebstrap, SUITE, defaultSources(SUITE, MIRROR, SECURITY_MIRROR), PACKAGES);
+    }
+
+    public DebianRecipe(Mmdebstrap mmdebstrap, String suite, List<String> sources, List<String> packages) {
+        this.mmdebstrap = mmdebstrap;
+        this.suite = suite;
+        this.sources = List.copyOf(sources);
+        this.packages = List.copyOf(packages);
+    }
+
+    public static List<String> defaultSources(String suite, String mirror, String securityMirror) {
+        return List.of(
+                "deb " + mirror + " " + suite + " main",
+                "deb " + mirror + " " + suite + "-updates main",
+                "deb " + securityMirror + " " + suite + "-security main");
+    }
+
+    @Override
+    public void populate(Path rootfs, PrintStream progress) throws IOException {
+        progress.printf("  mmdebstrap %s with %s%n", suite, String.join(", ", packages));
+        mmdebstrap.build(suite, rootfs, packages, sources, line -> progress.println("  " + line));
+        cleanApt(rootfs);
+        BaseEtc.writePlaceholders(rootfs);
+        progress.println("  removed apt caches and lists; wrote placeholders for hostname, hosts, resolv.conf");
+    }
+
+    /** Package lists and downloaded .debs are hundreds of MB no sandbox needs; apt update restores them. */
+    static void cleanApt(Path rootfs) throws IOException {
+        emptyDirectory(rootfs.resolve("var/lib/apt/lists"));
+        emptyDirectory(rootfs.resolve("var/cache/apt"));
+    }
+
+    /** Deletes what is inside {@code dir} but keeps the directories apt expects ({@code partial}, {@code archives}). */
+    private static void emptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.toList()) {
+                String name = child.getFileName().toString();
+                if (Files.isDirectory(child) && (name.equals("partial") || name.equals("archives"))) {
+                    emptyDirectory(child);
+                } else if (Files.isDirectory(child)) {
+                    DirectoryTree.delete(child);
+                } else if (!name.equals("lock")) {
+                    Files.delete(child);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.mags.agent.image;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mags.protocol.v1.ImageInfo;
+import java.time.Instant;
+
+/** The {@code image.json} beside an image's {@code rootfs/}; its presence is what makes the image exist. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record ImageManifest(
+        @JsonProperty("name") String name,
+        @JsonProperty("built_at") String builtAt,
+        @JsonProperty("size_bytes") long sizeBytes) {
+
+    static ImageManifest of(ImageInfo info) {
+        return new ImageManifest(info.name(), info.builtAt().toString(), info.sizeBytes());
+    }
+
+    ImageInfo toInfo() {
+        return new ImageInfo(name, Instant.parse(builtAt), sizeBytes);
+    }
+}

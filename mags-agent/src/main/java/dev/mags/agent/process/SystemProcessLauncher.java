@@ -1,0 +1,23 @@
+package dev.mags.agent.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+/** Starts real processes through {@link ProcessBuilder}. */
+final class SystemProcessLauncher implements ProcessLauncher {
+    static final SystemProcessLauncher INSTANCE = new SystemProcessLauncher();
+
+    private static final File DEV_NULL = new File("/dev/null");
+
+    private SystemProcessLauncher() {}
+
+    @Override
+    public Process start(List<String> argv) throws IOException {
+        // The JDK closes every other descriptor in the child, so one sandbox's pipes never leak
+        // into another sandbox's runtime process (which would delay its readers' EOF).
+        return new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                .start();
+    }
+}

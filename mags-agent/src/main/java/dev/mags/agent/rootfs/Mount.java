@@ -1,0 +1,72 @@
+package dev.mags.agent.rootfs;
+
+import dev.mags.agent.process.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/** {@code mount}/{@code umount} for the sandboxes' overlay root filesystems, and the host's mount table. */
+public final class Mount {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final CommandRunner runner;
+    private final Path mountInfo;
+
+    /** @param mountInfo normally {@code /proc/self/mountinfo}; a file in tests */
+    public Mount(CommandRunner runner, Path mountInfo) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo");
+    }
+
+    /**
+     * argv mounting an overlay of read-only {@code lower} and writable {@code upper} on {@code target}.
+     * {@code source} shows in the mount table, so a label (the sandbox id) makes leftovers attributable.
+     */
+    public static List<String> overlayArgv(String source, Path lower, Path upper, Path work, Path target) {
+        for (Path dir : List.of(lower, upper, work)) {
+            // The kernel splits the option string on ',' and lowerdir on ':'; such a path cannot be expressed.
+            if (dir.toString().contains(",") || dir.toString().contains(":")) {
+                throw new IllegalArgumentException("overlay directory " + dir + " contains ',' or ':'");
+            }
+        }
+        String options = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        return List.of("mount", "-t", "overlay", "-o", options, source, target.toString());
+    }
+
+    public void overlay(String source, Path lower, Path upper, Path work, Path target) {
+        runner.run(overlayArgv(source, lower, upper, work, target), TIMEOUT);
+    }
+
+    public void umount(Path target) {
+        runner.run(List.of("umount", target.toString()), TIMEOUT);
+    }
+
+    /** Detaches the mount now and frees it once nothing uses it any more; the fallback when umount says busy. */
+    public void umountLazy(Path target) {
+        runner.run(List.of("umount", "--lazy", target.toString()), TIMEOUT);
+    }
+
+    /** Mounts at or below {@code prefix}, deepest first, so they can be unmounted in that order. */
+    public List<MountEntry> mountsUnder(Path prefix) {
+        Path normalized = prefix.toAbsolutePath().normalize();
+        return table().stream()
+                .filter(m -> m.mountPoint().startsWith(normalized))
+                .sorted(Comparator.comparingInt((MountEntry m) -> m.mountPoint().getNameCount()).reversed())
+                .toList();
+    }
+
+    public List<MountEntry> table() {
+        try {
+            // Not Files.readString: a mount point that is not valid UTF-8 must not make the whole table unreadable.
+            return MountInfo.parse(new String(Files.readAllBytes(mountInfo), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the mount table " + mountInfo, e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.mags.controlplane;
+
+import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.http.ApiServer;
+import dev.mags.controlplane.job.JobRunner;
+import dev.mags.controlplane.job.JobService;
+import dev.mags.controlplane.job.OutputRegistry;
+import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.state.JobStore;
+import dev.mags.controlplane.state.LogStore;
+import dev.mags.controlplane.state.UserStore;
+import dev.mags.protocol.v1.Agent;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane wired together over a state store and an agent. It takes over the agent (closing
+ * the control plane stops the agent's sandboxes, so their jobs can record why they ended) but not
+ * the database, which the process's composition root closes last.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final long LOG_FLUSH_MILLIS = 50;
+
+    private final Agent agent;
+    private final OutputRegistry outputs;
+    private final JobRunner runner;
+    private final JobService jobs;
+    private final TokenService tokens;
+    private final ApiServer api;
+    private boolean closed;
+
+    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, Clock clock) {
+        this.agent = agent;
+        JobStore jobStore = new JobStore(db.jdbi());
+        LogStore logStore = new LogStore(db.jdbi());
+        this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
+        this.outputs = new OutputRegistry(logStore, config.maxLogBytesPerJob(), LOG_FLUSH_MILLIS);
+        this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
+                config.stopGrace(), config.maxJobTimeout());
+        this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
+                config.maxJobTimeout());
+        this.api = new ApiServer(config, tokens, jobs, outputs, logStore,
+                () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
+    }
+
+    /** Settles jobs left over by a previous run of the process, then opens the API. */
+    public ControlPlane start() {
+        jobs.recoverAfterRestart();
+        api.start();
+        LOG.info("API listening on port {}", api.port());
+        return this;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /**
+     * Graceful stop: no new requests, no new sandboxes; the agent stops running sandboxes (their
+     * jobs end in error saying so) and the remaining output is written.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        api.close();
+        runner.beginShutdown();
+        agent.close();
+        runner.close();
+        outputs.close();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mags.controlplane.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the control plane, built once by the process's composition root.
+ *
+ * @param listenHost address the API binds to
+ * @param listenPort port the API binds to (0 picks a free one)
+ * @param defaultImage base image of jobs that name none
+ * @param maxJobTimeout the longest a job may run; also the default when a job sets no timeout
+ * @param maxConcurrentJobs sandboxes run at once on this node; later submissions wait as pending
+ * @param maxLogBytesPerJob output kept per job; past it lines are dropped with a notice
+ * @param stopGrace time between SIGTERM and SIGKILL when a job is stopped
+ */
+public record ControlPlaneConfig(
+        String listenHost,
+        int listenPort,
+        String defaultImage,
+        Duration maxJobTimeout,
+        int maxConcurrentJobs,
+        long maxLogBytesPerJob,
+        Duration stopGrace) {
+
+    public ControlPlaneConfig {
+        Objects.requireNonNull(listenHost, "listenHost");
+        Objects.requireNonNull(defaultImage, "defaultImage");
+        if (maxConcurrentJobs < 1) {
+            throw new IllegalArgumentException("maxConcurrentJobs must be at least 1");
+        }
+    }
+
+    public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
+        return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
+                64L * 1024 * 1024, Duration.ofSeconds(5));
+    }
+}

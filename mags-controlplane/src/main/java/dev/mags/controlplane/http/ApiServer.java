@@ -1,0 +1,106 @@
+package dev.mags.controlplane.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.api.ApiError;
+import dev.mags.api.ApiPaths;
+import dev.mags.api.WhoAmI;
+import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.job.JobService;
+import dev.mags.controlplane.job.OutputRegistry;
+import dev.mags.controlplane.state.LogStore;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.StatusCodes;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** The REST API on Undertow: routes, authentication, and the one error mapper. */
+public final class ApiServer implements AutoCloseable {
+    /** JSON bodies are small; file uploads will get their own limit. */
+    private static final long MAX_JSON_BODY = 1024 * 1024;
+
+    private final Undertow undertow;
+    private final GracefulShutdownHandler shutdown;
+
+    public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, OutputRegistry outputs,
+            LogStore logs, Supplier<Health> health) {
+        ObjectMapper json = Json.mapper();
+        JobRoutes jobRoutes = new JobRoutes(jobs, json);
+        EventStreamRoute events = new EventStreamRoute(jobs, outputs, logs, json);
+        Authenticator auth = new Authenticator(tokens, json);
+
+        RoutingHandler routes = new RoutingHandler()
+                .get(ApiPaths.HEALTH, blocking(json, ex -> health(ex, json, health.get())))
+                .get(ApiPaths.ME, auth.blocking((ex, who) -> Exchanges.sendJson(ex, json, StatusCodes.OK,
+                        new WhoAmI(who.userName(), who.admin(), who.tokenPrefix()))))
+                .post(ApiPaths.JOBS, auth.blocking(jobRoutes::submit))
+                .get(ApiPaths.JOBS, auth.blocking(jobRoutes::list))
+                .get(ApiPaths.JOBS + "/{id}/status", auth.blocking(jobRoutes::status))
+                .get(ApiPaths.JOBS + "/{id}/logs", auth.blocking(jobRoutes::logs))
+                .get(ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle))
+                .post(ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop))
+                .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
+                        ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath())))
+                .setInvalidMethodHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.METHOD_NOT_ALLOWED,
+                        ApiError.of("method_not_allowed", ex.getRequestMethod() + " is not allowed on "
+                                + ex.getRequestPath())));
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(routes, json));
+        this.undertow = Undertow.builder()
+                .addHttpListener(config.listenPort(), config.listenHost())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_JSON_BODY)
+                .setServerOption(UndertowOptions.ENABLE_STATISTICS, false)
+                .setHandler(shutdown)
+                .build();
+    }
+
+    private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {
+        return new BlockingHandler(new ErrorMapper(h, json));
+    }
+
+    private static void health(HttpServerExchange ex, ObjectMapper json, Health h) {
+        if (h.ready()) {
+            Exchanges.sendJson(ex, json, StatusCodes.OK, Map.of("status", "ok", "default_image", h.defaultImage()));
+        } else {
+            Exchanges.sendJson(ex, json, StatusCodes.SERVICE_UNAVAILABLE, ApiError.of("not_ready", h.problem()));
+        }
+    }
+
+    public void start() {
+        undertow.start();
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress()).getPort();
+    }
+
+    /** Stops taking requests, lets running ones finish for a moment, then closes. */
+    @Override
+    public void close() {
+        shutdown.shutdown();
+        try {
+            shutdown.awaitShutdown(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+    }
+
+    /** What {@code /healthz} reports. */
+    public record Health(boolean ready, String defaultImage, String problem) {
+        public static Health of(String defaultImage, BooleanSupplier imagePresent) {
+            return imagePresent.getAsBoolean()
+                    ? new Health(true, defaultImage, null)
+                    : new Health(false, defaultImage, "base image '" + defaultImage
+                            + "' is not built; build it with: bin/magsd image build " + defaultImage);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.mags.controlplane.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.api.JobRequest;
+import dev.mags.controlplane.auth.Principal;
+import dev.mags.controlplane.job.JobService;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.StatusCodes;
+
+/** Handlers of {@code /api/v1/mags-jobs}. */
+final class JobRoutes {
+    static final int DEFAULT_PAGE_SIZE = 20;
+    private final JobService jobs;
+    private final ObjectMapper json;
+
+    JobRoutes(JobService jobs, ObjectMapper json) {
+        this.jobs = jobs;
+        this.json = json;
+    }
+
+    void submit(HttpServerExchange ex, Principal who) {
+        JobRequest request = Exchanges.readJson(ex, json, JobRequest.class);
+        Exchanges.sendJson(ex, json, StatusCodes.ACCEPTED, jobs.submit(who, request));
+    }
+
+    void list(HttpServerExchange ex, Principal who) {
+        int page = Exchanges.intParam(ex, "page", 1);
+        int pageSize = Exchanges.intParam(ex, "page_size", DEFAULT_PAGE_SIZE);
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.list(who, page, pageSize));
+    }
+
+    void status(HttpServerExchange ex, Principal who) {
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.status(who, Exchanges.pathParam(ex, "id")));
+    }
+
+    void logs(HttpServerExchange ex, Principal who) {
+        long after = Exchanges.longParam(ex, "after", 0);
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.logs(who, Exchanges.pathParam(ex, "id"), after));
+    }
+
+    void stop(HttpServerExchange ex, Principal who) {
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.stop(who, Exchanges.pathParam(ex, "id")));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.mags.controlplane.job;
+
+import dev.mags.api.JobRequest;
+import dev.mags.controlplane.error.BadRequestException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Checks a job submission field by field. Fields of the reference API that this server does not
+ * implement yet are refused by name rather than silently ignored.
+ */
+final class JobRequestValidator {
+    /** Linux refuses a single argv string longer than MAX_ARG_STRLEN (32 pages). */
+    static final int MAX_SCRIPT_BYTES = 128 * 1024 - 1;
+    static final int MAX_ENV_ENTRIES = 256;
+    static final int MAX_NAME_CHARS = 256;
+
+    private final Duration maxTimeout;
+
+    JobRequestValidator(Duration maxTimeout) {
+        this.maxTimeout = maxTimeout;
+    }
+
+    void validate(JobRequest r) {
+        if (r.script() == null || r.script().isBlank()) {
+            throw invalid("script", "'script' is required and must not be blank");
+        }
+        int scriptBytes = r.script().getBytes(StandardCharsets.UTF_8).length;
+        if (scriptBytes > MAX_SCRIPT_BYTES) {
+            throw invalid("script", "'script' is " + scriptBytes + " bytes; at most " + MAX_SCRIPT_BYTES
+                    + " are allowed (upload larger programs as files)");
+        }
+        if (r.script().indexOf('\0') >= 0) {
+            throw invalid("script", "'script' must not contain NUL characters");
+        }
+        if (r.type() != null && !JobRequest.TYPE_INLINE.equals(r.type())) {
+            throw invalid("type", "'type' must be \"inline\" (got \"" + r.type() + "\")");
+        }
+        if (r.name() != null && (r.name().isBlank() || r.name().length() > MAX_NAME_CHARS)) {
+            throw invalid("name", "'name' must be 1 to " + MAX_NAME_CHARS + " characters");
+        }
+        validateEnvironment(r.environment());
+        if (r.timeoutSeconds() != null && (r.timeoutSeconds() < 1 || r.timeoutSeconds() > maxTimeout.toSeconds())) {
+            throw invalid("timeout_seconds", "'timeout_seconds' must be between 1 and " + maxTimeout.toSeconds()
+                    + " (got " + r.timeoutSeconds() + ")");
+        }
+        refuseUnsupported(r);
+    }
+
+    private static void validateEnvironment(Map<String, String> env) {
+        if (env == null) {
+            return;
+        }
+        if (env.size() > MAX_ENV_ENTRIES) {
+            throw invalid("environment", "'environment' has " + env.size() + " entries; at most "
+                    + MAX_ENV_ENTRIES + " are allowed");
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]{0,255}")) {
+                throw invalid("environment", "environment variable name '" + e.getKey()
+                        + "' must match [A-Za-z_][A-Za-z0-9_]*");
+            }
+            if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
+                throw invalid("environment", "environment variable '" + e.getKey()
+                        + "' must have a string value without NUL characters");
+            }
+        }
+    }
+
+    private static void refuseUnsupported(JobRequest r) {
+        unsupported("workspace_id", r.workspaceId() != null, "workspaces");
+        unsupported("base_workspace_id", r.baseWorkspaceId() != null, "workspaces");
+        unsupported("persistent", Boolean.TRUE.equals(r.persistent()), "persistent sandboxes");
+        unsupported("no_sleep", Boolean.TRUE.equals(r.noSleep()), "always-on sandboxes");
+        unsupported("no_sync", Boolean.TRUE.equals(r.noSync()), "workspaces");
+        unsupported("startup_command", r.startupCommand() != null, "persistent sandboxes");
+        unsupported("file_ids", r.fileIds() != null && !r.fileIds().isEmpty(), "file upload");
+        unsupported("disk_gb", r.diskGb() != null, "disk limits");
+    }
+
+    private static void unsupported(String field, boolean set, String feature) {
+        if (set) {
+            throw new BadRequestException("unsupported_field", "'" + field + "' is not supported by this server yet ("
+                    + feature + " are not available in this release); remove the field to run the job");
+        }
+    }
+
+    private static BadRequestException invalid(String field, String message) {
+        return new BadRequestException("invalid_field", message);
+    }
+}

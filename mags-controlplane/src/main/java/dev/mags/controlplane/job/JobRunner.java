@@ -1,0 +1,231 @@
+package dev.mags.controlplane.job;
+
+import dev.mags.api.JobInfo;
+import dev.mags.api.JobStatus;
+import dev.mags.api.LogSource;
+import dev.mags.controlplane.state.JobRecord;
+import dev.mags.controlplane.state.JobStore;
+import dev.mags.controlplane.state.LogStore;
+import dev.mags.protocol.v1.Agent;
+import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.OutputListener;
+import dev.mags.protocol.v1.OutputStream;
+import dev.mags.protocol.v1.RunningSandbox;
+import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs accepted jobs on the agent, one virtual thread per job, at most {@code maxConcurrent}
+ * sandboxes at a time, and records each job's way through pending, running and a final status.
+ */
+public final class JobRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final Agent agent;
+    private final JobStore jobs;
+    private final LogStore logs;
+    private final OutputRegistry outputs;
+    private final Clock clock;
+    private final Semaphore slots;
+    private final Duration stopGrace;
+    private final Duration maxTimeout;
+    private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+
+    public JobRunner(Agent agent, JobStore jobs, LogStore logs, OutputRegistry outputs, Clock clock,
+            int maxConcurrent, Duration stopGrace, Duration maxTimeout) {
+        this.agent = agent;
+        this.jobs = jobs;
+        this.logs = logs;
+        this.outputs = outputs;
+        this.clock = clock;
+        this.slots = new Semaphore(maxConcurrent, true);
+        this.stopGrace = stopGrace;
+        this.maxTimeout = maxTimeout;
+    }
+
+    /** Starts working on a job that is stored as pending. */
+    public void enqueue(JobRecord job) {
+        outputs.open(job.id());
+        Execution e = new Execution(job);
+        executions.put(job.id(), e);
+        e.thread = Thread.ofVirtual().name("job-" + job.id()).unstarted(() -> run(e));
+        e.thread.start();
+    }
+
+    /** Asks a job to stop; harmless when it has already ended. */
+    public void stop(String jobId) {
+        Execution e = executions.get(jobId);
+        if (e == null) {
+            return;
+        }
+        e.stopRequested = true;
+        RunningSandbox sandbox = e.sandbox;
+        if (sandbox != null) {
+            sandbox.stop(stopGrace);
+        } else {
+            e.thread.interrupt();
+        }
+    }
+
+    public int running() {
+        return executions.size();
+    }
+
+    private void run(Execution e) {
+        String id = e.job.id();
+        JobOutput out = outputs.open(id);
+        boolean slotTaken = false;
+        try {
+            try {
+                slots.acquire();
+                slotTaken = true;
+            } catch (InterruptedException ie) {
+                if (!e.stopRequested) {
+                    return; // shutting down: the job stays pending and is picked up after a restart
+                }
+            }
+            if (e.stopRequested) {
+                finish(out, JobStatus.ERROR, null, "stopped before it started");
+                return;
+            }
+            if (shuttingDown) {
+                return;
+            }
+            execute(e, out);
+        } catch (RuntimeException ex) {
+            LOG.error("job {} failed inside mags", id, ex);
+            try {
+                finish(out, JobStatus.ERROR, null, "internal error in mags: " + ex.getMessage());
+            } catch (RuntimeException again) {
+                LOG.error("could not record the failure of job {}", id, again);
+            }
+        } finally {
+            if (slotTaken) {
+                slots.release();
+            }
+            executions.remove(id);
+            outputs.remove(id);
+        }
+    }
+
+    private void execute(Execution e, JobOutput out) {
+        JobRecord job = e.job;
+        Duration timeout = job.timeoutSeconds() == null ? maxTimeout : Duration.ofSeconds(job.timeoutSeconds());
+        SandboxSpec spec = SandboxSpec.shell(job.id(), job.image(), job.script(), job.environment(), timeout);
+        RunningSandbox sandbox;
+        try {
+            sandbox = agent.launch(spec, listener(out));
+        } catch (AgentException ex) {
+            finish(out, JobStatus.ERROR, null, "could not start the sandbox: " + ex.getMessage());
+            return;
+        }
+        e.sandbox = sandbox;
+        jobs.markRunning(job.id(), clock.instant());
+        if (e.stopRequested) {
+            sandbox.stop(stopGrace);
+        }
+        SandboxExit exit = sandbox.exit().join();
+        record(out, exit, timeout);
+    }
+
+    private void record(JobOutput out, SandboxExit exit, Duration timeout) {
+        switch (exit.reason()) {
+            case EXITED -> {
+                int code = exit.exitCode() == null ? -1 : exit.exitCode();
+                if (code == 0) {
+                    finish(out, JobStatus.COMPLETED, 0, null);
+                } else {
+                    finish(out, JobStatus.ERROR, code, "script exited with code " + code);
+                }
+            }
+            case TIMED_OUT -> finish(out, JobStatus.ERROR, null, "timed out after " + timeout.toSeconds() + " s");
+            case STOPPED -> finish(out, JobStatus.ERROR, null, "stopped by request");
+            case AGENT_SHUTDOWN -> finish(out, JobStatus.ERROR, null, "magsd shut down while the job was running");
+            case FAILED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
+        }
+    }
+
+    private static OutputListener listener(JobOutput out) {
+        return (stream, ts, line) -> out.append(stream == OutputStream.STDOUT ? LogSource.STDOUT : LogSource.STDERR,
+                ts, line);
+    }
+
+    /** Persists the remaining output, then the final status, then tells the followers. */
+    private void finish(JobOutput out, JobStatus status, Integer exitCode, String message) {
+        String id = out.jobId();
+        persistWithRetry(out);
+        jobs.finish(id, status, exitCode, message, clock.instant());
+        JobInfo info = jobs.findAnyUser(id).map(JobViews::info).orElseThrow();
+        out.close(info);
+    }
+
+    private void persistWithRetry(JobOutput out) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                out.persist(logs);
+                return;
+            } catch (RuntimeException ex) {
+                if (attempt == 5) {
+                    LOG.error("giving up persisting the last output of job {}", out.jobId(), ex);
+                    return;
+                }
+                sleepQuietly(Duration.ofMillis(200L * attempt));
+            }
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Takes no new sandboxes; jobs waiting for a slot stay pending. */
+    public void beginShutdown() {
+        shuttingDown = true;
+        for (Execution e : executions.values()) {
+            if (e.sandbox == null) {
+                e.thread.interrupt();
+            }
+        }
+    }
+
+    /** Waits for running jobs to record their final status (the agent stops their sandboxes). */
+    @Override
+    public void close() {
+        beginShutdown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (Execution e : executions.values()) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !e.thread.join(Duration.ofNanos(left))) {
+                    LOG.warn("job {} did not finish during shutdown", e.job.id());
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final class Execution {
+        final JobRecord job;
+        volatile Thread thread;
+        volatile RunningSandbox sandbox;
+        volatile boolean stopRequested;
+
+        Execution(JobRecord job) {
+            this.job = job;
+        }
+    }
+}

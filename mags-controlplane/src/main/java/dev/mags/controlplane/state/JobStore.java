@@ -1,0 +1,117 @@
+package dev.mags.controlplane.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.api.JobStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Jobs in the state store. Every query that a user can trigger is scoped by user id. */
+public final class JobStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> ENV = new TypeReference<>() {};
+
+    private static final RowMapper<JobRecord> JOB = (rs, ctx) -> new JobRecord(
+            rs.getString("id"), rs.getString("user_id"), rs.getString("name"), rs.getString("script"),
+            rs.getString("type"), rs.getString("image"), readEnv(rs.getString("environment")),
+            nullableInt(rs, "timeout_seconds"),
+            JobStatus.fromWire(rs.getString("status")),
+            nullableInt(rs, "exit_code"), rs.getString("error_message"),
+            instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+
+    private final Jdbi jdbi;
+
+    public JobStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public void insert(JobRecord job) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO jobs (id, user_id, name, script, type, image, environment, "
+                        + "timeout_seconds, status, created_at) VALUES (:id, :user, :name, :script, :type, :image, "
+                        + ":env, :timeout, :status, :created)")
+                .bind("id", job.id()).bind("user", job.userId()).bind("name", job.name())
+                .bind("script", job.script()).bind("type", job.type()).bind("image", job.image())
+                .bind("env", writeEnv(job.environment())).bind("timeout", job.timeoutSeconds())
+                .bind("status", job.status().wireName()).bind("created", job.createdAt().toEpochMilli())
+                .execute());
+    }
+
+    /** The job if it exists and belongs to {@code userId}. */
+    public Optional<JobRecord> find(String userId, String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id AND user_id = :user")
+                .bind("id", jobId).bind("user", userId).map(JOB).findOne());
+    }
+
+    public Optional<JobRecord> findAnyUser(String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id")
+                .bind("id", jobId).map(JOB).findOne());
+    }
+
+    /** One page of a user's jobs, newest first; pages count from 1. */
+    public List<JobRecord> page(String userId, int page, int pageSize) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :user "
+                        + "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                .bind("user", userId).bind("limit", pageSize).bind("offset", (long) (page - 1) * pageSize)
+                .map(JOB).list());
+    }
+
+    public long count(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE user_id = :user")
+                .bind("user", userId).mapTo(Long.class).one());
+    }
+
+    public List<JobRecord> withStatus(JobStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status = :status ORDER BY created_at")
+                .bind("status", status.wireName()).map(JOB).list());
+    }
+
+    /** Moves a pending job to running; false if it was no longer pending. */
+    public boolean markRunning(String jobId, Instant startedAt) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = 'running', started_at = :t "
+                        + "WHERE id = :id AND status = 'pending'")
+                .bind("t", startedAt.toEpochMilli()).bind("id", jobId).execute()) == 1;
+    }
+
+    /** Sets a final status unless the job already has one; false if it had. */
+    public boolean finish(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at) {
+        if (!status.isFinal()) {
+            throw new IllegalArgumentException(status + " is not a final status");
+        }
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = :status, exit_code = :code, "
+                        + "error_message = :msg, finished_at = :t WHERE id = :id "
+                        + "AND status NOT IN ('completed', 'error')")
+                .bind("status", status.wireName()).bind("code", exitCode).bind("msg", errorMessage)
+                .bind("t", at.toEpochMilli()).bind("id", jobId).execute()) == 1;
+    }
+
+    private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static Integer nullableInt(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Map<String, String> readEnv(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, ENV);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt environment column: " + e.getMessage(), e);
+        }
+    }
+
+    private static String writeEnv(Map<String, String> env) {
+        try {
+            return JSON.writeValueAsString(env);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.mags.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventStreamTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    TestApi api;
+
+    @BeforeEach
+    void start() {
+        api = new TestApi(dir, new FakeAgent("busybox"));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    record Event(String name, String id, JsonNode data, long receivedNanos) {}
+
+    List<Event> follow(String jobId, long after) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(api.uri("/api/v1/mags-jobs/" + jobId + "/events?after=" + after))
+                .header("Authorization", "Bearer " + api.token).timeout(Duration.ofSeconds(20)).GET().build();
+        HttpResponse<Stream<String>> resp = api.http.send(req, HttpResponse.BodyHandlers.ofLines());
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(resp.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("text/event-stream"));
+        List<Event> events = new ArrayList<>();
+        String name = null;
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        for (String line : (Iterable<String>) resp.body()::iterator) {
+            if (line.isEmpty()) {
+                if (name != null) {
+                    events.add(new Event(name, id, JSON.readTree(data.toString()), System.nanoTime()));
+                }
+                name = null;
+                id = null;
+                data.setLength(0);
+            } else if (line.startsWith("event:")) {
+                name = line.substring(6).trim();
+            } else if (line.startsWith("id:")) {
+                id = line.substring(3).trim();
+            } else if (line.startsWith("data:")) {
+                data.append(line.substring(5).trim());
+            }
+        }
+        return events;
+    }
+
+    String submit(String script) throws Exception {
+        HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
+                JSON.writeValueAsString(java.util.Map.of("script", script)));
+        return JSON.readTree(r.body()).get("request_id").asText();
+    }
+
+    @Test
+    void linesArriveLiveAndTheStreamEndsWithTheFinalStatus() throws Exception {
+        String id = submit("out a\nsleep 700\nerr b\nexit 4");
+        List<Event> events = follow(id, 0);
+        assertThat(events).extracting(Event::name).containsExactly("log", "log", "status");
+        assertThat(events.get(0).data().get("message").asText()).isEqualTo("a");
+        assertThat(events.get(1).data().get("source").asText()).isEqualTo("stderr");
+        assertThat(events.get(1).id()).isEqualTo("2");
+        // b was produced ~700 ms after a, and the stream delivered it then, not at the end.
+        assertThat(Duration.ofNanos(events.get(1).receivedNanos() - events.get(0).receivedNanos()))
+                .isGreaterThan(Duration.ofMillis(300));
+        assertThat(events.get(2).data().get("status").asText()).isEqualTo("error");
+        assertThat(events.get(2).data().get("exit_code").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void followingAFinishedJobReplaysFromAfterWithoutDuplicates() throws Exception {
+        String id = submit("out 1\nout 2\nout 3");
+        follow(id, 0);
+        List<Event> rest = follow(id, 1);
+        assertThat(rest).extracting(Event::name).containsExactly("log", "log", "status");
+        assertThat(rest.get(0).data().get("seq").asLong()).isEqualTo(2);
+        assertThat(rest.get(2).data().get("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void manyLinesAreDeliveredOnceEachInOrder() throws Exception {
+        StringBuilder script = new StringBuilder();
+        for (int i = 1; i <= 2000; i++) {
+            script.append("out line ").append(i).append('\n');
+            if (i % 500 == 0) {
+                script.append("sleep 30\n");
+            }
+        }
+        String id = submit(script.toString());
+        Thread.sleep(20);
+        List<Event> events = follow(id, 0);
+        List<Event> logs = events.stream().filter(e -> e.name().equals("log")).toList();
+        assertThat(logs).hasSize(2000);
+        for (int i = 0; i < logs.size(); i++) {
+            assertThat(logs.get(i).data().get("seq").asLong()).isEqualTo(i + 1);
+        }
+        assertThat(events.getLast().name()).isEqualTo("status");
+    }
+}

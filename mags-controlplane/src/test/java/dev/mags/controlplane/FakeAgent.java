@@ -1,0 +1,144 @@
+package dev.mags.controlplane;
+
+import dev.mags.protocol.v1.Agent;
+import dev.mags.protocol.v1.AgentErrorCode;
+import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.ExitReason;
+import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v1.OutputListener;
+import dev.mags.protocol.v1.OutputStream;
+import dev.mags.protocol.v1.ReconcileReport;
+import dev.mags.protocol.v1.RunningSandbox;
+import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An agent for control-plane tests: instead of a sandbox it interprets a tiny script language, one
+ * command per line: {@code out TEXT}, {@code err TEXT}, {@code sleep MILLIS}, {@code exit CODE}.
+ */
+public final class FakeAgent implements Agent {
+    private final List<ImageInfo> images = new CopyOnWriteArrayList<>();
+    private final Map<String, FakeSandbox> running = new ConcurrentHashMap<>();
+    final List<SandboxSpec> launched = new CopyOnWriteArrayList<>();
+    final List<Set<String>> reconciled = new CopyOnWriteArrayList<>();
+
+    public FakeAgent(String... imageNames) {
+        for (String n : imageNames) {
+            images.add(new ImageInfo(n, Instant.now(), 1));
+        }
+    }
+
+    @Override
+    public List<ImageInfo> images() {
+        return List.copyOf(images);
+    }
+
+    public int runningCount() {
+        return running.size();
+    }
+
+    @Override
+    public RunningSandbox launch(SandboxSpec spec, OutputListener output) {
+        if (image(spec.image()).isEmpty()) {
+            throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + spec.image() + "' is not built");
+        }
+        launched.add(spec);
+        FakeSandbox sb = new FakeSandbox(spec, output);
+        running.put(spec.sandboxId(), sb);
+        Thread.ofVirtual().start(sb::interpret);
+        return sb;
+    }
+
+    @Override
+    public ReconcileReport reconcile(Set<String> keep) {
+        reconciled.add(Set.copyOf(keep));
+        return new ReconcileReport(List.of(), List.of());
+    }
+
+    @Override
+    public void close() {
+        for (FakeSandbox sb : new ArrayList<>(running.values())) {
+            sb.end(new SandboxExit(null, ExitReason.AGENT_SHUTDOWN, "agent closed"));
+        }
+    }
+
+    private final class FakeSandbox implements RunningSandbox {
+        private final SandboxSpec spec;
+        private final OutputListener output;
+        private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+
+        FakeSandbox(SandboxSpec spec, OutputListener output) {
+            this.spec = spec;
+            this.output = output;
+        }
+
+        void interpret() {
+            String script = spec.command().getLast();
+            long deadline = spec.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + spec.timeout().toNanos();
+            for (String line : script.split("\n")) {
+                if (exit.isDone()) {
+                    return;
+                }
+                String[] parts = line.strip().split(" ", 2);
+                String arg = parts.length > 1 ? parts[1] : "";
+                switch (parts[0]) {
+                    case "out" -> output.onLine(OutputStream.STDOUT, Instant.now(), arg);
+                    case "err" -> output.onLine(OutputStream.STDERR, Instant.now(), arg);
+                    case "sleep" -> {
+                        long end = System.nanoTime() + Duration.ofMillis(Long.parseLong(arg)).toNanos();
+                        while (System.nanoTime() < end && !exit.isDone()) {
+                            if (System.nanoTime() > deadline) {
+                                end(new SandboxExit(null, ExitReason.TIMED_OUT, "timed out"));
+                                return;
+                            }
+                            sleep(5);
+                        }
+                    }
+                    case "exit" -> {
+                        end(SandboxExit.exited(Integer.parseInt(arg)));
+                        return;
+                    }
+                    default -> { }
+                }
+            }
+            end(SandboxExit.exited(0));
+        }
+
+        void end(SandboxExit e) {
+            running.remove(spec.sandboxId());
+            exit.complete(e);
+        }
+
+        @Override
+        public String sandboxId() {
+            return spec.sandboxId();
+        }
+
+        @Override
+        public CompletableFuture<SandboxExit> exit() {
+            return exit;
+        }
+
+        @Override
+        public void stop(Duration grace) {
+            end(new SandboxExit(null, ExitReason.STOPPED, "stopped"));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

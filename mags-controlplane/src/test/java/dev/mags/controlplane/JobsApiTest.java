@@ -1,0 +1,180 @@
+package dev.mags.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobsApiTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    TestApi api;
+
+    @BeforeEach
+    void start() {
+        api = new TestApi(dir, new FakeAgent("busybox"));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + r.body(), e);
+        }
+    }
+
+    String submit(String script) {
+        HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\": " + JSON.valueToTree(script) + ", \"type\": \"inline\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode body = json(r);
+        assertThat(body.get("status").asText()).isEqualTo("accepted");
+        return body.get("request_id").asText();
+    }
+
+    JsonNode awaitFinal(String id) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            last[0] = json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token));
+            String s = last[0].get("status").asText();
+            return s.equals("completed") || s.equals("error");
+        });
+        return last[0];
+    }
+
+    @Test
+    void aJobRunsToCompletedAndKeepsItsOutput() {
+        String id = submit("out Hello World\nerr oops");
+        JsonNode status = awaitFinal(id);
+        assertThat(status.get("status").asText()).isEqualTo("completed");
+        assertThat(status.get("exit_code").asInt()).isZero();
+        assertThat(status.get("started_at").isNull()).isFalse();
+        assertThat(status.get("finished_at").isNull()).isFalse();
+
+        JsonNode logs = json(api.get("/api/v1/mags-jobs/" + id + "/logs", api.token)).get("logs");
+        assertThat(logs).hasSize(2);
+        assertThat(logs.get(0).get("message").asText()).isEqualTo("Hello World");
+        assertThat(logs.get(0).get("source").asText()).isEqualTo("stdout");
+        assertThat(logs.get(1).get("source").asText()).isEqualTo("stderr");
+        assertThat(logs.get(1).get("seq").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingScriptEndsInErrorWithItsExitCode() {
+        JsonNode status = awaitFinal(submit("exit 3"));
+        assertThat(status.get("status").asText()).isEqualTo("error");
+        assertThat(status.get("exit_code").asInt()).isEqualTo(3);
+        assertThat(status.get("error_message").asText()).contains("exited with code 3");
+    }
+
+    @Test
+    void requestsWithoutAValidTokenAre401WithTheJsonErrorShape() {
+        HttpResponse<String> none = api.get("/api/v1/mags-jobs", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(json(none).at("/error/code").asText()).isEqualTo("unauthorized");
+        assertThat(api.get("/api/v1/mags-jobs", "mags_wrong").statusCode()).isEqualTo(401);
+        assertThat(api.post("/api/v1/mags-jobs", null, "{\"script\":\"out x\"}").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anotherUsersJobIsNotFound() {
+        String id = submit("out secret");
+        awaitFinal(id);
+        String bob = api.cp.tokens().createToken("bob", false);
+        for (String path : new String[] {"/status", "/logs", "/events"}) {
+            HttpResponse<String> r = api.get("/api/v1/mags-jobs/" + id + path, bob);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).doesNotContain("secret");
+        }
+        assertThat(api.post("/api/v1/mags-jobs/" + id + "/stop", bob, "").statusCode()).isEqualTo(404);
+        assertThat(json(api.get("/api/v1/mags-jobs", bob)).get("total").asLong()).isZero();
+    }
+
+    @Test
+    void badBodiesAreRefusedNamingTheField() {
+        HttpResponse<String> unknown = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"colour\":1}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).at("/error/message").asText()).contains("colour");
+
+        HttpResponse<String> unsupported = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\":\"x\",\"workspace_id\":\"ws\"}");
+        assertThat(unsupported.statusCode()).isEqualTo(400);
+        assertThat(json(unsupported).at("/error/code").asText()).isEqualTo("unsupported_field");
+        assertThat(json(unsupported).at("/error/message").asText()).contains("workspace_id");
+
+        assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"type\":\"inline\"}").statusCode()).isEqualTo(400);
+        assertThat(api.post("/api/v1/mags-jobs", api.token, "not json").statusCode()).isEqualTo(400);
+        assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"type\":\"file\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(json(api.get("/api/v1/mags-jobs", api.token)).get("total").asLong()).isZero();
+    }
+
+    @Test
+    void listingIsPaginatedNewestFirst() {
+        for (int i = 0; i < 5; i++) {
+            awaitFinal(submit("out " + i));
+        }
+        JsonNode page1 = json(api.get("/api/v1/mags-jobs?page=1&page_size=2", api.token));
+        assertThat(page1.get("total").asLong()).isEqualTo(5);
+        assertThat(page1.get("jobs")).hasSize(2);
+        assertThat(page1.get("jobs").get(0).get("script").asText()).isEqualTo("out 4");
+        JsonNode page3 = json(api.get("/api/v1/mags-jobs?page=3&page_size=2", api.token));
+        assertThat(page3.get("jobs")).hasSize(1);
+        assertThat(page3.get("jobs").get(0).get("script").asText()).isEqualTo("out 0");
+        assertThat(api.get("/api/v1/mags-jobs?page_size=1000", api.token).statusCode()).isEqualTo(400);
+        assertThat(api.get("/api/v1/mags-jobs?page=x", api.token).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void stopEndsARunningJobInError() {
+        String id = submit("out started\nsleep 60000\nout never");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token)).get("status").asText().equals("running"));
+        assertThat(api.post("/api/v1/mags-jobs/" + id + "/stop", api.token, "").statusCode()).isEqualTo(200);
+        JsonNode status = awaitFinal(id);
+        assertThat(status.get("status").asText()).isEqualTo("error");
+        assertThat(status.get("error_message").asText()).isEqualTo("stopped by request");
+        // Stopping again is harmless.
+        assertThat(api.post("/api/v1/mags-jobs/" + id + "/stop", api.token, "").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void timeoutEndsTheJobSayingSo() {
+        HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\":\"sleep 60000\",\"timeout_seconds\":1}");
+        JsonNode status = awaitFinal(json(r).get("request_id").asText());
+        assertThat(status.get("error_message").asText()).isEqualTo("timed out after 1 s");
+        assertThat(status.get("exit_code").isNull()).isTrue();
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerJson() {
+        HttpResponse<String> r = api.get("/api/v1/nothing", api.token);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json(r).at("/error/code").asText()).isEqualTo("not_found");
+        HttpResponse<String> m = api.post("/api/v1/mags-jobs/x/status", api.token, "{}");
+        assertThat(m.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void whoamiNamesTheTokensUser() {
+        JsonNode me = json(api.get("/api/v1/me", api.token));
+        assertThat(me.get("user").asText()).isEqualTo("alice");
+        assertThat(me.get("admin").asBoolean()).isTrue();
+        assertThat(api.token).startsWith(me.get("token_prefix").asText());
+    }
+}

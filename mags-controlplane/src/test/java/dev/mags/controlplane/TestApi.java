@@ -1,0 +1,75 @@
+package dev.mags.controlplane;
+
+import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.state.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A real control plane on a free loopback port over SQLite in a temp dir, with a fake agent. */
+final class TestApi implements AutoCloseable {
+    final Path dir;
+    final FakeAgent agent;
+    final Database db;
+    final ControlPlane cp;
+    final String token;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    TestApi(Path dir, FakeAgent agent) {
+        this(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"));
+    }
+
+    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config) {
+        this.dir = dir;
+        this.agent = agent;
+        this.db = Database.sqlite(dir.resolve("state.db"));
+        this.cp = new ControlPlane(config, db, agent, Clock.systemUTC());
+        this.token = cp.tokens().createToken("alice", true);
+        cp.start();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + cp.port() + path);
+    }
+
+    HttpResponse<String> get(String path, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<String> post(String path, String bearer, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<String> send(HttpRequest r) {
+        try {
+            return http.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cp.close();
+        db.close();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.mags.sdk;
+
+import dev.mags.api.ApiPaths;
+import dev.mags.api.JobAccepted;
+import dev.mags.api.JobInfo;
+import dev.mags.api.JobLogs;
+import dev.mags.api.JobPage;
+import dev.mags.api.JobRequest;
+import dev.mags.api.LogEntry;
+import dev.mags.api.WhoAmI;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Client of the mags REST API. Thread-safe; one instance can serve a whole program. Method
+ * names follow the reference SDK. Every method throws a {@link MagsException}: a
+ * {@link MagsApiException} when the server refused, a {@link MagsConnectionException} when it
+ * could not be reached, a {@link MagsTimeoutException} when it did not answer in time.
+ *
+ * <pre>{@code
+ * try (Mags mags = Mags.builder().baseUrl(URI.create("http://127.0.0.1:8080")).token(token).build()) {
+ *     JobResult result = mags.runAndWait(JobRequest.inline("echo hello"), Duration.ofMinutes(1));
+ *     System.out.println(result.stdout());
+ * }
+ * }</pre>
+ */
+public final class Mags implements AutoCloseable {
+    private final HttpTransport http;
+    private final EventFollower follower;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Mags(HttpTransport http, ReconnectPolicy reconnect) {
+        this.http = http;
+        this.follower = new EventFollower(http, reconnect);
+    }
+
+    public static MagsBuilder builder() {
+        return new MagsBuilder();
+    }
+
+    static Mags create(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout,
+                       ReconnectPolicy reconnect) {
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new Mags(new HttpTransport(client, baseUrl, token, requestTimeout, MagsJson.newMapper()), reconnect);
+    }
+
+    /** The server's base URL, without a trailing slash. */
+    public URI baseUrl() {
+        return URI.create(http.baseUrl());
+    }
+
+    /** Submits an inline script with default options. */
+    public JobAccepted run(String script) {
+        return run(JobRequest.inline(script));
+    }
+
+    /** Submits a job; only the fields set in {@code request} are sent. */
+    public JobAccepted run(JobRequest request) {
+        Objects.requireNonNull(request, "request");
+        return http.post(ApiPaths.JOBS, withType(request), JobAccepted.class);
+    }
+
+    /** Submits an inline script and waits for it; see {@link #runAndWait(JobRequest, Duration)}. */
+    public JobResult runAndWait(String script, Duration timeout) {
+        return runAndWait(JobRequest.inline(script), timeout);
+    }
+
+    /**
+     * Submits a job and waits, following its live output, until it reaches a final status.
+     *
+     * @throws MagsTimeoutException when the job has not finished within {@code timeout}
+     *     (counted from the call); the job keeps running
+     */
+    public JobResult runAndWait(JobRequest request, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Instant deadline = Instant.now().plus(timeout);
+        String id = run(request).requestId();
+        List<LogEntry> lines = new ArrayList<>();
+        try {
+            JobInfo end = follower.follow(id, 0, lines::add, deadline);
+            return new JobResult(end, lines);
+        } catch (MagsTimeoutException e) {
+            throw new MagsTimeoutException("job " + id + " did not finish within " + Failures.human(timeout)
+                    + "; it keeps running (stop it with stop(\"" + id + "\"))", e);
+        }
+    }
+
+    public JobInfo status(String requestId) {
+        return http.get(ApiPaths.job(Ids.segment(requestId), "status"), JobInfo.class);
+    }
+
+    /** All stored log lines of a job. */
+    public JobLogs logs(String requestId) {
+        return logs(requestId, 0);
+    }
+
+    /** The stored log lines with {@code seq > afterSeq}. */
+    public JobLogs logs(String requestId, long afterSeq) {
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq must be >= 0, got " + afterSeq);
+        }
+        String query = afterSeq > 0 ? "?after=" + afterSeq : "";
+        return http.get(ApiPaths.job(Ids.segment(requestId), "logs") + query, JobLogs.class);
+    }
+
+    /** The first page of 20 jobs, newest first. */
+    public JobPage list() {
+        return list(1, 20);
+    }
+
+    /** One page of jobs, newest first; pages count from 1. */
+    public JobPage list(int page, int pageSize) {
+        if (page < 1 || pageSize < 1) {
+            throw new IllegalArgumentException("page and pageSize must be >= 1, got " + page + " and " + pageSize);
+        }
+        return http.get(ApiPaths.JOBS + "?page=" + page + "&page_size=" + pageSize, JobPage.class);
+    }
+
+    /** Asks the server to stop a job; a job that has already finished is returned unchanged. */
+    public JobInfo stop(String requestId) {
+        return http.post(ApiPaths.job(Ids.segment(requestId), "stop"), null, JobInfo.class);
+    }
+
+    /** Who the token belongs to. */
+    public WhoAmI whoami() {
+        return http.get(ApiPaths.ME, WhoAmI.class);
+    }
+
+    /**
+     * Follows a job's live output: calls {@code onLine} for every line with {@code seq > afterSeq},
+     * as the server produces them, and returns the job once it reaches a final status. A dropped
+     * connection is resumed where it stopped (bounded retries with backoff, see
+     * {@link MagsBuilder#reconnectAttempts(int)}); no line is delivered twice. Exceptions thrown by
+     * {@code onLine} end the call and propagate. If the server ends the stream after reporting a
+     * non-final status (a persistent job that went to sleep), that job is returned.
+     */
+    public JobInfo follow(String requestId, long afterSeq, Consumer<LogEntry> onLine) {
+        Objects.requireNonNull(onLine, "onLine");
+        return follower.follow(requestId, afterSeq, onLine, null);
+    }
+
+    /** Aborts calls in flight and releases the connection pool; harmless to call twice. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            http.close();
+        }
+    }
+
+    private static JobRequest withType(JobRequest r) {
+        if (r.type() != null) {
+            return r;
+        }
+        return new JobRequest(r.script(), JobRequest.TYPE_INLINE, r.name(), r.workspaceId(), r.baseWorkspaceId(),
+                r.persistent(), r.noSleep(), r.noSync(), r.ephemeral(), r.startupCommand(), r.environment(),
+                r.fileIds(), r.diskGb(), r.timeoutSeconds());
+    }
+}
