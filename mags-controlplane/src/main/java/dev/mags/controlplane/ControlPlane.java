@@ -58,6 +58,11 @@ public final class ControlPlane implements AutoCloseable {
         return api.port();
     }
 
+    /** Method and path template of every REST route. */
+    public java.util.List<String> routes() {
+        return api.routeSignatures();
+    }
+
     public TokenService tokens() {
         return tokens;
     }

@@ -4,6 +4,7 @@ import dev.mags.agent.rootfs.DirectoryTree;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -66,9 +67,9 @@ public final class DebianRecipe implements RootfsRecipe {
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.toList()) {
                 String name = child.getFileName().toString();
-                if (Files.isDirectory(child) && (name.equals("partial") || name.equals("archives"))) {
+                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && (name.equals("partial") || name.equals("archives"))) {
                     emptyDirectory(child);
-                } else if (Files.isDirectory(child)) {
+                } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                     DirectoryTree.delete(child);
                 } else if (!name.equals("lock")) {
                     Files.delete(child);

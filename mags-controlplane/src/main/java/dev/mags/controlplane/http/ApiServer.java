@@ -18,6 +18,7 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.StatusCodes;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -27,6 +28,7 @@ public final class ApiServer implements AutoCloseable {
     /** JSON bodies are small; file uploads will get their own limit. */
     private static final long MAX_JSON_BODY = 1024 * 1024;
 
+    private final List<Route> routes;
     private final Undertow undertow;
     private final GracefulShutdownHandler shutdown;
 
@@ -37,22 +39,26 @@ public final class ApiServer implements AutoCloseable {
         EventStreamRoute events = new EventStreamRoute(jobs, outputs, logs, json);
         Authenticator auth = new Authenticator(tokens, json);
 
-        RoutingHandler routes = new RoutingHandler()
-                .get(ApiPaths.HEALTH, blocking(json, ex -> health(ex, json, health.get())))
-                .get(ApiPaths.ME, auth.blocking((ex, who) -> Exchanges.sendJson(ex, json, StatusCodes.OK,
-                        new WhoAmI(who.userName(), who.admin(), who.tokenPrefix()))))
-                .post(ApiPaths.JOBS, auth.blocking(jobRoutes::submit))
-                .get(ApiPaths.JOBS, auth.blocking(jobRoutes::list))
-                .get(ApiPaths.JOBS + "/{id}/status", auth.blocking(jobRoutes::status))
-                .get(ApiPaths.JOBS + "/{id}/logs", auth.blocking(jobRoutes::logs))
-                .get(ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle))
-                .post(ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop))
+        this.routes = List.of(
+                new Route("GET", ApiPaths.HEALTH, blocking(json, ex -> health(ex, json, health.get()))),
+                new Route("GET", ApiPaths.ME, auth.blocking((ex, who) -> Exchanges.sendJson(ex, json, StatusCodes.OK,
+                        new WhoAmI(who.userName(), who.admin(), who.tokenPrefix())))),
+                new Route("POST", ApiPaths.JOBS, auth.blocking(jobRoutes::submit)),
+                new Route("GET", ApiPaths.JOBS, auth.blocking(jobRoutes::list)),
+                new Route("GET", ApiPaths.JOBS + "/{id}/status", auth.blocking(jobRoutes::status)),
+                new Route("GET", ApiPaths.JOBS + "/{id}/logs", auth.blocking(jobRoutes::logs)),
+                new Route("GET", ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle)),
+                new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)));
+        RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath())))
                 .setInvalidMethodHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.METHOD_NOT_ALLOWED,
                         ApiError.of("method_not_allowed", ex.getRequestMethod() + " is not allowed on "
                                 + ex.getRequestPath())));
-        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(routes, json));
+        for (Route r : routes) {
+            router.add(r.method(), r.template(), r.handler());
+        }
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(router, json));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.listenPort(), config.listenHost())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_JSON_BODY)
@@ -72,6 +78,13 @@ public final class ApiServer implements AutoCloseable {
             Exchanges.sendJson(ex, json, StatusCodes.SERVICE_UNAVAILABLE, ApiError.of("not_ready", h.problem()));
         }
     }
+
+    /** Method and path template of every route, as the OpenAPI file must list them. */
+    public List<String> routeSignatures() {
+        return routes.stream().map(r -> r.method() + " " + r.template()).toList();
+    }
+
+    private record Route(String method, String template, HttpHandler handler) {}
 
     public void start() {
         undertow.start();

@@ -1,0 +1,108 @@
+package dev.mags.agent.bundle;
+
+import dev.mags.agent.bundle.OciSpec.Capabilities;
+import dev.mags.agent.bundle.OciSpec.DeviceRule;
+import dev.mags.agent.bundle.OciSpec.Linux;
+import dev.mags.agent.bundle.OciSpec.Mount;
+import dev.mags.agent.bundle.OciSpec.Namespace;
+import dev.mags.agent.bundle.OciSpec.Pids;
+import dev.mags.agent.bundle.OciSpec.Resources;
+import dev.mags.agent.bundle.OciSpec.Rlimit;
+import dev.mags.agent.bundle.OciSpec.Root;
+import dev.mags.agent.bundle.OciSpec.User;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Turns a {@link BundleSpec} into the sandbox's config.json contents, one section per method. */
+public final class OciSpecFactory {
+    public static final String OCI_VERSION = "1.0.2";
+
+    /** Docker's default capability set: enough for package managers and servers, nothing that reaches the host. */
+    static final List<String> CAPABILITIES = List.of(
+            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
+            "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+            "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+
+    /** What {@code runc spec} writes: kernel interfaces a sandbox must neither read nor change. */
+    static final List<String> MASKED_PATHS = List.of(
+            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi");
+    static final List<String> READONLY_PATHS = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    private OciSpecFactory() {}
+
+    public static OciSpec create(BundleSpec spec) {
+        return new OciSpec(OCI_VERSION, process(spec), new Root(spec.rootfs().toString(), false),
+                spec.hostname(), mounts(spec), linux(spec));
+    }
+
+    static OciSpec.Process process(BundleSpec spec) {
+        Capabilities caps = new Capabilities(CAPABILITIES, CAPABILITIES, CAPABILITIES);
+        return new OciSpec.Process(false, new User(0, 0), spec.args(), environment(spec), "/root", caps,
+                List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), true);
+    }
+
+    /** The defaults first, then the spec's variables in name order; the spec wins on a clash. */
+    static List<String> environment(BundleSpec spec) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("HOME", "/root");
+        env.put("HOSTNAME", spec.hostname());
+        env.put("TERM", "xterm");
+        env.put("LANG", "C.UTF-8");
+        env.putAll(new TreeMap<>(spec.environment()));
+        List<String> entries = new ArrayList<>();
+        env.forEach((name, value) -> entries.add(name + "=" + value));
+        return entries;
+    }
+
+    static List<Mount> mounts(BundleSpec spec) {
+        List<String> sysOptions = List.of("nosuid", "noexec", "nodev", "ro");
+        List<Mount> mounts = new ArrayList<>(List.of(
+                new Mount("/proc", "proc", "proc", null),
+                new Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
+                new Mount("/dev/pts", "devpts", "devpts",
+                        List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")),
+                new Mount("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
+                new Mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
+                new Mount("/sys", "sysfs", "sysfs", sysOptions),
+                new Mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"))));
+        mounts.add(bind("/etc/hostname", spec.etcHostname()));
+        mounts.add(bind("/etc/hosts", spec.etcHosts()));
+        mounts.add(bind("/etc/resolv.conf", spec.resolvConf()));
+        return mounts;
+    }
+
+    private static Mount bind(String destination, Path source) {
+        return new Mount(destination, "bind", source.toString(), List.of("rbind", "rprivate"));
+    }
+
+    static Linux linux(BundleSpec spec) {
+        // Network namespace without interfaces but loopback: no outbound networking yet.
+        List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount").stream()
+                .map(Namespace::of).toList();
+        Resources resources = new Resources(devices(), new Pids(spec.pidsLimit()));
+        return new Linux(resources, spec.cgroupsPath(), namespaces, MASKED_PATHS, READONLY_PATHS);
+    }
+
+    /** Deny every device, then allow runc's defaults: null, zero, full, random, urandom, tty, ptmx, pts. */
+    static List<DeviceRule> devices() {
+        return List.of(
+                new DeviceRule(false, null, null, null, "rwm"),
+                new DeviceRule(true, "c", null, null, "m"),
+                new DeviceRule(true, "b", null, null, "m"),
+                new DeviceRule(true, "c", 1L, 3L, "rwm"),
+                new DeviceRule(true, "c", 1L, 5L, "rwm"),
+                new DeviceRule(true, "c", 1L, 7L, "rwm"),
+                new DeviceRule(true, "c", 1L, 8L, "rwm"),
+                new DeviceRule(true, "c", 1L, 9L, "rwm"),
+                new DeviceRule(true, "c", 5L, 0L, "rwm"),
+                new DeviceRule(true, "c", 5L, 2L, "rwm"),
+                new DeviceRule(true, "c", 136L, null, "rwm"));
+    }
+}

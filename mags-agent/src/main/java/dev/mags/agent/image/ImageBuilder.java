@@ -1,0 +1,96 @@
+package dev.mags.agent.image;
+
+import dev.mags.agent.process.CommandFailedException;
+import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.ProcessLauncher;
+import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.protocol.v1.ImageInfo;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds base images by name into an {@link ImageStore}: each build fills a temporary directory next
+ * to the images and is renamed into place only when complete, so a failed or interrupted build never
+ * replaces a working image.
+ */
+public final class ImageBuilder {
+    private final ImageStore store;
+    private final Map<String, RootfsRecipe> recipes;
+
+    public ImageBuilder(ImageStore store, Map<String, RootfsRecipe> recipes) {
+        this.store = store;
+        this.recipes = new TreeMap<>(recipes);
+    }
+
+    /** The builder for {@code busybox} (from {@code /bin/busybox}) and {@code debian} (mmdebstrap). */
+    public static ImageBuilder standard(ImageStore store) {
+        CommandRunner runner = new CommandRunner(ProcessLauncher.system());
+        return new ImageBuilder(store, Map.of(
+                "busybox", new BusyboxRecipe(new Busybox(runner, Path.of("/bin/busybox"))),
+                "debian", new DebianRecipe(new Mmdebstrap(runner))));
+    }
+
+    public Set<String> names() {
+        return recipes.keySet();
+    }
+
+    /**
+     * Builds image {@code name}, replacing an existing one, and prints what it does to {@code progress}.
+     *
+     * @throws ImageBuildException for an unknown name or a failed build; the old image is then untouched
+     */
+    public ImageInfo build(String name, PrintStream progress) {
+        RootfsRecipe recipe = recipes.get(name);
+        if (recipe == null) {
+            throw new ImageBuildException("unknown image '" + name + "'; images this agent can build: "
+                    + String.join(", ", recipes.keySet()));
+        }
+        long started = System.nanoTime();
+        try (FileChannel lockFile = lockFile(name); FileLock lock = lockFile.lock()) {
+            for (Path stale : store.staleBuildDirs(name)) {
+                progress.println("removing an interrupted build: " + stale);
+                DirectoryTree.delete(stale);
+            }
+            Path buildDir = store.newBuildDir(name);
+            progress.printf("building image '%s' in %s%n", name, buildDir);
+            try {
+                recipe.populate(buildDir.resolve("rootfs"), progress);
+                ImageInfo info = store.install(name, buildDir, Instant.now());
+                progress.printf(Locale.ROOT, "image '%s' ready: %.1f MB in %.1f s%n", name,
+                        info.sizeBytes() / 1e6, (System.nanoTime() - started) / 1e9);
+                return info;
+            } catch (IOException | UncheckedIOException | CommandFailedException | IllegalStateException e) {
+                deleteQuietly(buildDir, e);
+                throw e;
+            }
+        } catch (IOException | UncheckedIOException | CommandFailedException | IllegalStateException e) {
+            throw new ImageBuildException("building image '" + name + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Serialises builds of one image, also across processes (a CLI build while the server runs). */
+    private FileChannel lockFile(String name) throws IOException {
+        Files.createDirectories(store.imagesDir());
+        return FileChannel.open(store.imagesDir().resolve("." + name + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    private static void deleteQuietly(Path dir, Exception failure) {
+        try {
+            DirectoryTree.delete(dir);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

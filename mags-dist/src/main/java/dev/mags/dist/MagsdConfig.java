@@ -1,0 +1,46 @@
+package dev.mags.dist;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every setting of one {@code magsd serve} process, resolved once in {@code main} from flags, then
+ * environment variables, then defaults; paths are absolute.
+ */
+public record MagsdConfig(
+        Path dataDir,
+        HostPort listen,
+        Path imagesDir,
+        String defaultImage,
+        HostPort sshListen,
+        String appsDomain,
+        S3Settings s3,
+        String runtimeBinary,
+        int maxConcurrentJobs,
+        Duration maxJobTimeout) {
+
+    public MagsdConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        dataDir = dataDir.toAbsolutePath().normalize();
+        imagesDir = (imagesDir == null ? dataDir.resolve("images") : imagesDir).toAbsolutePath().normalize();
+        if (!defaultImage.matches("[a-z0-9][a-z0-9_.-]*")) {
+            throw new IllegalArgumentException("--default-image '" + defaultImage + "' is not an image name");
+        }
+        if (maxConcurrentJobs < 1) {
+            throw new IllegalArgumentException("--max-concurrent-jobs must be at least 1");
+        }
+    }
+
+    public Path stateDb() {
+        return dataDir.resolve("state.db");
+    }
+
+    public Path adminTokenFile() {
+        return dataDir.resolve("admin-token");
+    }
+
+    /** Settings of the S3 store that keeps workspaces; no endpoint means the embedded store. */
+    public record S3Settings(String endpoint, String region, String bucket, String accessKey, String secretKey,
+            boolean pathStyle) {}
+}

@@ -1,0 +1,100 @@
+package dev.mags.dist;
+
+import dev.mags.controlplane.config.ControlPlaneConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code magsd serve}: the single-node server (API, agent and state store in one process). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the single-node server: REST API, agent and state store in one process.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = "${env:MAGS_DATA_DIR:-/var/lib/mags}",
+            description = "State, sandboxes and the admin token (env MAGS_DATA_DIR, default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--listen", defaultValue = "${env:MAGS_LISTEN:-127.0.0.1:8080}",
+            description = "HOST:PORT of the REST API (env MAGS_LISTEN, default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--images-dir", defaultValue = "${env:MAGS_IMAGES_DIR}",
+            description = "Base images (env MAGS_IMAGES_DIR, default <data-dir>/images).")
+    Path imagesDir;
+
+    @Option(names = "--default-image", defaultValue = "${env:MAGS_DEFAULT_IMAGE:-debian}",
+            description = "Image of jobs that name none (env MAGS_DEFAULT_IMAGE, default ${DEFAULT-VALUE}).")
+    String defaultImage;
+
+    @Option(names = "--ssh-listen", defaultValue = "${env:MAGS_SSH_LISTEN:-127.0.0.1:2222}",
+            description = "HOST:PORT of the SSH gateway (env MAGS_SSH_LISTEN, default ${DEFAULT-VALUE}); "
+                    + "reserved: the gateway is not part of this release.")
+    String sshListen;
+
+    @Option(names = "--apps-domain", defaultValue = "${env:MAGS_APPS_DOMAIN:-localhost}",
+            description = "Domain of public sandbox URLs (env MAGS_APPS_DOMAIN, default ${DEFAULT-VALUE}); "
+                    + "reserved: public URLs are not part of this release.")
+    String appsDomain;
+
+    @Option(names = "--s3-endpoint", defaultValue = "${env:MAGS_S3_ENDPOINT}",
+            description = "S3 endpoint for workspaces (env MAGS_S3_ENDPOINT); reserved: workspaces are not part "
+                    + "of this release.")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", defaultValue = "${env:MAGS_S3_REGION:-us-east-1}", description = "env MAGS_S3_REGION")
+    String s3Region;
+
+    @Option(names = "--s3-bucket", defaultValue = "${env:MAGS_S3_BUCKET:-mags}", description = "env MAGS_S3_BUCKET")
+    String s3Bucket;
+
+    @Option(names = "--s3-access-key", defaultValue = "${env:MAGS_S3_ACCESS_KEY}", description = "env MAGS_S3_ACCESS_KEY")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key", defaultValue = "${env:MAGS_S3_SECRET_KEY}", description = "env MAGS_S3_SECRET_KEY")
+    String s3SecretKey;
+
+    @Option(names = "--s3-path-style", defaultValue = "${env:MAGS_S3_PATH_STYLE:-true}",
+            description = "env MAGS_S3_PATH_STYLE")
+    boolean s3PathStyle;
+
+    @Option(names = "--runtime", defaultValue = "${env:MAGS_RUNTIME:-runc}",
+            description = "OCI runtime binary (env MAGS_RUNTIME, default ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--max-concurrent-jobs", defaultValue = "${env:MAGS_MAX_CONCURRENT_JOBS:-64}",
+            description = "Sandboxes run at once; later jobs wait as pending (default ${DEFAULT-VALUE}).")
+    int maxConcurrentJobs;
+
+    @Option(names = "--max-job-timeout", defaultValue = "${env:MAGS_MAX_JOB_TIMEOUT:-86400}",
+            description = "Longest a job may run, in seconds; also the default timeout (default ${DEFAULT-VALUE}).")
+    long maxJobTimeoutSeconds;
+
+    MagsdConfig config() {
+        return new MagsdConfig(dataDir, HostPort.parse("--listen", listen), imagesDir, defaultImage,
+                HostPort.parse("--ssh-listen", sshListen), appsDomain,
+                new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
+                runtime, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MagsdConfig cfg = config();
+        CountDownLatch stopped = new CountDownLatch(1);
+        SingleNode node = SingleNode.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "magsd-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
+        ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
+        return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
+                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.mags.dist;
+
+import dev.mags.controlplane.ControlPlane;
+import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.state.UserStore;
+import dev.mags.protocol.v1.Agent;
+import dev.mags.protocol.v1.ReconcileReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of {@code magsd serve}: state store, agent and control plane in one
+ * process. Everything it opens is closed in reverse order, also when starting fails half-way.
+ */
+final class SingleNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SingleNode.class);
+    private final Deque<AutoCloseable> opened;
+    private final ControlPlane controlPlane;
+
+    private SingleNode(Deque<AutoCloseable> opened, ControlPlane controlPlane) {
+        this.opened = opened;
+        this.controlPlane = controlPlane;
+    }
+
+    static SingleNode start(MagsdConfig cfg) throws IOException {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            createDir(cfg.dataDir());
+            opened.push(DataDirLock.acquire(cfg.dataDir()));
+            Database db = Database.sqlite(cfg.stateDb());
+            opened.push(db);
+            TokenService tokens = new TokenService(new UserStore(db.jdbi()), Clock.systemUTC());
+            if (AdminBootstrap.ensureAdmin(new UserStore(db.jdbi()), tokens, cfg.adminTokenFile())) {
+                LOG.info("created user 'admin'; its API token is in {}", cfg.adminTokenFile());
+            }
+            Agent agent = Agents.local(cfg);
+            opened.push(agent);
+            // Single node: nothing of an earlier run can still be live, so everything found is reaped.
+            ReconcileReport report = agent.reconcile(Set.of());
+            if (!report.reapedSandboxIds().isEmpty()) {
+                LOG.info("removed leftovers of {} sandboxes from an earlier run: {}", report.reapedSandboxIds().size(),
+                        report.reapedSandboxIds());
+            }
+            report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
+            if (agent.image(cfg.defaultImage()).isEmpty()) {
+                LOG.warn("default image '{}' is not built; jobs will be refused until you run: bin/magsd image build {}",
+                        cfg.defaultImage(), cfg.defaultImage());
+            }
+            ControlPlane cp = new ControlPlane(ServeCommand.controlPlaneConfig(cfg), db, agent, Clock.systemUTC());
+            opened.pop(); // the control plane now closes the agent
+            opened.push(cp);
+            cp.start();
+            LOG.info("magsd {} serving http://{}:{} (data dir {}, images {}, default image {})", Version.current(),
+                    cfg.listen().host(), cp.port(), cfg.dataDir(), cfg.imagesDir(), cfg.defaultImage());
+            return new SingleNode(opened, cp);
+        } catch (RuntimeException | IOException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    int port() {
+        return controlPlane.port();
+    }
+
+    private static void createDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        LOG.info("magsd shutting down");
+        closeAll(opened, null);
+        LOG.info("magsd stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, Throwable primary) {
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else {
+                    LOG.warn("error while closing {}", c, e);
+                }
+            }
+        }
+    }
+}

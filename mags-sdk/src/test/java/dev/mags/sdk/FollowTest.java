@@ -1,0 +1,207 @@
+package dev.mags.sdk;
+
+import static dev.mags.sdk.FakeMagsServer.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.api.JobInfo;
+import dev.mags.api.JobStatus;
+import dev.mags.api.LogEntry;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FollowTest {
+    private static final String EVENTS = "/api/v1/mags-jobs/j1/events";
+
+    private final FakeMagsServer server = FakeMagsServer.start();
+    private final Mags mags = Mags.builder().baseUrl(server.uri()).token("tok")
+            .reconnectBackoff(Duration.ofMillis(10)).reconnectAttempts(3).build();
+    private final List<LogEntry> lines = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        mags.close();
+        server.close();
+    }
+
+    private List<String> messages() {
+        return lines.stream().map(LogEntry::message).toList();
+    }
+
+    @Test
+    void deliversLinesInOrderAndReturnsTheFinalStatus() {
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                sse.log(1, "stdout", "hello").comment().log(2, "stderr", "warn").status(job("j1", "completed", 0, null));
+            }
+        });
+
+        JobInfo end = mags.follow("j1", 0, lines::add);
+
+        assertThat(end.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(messages()).containsExactly("hello", "warn");
+        FakeMagsServer.Request request = server.single("GET", EVENTS);
+        assertThat(request.query()).isEqualTo("after=0");
+        assertThat(request.header("Accept")).isEqualTo("text/event-stream");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer tok");
+    }
+
+    @Test
+    void resumesADroppedStreamAfterTheLastSeqWithoutDuplicates() {
+        AtomicInteger connections = new AtomicInteger();
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                if (connections.incrementAndGet() == 1) {
+                    sse.log(1, "stdout", "one").log(2, "stdout", "two");   // then the connection ends
+                } else {
+                    // a server that replays one line too many must not cause a duplicate
+                    sse.log(2, "stdout", "two").log(3, "stdout", "three").status(job("j1", "completed", 0, null));
+                }
+            }
+        });
+
+        JobInfo end = mags.follow("j1", 0, lines::add);
+
+        assertThat(end.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(messages()).containsExactly("one", "two", "three");
+        List<FakeMagsServer.Request> requests = server.requests("GET", EVENTS);
+        assertThat(requests).extracting(FakeMagsServer.Request::query).containsExactly("after=0", "after=2");
+        assertThat(requests.get(1).header("Last-Event-ID")).isEqualTo("2");
+    }
+
+    @Test
+    void resumesAfterAnAbruptlyBrokenConnection() {
+        AtomicInteger connections = new AtomicInteger();
+        server.on("GET", EVENTS, (request, exchange) -> {
+            if (connections.incrementAndGet() == 1) {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 100_000);   // promises more than it sends
+                OutputStream out = exchange.getResponseBody();
+                out.write(("event: log\ndata: {\"seq\":1,\"source\":\"stdout\",\"message\":\"one\"}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                try {
+                    out.close();   // fails: too few bytes written; the connection is dropped
+                } catch (java.io.IOException expected) {
+                    // intended
+                }
+            } else {
+                try (var sse = FakeMagsServer.sse(exchange)) {
+                    sse.log(2, "stdout", "two").status(job("j1", "error", 3, "exit status 3"));
+                }
+            }
+        });
+
+        JobInfo end = mags.follow("j1", 0, lines::add);
+
+        assertThat(end.exitCode()).isEqualTo(3);
+        assertThat(messages()).containsExactly("one", "two");
+        assertThat(server.requests("GET", EVENTS)).extracting(FakeMagsServer.Request::query)
+                .containsExactly("after=0", "after=1");
+    }
+
+    @Test
+    void givesUpAfterTheBoundedNumberOfReconnections() {
+        server.on("GET", EVENTS, (request, exchange) -> FakeMagsServer.sse(exchange).close());
+
+        assertThatThrownBy(() -> mags.follow("j1", 0, lines::add))
+                .isInstanceOf(MagsConnectionException.class)
+                .hasMessageContaining("lost the live output of job j1 from " + server.uri())
+                .hasMessageContaining("after 3 attempts");
+        assertThat(server.requests("GET", EVENTS)).hasSize(4);
+    }
+
+    @Test
+    void anErrorOnTheFirstConnectionIsNotRetried() {
+        server.json("GET", EVENTS, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"job 'j1' not found\"}}");
+
+        assertThatThrownBy(() -> mags.follow("j1", 0, lines::add))
+                .isInstanceOf(MagsApiException.class)
+                .hasMessage("job 'j1' not found");
+        assertThat(server.requests("GET", EVENTS)).hasSize(1);
+    }
+
+    @Test
+    void aSilentConnectionIsReplaced() {
+        AtomicInteger connections = new AtomicInteger();
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                if (connections.incrementAndGet() == 1) {
+                    sse.log(1, "stdout", "one");
+                    Thread.sleep(5_000);   // half-open: nothing more, not even keep-alives
+                } else {
+                    sse.status(job("j1", "completed", 0, null));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        try (Mags impatient = Mags.builder().baseUrl(server.uri()).token("tok")
+                .streamIdleTimeout(Duration.ofMillis(300)).reconnectBackoff(Duration.ofMillis(10)).build()) {
+            long start = System.nanoTime();
+            JobInfo end = impatient.follow("j1", 0, lines::add);
+
+            assertThat(end.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+        assertThat(server.requests("GET", EVENTS)).extracting(FakeMagsServer.Request::query)
+                .containsExactly("after=0", "after=1");
+    }
+
+    @Test
+    void returnsANonFinalStatusWhenTheServerEndsTheStreamAfterIt() {
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                sse.log(1, "stdout", "ready").status(job("j1", "sleeping", null, null));
+            }
+        });
+
+        assertThat(mags.follow("j1", 0, lines::add).status()).isEqualTo(JobStatus.SLEEPING);
+    }
+
+    @Test
+    void runAndWaitCollectsEveryLine() {
+        server.json("POST", "/api/v1/mags-jobs", 202, "{\"request_id\":\"j1\",\"status\":\"accepted\"}");
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                sse.log(1, "stdout", "a").log(2, "stderr", "b").log(3, "stdout", "c")
+                        .status(job("j1", "completed", 0, null));
+            }
+        });
+
+        JobResult result = mags.runAndWait("echo a", Duration.ofSeconds(10));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.stdout()).isEqualTo("a\nc");
+        assertThat(result.stderr()).isEqualTo("b");
+        assertThat(result.logs()).hasSize(3);
+    }
+
+    @Test
+    void runAndWaitGivesUpAtTheTimeout() {
+        server.json("POST", "/api/v1/mags-jobs", 202, "{\"request_id\":\"j1\",\"status\":\"accepted\"}");
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                for (int i = 0; i < 50; i++) {
+                    sse.comment();
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> mags.runAndWait("sleep 100", Duration.ofMillis(400)))
+                .isInstanceOf(MagsTimeoutException.class)
+                .hasMessageStartingWith("job j1 did not finish within 400ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+}

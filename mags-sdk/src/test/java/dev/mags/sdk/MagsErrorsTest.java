@@ -1,0 +1,111 @@
+package dev.mags.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.testkit.FreePort;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MagsErrorsTest {
+    private final FakeMagsServer server = FakeMagsServer.start();
+    private final Mags mags = Mags.builder().baseUrl(server.uri()).token("tok").requestTimeout(Duration.ofMillis(500)).build();
+
+    @AfterEach
+    void tearDown() {
+        mags.close();
+        server.close();
+    }
+
+    @Test
+    void jsonErrorBodyGivesStatusCodeAndMessage() {
+        server.json("GET", "/api/v1/mags-jobs/nope/status", 404,
+                "{\"error\":{\"code\":\"not_found\",\"message\":\"job 'nope' not found\"}}");
+
+        assertThatThrownBy(() -> mags.status("nope"))
+                .isInstanceOfSatisfying(MagsApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("not_found");
+                    assertThat(e.getMessage()).isEqualTo("job 'nope' not found");
+                });
+    }
+
+    @Test
+    void nonJsonErrorBodyFallsBackToStatusAndBody() {
+        server.on("GET", "/api/v1/me", (request, exchange) -> {
+            byte[] html = "<html><body>Bad Gateway</body></html>".getBytes();
+            exchange.sendResponseHeaders(502, html.length);
+            exchange.getResponseBody().write(html);
+        });
+
+        assertThatThrownBy(mags::whoami)
+                .isInstanceOfSatisfying(MagsApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(502);
+                    assertThat(e.code()).isEqualTo("http_502");
+                    assertThat(e.getMessage()).startsWith("HTTP 502 from GET " + server.uri() + "/api/v1/me")
+                            .contains("Bad Gateway");
+                });
+    }
+
+    @Test
+    void emptyErrorBodyStillNamesTheStatus() {
+        server.json("POST", "/api/v1/mags-jobs/j/stop", 401, "");
+
+        assertThatThrownBy(() -> mags.stop("j"))
+                .isInstanceOf(MagsApiException.class)
+                .hasMessage("HTTP 401 from POST " + server.uri() + "/api/v1/mags-jobs/j/stop");
+    }
+
+    @Test
+    void unreadableSuccessIsABadResponse() {
+        server.json("GET", "/api/v1/me", 200, "not json");
+
+        assertThatThrownBy(mags::whoami)
+                .isInstanceOfSatisfying(MagsApiException.class,
+                        e -> assertThat(e.code()).isEqualTo(MagsApiException.BAD_RESPONSE));
+    }
+
+    @Test
+    void unreachableServerNamesTheUrl() {
+        String url = "http://127.0.0.1:" + FreePort.pick();
+        try (Mags offline = Mags.builder().baseUrl(url).token("tok").build()) {
+            assertThatThrownBy(offline::whoami)
+                    .isInstanceOf(MagsConnectionException.class)
+                    .hasMessageStartingWith("cannot reach the mags server at " + url + ": ")
+                    .extracting(e -> ((MagsException) e).code()).isEqualTo("connection_failed");
+        }
+    }
+
+    @Test
+    void slowAnswerIsATimeout() {
+        server.on("GET", "/api/v1/me", (request, exchange) -> {
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        assertThatThrownBy(mags::whoami)
+                .isInstanceOf(MagsTimeoutException.class)
+                .hasMessageContaining("no answer from GET " + server.uri() + "/api/v1/me within 500ms");
+    }
+
+    @Test
+    void builderNamesEveryProblemAtOnce() {
+        assertThatThrownBy(() -> Mags.builder().requestTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("baseUrl is required")
+                .hasMessageContaining("token is required")
+                .hasMessageContaining("requestTimeout must be a positive duration");
+        assertThatThrownBy(() -> Mags.builder().baseUrl("ftp://x").token("t").build())
+                .hasMessageContaining("http:// or https://");
+    }
+
+    @Test
+    void closingTwiceIsHarmless() {
+        mags.close();
+        mags.close();
+    }
+}
