@@ -65,7 +65,7 @@ final class HttpTransport implements AutoCloseable {
      */
     HttpResponse<InputStream> openStream(String path, Map<String, String> headers, Duration timeout)
             throws IOException, InterruptedException {
-        HttpRequest.Builder builder = request(path, timeout).GET().header("Accept", "text/event-stream");
+        HttpRequest.Builder builder = request(path, timeout).GET().setHeader("Accept", "text/event-stream");
         headers.forEach(builder::header);
         return client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     }

@@ -7,7 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mags.api.JobInfo;
 import dev.mags.api.JobStatus;
 import dev.mags.api.LogEntry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -76,34 +82,53 @@ class FollowTest {
     }
 
     @Test
-    void resumesAfterAnAbruptlyBrokenConnection() {
-        AtomicInteger connections = new AtomicInteger();
-        server.on("GET", EVENTS, (request, exchange) -> {
-            if (connections.incrementAndGet() == 1) {
-                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-                exchange.sendResponseHeaders(200, 100_000);   // promises more than it sends
-                OutputStream out = exchange.getResponseBody();
-                out.write(("event: log\ndata: {\"seq\":1,\"source\":\"stdout\",\"message\":\"one\"}\n\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                out.flush();
+    void resumesAfterAnAbruptlyBrokenConnection() throws Exception {
+        // The JDK's HttpServer cannot cut a connection short, so this server speaks HTTP by hand.
+        try (ServerSocket socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             Mags client = Mags.builder().baseUrl("http://127.0.0.1:" + socket.getLocalPort()).token("tok")
+                     .reconnectBackoff(Duration.ofMillis(10)).build()) {
+            List<String> requestLines = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
                 try {
-                    out.close();   // fails: too few bytes written; the connection is dropped
-                } catch (java.io.IOException expected) {
-                    // intended
+                    try (Socket first = socket.accept()) {
+                        requestLines.add(readHead(first));
+                        write(first, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 100000\r\n\r\n"
+                                + "event: log\ndata: {\"seq\":1,\"source\":\"stdout\",\"message\":\"one\"}\n\n");
+                    }   // closed with 99,9xx bytes missing
+                    try (Socket second = socket.accept()) {
+                        requestLines.add(readHead(second));
+                        write(second, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+                                + "event: log\ndata: {\"seq\":2,\"source\":\"stdout\",\"message\":\"two\"}\n\n"
+                                + "event: status\ndata: " + job("j1", "error", 3, "exit status 3") + "\n\n");
+                    }
+                } catch (IOException e) {
+                    requestLines.add("server failed: " + e);
                 }
-            } else {
-                try (var sse = FakeMagsServer.sse(exchange)) {
-                    sse.log(2, "stdout", "two").status(job("j1", "error", 3, "exit status 3"));
-                }
-            }
-        });
+            });
 
-        JobInfo end = mags.follow("j1", 0, lines::add);
+            JobInfo end = client.follow("j1", 0, lines::add);
 
-        assertThat(end.exitCode()).isEqualTo(3);
-        assertThat(messages()).containsExactly("one", "two");
-        assertThat(server.requests("GET", EVENTS)).extracting(FakeMagsServer.Request::query)
-                .containsExactly("after=0", "after=1");
+            assertThat(end.exitCode()).isEqualTo(3);
+            assertThat(messages()).containsExactly("one", "two");
+            assertThat(requestLines).containsExactly(
+                    "GET /api/v1/mags-jobs/j1/events?after=0 HTTP/1.1", "GET /api/v1/mags-jobs/j1/events?after=1 HTTP/1.1");
+        }
+    }
+
+    private static String readHead(Socket s) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        String first = in.readLine();
+        String line;
+        while ((line = in.readLine()) != null && !line.isEmpty()) {
+            // skip the headers
+        }
+        return first;
+    }
+
+    private static void write(Socket s, String text) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mags.agent.rootfs;
 
+import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,23 @@ public final class Mount {
     /** Detaches the mount now and frees it once nothing uses it any more; the fallback when umount says busy. */
     public void umountLazy(Path target) {
         runner.run(List.of("umount", "--lazy", target.toString()), TIMEOUT);
+    }
+
+    /**
+     * Unmounts {@code target}, falling back to a lazy unmount when the plain one fails (busy): the
+     * mount then disappears from the tree at once and is freed when its last user goes.
+     */
+    public void unmount(Path target) {
+        try {
+            umount(target);
+        } catch (CommandFailedException busy) {
+            try {
+                umountLazy(target);
+            } catch (CommandFailedException lazyFailure) {
+                busy.addSuppressed(lazyFailure);
+                throw busy;
+            }
+        }
     }
 
     /** Mounts at or below {@code prefix}, deepest first, so they can be unmounted in that order. */

@@ -95,6 +95,14 @@ public final class Runc {
     }
 
     /**
+     * Whether the runtime keeps any state for {@code id} under its root (runc's and crun's layout), so
+     * that a {@code delete} is needed; checked without spawning a process.
+     */
+    public boolean hasState(String id) {
+        return Files.exists(root.resolve(id));
+    }
+
+    /**
      * Whether the runtime has recorded the container as created, read from its state directory
      * ({@code state.json} for runc, {@code status} for crun) without spawning a process. Used to
      * know that {@code run} got past container creation.

@@ -1,0 +1,92 @@
+package dev.mags.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link LocalAgent} is configured with; loaded once by the program that runs the agent.
+ *
+ * @param dataDir sandbox state lives in {@code <dataDir>/sandboxes/<id>/}
+ * @param imagesDir base images, {@code <imagesDir>/<name>/rootfs/} and {@code image.json}
+ * @param runtimeBinary the OCI runtime, {@code runc} by default; a name on PATH or a path
+ * @param runtimeRoot the runtime's state directory ({@code --root}), apart from the runtime's default
+ *     so that the agent sees only its own containers
+ * @param cgroupParent sandbox cgroups go to {@code /<cgroupParent>/<sandboxId>}
+ * @param hostname every sandbox's host name
+ * @param pidsLimit most processes one sandbox may have at once (stops fork bombs)
+ * @param stopGrace how long a sandbox gets between SIGTERM and SIGKILL when it times out or the agent closes
+ */
+public record AgentConfig(
+        Path dataDir,
+        Path imagesDir,
+        String runtimeBinary,
+        Path runtimeRoot,
+        String cgroupParent,
+        String hostname,
+        long pidsLimit,
+        Duration stopGrace) {
+
+    public static final String DEFAULT_RUNTIME = "runc";
+    public static final String DEFAULT_CGROUP_PARENT = "mags";
+    public static final String DEFAULT_HOSTNAME = "mags-vm";
+    public static final long DEFAULT_PIDS_LIMIT = 4096;
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+
+    /** Validates every field at once and makes paths absolute. */
+    public AgentConfig {
+        List<String> problems = new ArrayList<>();
+        if (dataDir == null) problems.add("dataDir is missing");
+        if (imagesDir == null) problems.add("imagesDir is missing");
+        if (runtimeBinary == null || runtimeBinary.isBlank()) problems.add("runtimeBinary is missing");
+        if (runtimeRoot == null) problems.add("runtimeRoot is missing");
+        if (cgroupParent == null || !cgroupParent.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")) {
+            problems.add("cgroupParent '" + cgroupParent + "' must be a relative cgroup path like 'mags'");
+        }
+        if (hostname == null || !hostname.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,62})")) {
+            problems.add("hostname '" + hostname + "' is not a valid host name");
+        }
+        if (pidsLimit < 1) problems.add("pidsLimit must be positive, not " + pidsLimit);
+        if (stopGrace == null || stopGrace.isNegative()) problems.add("stopGrace must be zero or more");
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+        imagesDir = imagesDir.toAbsolutePath().normalize();
+        runtimeRoot = runtimeRoot.toAbsolutePath().normalize();
+    }
+
+    /** runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm. */
+    public static AgentConfig defaults(Path dataDir, Path imagesDir) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
+                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_PIDS_LIMIT, DEFAULT_STOP_GRACE);
+    }
+
+    /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
+    public Path sandboxesDir() {
+        return dataDir.resolve("sandboxes");
+    }
+
+    public AgentConfig withRuntimeBinary(String binary) {
+        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace);
+    }
+
+    public AgentConfig withRuntimeRoot(Path root) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, pidsLimit, stopGrace);
+    }
+
+    public AgentConfig withCgroupParent(String parent) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, pidsLimit, stopGrace);
+    }
+
+    public AgentConfig withPidsLimit(long limit) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, limit, stopGrace);
+    }
+
+    public AgentConfig withStopGrace(Duration grace) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, grace);
+    }
+}

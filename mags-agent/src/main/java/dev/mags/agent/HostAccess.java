@@ -1,0 +1,35 @@
+package dev.mags.agent;
+
+import dev.mags.agent.cgroup.CgroupTree;
+import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.ProcessLauncher;
+import dev.mags.agent.rootfs.Mount;
+import dev.mags.agent.runtime.Runc;
+import java.nio.file.Path;
+
+/**
+ * The agent's ways into the host: how processes start, where the cgroup hierarchies and the mount
+ * table are. The real host in production; fakes and temp directories in unit tests.
+ */
+public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo) {
+
+    public static HostAccess system() {
+        return new HostAccess(ProcessLauncher.system(), Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"));
+    }
+
+    CommandRunner runner() {
+        return new CommandRunner(launcher);
+    }
+
+    Runc runc(AgentConfig config) {
+        return new Runc(runner(), config.runtimeBinary(), config.runtimeRoot());
+    }
+
+    Mount mount() {
+        return new Mount(runner(), mountInfo);
+    }
+
+    CgroupTree cgroups() {
+        return new CgroupTree(cgroupRoot);
+    }
+}

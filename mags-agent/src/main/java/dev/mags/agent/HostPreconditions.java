@@ -1,0 +1,49 @@
+package dev.mags.agent;
+
+import dev.mags.agent.process.CommandFailedException;
+import dev.mags.agent.process.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the host must offer before the agent can run sandboxes, checked up front so that the operator
+ * gets one message saying what to install or do, instead of a failed first sandbox.
+ */
+public final class HostPreconditions {
+    private HostPreconditions() {}
+
+    /** @throws IllegalStateException listing every unmet precondition and its remedy */
+    public static void check(AgentConfig config, CommandRunner runner) {
+        List<String> problems = new ArrayList<>();
+        if (!isRoot(Path.of("/proc/self/status"))) {
+            problems.add("the agent must run as root (it mounts file systems and creates cgroups): start it as root");
+        }
+        try {
+            // Running it proves more than finding it: it is on PATH (the same lookup as every later
+            // call), executable, and for this architecture.
+            runner.run(List.of(config.runtimeBinary(), "--version"), Duration.ofSeconds(10));
+        } catch (CommandFailedException e) {
+            problems.add("the OCI runtime '" + config.runtimeBinary() + "' cannot be run (" + e.getMessage()
+                    + "): install it (Debian: apt-get install runc) or set the runtime binary to its full path");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("this host cannot run sandboxes: " + String.join("; ", problems));
+        }
+    }
+
+    /** Whether the effective uid in {@code status} ("Uid:\treal\teffective\tsaved\tfs") is 0. */
+    static boolean isRoot(Path status) {
+        try {
+            return Files.readAllLines(status).stream()
+                    .filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+"))
+                    .anyMatch(f -> f.length > 2 && f[2].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
