@@ -17,6 +17,7 @@ public record MagsdConfig(
         String appsDomain,
         S3Settings s3,
         String runtimeBinary,
+        String cgroupParent,
         int maxConcurrentJobs,
         Duration maxJobTimeout) {
 

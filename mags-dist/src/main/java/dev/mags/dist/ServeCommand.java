@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "OCI runtime binary (env MAGS_RUNTIME, default ${DEFAULT-VALUE}).")
     String runtime;
 
+    @Option(names = "--cgroup-parent", defaultValue = "${env:MAGS_CGROUP_PARENT:-mags}",
+            description = "cgroup under which sandboxes get theirs (env MAGS_CGROUP_PARENT, default ${DEFAULT-VALUE}); "
+                    + "give each server on a host its own.")
+    String cgroupParent;
+
     @Option(names = "--max-concurrent-jobs", defaultValue = "${env:MAGS_MAX_CONCURRENT_JOBS:-64}",
             description = "Sandboxes run at once; later jobs wait as pending (default ${DEFAULT-VALUE}).")
     int maxConcurrentJobs;
@@ -76,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
         return new MagsdConfig(dataDir, HostPort.parse("--listen", listen), imagesDir, defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
-                runtime, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds));
+                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds));
     }
 
     @Override

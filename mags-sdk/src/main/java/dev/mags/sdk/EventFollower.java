@@ -2,6 +2,7 @@ package dev.mags.sdk;
 
 import dev.mags.api.ApiPaths;
 import dev.mags.api.JobInfo;
+import dev.mags.api.JobStatus;
 import dev.mags.api.LogEntry;
 import dev.mags.api.StreamEvent;
 import java.io.IOException;
@@ -17,15 +18,18 @@ import java.util.function.Consumer;
 /**
  * Follows {@code GET /mags-jobs/{id}/events}: hands each new log line to the consumer and
  * returns the job once the server reports its final status. A connection that drops after it was
- * established is resumed with {@code after=<last seq>}, so no line is delivered twice.
+ * established is resumed with {@code after=<last seq>}, so no line is delivered twice. A server
+ * without the event stream is polled instead ({@link LogPoller}).
  */
 final class EventFollower {
     private final HttpTransport http;
     private final ReconnectPolicy policy;
+    private final LogPoller poller;
 
     EventFollower(HttpTransport http, ReconnectPolicy policy) {
         this.http = http;
         this.policy = policy;
+        this.poller = new LogPoller(http);
     }
 
     /** {@code deadline} may be {@code null}; past it a {@link MagsTimeoutException} is thrown. */
@@ -45,6 +49,9 @@ final class EventFollower {
                     int status = response.statusCode();
                     if (status != 200) {
                         MagsApiException error = errorOf(uri, response);
+                        if (!connectedOnce && lacksEventStream(id, status)) {
+                            return poller.follow(id, progress.lastSeq, onLine, deadline);
+                        }
                         if (!(connectedOnce && isTransient(status))) {
                             throw error;
                         }
@@ -73,7 +80,8 @@ final class EventFollower {
                     throw problem instanceof IOException io ? http.failures().ioFailure("GET", uri, io, null)
                             : (MagsException) problem;
                 }
-                if (progress.receivedSinceConnect || watchdog.takeReason() == StreamWatchdog.Reason.IDLE) {
+                boolean wentIdle = watchdog.takeReason() == StreamWatchdog.Reason.IDLE;
+                if (progress.receivedSinceConnect || wentIdle) {
                     failures = 0;
                 }
                 failures++;
@@ -118,8 +126,9 @@ final class EventFollower {
                 }
             }
         }
-        // The server ended the stream after telling the status (e.g. a persistent job now sleeping).
-        return lastStatus;
+        // The server ended the stream after telling the status (e.g. a persistent job now sleeping);
+        // a job still pending has not run yet, so that is treated like a dropped connection.
+        return lastStatus != null && lastStatus.status() != JobStatus.PENDING ? lastStatus : null;
     }
 
     private MagsApiException errorOf(URI uri, HttpResponse<InputStream> response) throws IOException {
@@ -128,6 +137,22 @@ final class EventFollower {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         return http.failures().httpError("GET", uri, response.statusCode(), body);
+    }
+
+    /**
+     * A 404/405/501 for a job that exists means the server has no event stream (an older or the
+     * hosted reference server); a 404 for an unknown job stays an error.
+     */
+    private boolean lacksEventStream(String id, int status) {
+        if (status != 404 && status != 405 && status != 501) {
+            return false;
+        }
+        try {
+            http.get(ApiPaths.job(Ids.segment(id), "status"), JobInfo.class);
+            return true;
+        } catch (MagsApiException unknownJob) {
+            return false;
+        }
     }
 
     private static boolean isTransient(int status) {

@@ -153,6 +153,29 @@ class FollowTest {
     }
 
     @Test
+    void pollsAServerWithoutEventStream() {
+        // no events route: the fake answers 404 like a server that does not know the path
+        server.json("GET", "/api/v1/mags-jobs/j1/status", 200, job("j1", "completed", 0, null));
+        AtomicInteger polls = new AtomicInteger();
+        server.on("GET", "/api/v1/mags-jobs/j1/logs", (request, exchange) -> {
+            String after = request.queryParams().getOrDefault("after", "0");
+            int n = polls.incrementAndGet();
+            String body = switch (after) {
+                case "0" -> "\"running\",\"logs\":[{\"seq\":1,\"source\":\"stdout\",\"message\":\"one\"}]";
+                case "1" -> n < 3 ? "\"running\",\"logs\":[]"
+                        : "\"completed\",\"logs\":[{\"seq\":2,\"source\":\"stdout\",\"message\":\"two\"}]";
+                default -> "\"completed\",\"logs\":[]";
+            };
+            FakeMagsServer.reply(exchange, 200, "{\"request_id\":\"j1\",\"status\":" + body + "}");
+        });
+
+        JobInfo end = mags.follow("j1", 0, lines::add);
+
+        assertThat(end.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(messages()).containsExactly("one", "two");
+    }
+
+    @Test
     void aSilentConnectionIsReplaced() {
         AtomicInteger connections = new AtomicInteger();
         server.on("GET", EVENTS, (request, exchange) -> {
@@ -189,6 +212,23 @@ class FollowTest {
         });
 
         assertThat(mags.follow("j1", 0, lines::add).status()).isEqualTo(JobStatus.SLEEPING);
+    }
+
+    @Test
+    void aStreamThatEndsWhileTheJobIsPendingIsResumed() {
+        AtomicInteger connections = new AtomicInteger();
+        server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                if (connections.incrementAndGet() == 1) {
+                    sse.status(job("j1", "pending", null, null));
+                } else {
+                    sse.log(1, "stdout", "ran").status(job("j1", "completed", 0, null));
+                }
+            }
+        });
+
+        assertThat(mags.follow("j1", 0, lines::add).status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(messages()).containsExactly("ran");
     }
 
     @Test

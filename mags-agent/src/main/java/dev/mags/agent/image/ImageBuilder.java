@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,6 +34,11 @@ public final class ImageBuilder {
         this.recipes = new TreeMap<>(recipes);
     }
 
+    /** The standard builder over the images in {@code imagesDir}. */
+    public static ImageBuilder standard(Path imagesDir) {
+        return standard(new ImageStore(imagesDir));
+    }
+
     /** The builder for {@code busybox} (from {@code /bin/busybox}) and {@code debian} (mmdebstrap). */
     public static ImageBuilder standard(ImageStore store) {
         CommandRunner runner = new CommandRunner(ProcessLauncher.system());
@@ -50,6 +56,7 @@ public final class ImageBuilder {
      *
      * @throws ImageBuildException for an unknown name or a failed build; the old image is then untouched
      */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     public ImageInfo build(String name, PrintStream progress) {
         RootfsRecipe recipe = recipes.get(name);
         if (recipe == null) {
@@ -57,7 +64,7 @@ public final class ImageBuilder {
                     + String.join(", ", recipes.keySet()));
         }
         long started = System.nanoTime();
-        try (FileChannel lockFile = lockFile(name); FileLock lock = lockFile.lock()) {
+        try (FileChannel lockFile = lockFile(name); FileLock lock = acquire(lockFile, name, progress)) {
             for (Path stale : store.staleBuildDirs(name)) {
                 progress.println("removing an interrupted build: " + stale);
                 DirectoryTree.delete(stale);
@@ -84,6 +91,20 @@ public final class ImageBuilder {
         Files.createDirectories(store.imagesDir());
         return FileChannel.open(store.imagesDir().resolve("." + name + ".lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    private static FileLock acquire(FileChannel lockFile, String name, PrintStream progress) throws IOException {
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            throw new ImageBuildException("image '" + name + "' is already being built by this process", e);
+        }
+        if (lock == null) {
+            progress.printf("waiting for another build of image '%s' to finish%n", name);
+            lock = lockFile.lock();
+        }
+        return lock;
     }
 
     private static void deleteQuietly(Path dir, Exception failure) {

@@ -3,6 +3,7 @@ package dev.mags.agent.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.protocol.v1.ImageInfo;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -68,7 +69,7 @@ public final class ImageStore {
         Path manifest = imagesDir.resolve(name).resolve(MANIFEST);
         try {
             return Optional.of(JSON.readValue(manifest.toFile(), ImageManifest.class).toInfo());
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             log.warn("ignoring image '{}': unreadable {}: {}", name, manifest, e.toString());
@@ -86,7 +87,10 @@ public final class ImageStore {
     Path newBuildDir(String name) throws IOException {
         requireValid(name);
         Files.createDirectories(imagesDir);
-        return Files.createTempDirectory(imagesDir, "." + name + ".build-");
+        Path dir = Files.createTempDirectory(imagesDir, "." + name + ".build-");
+        // Temp directories are 0700; apt inside mmdebstrap drops to user _apt and must get in.
+        Files.setAttribute(dir, "unix:mode", 0755);
+        return dir;
     }
 
     /** Leftovers of builds of {@code name} that were interrupted; the caller holds the build lock. */

@@ -39,9 +39,6 @@ public class CommandFailedException extends RuntimeException {
 
     private static String message(List<String> argv, Integer exitCode, String stderr, String why) {
         StringBuilder text = new StringBuilder("command ").append(String.join(" ", argv)).append(" failed: ").append(why);
-        if (exitCode != null && !why.contains("code")) {
-            text.append(" (exit code ").append(exitCode).append(')');
-        }
         String err = stderr == null ? "" : stderr.strip();
         if (!err.isEmpty()) {
             text.append("; stderr: ").append(err);

@@ -17,11 +17,12 @@ import java.util.stream.Stream;
 
 /**
  * Every sandbox resource found on the host, each carrying its sandbox id: the runtime's containers
- * under its root, mounts under the sandboxes directory, cgroup directories under the cgroup parent,
+ * under its root (and state it left of containers it never finished creating), mounts under the sandboxes directory, cgroup directories under the cgroup parent,
  * and the sandbox directories themselves. What could not be looked at is listed in {@code problems}.
  */
 public record HostInventory(
         List<ContainerState> containers,
+        List<String> staleRuntimeStates,
         List<MountEntry> mounts,
         Map<String, List<Path>> cgroupDirs,
         List<Path> sandboxDirs,
@@ -31,8 +32,12 @@ public record HostInventory(
     public static HostInventory scan(Runc runc, Mount mount, CgroupTree cgroups, String cgroupParent, Path sandboxesDir) {
         List<String> problems = new ArrayList<>();
         List<ContainerState> containers = List.of();
+        List<String> staleStates = List.of();
         try {
             containers = runc.list();
+            Set<String> known = new TreeSet<>();
+            containers.forEach(c -> known.add(c.id()));
+            staleStates = runc.stateDirectoryIds().stream().filter(id -> !known.contains(id)).toList();
         } catch (RuntimeException e) {
             problems.add("cannot list the runtime's containers under " + runc.root() + ": " + e.getMessage());
         }
@@ -59,7 +64,7 @@ public record HostInventory(
                 problems.add("cannot list " + sandboxesDir + ": " + e.getMessage());
             }
         }
-        return new HostInventory(containers, mounts, cgroupDirs, dirs, problems, sandboxesDir);
+        return new HostInventory(containers, staleStates, mounts, cgroupDirs, dirs, problems, sandboxesDir);
     }
 
     /** The sandbox a mount belongs to: the first path element below the sandboxes directory. */
@@ -72,6 +77,7 @@ public record HostInventory(
     public Set<String> sandboxIds() {
         Set<String> ids = new TreeSet<>();
         containers.forEach(c -> ids.add(c.id()));
+        ids.addAll(staleRuntimeStates);
         mounts.forEach(m -> ids.add(sandboxIdOf(m)));
         ids.addAll(cgroupDirs.keySet());
         sandboxDirs.forEach(d -> ids.add(d.getFileName().toString()));
@@ -82,6 +88,7 @@ public record HostInventory(
     public List<String> describe() {
         List<String> lines = new ArrayList<>(problems);
         containers.forEach(c -> lines.add("container " + c.id() + " (" + c.status() + ", pid " + c.pid() + ")"));
+        staleRuntimeStates.forEach(id -> lines.add("runtime state of a half-created container " + id));
         mounts.forEach(m -> lines.add("mount " + m.fsType() + " " + m.source() + " on " + m.mountPoint()));
         cgroupDirs.values().forEach(ds -> ds.forEach(d -> lines.add("cgroup directory " + d)));
         sandboxDirs.forEach(d -> lines.add("sandbox directory " + d));

@@ -45,6 +45,11 @@ public final class Reconciler {
                 attempt(c.id(), "container", reaped, problems, () -> removeContainer(c.id()));
             }
         }
+        for (String id : before.staleRuntimeStates()) {
+            if (!keep.contains(id)) {
+                attempt(id, "runtime state", reaped, problems, () -> runc.removeStaleState(id));
+            }
+        }
         for (MountEntry m : before.mounts()) {
             String id = before.sandboxIdOf(m);
             if (!keep.contains(id)) {

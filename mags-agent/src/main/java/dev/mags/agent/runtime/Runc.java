@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The OCI runtime's command line ({@code runc}; {@code crun} and {@code runsc} take the same
@@ -27,11 +29,18 @@ public final class Runc {
     private final CommandRunner runner;
     private final String binary;
     private final Path root;
+    private final Path proc;
 
     public Runc(CommandRunner runner, String binary, Path root) {
+        this(runner, binary, root, Path.of("/proc"));
+    }
+
+    /** @param proc normally {@code /proc}; a directory in tests */
+    Runc(CommandRunner runner, String binary, Path root, Path proc) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.binary = Objects.requireNonNull(binary, "binary");
         this.root = Objects.requireNonNull(root, "root");
+        this.proc = Objects.requireNonNull(proc, "proc");
     }
 
     public Path root() {
@@ -95,6 +104,35 @@ public final class Runc {
     }
 
     /**
+     * Ids with a state directory under our root (runc's and crun's layout). Includes containers whose
+     * creation died half-way, which {@link #list()} leaves out and {@code delete} cannot remove.
+     */
+    public List<String> stateDirectoryIds() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the runtime root " + root, e);
+        }
+    }
+
+    /** Removes the state directory of a container the runtime no longer knows (see {@link #stateDirectoryIds()}). */
+    public void removeStaleState(String id) throws IOException {
+        Path dir = root.resolve(id);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file); // flat: exec.fifo, state.json, temp files
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    /**
      * Whether the runtime keeps any state for {@code id} under its root (runc's and crun's layout), so
      * that a {@code delete} is needed; checked without spawning a process.
      */
@@ -103,12 +141,28 @@ public final class Runc {
     }
 
     /**
-     * Whether the runtime has recorded the container as created, read from its state directory
-     * ({@code state.json} for runc, {@code status} for crun) without spawning a process. Used to
-     * know that {@code run} got past container creation.
+     * Whether the container's own process runs, seen without spawning a process. runc creates the
+     * container (state.json), then its init process ({@code runc:[2:INIT]}) execs the command; only
+     * when the init's name has changed do we know the command was found and started. A command that
+     * cannot be executed fails after state.json exists, so the state file alone is not enough.
+     * For crun, whose state is a {@code status} file, its existence is the best we know.
      */
-    public boolean hasStateFile(String id) {
+    public boolean hasStarted(String id) {
         Path dir = root.resolve(id);
-        return Files.exists(dir.resolve("state.json")) || Files.exists(dir.resolve("status"));
+        Path state = dir.resolve("state.json");
+        if (!Files.exists(state)) {
+            return Files.exists(dir.resolve("status"));
+        }
+        try {
+            // runc replaces state.json by rename, so a read never sees half a file.
+            long pid = JSON.readTree(state.toFile()).path("init_process_pid").asLong(0);
+            if (pid <= 0) {
+                return false;
+            }
+            String name = Files.readString(proc.resolve(Long.toString(pid)).resolve("comm")).strip();
+            return !name.startsWith("runc:[");
+        } catch (IOException e) {
+            return false; // state.json is being replaced, or the init process is already gone
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,9 +64,15 @@ public final class LocalSandbox implements RunningSandbox {
     public void supervise(Duration timeout, Duration grace, ScheduledExecutorService timers,
             Consumer<LocalSandbox> onReleased) {
         Objects.requireNonNull(onReleased, "onReleased");
+        // Timer first: the watcher cancels it when the process ends, which may be at once.
         if (timeout != null) {
-            timeoutTask = timers.schedule(() -> end(ExitReason.TIMED_OUT, "timed out after " + describe(timeout), grace),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                timeoutTask = timers.schedule(
+                        () -> end(ExitReason.TIMED_OUT, "timed out after " + describe(timeout), grace),
+                        timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                shutdown(grace); // the agent closed while this sandbox started
+            }
         }
         Thread.ofVirtual().name("sandbox-" + id).start(() -> awaitEnd(onReleased));
     }
@@ -82,6 +89,7 @@ public final class LocalSandbox implements RunningSandbox {
 
     @Override
     public void stop(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
         end(ExitReason.STOPPED, "stopped", grace);
     }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * unwinds it when the process has ended.
  */
 public final class SandboxLauncher {
-    /** Bounds the wait for the runtime to create the container (tens of ms normally). */
+    /** Bounds the wait for the runtime to start the command (tens of ms normally). */
     private static final Duration START_WAIT = Duration.ofSeconds(10);
 
     private final SandboxSettings settings;
@@ -60,13 +60,20 @@ public final class SandboxLauncher {
             prepareRootfs(id, paths, imageRootfs, cleanup);
             return start(id, paths, bundle, output, cleanup);
         } catch (AgentException e) {
-            try {
-                cleanup.close();
-            } catch (CleanupStack.CleanupException cleanupFailure) {
-                e.addSuppressed(cleanupFailure);
-            }
-            throw e;
+            throw unwind(cleanup, e);
+        } catch (RuntimeException e) {
+            throw unwind(cleanup, new AgentException(AgentErrorCode.RUNTIME_FAILED,
+                    "starting sandbox " + id + " failed unexpectedly: " + e, e));
         }
+    }
+
+    private static AgentException unwind(CleanupStack cleanup, AgentException failure) {
+        try {
+            cleanup.close();
+        } catch (CleanupStack.CleanupException cleanupFailure) {
+            failure.addSuppressed(cleanupFailure);
+        }
+        return failure;
     }
 
     private BundleSpec bundleSpec(SandboxSpec spec, SandboxPaths paths) {
@@ -123,7 +130,7 @@ public final class SandboxLauncher {
         List<Thread> readers = List.of(
                 OutputPump.start(id, process.getInputStream(), OutputStream.STDOUT, gate),
                 OutputPump.start(id, process.getErrorStream(), OutputStream.STDERR, gate));
-        awaitCreated(id, process);
+        awaitStarted(id, process);
         if (!process.isAlive()) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
             if (!errors.isEmpty()) {
@@ -136,13 +143,16 @@ public final class SandboxLauncher {
         return new LocalSandbox(id, process, readers, cleanup, runc, paths.runtimeLog());
     }
 
-    /** Waits until the runtime recorded the container or exited (a quick command may be done already). */
-    private void awaitCreated(String id, Process process) {
+    /**
+     * Waits until the container's command runs, or the runtime exited: then either the command was
+     * quick and is done already, or the runtime failed and says so in its log.
+     */
+    private void awaitStarted(String id, Process process) {
         long deadline = System.nanoTime() + START_WAIT.toNanos();
         try {
             while (!process.waitFor(2, TimeUnit.MILLISECONDS)) {
-                if (runc.hasStateFile(id) || System.nanoTime() > deadline) {
-                    return; // past the deadline: a runtime whose state we cannot see; treat as started
+                if (runc.hasStarted(id) || System.nanoTime() > deadline) {
+                    return; // past the deadline: a runtime whose state we cannot read; treat as started
                 }
             }
         } catch (InterruptedException e) {

@@ -1,0 +1,2 @@
+/** OCI bundles: the sandbox's config.json, built from records. */
+package dev.mags.agent.bundle;

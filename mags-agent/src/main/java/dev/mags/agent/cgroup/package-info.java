@@ -1,0 +1,2 @@
+/** Sandbox cgroup directories in every cgroup hierarchy. */
+package dev.mags.agent.cgroup;

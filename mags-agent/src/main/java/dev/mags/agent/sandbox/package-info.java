@@ -1,0 +1,2 @@
+/** One sandbox's life: prepare, start, watch, stop, release — with a cleanup stack. */
+package dev.mags.agent.sandbox;

@@ -1,0 +1,37 @@
+package dev.mags.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.FakeProcessLauncher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostPreconditionsTest {
+
+    @Test
+    void readsTheEffectiveUid(@TempDir Path dir) throws Exception {
+        Path root = Files.writeString(dir.resolve("root"), "Name:\tjava\nUid:\t0\t0\t0\t0\n");
+        Path user = Files.writeString(dir.resolve("user"), "Name:\tjava\nUid:\t1000\t1000\t1000\t1000\n");
+        Path setuid = Files.writeString(dir.resolve("setuid"), "Uid:\t1000\t0\t0\t0\n");
+
+        assertThat(HostPreconditions.isRoot(root)).isTrue();
+        assertThat(HostPreconditions.isRoot(user)).isFalse();
+        assertThat(HostPreconditions.isRoot(setuid)).isTrue();
+        assertThat(HostPreconditions.isRoot(dir.resolve("missing"))).isFalse();
+    }
+
+    @Test
+    void aMissingRuntimeSaysWhatToInstall() {
+        FakeProcessLauncher launcher = new FakeProcessLauncher().respond(argv -> null);
+        AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i")).withRuntimeBinary("no-such-runc");
+
+        assertThatThrownBy(() -> HostPreconditions.check(config, new CommandRunner(launcher)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'no-such-runc' cannot be run")
+                .hasMessageContaining("apt-get install runc");
+    }
+}

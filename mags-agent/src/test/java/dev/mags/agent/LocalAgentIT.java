@@ -1,0 +1,229 @@
+package dev.mags.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.protocol.v1.AgentErrorCode;
+import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.ExitReason;
+import dev.mags.protocol.v1.RunningSandbox;
+import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** Real runc, real overlayfs, the busybox image. Needs root. */
+class LocalAgentIT {
+    private static ItHost host;
+    private static LocalAgent agent;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        host = ItHost.create();
+        agent = host.agent();
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        assertThat(HostLeaks.scan(host.config)).isEmpty();
+    }
+
+    private record Run(SandboxExit exit, RecordingListener output) {}
+
+    private static Run run(String script) throws Exception {
+        return run(SandboxSpec.shell(ItHost.uniqueId("run"), "busybox", script, Map.of(), null));
+    }
+
+    private static Run run(SandboxSpec spec) throws Exception {
+        RecordingListener output = new RecordingListener();
+        SandboxExit exit = agent.launch(spec, output).exit().get(60, TimeUnit.SECONDS);
+        return new Run(exit, output);
+    }
+
+    @Test
+    void echoPrintsOnStdout() throws Exception {
+        Run run = run("echo hello");
+
+        assertThat(run.exit()).isEqualTo(SandboxExit.exited(0));
+        assertThat(run.output().stdout()).containsExactly("hello");
+        assertThat(run.output().stderr()).isEmpty();
+    }
+
+    @Test
+    void stderrIsSeparate() throws Exception {
+        Run run = run("echo out; echo err >&2; printf 'no newline at the end'");
+
+        assertThat(run.output().stdout()).containsExactly("out", "no newline at the end");
+        assertThat(run.output().stderr()).containsExactly("err");
+    }
+
+    @Test
+    void theExitCodeIsPropagated() throws Exception {
+        assertThat(run("exit 3").exit()).isEqualTo(SandboxExit.exited(3));
+    }
+
+    @Test
+    void linesArriveAsTheyAreWritten() throws Exception {
+        Run run = run("echo a; sleep 2; echo b");
+
+        List<RecordingListener.Line> lines = run.output().lines();
+        assertThat(lines).extracting(RecordingListener.Line::text).containsExactly("a", "b");
+        Duration gap = Duration.between(lines.get(0).timestamp(), lines.get(1).timestamp());
+        assertThat(gap).isBetween(Duration.ofMillis(1500), Duration.ofMillis(4000));
+    }
+
+    @Test
+    void theHostnameIsMagsVm() throws Exception {
+        Run run = run("hostname; cat /etc/hostname; grep -c mags-vm /etc/hosts");
+
+        assertThat(run.output().stdout()).containsExactly("mags-vm", "mags-vm", "1");
+    }
+
+    @Test
+    void startsInRootsHome() throws Exception {
+        Run run = run("pwd; echo $HOME; id -u");
+
+        assertThat(run.output().stdout()).containsExactly("/root", "/root", "0");
+    }
+
+    @Test
+    void theEnvironmentIsPassedAndOverridesDefaults() throws Exception {
+        Run run = run(SandboxSpec.shell(ItHost.uniqueId("env"), "busybox", "echo \"$GREETING\"; echo $LANG; echo $PATH",
+                Map.of("GREETING", "hello world", "LANG", "en_US.UTF-8"), null));
+
+        assertThat(run.output().stdout())
+                .containsExactly("hello world", "en_US.UTF-8", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    }
+
+    @Test
+    void aTimeoutKillsTheSandbox() throws Exception {
+        Instant start = Instant.now();
+        Run run = run(SandboxSpec.shell(ItHost.uniqueId("timeout"), "busybox", "echo started; sleep 30", Map.of(),
+                Duration.ofSeconds(1)));
+
+        assertThat(run.exit()).isEqualTo(new SandboxExit(137, ExitReason.TIMED_OUT, "timed out after 1 s"));
+        assertThat(run.output().stdout()).containsExactly("started");
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void stopLetsTheProcessHandleSigterm() throws Exception {
+        RecordingListener output = new RecordingListener();
+        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("stop"), "busybox",
+                "trap 'echo got TERM; exit 42' TERM; echo ready; while true; do sleep 0.1; done", Map.of(), null), output);
+        awaitLine(output, "ready");
+
+        sandbox.stop(Duration.ofSeconds(10));
+        sandbox.stop(Duration.ofSeconds(10));
+
+        assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(new SandboxExit(42, ExitReason.STOPPED, "stopped"));
+        assertThat(output.stdout()).containsExactly("ready", "got TERM");
+        sandbox.stop(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void stopKillsAProcessThatIgnoresSigterm() throws Exception {
+        RunningSandbox sandbox = agent.launch(
+                SandboxSpec.shell(ItHost.uniqueId("stopkill"), "busybox", "sleep 30", Map.of(), null), new RecordingListener());
+
+        sandbox.stop(Duration.ofMillis(200));
+
+        assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(new SandboxExit(137, ExitReason.STOPPED, "stopped"));
+    }
+
+    @Test
+    void backgroundProcessesDoNotOutliveTheMainProcess() throws Exception {
+        Run run = run("sleep 987654 & echo started");
+
+        assertThat(run.exit().exitCode()).isZero();
+        assertThat(processesWithCommandLine("sleep 987654")).isEmpty();
+    }
+
+    @Test
+    void writesStayInTheSandbox() throws Exception {
+        Path imageRoot = host.config.imagesDir().resolve("busybox/rootfs");
+        String passwd = Files.readString(imageRoot.resolve("etc/passwd"));
+
+        Run first = run("echo changed > /etc/passwd && touch /new-file && rm /bin/ls && cat /etc/passwd");
+        Run second = run("cat /etc/passwd; ls /new-file; test -e /bin/ls && echo ls-is-back");
+
+        assertThat(first.output().stdout()).containsExactly("changed");
+        assertThat(imageRoot.resolve("etc/passwd")).hasContent(passwd.strip());
+        assertThat(imageRoot.resolve("new-file")).doesNotExist();
+        assertThat(imageRoot.resolve("bin/ls")).isSymbolicLink();
+        assertThat(second.output().stdout()).containsSequence(passwd.strip().split("\n")).contains("ls-is-back");
+        assertThat(second.output().stderr()).anySatisfy(l -> assertThat(l).contains("/new-file"));
+    }
+
+    @Test
+    void theSandboxRunsInItsOwnCgroupWithAPidsLimit() throws Exception {
+        String id = ItHost.uniqueId("cgroup");
+        RecordingListener output = new RecordingListener();
+        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(), null), output);
+        awaitLine(output, "ready");
+
+        Path pids = Path.of("/sys/fs/cgroup/pids", host.config.cgroupParent(), id);
+        assertThat(pids.resolve("pids.max")).hasContent("4096");
+        assertThat(Files.readString(pids.resolve("cgroup.procs")).lines()).isNotEmpty();
+
+        sandbox.stop(Duration.ZERO);
+        sandbox.exit().get(30, TimeUnit.SECONDS);
+        assertThat(pids).doesNotExist();
+    }
+
+    /** Repeated: runc fails this only after it created the container, a race launch must always win. */
+    @RepeatedTest(5)
+    void aCommandThatDoesNotExistIsARuntimeFailure() {
+        assertThatThrownBy(() -> agent.launch(new SandboxSpec(ItHost.uniqueId("nocmd"), "busybox",
+                List.of("/no/such/program"), Map.of(), null), new RecordingListener()))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
+                .hasMessageContaining("/no/such/program");
+    }
+
+    private static void awaitLine(RecordingListener output, String line) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!output.stdout().contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line '" + line + "' within 30 s; got " + output.lines());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static List<Long> processesWithCommandLine(String commandLine) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> commandLineOf(p).equals(commandLine))
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .toList();
+        }
+    }
+
+    static String commandLineOf(Path proc) {
+        try {
+            return new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return ""; // the process ended while we looked
+        }
+    }
+}

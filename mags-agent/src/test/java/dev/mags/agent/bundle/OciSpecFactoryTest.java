@@ -1,0 +1,121 @@
+package dev.mags.agent.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OciSpecFactoryTest {
+    private static final Path DIR = Path.of("/data/sandboxes/s1");
+
+    private static BundleSpec spec(Map<String, String> env) {
+        return new BundleSpec(List.of("sh", "-c", "echo hi"), env, DIR.resolve("rootfs"), "mags-vm",
+                DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1", 4096);
+    }
+
+    private static JsonNode json(BundleSpec spec) throws Exception {
+        return new ObjectMapper().readTree(ConfigJson.toJson(OciSpecFactory.create(spec)));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(n -> values.add(n.asText()));
+        return values;
+    }
+
+    @Test
+    void processRunsTheCommandAsRootInRootsHome() throws Exception {
+        JsonNode config = json(spec(Map.of()));
+        JsonNode process = config.get("process");
+
+        assertThat(config.get("ociVersion").asText()).isEqualTo("1.0.2");
+        assertThat(process.get("terminal").asBoolean()).isFalse();
+        assertThat(process.get("user").get("uid").asInt()).isZero();
+        assertThat(process.get("user").get("gid").asInt()).isZero();
+        assertThat(texts(process.get("args"))).containsExactly("sh", "-c", "echo hi");
+        assertThat(process.get("cwd").asText()).isEqualTo("/root");
+        assertThat(process.get("noNewPrivileges").asBoolean()).isTrue();
+        assertThat(process.get("rlimits").get(0).get("type").asText()).isEqualTo("RLIMIT_NOFILE");
+        assertThat(process.get("rlimits").get(0).get("hard").asInt()).isEqualTo(1024);
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            assertThat(texts(process.get("capabilities").get(set)))
+                    .hasSize(14).contains("CAP_CHOWN", "CAP_NET_BIND_SERVICE", "CAP_KILL", "CAP_AUDIT_WRITE")
+                    .doesNotContain("CAP_SYS_ADMIN", "CAP_NET_ADMIN");
+        }
+    }
+
+    @Test
+    void environmentHasDefaultsAndTheSpecWins() throws Exception {
+        JsonNode env = json(spec(Map.of("LANG", "de_DE.UTF-8", "API_KEY", "k=v"))).get("process").get("env");
+
+        assertThat(texts(env)).containsExactly(
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "HOME=/root", "HOSTNAME=mags-vm", "TERM=xterm", "LANG=de_DE.UTF-8", "API_KEY=k=v");
+    }
+
+    @Test
+    void rootIsTheWritableOverlayAndHostnameIsSet() throws Exception {
+        JsonNode config = json(spec(Map.of()));
+
+        assertThat(config.get("root").get("path").asText()).isEqualTo("/data/sandboxes/s1/rootfs");
+        assertThat(config.get("root").get("readonly").asBoolean()).isFalse();
+        assertThat(config.get("hostname").asText()).isEqualTo("mags-vm");
+    }
+
+    @Test
+    void mountsTheKernelFileSystemsAndTheSandboxsOwnEtcFiles() throws Exception {
+        JsonNode mounts = json(spec(Map.of())).get("mounts");
+        List<String> destinations = new ArrayList<>();
+        mounts.forEach(m -> destinations.add(m.get("destination").asText()));
+
+        assertThat(destinations).containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys",
+                "/sys/fs/cgroup", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf");
+        assertThat(texts(mounts.get(5).get("options"))).contains("ro", "nosuid", "noexec", "nodev");
+        assertThat(texts(mounts.get(6).get("options"))).contains("ro");
+        assertThat(mounts.get(8).get("type").asText()).isEqualTo("bind");
+        assertThat(mounts.get(8).get("source").asText()).isEqualTo("/data/sandboxes/s1/etc/hosts");
+        assertThat(texts(mounts.get(8).get("options"))).contains("rbind");
+    }
+
+    @Test
+    void linuxHasNamespacesExplicitCgroupsPathAndLimits() throws Exception {
+        JsonNode linux = json(spec(Map.of())).get("linux");
+        List<String> namespaces = new ArrayList<>();
+        linux.get("namespaces").forEach(n -> namespaces.add(n.get("type").asText()));
+
+        assertThat(namespaces).containsExactly("pid", "network", "ipc", "uts", "mount");
+        assertThat(linux.get("cgroupsPath").asText()).isEqualTo("/mags/s1");
+        assertThat(linux.get("resources").get("pids").get("limit").asLong()).isEqualTo(4096);
+        JsonNode devices = linux.get("resources").get("devices");
+        assertThat(devices.get(0).get("allow").asBoolean()).isFalse();
+        assertThat(devices.get(0).get("access").asText()).isEqualTo("rwm");
+        assertThat(devices.get(0).has("major")).isFalse();
+        assertThat(texts(linux.get("maskedPaths"))).contains("/proc/kcore", "/proc/keys", "/sys/firmware").hasSize(10);
+        assertThat(texts(linux.get("readonlyPaths"))).containsExactly(
+                "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+    }
+
+    @Test
+    void rejectsEnvironmentNamesThatCannotBeExpressed() {
+        assertThatThrownBy(() -> spec(Map.of("A=B", "x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("A=B");
+        assertThatThrownBy(() -> spec(Map.of("", "x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void writesConfigJsonIntoTheBundle(@TempDir Path bundle) throws Exception {
+        Path file = ConfigJson.write(bundle, OciSpecFactory.create(spec(Map.of())));
+
+        assertThat(file).isEqualTo(bundle.resolve("config.json"));
+        assertThat(new ObjectMapper().readTree(Files.readString(file)).get("ociVersion").asText()).isEqualTo("1.0.2");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.mags.agent.process;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Records every argv it is asked to start and answers with the process {@code responder} returns
+ * (by default a process that prints nothing and exits with 0).
+ */
+public final class FakeProcessLauncher implements ProcessLauncher {
+    private final List<List<String>> started = new ArrayList<>();
+    private volatile Function<List<String>, Process> responder = argv -> FakeProcess.succeeds("");
+
+    public FakeProcessLauncher respond(Function<List<String>, Process> responder) {
+        this.responder = responder;
+        return this;
+    }
+
+    /** Every started argv, in order. */
+    public synchronized List<List<String>> started() {
+        return List.copyOf(started);
+    }
+
+    public synchronized List<String> last() {
+        return started.get(started.size() - 1);
+    }
+
+    @Override
+    public Process start(List<String> argv) throws IOException {
+        synchronized (this) {
+            started.add(List.copyOf(argv));
+        }
+        Process process = responder.apply(argv);
+        if (process == null) {
+            throw new IOException("Cannot run program \"" + argv.get(0) + "\": error=2, No such file or directory");
+        }
+        return process;
+    }
+}

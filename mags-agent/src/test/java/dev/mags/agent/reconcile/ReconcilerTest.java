@@ -1,0 +1,80 @@
+package dev.mags.agent.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mags.agent.cgroup.CgroupTree;
+import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.FakeProcess;
+import dev.mags.agent.process.FakeProcessLauncher;
+import dev.mags.agent.rootfs.Mount;
+import dev.mags.agent.runtime.Runc;
+import dev.mags.protocol.v1.ReconcileReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReconcilerTest {
+    @TempDir
+    Path dir;
+
+    private final FakeProcessLauncher launcher = new FakeProcessLauncher();
+    private Path sandboxes;
+    private Path cgroups;
+    private Reconciler reconciler;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        sandboxes = Files.createDirectories(dir.resolve("data/sandboxes"));
+        cgroups = Files.createDirectories(dir.resolve("cgroup"));
+        Path mountInfo = Files.writeString(dir.resolve("mountinfo"), String.join("\n",
+                "27 1 254:0 / / rw - ext4 /dev/vda rw",
+                "80 27 0:40 / " + sandboxes + " rw - tmpfs tmpfs rw",
+                "90 80 0:50 / " + sandboxes.resolve("orphan/rootfs") + " rw - overlay mags-orphan rw",
+                "91 80 0:51 / " + sandboxes.resolve("kept/rootfs") + " rw - overlay mags-kept rw", ""));
+        launcher.respond(argv -> argv.contains("list")
+                ? FakeProcess.succeeds("[{\"id\":\"orphan\",\"pid\":1,\"status\":\"running\",\"bundle\":\"/b\"},"
+                        + "{\"id\":\"kept\",\"pid\":2,\"status\":\"running\",\"bundle\":\"/b\"}]")
+                : FakeProcess.succeeds(""));
+        CommandRunner runner = new CommandRunner(launcher);
+        reconciler = new Reconciler(new Runc(runner, "runc", dir.resolve("runtime")), new Mount(runner, mountInfo),
+                new CgroupTree(cgroups), "mags", sandboxes);
+        Files.createDirectories(dir.resolve("runtime/half"));
+        Files.writeString(dir.resolve("runtime/half/exec.fifo"), "");
+        Files.createDirectories(dir.resolve("runtime/kept"));
+        for (String id : List.of("orphan", "kept")) {
+            Files.createDirectories(sandboxes.resolve(id).resolve("upper"));
+            Files.createDirectories(cgroups.resolve("memory/mags").resolve(id));
+        }
+    }
+
+    @Test
+    void reapsEverythingNotKeptAndNothingElse() {
+        ReconcileReport report = reconciler.reconcile(Set.of("kept"));
+
+        assertThat(report.reapedSandboxIds()).containsExactly("half", "orphan");
+        assertThat(dir.resolve("runtime/half")).doesNotExist();
+        assertThat(dir.resolve("runtime/kept")).isDirectory();
+        assertThat(launcher.started()).contains(
+                List.of("runc", "--root", dir.resolve("runtime").toString(), "kill", "orphan", "KILL"),
+                List.of("runc", "--root", dir.resolve("runtime").toString(), "delete", "--force", "orphan"),
+                List.of("umount", sandboxes.resolve("orphan/rootfs").toString()));
+        assertThat(launcher.started()).noneSatisfy(argv -> assertThat(argv).contains("kept"));
+        assertThat(launcher.started()).noneSatisfy(argv -> assertThat(argv).containsExactly("umount", sandboxes.toString()));
+        assertThat(cgroups.resolve("memory/mags/orphan")).doesNotExist();
+        assertThat(cgroups.resolve("memory/mags/kept")).isDirectory();
+        assertThat(sandboxes.resolve("kept")).isDirectory();
+    }
+
+    @Test
+    void keepsADirectoryThatStillHasAMountAndSaysSo() {
+        // The fake umount "succeeds" without changing the table, as if the mount came back.
+        ReconcileReport report = reconciler.reconcile(Set.of("kept"));
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("orphan").contains("still mounted"));
+        assertThat(sandboxes.resolve("orphan")).isDirectory();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.mags.cli.command;
+
+import picocli.CommandLine.Parameters;
+
+/** The {@code ID} argument of the commands that act on one job. */
+public final class JobIdParameter {
+    @Parameters(index = "0", paramLabel = "ID", description = "The job's request id (see 'mags list').")
+    String id;
+
+    public String id() {
+        return id;
+    }
+}

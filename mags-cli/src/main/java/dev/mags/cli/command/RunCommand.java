@@ -1,0 +1,183 @@
+package dev.mags.cli.command;
+
+import dev.mags.api.JobInfo;
+import dev.mags.api.JobRequest;
+import dev.mags.cli.output.LogPrinter;
+import dev.mags.sdk.Mags;
+import dev.mags.sdk.MagsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mags run}: submits a script, streams its output as it is produced, and exits with the
+ * script's exit code. Ctrl-C asks the server to stop the job.
+ */
+@Command(
+        name = "run",
+        description = "Run a script in a new sandbox, streaming its output, and exit with its exit code.",
+        exitCodeOnExecutionException = JobOutcome.FAILED,
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  N    the script's exit code, when the script ran",
+            "  124  the job timed out (see --timeout)",
+            "  125  the job failed without an exit code, or mags itself failed",
+            "       (API or connection error)",
+            "  130  interrupted with Ctrl-C; mags asked the server to stop the job",
+            "  2    invalid usage, or an option this server does not support yet",
+            "  1    no API token (run 'mags login' or set MAGS_API_TOKEN)"
+        })
+public final class RunCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin
+    HelpOption help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-w", "--workspace"}, paramLabel = "NAME",
+            description = "Run in this workspace (local to the server; with -p kept in storage). Also names the job.")
+    String workspace;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Name the job.")
+    String name;
+
+    @Option(names = {"-p", "--persistent"}, description = "Keep the sandbox after the script and sync the workspace to storage.")
+    boolean persistent;
+
+    @Option(names = {"-e", "--ephemeral"}, description = "No workspace and no sync; cannot be combined with -w, -p or --base.")
+    boolean ephemeral;
+
+    @Option(names = "--base", paramLabel = "WORKSPACE", description = "Start from this workspace, mounted read-only.")
+    String base;
+
+    @Option(names = "--disk", paramLabel = "GB", description = "Disk size in GB.")
+    Integer diskGb;
+
+    @Option(names = "--no-sleep", description = "Never put the sandbox to sleep (requires -p).")
+    boolean noSleep;
+
+    @Option(names = "--startup-command", paramLabel = "CMD", description = "Command to run when the sandbox wakes from sleep.")
+    String startupCommand;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Upload a file into /root/ (not supported yet).")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--url", description = "Expose a public URL (not supported yet).")
+    boolean publicUrl;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port for --url (not supported yet).")
+    Integer port;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Set an environment variable for the script (repeatable).")
+    Map<String, String> environment = new LinkedHashMap<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the job after this many seconds (exit status 124).")
+    Integer timeoutSeconds;
+
+    @Parameters(arity = "1..*", paramLabel = "SCRIPT",
+            description = "The script, run with /bin/sh; several arguments are joined with spaces.")
+    List<String> script;
+
+    public RunCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        JobRequest request = request();
+        try (Mags mags = ctx.openClient()) {
+            String id = mags.run(request).requestId();
+            return follow(mags, id);
+        }
+    }
+
+    JobRequest request() {
+        validate();
+        return new JobRequest(String.join(" ", script), JobRequest.TYPE_INLINE,
+                name != null ? name : workspace, workspace, base,
+                persistent ? Boolean.TRUE : null, noSleep ? Boolean.TRUE : null, null,
+                ephemeral ? Boolean.TRUE : null, startupCommand,
+                environment.isEmpty() ? null : new LinkedHashMap<>(environment), null, diskGb, timeoutSeconds);
+    }
+
+    private void validate() {
+        if (!files.isEmpty()) {
+            throw new CliException("file upload (-f/--file) is not supported by this mags version yet", CliException.USAGE);
+        }
+        if (publicUrl || port != null) {
+            throw new CliException("public URLs (--url/--port) are not supported by this mags version yet", CliException.USAGE);
+        }
+        if (ephemeral && (workspace != null || persistent || base != null)) {
+            throw new ParameterException(spec.commandLine(), "-e/--ephemeral cannot be combined with -w, -p or --base");
+        }
+        if (noSleep && !persistent) {
+            throw new ParameterException(spec.commandLine(), "--no-sleep requires -p/--persistent");
+        }
+        if (diskGb != null && diskGb < 1) {
+            throw new ParameterException(spec.commandLine(), "--disk must be at least 1 (GB), got " + diskGb);
+        }
+        if (timeoutSeconds != null && timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 (second), got " + timeoutSeconds);
+        }
+        if (String.join(" ", script).isBlank()) {
+            throw new ParameterException(spec.commandLine(), "the script is empty");
+        }
+    }
+
+    private int follow(Mags mags, String id) {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Runnable stopJob = () -> {
+            interrupted.set(true);
+            try {
+                ctx.err().println("mags: stopping job " + id);
+                ctx.err().flush();
+                mags.stop(id);
+            } catch (MagsException e) {
+                ctx.err().println("mags: could not stop job " + id + ": " + e.getMessage());
+            } finally {
+                ctx.err().flush();
+                stopRequested.countDown();
+            }
+        };
+        JobInfo end = null;
+        InterruptHooks.Registration registration = ctx.interrupts().onInterrupt(stopJob);
+        try {
+            end = mags.follow(id, 0, new LogPrinter(ctx.out(), ctx.err()));
+        } catch (MagsException e) {
+            if (!interrupted.get()) {
+                throw e;
+            }
+        } finally {
+            registration.close();
+        }
+        if (interrupted.get()) {
+            awaitQuietly(stopRequested);
+            return JobOutcome.INTERRUPTED;
+        }
+        return JobOutcome.exitCode(end, ctx.err());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.mags.dist;
+
+import dev.mags.agent.AgentConfig;
+import dev.mags.testkit.FreePort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real {@code bin/magsd serve} process on a free loopback port with its own data dir; closing it
+ * sends SIGTERM (graceful stop), {@link #crash()} sends SIGKILL.
+ */
+final class MagsdFixture implements AutoCloseable {
+    final Path dataDir;
+    final Path imagesDir;
+    final String defaultImage;
+    final int port;
+    /** Own cgroup parent per data dir, so leftovers are traced to this server and no other. */
+    final String cgroupParent;
+    private Process process;
+
+    MagsdFixture(Path dataDir, Path imagesDir, String defaultImage) {
+        this.dataDir = dataDir;
+        this.imagesDir = imagesDir;
+        this.defaultImage = defaultImage;
+        this.port = FreePort.pick();
+        this.cgroupParent = "mags-e2e-" + Integer.toHexString(dataDir.toAbsolutePath().toString().hashCode());
+    }
+
+    /** The agent configuration this server runs with, for {@code HostLeaks}. */
+    AgentConfig agentConfig() {
+        return AgentConfig.defaults(dataDir, imagesDir).withCgroupParent(cgroupParent);
+    }
+
+    MagsdFixture start() {
+        ProcessBuilder pb = new ProcessBuilder(List.of(Repo.magsd().toString(), "serve", "--data-dir", dataDir.toString(),
+                "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(), "--default-image", defaultImage, "--cgroup-parent", cgroupParent));
+        pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitHealthy(Duration.ofSeconds(60));
+        return this;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String adminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Environment for bin/mags talking to this server. */
+    Map<String, String> cliEnv(Path home) {
+        return Map.of("MAGS_API_URL", url(), "MAGS_API_TOKEN", adminToken(), "HOME", home.toString());
+    }
+
+    String log() {
+        try {
+            return Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("magsd exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/healthz"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("magsd did not become healthy in " + timeout + ":\n" + log());
+    }
+
+    /** SIGKILL, as a crash would. */
+    void crash() {
+        process.destroyForcibly();
+        waitExit();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitExit();
+        }
+        removeCgroupParent();
+    }
+
+    /** The empty per-server cgroup parents are this fixture's to remove; a busy one stays and shows as a leak. */
+    private void removeCgroupParent() {
+        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path c : controllers.toList()) {
+                Path dir = c.resolve(cgroupParent);
+                if (Files.isDirectory(dir)) {
+                    try {
+                        Files.delete(dir);
+                    } catch (IOException busy) {
+                        // left for the leak check to report
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // no cgroup fs: nothing to remove
+        }
+    }
+
+    private void waitExit() {
+        try {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
