@@ -1,11 +1,11 @@
 package dev.mags.dist;
 
 import dev.mags.controlplane.config.ControlPlaneConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code magsd serve}: the single-node server (API, agent and state store in one process). */
@@ -13,17 +13,12 @@ import picocli.CommandLine.Option;
         description = "Run the single-node server: REST API, agent and state store in one process.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = "${env:MAGS_DATA_DIR:-/var/lib/mags}",
-            description = "State, sandboxes and the admin token (env MAGS_DATA_DIR, default ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    DirOptions dirs;
 
     @Option(names = "--listen", defaultValue = "${env:MAGS_LISTEN:-127.0.0.1:8080}",
             description = "HOST:PORT of the REST API (env MAGS_LISTEN, default ${DEFAULT-VALUE}).")
     String listen;
-
-    @Option(names = "--images-dir", defaultValue = "${env:MAGS_IMAGES_DIR}",
-            description = "Base images (env MAGS_IMAGES_DIR, default <data-dir>/images).")
-    Path imagesDir;
 
     @Option(names = "--default-image", defaultValue = "${env:MAGS_DEFAULT_IMAGE:-debian}",
             description = "Image of jobs that name none (env MAGS_DEFAULT_IMAGE, default ${DEFAULT-VALUE}).")
@@ -78,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
     long maxJobTimeoutSeconds;
 
     MagsdConfig config() {
-        return new MagsdConfig(dataDir, HostPort.parse("--listen", listen), imagesDir, defaultImage,
+        return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,12 +27,12 @@ final class TokenCommand {
         @Option(names = "--user", required = true, description = "User name (letters, digits, _ . @ -).")
         String user;
 
-        @Option(names = "--data-dir", defaultValue = "${env:MAGS_DATA_DIR:-/var/lib/mags}",
-                description = "Server data dir (env MAGS_DATA_DIR, default ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DirOptions dirs;
 
         @Override
         public Integer call() {
+            Path dataDir = dirs.dataDir();
             Path db = dataDir.resolve("state.db");
             if (!Files.exists(db)) {
                 throw new IllegalStateException("no server state at " + db
