@@ -8,6 +8,8 @@ import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.ExitReason;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.NetworkMode;
+import dev.mags.protocol.v1.SandboxLimits;
 import dev.mags.protocol.v1.SandboxSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -195,7 +197,7 @@ class LocalAgentIT {
     @RepeatedTest(5)
     void aCommandThatDoesNotExistIsARuntimeFailure() {
         assertThatThrownBy(() -> agent.launch(new SandboxSpec(ItHost.uniqueId("nocmd"), "busybox",
-                List.of("/no/such/program"), Map.of(), null), new RecordingListener()))
+                List.of("/no/such/program"), Map.of(), null, SandboxLimits.DEFAULT, NetworkMode.NONE), new RecordingListener()))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
                 .hasMessageContaining("/no/such/program");
     }

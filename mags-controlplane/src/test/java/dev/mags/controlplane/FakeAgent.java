@@ -129,6 +129,11 @@ public final class FakeAgent implements Agent {
         }
 
         @Override
+        public int forwardPort(int sandboxPort) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, "the fake agent has no network");
+        }
+
+        @Override
         public void stop(Duration grace) {
             end(new SandboxExit(null, ExitReason.STOPPED, "stopped"));
         }

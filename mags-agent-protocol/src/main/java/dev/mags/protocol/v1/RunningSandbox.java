@@ -15,4 +15,13 @@ public interface RunningSandbox {
      * Returns at once; {@link #exit()} tells when it is done. Stopping twice is harmless.
      */
     void stop(Duration grace);
+
+    /**
+     * Forwards a port on the host's loopback to {@code sandboxPort} inside the sandbox and returns
+     * the host port ({@code 127.0.0.1:<port>}); the forward ends with the sandbox. Asking twice for
+     * one sandbox port returns the same host port.
+     *
+     * @throws AgentException (INVALID_SPEC) if the sandbox has no network
+     */
+    int forwardPort(int sandboxPort);
 }

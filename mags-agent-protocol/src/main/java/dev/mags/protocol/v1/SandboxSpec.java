@@ -13,17 +13,23 @@ import java.util.Objects;
  * @param command argv of the sandbox's main process, e.g. {@code ["sh", "-c", script]}
  * @param environment extra environment variables, on top of the agent's defaults
  * @param timeout how long the process may run before the agent kills it; null for no limit
+ * @param limits memory, CPU, disk and process limits
+ * @param network the sandbox's network
  */
 public record SandboxSpec(
         String sandboxId,
         String image,
         List<String> command,
         Map<String, String> environment,
-        Duration timeout) {
+        Duration timeout,
+        SandboxLimits limits,
+        NetworkMode network) {
 
     public SandboxSpec {
         Objects.requireNonNull(sandboxId, "sandboxId");
         Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(network, "network");
         command = List.copyOf(command);
         environment = Map.copyOf(environment == null ? Map.of() : environment);
         if (command.isEmpty()) {
@@ -34,9 +40,17 @@ public record SandboxSpec(
         }
     }
 
-    /** A spec that runs {@code sh -c script}. */
+    /** A spec that runs {@code sh -c script} with outbound network. */
+    public static SandboxSpec shell(String sandboxId, String image, String script, Map<String, String> env,
+            Duration timeout, SandboxLimits limits) {
+        return new SandboxSpec(sandboxId, image, List.of("sh", "-c", script), env, timeout, limits,
+                NetworkMode.OUTBOUND);
+    }
+
+    /** A spec that runs {@code sh -c script} with default limits and no network; for tests. */
     public static SandboxSpec shell(String sandboxId, String image, String script, Map<String, String> env,
             Duration timeout) {
-        return new SandboxSpec(sandboxId, image, List.of("sh", "-c", script), env, timeout);
+        return new SandboxSpec(sandboxId, image, List.of("sh", "-c", script), env, timeout, SandboxLimits.DEFAULT,
+                NetworkMode.NONE);
     }
 }

@@ -88,6 +88,12 @@ public final class LocalSandbox implements RunningSandbox {
     }
 
     @Override
+    public int forwardPort(int sandboxPort) {
+        throw new dev.mags.protocol.v1.AgentException(dev.mags.protocol.v1.AgentErrorCode.INVALID_SPEC,
+                "sandbox " + sandboxId() + " has no network to forward port " + sandboxPort + " into");
+    }
+
+    @Override
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         end(ExitReason.STOPPED, "stopped", grace);

@@ -149,6 +149,7 @@ public final class JobRunner implements AutoCloseable {
             case TIMED_OUT -> finish(out, JobStatus.ERROR, null, "timed out after " + timeout.toSeconds() + " s");
             case STOPPED -> finish(out, JobStatus.ERROR, null, "stopped by request");
             case AGENT_SHUTDOWN -> finish(out, JobStatus.ERROR, null, "magsd shut down while the job was running");
+            case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> finish(out, JobStatus.ERROR, exit.exitCode(), exit.detail());
             case FAILED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
         }
     }
