@@ -41,7 +41,7 @@ public final class ControlPlane implements AutoCloseable {
         this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
                 config.stopGrace(), config.maxJobTimeout());
         this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
-                config.maxJobTimeout());
+                config.maxJobTimeout(), config.limits());
         this.api = new ApiServer(config, tokens, jobs, outputs, logStore,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
     }

@@ -124,6 +124,26 @@ class JobsApiTest {
     }
 
     @Test
+    void resourceFieldsBecomeSandboxLimitsWithinTheOperatorsMaximum() {
+        HttpResponse<String> ok = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\":\"out x\",\"disk_gb\":3,\"memory_mb\":256,\"cpus\":0.5}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+        awaitFinal(json(ok).get("request_id").asText());
+        var limits = api.agent.launched.getLast().limits();
+        assertThat(limits.diskBytes()).isEqualTo(3L << 30);
+        assertThat(limits.memoryBytes()).isEqualTo(256L << 20);
+        assertThat(limits.cpuMillis()).isEqualTo(500);
+
+        HttpResponse<String> tooMuch = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"memory_mb\":999999}");
+        assertThat(tooMuch.statusCode()).isEqualTo(400);
+        assertThat(json(tooMuch).at("/error/message").asText()).contains("memory_mb").contains("8192");
+        assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"disk_gb\":0}").statusCode())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"cpus\":-1}").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void listingIsPaginatedNewestFirst() {
         for (int i = 0; i < 5; i++) {
             awaitFinal(submit("out " + i));

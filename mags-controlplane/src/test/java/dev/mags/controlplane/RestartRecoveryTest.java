@@ -47,7 +47,7 @@ class RestartRecoveryTest {
     }
 
     private static JobRecord job(String id, JobStatus status) {
-        return new JobRecord(id, "u1", null, "out hi", "inline", "busybox", Map.of(), null, status, null, null,
+        return new JobRecord(id, "u1", null, "out hi", "inline", "busybox", Map.of(), null, null, status, null, null,
                 Instant.now(), null, null);
     }
 }

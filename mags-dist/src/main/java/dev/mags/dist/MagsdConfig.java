@@ -1,5 +1,6 @@
 package dev.mags.dist;
 
+import dev.mags.controlplane.job.LimitsPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,7 +20,8 @@ public record MagsdConfig(
         String runtimeBinary,
         String cgroupParent,
         int maxConcurrentJobs,
-        Duration maxJobTimeout) {
+        Duration maxJobTimeout,
+        LimitsPolicy limits) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");

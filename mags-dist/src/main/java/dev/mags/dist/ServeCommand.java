@@ -1,6 +1,8 @@
 package dev.mags.dist;
 
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.job.LimitsPolicy;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,11 +74,48 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest a job may run, in seconds; also the default timeout (default ${DEFAULT-VALUE}).")
     long maxJobTimeoutSeconds;
 
+    @Option(names = "--default-memory-mb", defaultValue = "${env:MAGS_DEFAULT_MEMORY_MB:-1024}",
+            description = "Memory limit of a job that sets none, MiB (default ${DEFAULT-VALUE}).")
+    long defaultMemoryMb;
+
+    @Option(names = "--max-memory-mb", defaultValue = "${env:MAGS_MAX_MEMORY_MB:-8192}",
+            description = "Most memory a job may ask for, MiB (default ${DEFAULT-VALUE}).")
+    long maxMemoryMb;
+
+    @Option(names = "--default-cpus", defaultValue = "${env:MAGS_DEFAULT_CPUS:-1}",
+            description = "CPU quota of a job that sets none, cores (default ${DEFAULT-VALUE}).")
+    double defaultCpus;
+
+    @Option(names = "--max-cpus", defaultValue = "${env:MAGS_MAX_CPUS}",
+            description = "Most CPU a job may ask for, cores (default: the host's core count).")
+    Double maxCpus;
+
+    @Option(names = "--default-disk-gb", defaultValue = "${env:MAGS_DEFAULT_DISK_GB:-2}",
+            description = "Disk of a job that sets none, GiB (default ${DEFAULT-VALUE}).")
+    long defaultDiskGb;
+
+    @Option(names = "--max-disk-gb", defaultValue = "${env:MAGS_MAX_DISK_GB:-20}",
+            description = "Most disk a job may ask for, GiB (default ${DEFAULT-VALUE}).")
+    long maxDiskGb;
+
+    @Option(names = "--pids-limit", defaultValue = "${env:MAGS_PIDS_LIMIT:-1024}",
+            description = "Most processes and threads per sandbox (default ${DEFAULT-VALUE}).")
+    long pidsLimit;
+
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
-                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds));
+                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy());
+    }
+
+    private LimitsPolicy limitsPolicy() {
+        double maxCores = maxCpus != null ? maxCpus : Runtime.getRuntime().availableProcessors();
+        SandboxLimits defaults = new SandboxLimits(defaultMemoryMb * SandboxLimits.MIB, Math.round(defaultCpus * 1000),
+                defaultDiskGb * SandboxLimits.GIB, pidsLimit);
+        SandboxLimits max = new SandboxLimits(maxMemoryMb * SandboxLimits.MIB, Math.round(maxCores * 1000),
+                maxDiskGb * SandboxLimits.GIB, pidsLimit);
+        return new LimitsPolicy(defaults, max);
     }
 
     @Override
@@ -95,6 +134,6 @@ final class ServeCommand implements Callable<Integer> {
     static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
-                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace());
+                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace(), cfg.limits());
     }
 }

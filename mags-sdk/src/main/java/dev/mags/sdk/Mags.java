@@ -162,8 +162,6 @@ public final class Mags implements AutoCloseable {
         if (r.type() != null) {
             return r;
         }
-        return new JobRequest(r.script(), JobRequest.TYPE_INLINE, r.name(), r.workspaceId(), r.baseWorkspaceId(),
-                r.persistent(), r.noSleep(), r.noSync(), r.ephemeral(), r.startupCommand(), r.environment(),
-                r.fileIds(), r.diskGb(), r.timeoutSeconds());
+        return r.toBuilder().type(JobRequest.TYPE_INLINE).build();
     }
 }

@@ -49,7 +49,7 @@ class MagsClientTest {
     void runFillsInTheInlineTypeWhenMissing() throws Exception {
         server.json("POST", "/api/v1/mags-jobs", 200, "{\"request_id\":\"j2\",\"status\":\"accepted\"}");
 
-        mags.run(new JobRequest("ls", null, null, "ws", null, true, null, null, null, null, null, null, 5, null));
+        mags.run(JobRequest.builder("ls").type(null).workspaceId("ws").persistent(true).diskGb(5).build());
 
         JsonNode body = JSON.readTree(server.single("POST", "/api/v1/mags-jobs").body());
         assertThat(body).isEqualTo(JSON.readTree(

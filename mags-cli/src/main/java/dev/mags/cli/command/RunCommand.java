@@ -65,8 +65,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--base", paramLabel = "WORKSPACE", description = "Start from this workspace, mounted read-only.")
     String base;
 
-    @Option(names = "--disk", paramLabel = "GB", description = "Disk size in GB.")
+    @Option(names = "--disk", paramLabel = "GB", description = "Disk size in GB (server default 2).")
     Integer diskGb;
+
+    @Option(names = "--memory", paramLabel = "MB", description = "Memory limit in MiB (server default 1024).")
+    Integer memoryMb;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPU quota in cores, e.g. 0.5 (server default 1).")
+    Double cpus;
 
     @Option(names = "--no-sleep", description = "Never put the sandbox to sleep (requires -p).")
     boolean noSleep;
@@ -108,11 +114,20 @@ public final class RunCommand implements Callable<Integer> {
 
     JobRequest request() {
         validate();
-        return new JobRequest(String.join(" ", script), JobRequest.TYPE_INLINE,
-                name != null ? name : workspace, workspace, base,
-                persistent ? Boolean.TRUE : null, noSleep ? Boolean.TRUE : null, null,
-                ephemeral ? Boolean.TRUE : null, startupCommand,
-                environment.isEmpty() ? null : new LinkedHashMap<>(environment), null, diskGb, timeoutSeconds);
+        return JobRequest.builder(String.join(" ", script))
+                .name(name != null ? name : workspace)
+                .workspaceId(workspace)
+                .baseWorkspaceId(base)
+                .persistent(persistent ? Boolean.TRUE : null)
+                .noSleep(noSleep ? Boolean.TRUE : null)
+                .ephemeral(ephemeral ? Boolean.TRUE : null)
+                .startupCommand(startupCommand)
+                .environment(environment.isEmpty() ? null : new LinkedHashMap<>(environment))
+                .diskGb(diskGb)
+                .timeoutSeconds(timeoutSeconds)
+                .memoryMb(memoryMb)
+                .cpus(cpus)
+                .build();
     }
 
     private void validate() {

@@ -1,5 +1,6 @@
 package dev.mags.controlplane.config;
 
+import dev.mags.controlplane.job.LimitsPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param maxConcurrentJobs sandboxes run at once on this node; later submissions wait as pending
  * @param maxLogBytesPerJob output kept per job; past it lines are dropped with a notice
  * @param stopGrace time between SIGTERM and SIGKILL when a job is stopped
+ * @param limits the operator's default and maximum sandbox limits
  */
 public record ControlPlaneConfig(
         String listenHost,
@@ -21,7 +23,8 @@ public record ControlPlaneConfig(
         Duration maxJobTimeout,
         int maxConcurrentJobs,
         long maxLogBytesPerJob,
-        Duration stopGrace) {
+        Duration stopGrace,
+        LimitsPolicy limits) {
 
     public ControlPlaneConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -33,6 +36,6 @@ public record ControlPlaneConfig(
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
-                64L * 1024 * 1024, Duration.ofSeconds(5));
+                64L * 1024 * 1024, Duration.ofSeconds(5), LimitsPolicy.standard());
     }
 }

@@ -76,7 +76,6 @@ final class JobRequestValidator {
         unsupported("no_sync", Boolean.TRUE.equals(r.noSync()), "workspaces");
         unsupported("startup_command", r.startupCommand() != null, "persistent sandboxes");
         unsupported("file_ids", r.fileIds() != null && !r.fileIds().isEmpty(), "file upload");
-        unsupported("disk_gb", r.diskGb() != null, "disk limits");
     }
 
     private static void unsupported(String field, boolean set, String feature) {

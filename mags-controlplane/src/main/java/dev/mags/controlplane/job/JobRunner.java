@@ -119,7 +119,8 @@ public final class JobRunner implements AutoCloseable {
     private void execute(Execution e, JobOutput out) {
         JobRecord job = e.job;
         Duration timeout = job.timeoutSeconds() == null ? maxTimeout : Duration.ofSeconds(job.timeoutSeconds());
-        SandboxSpec spec = SandboxSpec.shell(job.id(), job.image(), job.script(), job.environment(), timeout);
+        SandboxSpec spec = SandboxSpec.shell(job.id(), job.image(), job.script(), job.environment(), timeout,
+                job.limits());
         RunningSandbox sandbox;
         try {
             sandbox = agent.launch(spec, listener(out));

@@ -37,9 +37,10 @@ public final class JobService {
     private final Clock clock;
     private final String defaultImage;
     private final JobRequestValidator validator;
+    private final LimitsPolicy limits;
 
     public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, Agent agent,
-            Clock clock, String defaultImage, Duration maxTimeout) {
+            Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits) {
         this.jobs = jobs;
         this.logs = logs;
         this.outputs = outputs;
@@ -48,15 +49,17 @@ public final class JobService {
         this.clock = clock;
         this.defaultImage = defaultImage;
         this.validator = new JobRequestValidator(maxTimeout);
+        this.limits = limits;
     }
 
     public JobAccepted submit(Principal who, JobRequest request) {
         validator.validate(request);
+        var sandboxLimits = limits.resolve(request);
         requireImage(defaultImage);
         JobRecord job = new JobRecord(UUID.randomUUID().toString(), who.userId(), request.name(), request.script(),
                 JobRequest.TYPE_INLINE, defaultImage,
                 request.environment() == null ? java.util.Map.of() : request.environment(),
-                request.timeoutSeconds(), JobStatus.PENDING, null, null, clock.instant(), null, null);
+                request.timeoutSeconds(), sandboxLimits, JobStatus.PENDING, null, null, clock.instant(), null, null);
         jobs.insert(job);
         runner.enqueue(job);
         return JobAccepted.of(job.id());

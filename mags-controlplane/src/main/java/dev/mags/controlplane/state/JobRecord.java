@@ -1,6 +1,7 @@
 package dev.mags.controlplane.state;
 
 import dev.mags.api.JobStatus;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Instant;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ public record JobRecord(
         String image,
         Map<String, String> environment,
         Integer timeoutSeconds,
+        SandboxLimits limits,
         JobStatus status,
         Integer exitCode,
         String errorMessage,
@@ -23,5 +25,6 @@ public record JobRecord(
 
     public JobRecord {
         environment = Map.copyOf(environment);
+        limits = limits == null ? SandboxLimits.DEFAULT : limits;
     }
 }

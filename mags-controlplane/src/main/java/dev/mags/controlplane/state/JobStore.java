@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.JobStatus;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class JobStore {
     private static final RowMapper<JobRecord> JOB = (rs, ctx) -> new JobRecord(
             rs.getString("id"), rs.getString("user_id"), rs.getString("name"), rs.getString("script"),
             rs.getString("type"), rs.getString("image"), readEnv(rs.getString("environment")),
-            nullableInt(rs, "timeout_seconds"),
+            nullableInt(rs, "timeout_seconds"), limits(rs),
             JobStatus.fromWire(rs.getString("status")),
             nullableInt(rs, "exit_code"), rs.getString("error_message"),
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
@@ -32,11 +33,13 @@ public final class JobStore {
 
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO jobs (id, user_id, name, script, type, image, environment, "
-                        + "timeout_seconds, status, created_at) VALUES (:id, :user, :name, :script, :type, :image, "
-                        + ":env, :timeout, :status, :created)")
+                        + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at) VALUES (:id, :user, "
+                        + ":name, :script, :type, :image, :env, :timeout, :memory, :cpu, :disk, :pids, :status, :created)")
                 .bind("id", job.id()).bind("user", job.userId()).bind("name", job.name())
                 .bind("script", job.script()).bind("type", job.type()).bind("image", job.image())
                 .bind("env", writeEnv(job.environment())).bind("timeout", job.timeoutSeconds())
+                .bind("memory", job.limits().memoryBytes()).bind("cpu", job.limits().cpuMillis())
+                .bind("disk", job.limits().diskBytes()).bind("pids", job.limits().pids())
                 .bind("status", job.status().wireName()).bind("created", job.createdAt().toEpochMilli())
                 .execute());
     }
@@ -92,6 +95,15 @@ public final class JobStore {
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
         long millis = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    /** Limits stored with the job; rows from before limits existed get the defaults. */
+    private static SandboxLimits limits(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long memory = rs.getLong("memory_bytes");
+        if (rs.wasNull()) {
+            return SandboxLimits.DEFAULT;
+        }
+        return new SandboxLimits(memory, rs.getLong("cpu_millis"), rs.getLong("disk_bytes"), rs.getLong("pids"));
     }
 
     private static Integer nullableInt(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
