@@ -1,0 +1,141 @@
+package dev.mags.bench;
+
+import dev.mags.sdk.Mags;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code bench/run}: starts its own magsd servers, measures every figure beside its floor, stops
+ * everything and writes {@code bench/results/<date>.json} and {@code .md}.
+ */
+public final class BenchMain {
+    private final boolean quick;
+    private final Path repo;
+    private final Path imagesDir;
+    private final String image;
+    private final Path work;
+    private final Map<String, Figure> figures = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+    private final AtomicInteger errors = new AtomicInteger();
+
+    private BenchMain(boolean quick, Path repo, Path imagesDir, String image, Path work) {
+        this.quick = quick;
+        this.repo = repo;
+        this.imagesDir = imagesDir;
+        this.image = image;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        Path repo = Path.of(arg(args, "--repo", ".")).toAbsolutePath().normalize();
+        Path imagesDir = Path.of(arg(args, "--images-dir", "/var/lib/mags/images"));
+        String image = arg(args, "--image", Files.exists(imagesDir.resolve("debian/image.json")) ? "debian" : "busybox");
+        Path out = Path.of(arg(args, "--out", repo.resolve("bench/results").toString()));
+        Path work = Files.createTempDirectory("mags-bench");
+        BenchMain bench = new BenchMain(quick, repo, imagesDir, image, work);
+        Report report = bench.run();
+        String stem = report.date() + (quick ? "-quick" : "");
+        report.write(out.resolve(stem + ".json"), out.resolve(stem + ".md"));
+        System.out.println(report.markdown());
+        System.out.println("wrote " + out.resolve(stem + ".json"));
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    private int n(int full, int smoke) {
+        return quick ? smoke : full;
+    }
+
+    private Duration window() {
+        return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
+    }
+
+    private Report run() throws Exception {
+        Path rootfs = imagesDir.resolve(image).resolve("rootfs");
+        step("floors: runc run, runc exec, bubblewrap on the '" + image + "' image");
+        try (Floors floors = new Floors(work.resolve("floors"), rootfs)) {
+            figures.put("runc_run_floor_ms", Figure.of("ms", floors.runcRun(n(100, 10))));
+            figures.put("runc_exec_floor_ms", Figure.of("ms", floors.runcExec(n(100, 10))));
+            figures.put("bwrap_floor_ms", Figure.of("ms", floors.bwrap(n(100, 10))));
+        }
+        step("magsd with its warm pool");
+        try (Magsd magsd = new Magsd(repo, work.resolve("warm"), imagesDir, image, List.of())) {
+            figures.put("api_run_warm_ms", Figure.of("ms", apiRuns(magsd, n(300, 30))));
+            for (int c : new int[] {1, 4, 16, 64}) {
+                step("throughput with " + c + " clients");
+                figures.put("throughput_c" + c, Figure.single("runs/s", c,
+                        Load.runsPerSecond(magsd, c, window(), errors)));
+            }
+            step("status requests with 16 clients");
+            String jobId;
+            try (Mags mags = Bench.client(magsd)) {
+                jobId = mags.run("echo status").requestId();
+            }
+            figures.put("status_rps", Figure.single("req/s", 16, Load.statusPerSecond(magsd, jobId, 16, window(), errors)));
+            step("bin/mags run against podman run");
+            CliVsPodman cvp = new CliVsPodman();
+            cvp.measure(repo, magsd, rootfs, n(20, 5));
+            figures.put("cli_run_ms", Figure.of("ms", cvp.cli));
+            figures.put("podman_run_ms", Figure.of("ms", cvp.podman));
+            figures.put("cli_vs_podman_ratio", Figure.of("ratio", cvp.ratio));
+            int idle = n(100, 20);
+            step("host memory of " + idle + " idle sandboxes");
+            figures.put("idle_sandbox_host_mib", Figure.single("MiB", idle, Density.mibPerSandbox(magsd, idle)));
+        }
+        step("magsd without a warm pool");
+        List<String> coldArgs = supportsWarmPoolOption() ? List.of("--warm-pool-size", "0") : List.of();
+        if (coldArgs.isEmpty()) {
+            notes.add("this magsd has no warm pool option: api_run_cold_ms is measured on the same configuration");
+        }
+        try (Magsd magsd = new Magsd(repo, work.resolve("cold"), imagesDir, image, coldArgs)) {
+            figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
+        }
+        figures.put("errors", Figure.single("count", 1, errors.get()));
+        return new Report(LocalDate.now(ZoneOffset.UTC).toString(), commit(), Machine.describe(),
+                quick ? "quick" : "full", image, notes, figures);
+    }
+
+    private List<Double> apiRuns(Magsd magsd, int n) {
+        List<Double> ms = new ArrayList<>();
+        try (Mags mags = Bench.client(magsd)) {
+            for (int i = 0; i < 5; i++) {
+                Bench.timedRun(mags, "echo hi", "hi\n", errors); // warm-up: JIT, connections, first pool fill
+            }
+            for (int i = 0; i < n; i++) {
+                ms.add(Bench.timedRun(mags, "echo hi", "hi\n", errors));
+                // One client, one run at a time: give the pool the moment a user's next request would.
+                Bench.sleep(20);
+            }
+        }
+        return ms;
+    }
+
+    private boolean supportsWarmPoolOption() {
+        return Sh.run(List.of(repo.resolve("bin/magsd").toString(), "serve", "--help")).stdout().contains("--warm-pool-size");
+    }
+
+    private String commit() {
+        Sh.Result r = Sh.run(List.of("git", "-C", repo.toString(), "rev-parse", "--short", "HEAD"));
+        return r.exitCode() == 0 ? r.stdout().strip() : "unknown";
+    }
+
+    private static void step(String what) {
+        System.err.println("==> " + what);
+    }
+}
