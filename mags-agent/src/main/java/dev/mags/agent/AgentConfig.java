@@ -1,5 +1,6 @@
 package dev.mags.agent;
 
+import dev.mags.agent.network.EgressPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param hostname every sandbox's host name
  * @param pidsLimit most processes one sandbox may have at once (stops fork bombs)
  * @param stopGrace how long a sandbox gets between SIGTERM and SIGKILL when it times out or the agent closes
+ * @param egress what sandboxes with outbound networking may not reach besides the host itself;
+ *     {@link EgressPolicy#defaults()} denies every non-public IPv4 range
  */
 public record AgentConfig(
         Path dataDir,
@@ -27,7 +30,8 @@ public record AgentConfig(
         String cgroupParent,
         String hostname,
         long pidsLimit,
-        Duration stopGrace) {
+        Duration stopGrace,
+        EgressPolicy egress) {
 
     public static final String DEFAULT_RUNTIME = "runc";
     public static final String DEFAULT_CGROUP_PARENT = "mags";
@@ -50,6 +54,7 @@ public record AgentConfig(
         }
         if (pidsLimit < 1) problems.add("pidsLimit must be positive, not " + pidsLimit);
         if (stopGrace == null || stopGrace.isNegative()) problems.add("stopGrace must be zero or more");
+        if (egress == null) problems.add("egress is missing");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
         }
@@ -58,11 +63,11 @@ public record AgentConfig(
         runtimeRoot = runtimeRoot.toAbsolutePath().normalize();
     }
 
-    /** runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm. */
+    /** runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm, default egress policy. */
     public static AgentConfig defaults(Path dataDir, Path imagesDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
-                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_PIDS_LIMIT, DEFAULT_STOP_GRACE);
+                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_PIDS_LIMIT, DEFAULT_STOP_GRACE, EgressPolicy.defaults());
     }
 
     /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
@@ -71,22 +76,26 @@ public record AgentConfig(
     }
 
     public AgentConfig withRuntimeBinary(String binary) {
-        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace, egress);
     }
 
     public AgentConfig withRuntimeRoot(Path root) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, pidsLimit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, pidsLimit, stopGrace, egress);
     }
 
     public AgentConfig withCgroupParent(String parent) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, pidsLimit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, pidsLimit, stopGrace, egress);
     }
 
     public AgentConfig withPidsLimit(long limit) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, limit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, limit, stopGrace, egress);
     }
 
     public AgentConfig withStopGrace(Duration grace) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, grace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, grace, egress);
+    }
+
+    public AgentConfig withEgress(EgressPolicy policy) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace, policy);
     }
 }

@@ -35,7 +35,7 @@ class AgentArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.mags.agent", "dev.mags.agent.runtime..", "dev.mags.agent.rootfs..", "dev.mags.agent.image..",
                         "dev.mags.agent.sandbox..", "dev.mags.agent.bundle..", "dev.mags.agent.cgroup..",
-                        "dev.mags.agent.output..", "dev.mags.agent.reconcile..")
+                        "dev.mags.agent.output..", "dev.mags.agent.reconcile..", "dev.mags.agent.network..")
                 .check(CLASSES);
     }
 }

@@ -1,0 +1,8 @@
+/**
+ * Sandbox networking: each sandbox's network namespace gets its own user-mode NAT
+ * ({@link dev.mags.agent.network.Slirp4netns}), routes that make the host and non-public ranges
+ * unreachable ({@link dev.mags.agent.network.EgressPolicy}), and port forwards on the host's loopback.
+ * {@link dev.mags.agent.network.SandboxNetwork#attach} is the entry point;
+ * {@link dev.mags.agent.network.NetworkReaper} finds and kills what a crashed agent left.
+ */
+package dev.mags.agent.network;
