@@ -1,0 +1,240 @@
+package dev.mags.storage.sync;
+
+import dev.mags.storage.chunk.ChunkCodec;
+import dev.mags.storage.chunk.ChunkStore;
+import dev.mags.storage.chunk.Chunking;
+import dev.mags.storage.error.LocalIoException;
+import dev.mags.storage.error.StoreUnavailableException;
+import dev.mags.storage.index.IndexedFile;
+import dev.mags.storage.index.LocalIndex;
+import dev.mags.storage.index.LocalIndexStore;
+import dev.mags.storage.layout.SnapshotId;
+import dev.mags.storage.layout.WorkspaceRef;
+import dev.mags.storage.lock.Lease;
+import dev.mags.storage.lock.Leases;
+import dev.mags.storage.manifest.Entry;
+import dev.mags.storage.manifest.EntryType;
+import dev.mags.storage.manifest.Manifest;
+import dev.mags.storage.manifest.ManifestStore;
+import dev.mags.storage.object.ObjectStore;
+import dev.mags.storage.progress.Progress;
+import dev.mags.storage.progress.ProgressListener;
+import dev.mags.storage.progress.Progress.Phase;
+import dev.mags.storage.tree.ScannedEntry;
+import dev.mags.storage.tree.TreeScanner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syncs a directory tree into a new snapshot: chunks first, the manifest last. The manifest is the commit
+ * point; a sync that fails or dies before it leaves the previous snapshot as the workspace's latest, and its
+ * uploaded chunks are unreferenced garbage that collection removes later. Unchanged files (same size,
+ * mtime, ctime and inode as in the local index of the latest snapshot) are not opened.
+ */
+public final class SnapshotWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotWriter.class);
+
+    private final ObjectStore store;
+    private final ManifestStore manifests;
+    private final ChunkStore chunks;
+    private final Leases leases;
+    private final LocalIndexStore indexes;
+    private final SyncOptions options;
+    private final FileOpener opener;
+    private final Clock clock;
+
+    public SnapshotWriter(ObjectStore store, Leases leases, LocalIndexStore indexes, SyncOptions options,
+                          FileOpener opener, Clock clock) {
+        this.store = store;
+        this.manifests = new ManifestStore(store);
+        this.chunks = new ChunkStore(store, new ChunkCodec(options.zstdLevel()));
+        this.leases = leases;
+        this.indexes = indexes;
+        this.options = options;
+        this.opener = opener;
+        this.clock = clock;
+    }
+
+    public SnapshotInfo sync(Path dir, WorkspaceRef ref, ProgressListener listener) {
+        long started = System.nanoTime();
+        try (Lease lease = leases.acquireShared("sync of workspace " + ref)) {
+            Optional<SnapshotId> latest = manifests.latest(ref);
+            LocalIndex index = indexes.load(ref);
+            if (latest.isEmpty() || !index.snapshot().equals(latest.map(SnapshotId::value))) {
+                index = LocalIndex.EMPTY; // another host synced since, or the workspace is new: trust nothing
+            }
+            listener.onProgress(new Progress(Phase.SCANNING, 0, 0, 0, 0, 0));
+            long scanStartNs = nanos(clock);
+            List<ScannedEntry> scanned = scan(dir, ref);
+            Transfer t = transfer(scanned, index, listener);
+            List<Entry> entries = entries(scanned, t.results());
+            long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
+            long bytes = entries.stream().filter(Entry::isFile).mapToLong(Entry::size).sum();
+            listener.onProgress(new Progress(Phase.COMMITTING, t.filesTotal(), t.filesTotal(), t.bytesTotal(), t.bytesTotal(),
+                    t.uploader().bytesUploaded.get()));
+            lease.ensureHeld();
+            SnapshotId id = SnapshotId.next(clock.instant(), latest.orElse(null));
+            manifests.commit(ref, new Manifest(Manifest.FORMAT, id.value(), ref.owner(), ref.name(),
+                    id.time().toString(), "", Chunking.CHUNK_SIZE, files, bytes, entries.size(), entries));
+            indexes.save(ref, newIndex(id, scanned, t.results(), scanStartNs - options.racyWindow().toNanos()));
+            listener.onProgress(new Progress(Phase.DONE, t.filesTotal(), t.filesTotal(), t.bytesTotal(), t.bytesTotal(),
+                    t.uploader().bytesUploaded.get()));
+            SnapshotInfo info = new SnapshotInfo(ref, id, entries.size(), files, bytes, t.filesRead(), t.bytesRead(),
+                    t.uploader().chunksUploaded.get(), t.uploader().bytesUploaded.get(),
+                    Duration.ofNanos(System.nanoTime() - started));
+            LOG.info("synced workspace {} as snapshot {}: {} files, {} bytes, {} read, {} bytes uploaded in {} ms", ref, id,
+                    files, bytes, t.filesRead(), info.bytesUploaded(), info.duration().toMillis());
+            return info;
+        }
+    }
+
+    private List<ScannedEntry> scan(Path dir, WorkspaceRef ref) {
+        try {
+            return TreeScanner.scan(dir);
+        } catch (IOException e) {
+            throw new LocalIoException("cannot scan " + dir + " to sync workspace " + ref + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record Transfer(Map<String, FileReadTask.Result> results, ChunkUploader uploader, long filesTotal,
+                            long bytesTotal, long filesRead, long bytesRead) {}
+
+    private Transfer transfer(List<ScannedEntry> scanned, LocalIndex index, ProgressListener listener) {
+        Map<String, IndexedFile> previous = index.byPath();
+        Map<String, FileReadTask.Result> results = new HashMap<>();
+        List<ScannedEntry> toRead = new ArrayList<>();
+        long filesTotal = 0;
+        long bytesTotal = 0;
+        long reusedBytes = 0;
+        for (ScannedEntry s : scanned) {
+            if (s.entry().type() != EntryType.FILE) {
+                continue;
+            }
+            filesTotal++;
+            bytesTotal += s.stat().size();
+            IndexedFile old = previous.get(s.entry().path());
+            if (old != null && old.matches(s.stat().size(), s.stat().mtimeNs(), s.stat().ctimeNs(), s.stat().ino())) {
+                results.put(s.entry().path(), new FileReadTask.Result(old.chunks(), old.size(), s.stat()));
+                reusedBytes += old.size();
+            } else {
+                toRead.add(s);
+            }
+        }
+        AtomicLong filesDone = new AtomicLong(filesTotal - toRead.size());
+        AtomicLong bytesDone = new AtomicLong(reusedBytes);
+        long ft = filesTotal;
+        long bt = bytesTotal;
+        ExecutorService filePool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-read-", 0).factory());
+        ExecutorService chunkPool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-upload-", 0).factory());
+        ChunkUploader uploader = new ChunkUploader(chunks, chunkPool, options.parallelism() * 2, Set.copyOf(index.chunks()));
+        Runnable report = () -> listener.onProgress(new Progress(Phase.TRANSFERRING, filesDone.get(), ft, bytesDone.get(), bt,
+                uploader.bytesUploaded.get()));
+        FileReadTask reader = new FileReadTask(opener, uploader, n -> {
+            bytesDone.addAndGet(n);
+            report.run();
+        });
+        AtomicBoolean failed = new AtomicBoolean();
+        try {
+            report.run();
+            List<CompletableFuture<FileReadTask.Result>> futures = new ArrayList<>();
+            for (ScannedEntry s : toRead) {
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    if (failed.get()) {
+                        throw new java.util.concurrent.CancellationException("sync failed");
+                    }
+                    try {
+                        FileReadTask.Result r = reader.read(s);
+                        filesDone.incrementAndGet();
+                        report.run();
+                        return r;
+                    } catch (IOException e) {
+                        failed.set(true);
+                        throw new LocalIoException("cannot read " + s.file() + ": " + e.getMessage(), e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        failed.set(true);
+                        throw new StoreUnavailableException("interrupted while uploading " + s.file(), e);
+                    } catch (RuntimeException e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                }, filePool));
+            }
+            RuntimeException first = null;
+            long bytesRead = 0;
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    FileReadTask.Result r = Futures.join(futures.get(i));
+                    results.put(toRead.get(i).entry().path(), r);
+                    bytesRead += r.size();
+                } catch (RuntimeException e) {
+                    if (first == null || first instanceof java.util.concurrent.CancellationException) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return new Transfer(results, uploader, ft, bt, toRead.size(), bytesRead);
+        } finally {
+            filePool.shutdownNow();
+            chunkPool.shutdownNow();
+        }
+    }
+
+    private static List<Entry> entries(List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results) {
+        Map<String, Long> sizes = new HashMap<>();
+        List<Entry> out = new ArrayList<>(scanned.size());
+        for (ScannedEntry s : scanned) {
+            Entry e = s.entry();
+            if (e.type() == EntryType.FILE) {
+                FileReadTask.Result r = results.get(e.path());
+                e = e.withChunks(r.chunks(), r.size());
+                sizes.put(e.path(), r.size());
+            } else if (e.type() == EntryType.HARDLINK) {
+                e = e.withChunks(List.of(), sizes.getOrDefault(e.target(), e.size()));
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * The index of the new snapshot. A file changed shortly before the scan is recorded with ctime -1, so the
+     * next sync reads it again: file times have the kernel's coarse clock tick, and a write in the same tick
+     * as our stat, after our read, would leave size, mtime and ctime as we saw them (git's "racy clean").
+     */
+    private static LocalIndex newIndex(SnapshotId id, List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results,
+                                       long racyAfterNs) {
+        List<IndexedFile> files = new ArrayList<>();
+        for (ScannedEntry s : scanned) {
+            FileReadTask.Result r = results.get(s.entry().path());
+            if (r != null) {
+                long ctime = r.stat().ctimeNs() >= racyAfterNs || r.stat().mtimeNs() >= racyAfterNs ? -1 : r.stat().ctimeNs();
+                files.add(new IndexedFile(s.entry().path(), r.size(), r.stat().mtimeNs(), ctime, r.stat().ino(), r.chunks()));
+            }
+        }
+        return new LocalIndex(id.value(), files);
+    }
+
+    private static long nanos(Clock clock) {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}
