@@ -8,6 +8,9 @@ import java.io.InputStream;
 
 /** Content-addressed chunks in the object store: upload once, fetch verified. */
 public final class ChunkStore {
+    /** Plain size above which a chunk is looked up before it is compressed and sent. */
+    public static final int HEAD_FIRST_ABOVE = 256 * 1024;
+
     private final ObjectStore store;
     private final ChunkCodec codec;
 
@@ -17,14 +20,15 @@ public final class ChunkStore {
     }
 
     /**
-     * Makes sure the chunk is in the store: a HEAD first (another workspace may have it), then a
-     * put-if-absent of the compressed bytes.
+     * Makes sure the chunk is in the store with a put-if-absent of the compressed bytes. Chunks larger than
+     * {@link #HEAD_FIRST_ABOVE} are looked up first (another workspace may have them: a HEAD is cheaper than
+     * sending megabytes); for small ones the extra round trip costs more than sending the bytes.
      *
      * @return the compressed bytes uploaded, 0 if the chunk was already there
      */
     public long upload(ChunkId id, byte[] plain, int length) {
         String key = BucketLayout.chunkKey(id.hex());
-        if (store.exists(key)) {
+        if (length > HEAD_FIRST_ABOVE && store.exists(key)) {
             return 0;
         }
         byte[] encoded = codec.encode(plain, length);
