@@ -82,13 +82,22 @@ class WorkspaceStorageTest {
     @Test
     void anUnchangedTreeIsSyncedWithoutOpeningAFile() throws IOException {
         sampleTree();
-        storage.sync(tree, WS, ProgressListener.NONE);
+        SnapshotInfo first = storage.sync(tree, WS, ProgressListener.NONE);
         opener.reset();
 
         SnapshotInfo again = storage.sync(tree, WS, ProgressListener.NONE);
         assertThat(opener.opened()).isEmpty();
         assertThat(again.bytesUploaded()).isZero();
         assertThat(again.filesRead()).isZero();
+        assertThat(again.unchanged()).isTrue();
+        assertThat(again.id()).isEqualTo(first.id()); // an identical tree needs no new snapshot
+        assertThat(storage.snapshots(WS)).hasSize(1);
+
+        Files.setPosixFilePermissions(tree.resolve("empty"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        SnapshotInfo chmod = storage.sync(tree, WS, ProgressListener.NONE);
+        assertThat(chmod.unchanged()).isFalse();
+        assertThat(chmod.id()).isGreaterThan(first.id());
+        opener.reset();
 
         Files.writeString(tree.resolve("d3/sub3/f3.bin"), "changed");
         SnapshotInfo third = storage.sync(tree, WS, ProgressListener.NONE);
@@ -106,8 +115,9 @@ class WorkspaceStorageTest {
         Path restored = tmp.resolve("r");
         storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
         opener.reset();
-        storage.sync(restored, WS, ProgressListener.NONE);
+        SnapshotInfo info = storage.sync(restored, WS, ProgressListener.NONE);
         assertThat(opener.opened()).isEmpty();
+        assertThat(info.unchanged()).isTrue();
     }
 
     @Test
@@ -174,6 +184,27 @@ class WorkspaceStorageTest {
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".restore-"));
         }
+    }
+
+    @Test
+    void aFileDeletedWhileTheSyncRunsIsLeftOutNotAFailure() throws IOException {
+        Files.writeString(tree.resolve("keep"), "k");
+        Files.writeString(tree.resolve("tmpfile"), "t");
+        Files.createLink(tree.resolve("tmpfile-link"), tree.resolve("tmpfile"));
+        dev.mags.storage.sync.FileOpener deleting = file -> {
+            if (file.getFileName().toString().startsWith("tmpfile")) {
+                Files.deleteIfExists(tree.resolve("tmpfile"));
+                Files.deleteIfExists(tree.resolve("tmpfile-link"));
+            }
+            return dev.mags.storage.sync.FileOpener.DEFAULT.open(file);
+        };
+        WorkspaceStorage s = new WorkspaceStorage(store, StorageSettings.defaults(tmp.resolve("state2")), deleting,
+                Clock.systemUTC());
+        SnapshotInfo info = s.sync(tree, WS, ProgressListener.NONE);
+        assertThat(info.files()).isEqualTo(1);
+        Path restored = tmp.resolve("r");
+        s.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restored)).containsOnlyKeys("keep");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mags.storage.index;
 
+import dev.mags.storage.manifest.Entry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +10,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What the last sync of a workspace on this host saw: the snapshot it committed and its regular files.
- * Only trusted while that snapshot is still the workspace's latest in the store.
+ * What the last sync of a workspace on this host saw: the snapshot it committed, that snapshot's entries
+ * (to tell an unchanged tree, which needs no new snapshot) and the identity of its regular files. Only
+ * trusted while that snapshot is still the workspace's latest in the store.
  */
-public record LocalIndex(String snapshotId, List<IndexedFile> files) {
-    public static final LocalIndex EMPTY = new LocalIndex("", List.of());
+public record LocalIndex(String snapshotId, List<IndexedFile> files, List<Entry> entries) {
+    public static final LocalIndex EMPTY = new LocalIndex("", List.of(), List.of());
 
     public LocalIndex {
         files = List.copyOf(files);
+        entries = entries == null ? List.of() : List.copyOf(entries);
     }
 
     public Map<String, IndexedFile> byPath() {

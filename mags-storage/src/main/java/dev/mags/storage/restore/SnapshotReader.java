@@ -159,7 +159,7 @@ public final class SnapshotReader {
                 }
             }
         }
-        return new LocalIndex(id.value(), files);
+        return new LocalIndex(id.value(), files, entries);
     }
 
     private static void cleanUp(Path tmp, Exception cause) {

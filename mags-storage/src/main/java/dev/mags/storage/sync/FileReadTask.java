@@ -25,7 +25,10 @@ final class FileReadTask {
     private static final int ATTEMPTS = 3;
 
     /** The chunks of a file and the stat taken before the read they came from. */
-    record Result(List<String> chunks, long size, FileStat stat) {}
+    record Result(List<String> chunks, long size, FileStat stat) {
+        /** A file deleted between the scan and its read. */
+        static final Result VANISHED = new Result(List.of(), -1, null);
+    }
 
     private final FileOpener opener;
     private final ChunkUploader uploader;

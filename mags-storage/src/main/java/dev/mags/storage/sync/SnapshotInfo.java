@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param bytesRead     plain bytes read
  * @param chunksUploaded chunks that were not in the store before
  * @param bytesUploaded compressed bytes of those chunks
+ * @param unchanged     the tree equals the latest snapshot, which {@code id} names; no new snapshot was written
  */
 public record SnapshotInfo(WorkspaceRef workspace, SnapshotId id, long entries, long files, long bytes, long filesRead,
-                           long bytesRead, long chunksUploaded, long bytesUploaded, Duration duration) {}
+                           long bytesRead, long chunksUploaded, long bytesUploaded, Duration duration, boolean unchanged) {}

@@ -72,7 +72,8 @@ public final class SnapshotWriter {
 
     public SnapshotInfo sync(Path dir, WorkspaceRef ref, ProgressListener listener) {
         long started = System.nanoTime();
-        try (Lease lease = leases.acquireShared("sync of workspace " + ref)) {
+        Lease lease = null;
+        try {
             Optional<SnapshotId> latest = manifests.latest(ref);
             LocalIndex index = indexes.load(ref);
             if (latest.isEmpty() || !index.snapshot().equals(latest.map(SnapshotId::value))) {
@@ -81,25 +82,46 @@ public final class SnapshotWriter {
             listener.onProgress(new Progress(Phase.SCANNING, 0, 0, 0, 0, 0));
             long scanStartNs = nanos(clock);
             List<ScannedEntry> scanned = scan(dir, ref);
-            Transfer t = transfer(scanned, index, listener);
+            Plan plan = plan(scanned, index);
+            if (!plan.toRead().isEmpty()) {
+                // before any chunk is looked up in or sent to the store: collection must not run meanwhile
+                lease = leases.acquireShared("sync of workspace " + ref);
+            }
+            Transfer t = transfer(plan, index, listener);
             List<Entry> entries = entries(scanned, t.results());
             long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
             long bytes = entries.stream().filter(Entry::isFile).mapToLong(Entry::size).sum();
-            listener.onProgress(new Progress(Phase.COMMITTING, t.filesTotal(), t.filesTotal(), t.bytesTotal(), t.bytesTotal(),
-                    t.uploader().bytesUploaded.get()));
+            long racyAfter = scanStartNs - options.racyWindow().toNanos();
+            if (latest.isPresent() && entries.equals(index.entries())) {
+                if (t.filesRead() > 0) {
+                    indexes.save(ref, newIndex(latest.get(), scanned, t.results(), entries, racyAfter));
+                }
+                listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
+                        plan.bytesTotal(), t.bytesUploaded()));
+                return new SnapshotInfo(ref, latest.get(), entries.size(), files, bytes, t.filesRead(), t.bytesRead(),
+                        t.chunksUploaded(), t.bytesUploaded(), Duration.ofNanos(System.nanoTime() - started), true);
+            }
+            if (lease == null) {
+                lease = leases.acquireShared("sync of workspace " + ref);
+            }
+            listener.onProgress(new Progress(Phase.COMMITTING, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
+                    plan.bytesTotal(), t.bytesUploaded()));
             lease.ensureHeld();
             SnapshotId id = SnapshotId.next(clock.instant(), latest.orElse(null));
             manifests.commit(ref, new Manifest(Manifest.FORMAT, id.value(), ref.owner(), ref.name(),
                     id.time().toString(), "", Chunking.CHUNK_SIZE, files, bytes, entries.size(), entries));
-            indexes.save(ref, newIndex(id, scanned, t.results(), scanStartNs - options.racyWindow().toNanos()));
-            listener.onProgress(new Progress(Phase.DONE, t.filesTotal(), t.filesTotal(), t.bytesTotal(), t.bytesTotal(),
-                    t.uploader().bytesUploaded.get()));
+            indexes.save(ref, newIndex(id, scanned, t.results(), entries, racyAfter));
+            listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
+                    plan.bytesTotal(), t.bytesUploaded()));
             SnapshotInfo info = new SnapshotInfo(ref, id, entries.size(), files, bytes, t.filesRead(), t.bytesRead(),
-                    t.uploader().chunksUploaded.get(), t.uploader().bytesUploaded.get(),
-                    Duration.ofNanos(System.nanoTime() - started));
+                    t.chunksUploaded(), t.bytesUploaded(), Duration.ofNanos(System.nanoTime() - started), false);
             LOG.info("synced workspace {} as snapshot {}: {} files, {} bytes, {} read, {} bytes uploaded in {} ms", ref, id,
                     files, bytes, t.filesRead(), info.bytesUploaded(), info.duration().toMillis());
             return info;
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
         }
     }
 
@@ -111,12 +133,16 @@ public final class SnapshotWriter {
         }
     }
 
-    private record Transfer(Map<String, FileReadTask.Result> results, ChunkUploader uploader, long filesTotal,
-                            long bytesTotal, long filesRead, long bytesRead) {}
+    /** Which files can reuse their chunk lists (unchanged since the index) and which must be read. */
+    private record Plan(Map<String, FileReadTask.Result> reused, List<ScannedEntry> toRead, long filesTotal,
+                        long bytesTotal, long reusedBytes) {}
 
-    private Transfer transfer(List<ScannedEntry> scanned, LocalIndex index, ProgressListener listener) {
+    private record Transfer(Map<String, FileReadTask.Result> results, long filesRead, long bytesRead,
+                            long chunksUploaded, long bytesUploaded) {}
+
+    private static Plan plan(List<ScannedEntry> scanned, LocalIndex index) {
         Map<String, IndexedFile> previous = index.byPath();
-        Map<String, FileReadTask.Result> results = new HashMap<>();
+        Map<String, FileReadTask.Result> reused = new HashMap<>();
         List<ScannedEntry> toRead = new ArrayList<>();
         long filesTotal = 0;
         long bytesTotal = 0;
@@ -129,16 +155,25 @@ public final class SnapshotWriter {
             bytesTotal += s.stat().size();
             IndexedFile old = previous.get(s.entry().path());
             if (old != null && old.matches(s.stat().size(), s.stat().mtimeNs(), s.stat().ctimeNs(), s.stat().ino())) {
-                results.put(s.entry().path(), new FileReadTask.Result(old.chunks(), old.size(), s.stat()));
+                reused.put(s.entry().path(), new FileReadTask.Result(old.chunks(), old.size(), s.stat()));
                 reusedBytes += old.size();
             } else {
                 toRead.add(s);
             }
         }
-        AtomicLong filesDone = new AtomicLong(filesTotal - toRead.size());
-        AtomicLong bytesDone = new AtomicLong(reusedBytes);
-        long ft = filesTotal;
-        long bt = bytesTotal;
+        return new Plan(reused, toRead, filesTotal, bytesTotal, reusedBytes);
+    }
+
+    private Transfer transfer(Plan plan, LocalIndex index, ProgressListener listener) {
+        Map<String, FileReadTask.Result> results = new HashMap<>(plan.reused());
+        List<ScannedEntry> toRead = plan.toRead();
+        if (toRead.isEmpty()) {
+            return new Transfer(results, 0, 0, 0, 0);
+        }
+        AtomicLong filesDone = new AtomicLong(plan.filesTotal() - toRead.size());
+        AtomicLong bytesDone = new AtomicLong(plan.reusedBytes());
+        long ft = plan.filesTotal();
+        long bt = plan.bytesTotal();
         ExecutorService filePool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-read-", 0).factory());
         ExecutorService chunkPool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-upload-", 0).factory());
         ChunkUploader uploader = new ChunkUploader(chunks, chunkPool, options.parallelism() * 2, Set.copyOf(index.chunks()));
@@ -162,6 +197,10 @@ public final class SnapshotWriter {
                         filesDone.incrementAndGet();
                         report.run();
                         return r;
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        LOG.debug("{} was deleted while the sync ran; it is not in this snapshot", s.file());
+                        filesDone.incrementAndGet();
+                        return FileReadTask.Result.VANISHED;
                     } catch (IOException e) {
                         failed.set(true);
                         throw new LocalIoException("cannot read " + s.file() + ": " + e.getMessage(), e);
@@ -180,8 +219,10 @@ public final class SnapshotWriter {
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     FileReadTask.Result r = Futures.join(futures.get(i));
-                    results.put(toRead.get(i).entry().path(), r);
-                    bytesRead += r.size();
+                    if (r != FileReadTask.Result.VANISHED) {
+                        results.put(toRead.get(i).entry().path(), r);
+                        bytesRead += r.size();
+                    }
                 } catch (RuntimeException e) {
                     if (first == null || first instanceof java.util.concurrent.CancellationException) {
                         first = e;
@@ -191,13 +232,15 @@ public final class SnapshotWriter {
             if (first != null) {
                 throw first;
             }
-            return new Transfer(results, uploader, ft, bt, toRead.size(), bytesRead);
+            return new Transfer(results, toRead.size(), bytesRead, uploader.chunksUploaded.get(),
+                    uploader.bytesUploaded.get());
         } finally {
             filePool.shutdownNow();
             chunkPool.shutdownNow();
         }
     }
 
+    /** The manifest entries: files with their chunks; files deleted during the sync, and links to them, left out. */
     private static List<Entry> entries(List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results) {
         Map<String, Long> sizes = new HashMap<>();
         List<Entry> out = new ArrayList<>(scanned.size());
@@ -205,10 +248,17 @@ public final class SnapshotWriter {
             Entry e = s.entry();
             if (e.type() == EntryType.FILE) {
                 FileReadTask.Result r = results.get(e.path());
+                if (r == null) {
+                    continue;
+                }
                 e = e.withChunks(r.chunks(), r.size());
                 sizes.put(e.path(), r.size());
             } else if (e.type() == EntryType.HARDLINK) {
-                e = e.withChunks(List.of(), sizes.getOrDefault(e.target(), e.size()));
+                Long size = sizes.get(e.target());
+                if (size == null) {
+                    continue;
+                }
+                e = e.withChunks(List.of(), size);
             }
             out.add(e);
         }
@@ -221,7 +271,7 @@ public final class SnapshotWriter {
      * as our stat, after our read, would leave size, mtime and ctime as we saw them (git's "racy clean").
      */
     private static LocalIndex newIndex(SnapshotId id, List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results,
-                                       long racyAfterNs) {
+                                       List<Entry> entries, long racyAfterNs) {
         List<IndexedFile> files = new ArrayList<>();
         for (ScannedEntry s : scanned) {
             FileReadTask.Result r = results.get(s.entry().path());
@@ -230,7 +280,7 @@ public final class SnapshotWriter {
                 files.add(new IndexedFile(s.entry().path(), r.size(), r.stat().mtimeNs(), ctime, r.stat().ino(), r.chunks()));
             }
         }
-        return new LocalIndex(id.value(), files);
+        return new LocalIndex(id.value(), files, entries);
     }
 
     private static long nanos(Clock clock) {

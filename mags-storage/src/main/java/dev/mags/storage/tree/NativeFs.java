@@ -23,6 +23,7 @@ public final class NativeFs {
     public static final int S_IFDIR = 0040000;
     public static final int S_IFCHR = 0020000;
     public static final int S_IFIFO = 0010000;
+    private static final int ENOENT = 2;
 
     private NativeFs() {}
 
@@ -144,6 +145,9 @@ public final class NativeFs {
     }
 
     private static IOException failed(String call, Path path, LastErrorException e) {
+        if (e.getErrorCode() == ENOENT) {
+            return new java.nio.file.NoSuchFileException(path.toString(), null, call + " failed: errno 2");
+        }
         return new IOException(call + " " + path + " failed: errno " + e.getErrorCode() + " (" + e.getMessage() + ")", e);
     }
 }

@@ -62,7 +62,11 @@ public final class TreeScanner {
                 LOG.warn("skipping {}: another file system is mounted there", child);
                 continue;
             }
-            out.add(describe(child, rel, st));
+            try {
+                out.add(describe(child, rel, st));
+            } catch (NoSuchFileException e) {
+                continue; // removed between stat and readlink/listxattr
+            }
             if (st.type() == NativeFs.S_IFDIR) {
                 walk(root, child, dev, out);
             }

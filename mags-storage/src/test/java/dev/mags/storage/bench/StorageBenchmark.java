@@ -10,6 +10,7 @@ import dev.mags.storage.restore.RestoreInfo;
 import dev.mags.storage.s3.EmbeddedS3;
 import dev.mags.storage.s3.S3ObjectStore;
 import dev.mags.storage.sync.SnapshotInfo;
+import dev.mags.storage.sync.SyncOptions;
 import dev.mags.storage.testing.CountingFileOpener;
 import dev.mags.storage.testing.TreeDigest;
 import dev.mags.storage.testing.Trees;
@@ -35,7 +36,7 @@ import java.util.concurrent.Future;
  * ./mvnw -q -pl mags-storage -am test-compile -DskipTests
  * ./mvnw -q -pl mags-storage dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java --enable-native-access=ALL-UNNAMED -cp mags-storage/target/test-classes:mags-storage/target/classes:$(cat /tmp/cp.txt) \
- *     dev.mags.storage.bench.StorageBenchmark [work-dir] [total-MiB] [files]
+ *     [-Dparallelism=8] dev.mags.storage.bench.StorageBenchmark [work-dir] [total-MiB] [files] [--keep]
  * </pre>
  */
 public final class StorageBenchmark {
@@ -58,20 +59,33 @@ public final class StorageBenchmark {
                  S3ObjectStore store = S3ObjectStore.open(s3.config("mags-bench"))) {
                 rawS3(store);
                 CountingFileOpener opener = new CountingFileOpener();
-                WorkspaceStorage storage = new WorkspaceStorage(store, StorageSettings.defaults(work.resolve("state")),
-                        opener, Clock.systemUTC());
+                int parallelism = Integer.getInteger("parallelism", SyncOptions.DEFAULTS.parallelism());
+                StorageSettings settings = StorageSettings.defaults(work.resolve("state"))
+                        .withSync(new SyncOptions(parallelism, 3, SyncOptions.DEFAULTS.racyWindow()));
+                WorkspaceStorage storage = new WorkspaceStorage(store, settings, opener, Clock.systemUTC());
+                System.out.println("sync parallelism " + parallelism);
                 WorkspaceRef ws = WorkspaceRef.of("bench", "ws");
 
                 SnapshotInfo first = storage.sync(tree, ws, ProgressListener.NONE);
                 print("first sync", first.duration().toNanos(), first.bytes(),
                         String.format("%d files read, %.1f MiB uploaded (zstd), %d chunks", first.filesRead(),
                                 first.bytesUploaded() / MIB, first.chunksUploaded()));
-                for (int i = 0; i < 3; i++) {
+                long[] times = new long[10];
+                int opened = 0;
+                long uploaded = 0;
+                for (int i = 0; i < times.length; i++) {
                     opener.reset();
                     SnapshotInfo same = storage.sync(tree, ws, ProgressListener.NONE);
-                    print("unchanged re-sync #" + (i + 1), same.duration().toNanos(), 0,
-                            String.format("%d files opened, %d bytes uploaded", opener.opened().size(), same.bytesUploaded()));
+                    times[i] = same.duration().toNanos();
+                    opened += opener.opened().size();
+                    uploaded += same.bytesUploaded();
                 }
+                long firstRun = times[0];
+                java.util.Arrays.sort(times);
+                print("unchanged re-sync, 1st", firstRun, 0, "");
+                print("unchanged re-sync, min", times[0], 0, "of 10");
+                print("unchanged re-sync, median", times[times.length / 2], 0,
+                        String.format("%d files opened, %d bytes uploaded in all 10", opened, uploaded));
                 Trees.file(tree.resolve("d7/sub0/f7.bin"), 3_000_000, 99);
                 opener.reset();
                 SnapshotInfo one = storage.sync(tree, ws, ProgressListener.NONE);
