@@ -4,7 +4,6 @@ import dev.mags.storage.chunk.ChunkCodec;
 import dev.mags.storage.chunk.ChunkStore;
 import dev.mags.storage.chunk.Chunking;
 import dev.mags.storage.error.LocalIoException;
-import dev.mags.storage.error.StoreUnavailableException;
 import dev.mags.storage.index.IndexedFile;
 import dev.mags.storage.index.LocalIndex;
 import dev.mags.storage.index.LocalIndexStore;
@@ -31,12 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,22 +44,20 @@ public final class SnapshotWriter {
 
     private final ObjectStore store;
     private final ManifestStore manifests;
-    private final ChunkStore chunks;
+    private final FileTransfer transfer;
     private final Leases leases;
     private final LocalIndexStore indexes;
     private final SyncOptions options;
-    private final FileOpener opener;
     private final Clock clock;
 
     public SnapshotWriter(ObjectStore store, Leases leases, LocalIndexStore indexes, SyncOptions options,
                           FileOpener opener, Clock clock) {
         this.store = store;
         this.manifests = new ManifestStore(store);
-        this.chunks = new ChunkStore(store, new ChunkCodec(options.zstdLevel()));
+        this.transfer = new FileTransfer(new ChunkStore(store, new ChunkCodec(options.zstdLevel())), opener, options);
         this.leases = leases;
         this.indexes = indexes;
         this.options = options;
-        this.opener = opener;
         this.clock = clock;
     }
 
@@ -82,12 +73,12 @@ public final class SnapshotWriter {
             listener.onProgress(new Progress(Phase.SCANNING, 0, 0, 0, 0, 0));
             long scanStartNs = nanos(clock);
             List<ScannedEntry> scanned = scan(dir, ref);
-            Plan plan = plan(scanned, index);
+            FileTransfer.Plan plan = FileTransfer.plan(scanned, index);
             if (!plan.toRead().isEmpty()) {
                 // before any chunk is looked up in or sent to the store: collection must not run meanwhile
                 lease = leases.acquireShared("sync of workspace " + ref);
             }
-            Transfer t = transfer(plan, index, listener);
+            FileTransfer.Transfer t = transfer.transfer(plan, index, listener);
             List<Entry> entries = entries(scanned, t.results());
             long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
             long bytes = entries.stream().filter(Entry::isFile).mapToLong(Entry::size).sum();
@@ -130,113 +121,6 @@ public final class SnapshotWriter {
             return TreeScanner.scan(dir);
         } catch (IOException e) {
             throw new LocalIoException("cannot scan " + dir + " to sync workspace " + ref + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Which files can reuse their chunk lists (unchanged since the index) and which must be read. */
-    private record Plan(Map<String, FileReadTask.Result> reused, List<ScannedEntry> toRead, long filesTotal,
-                        long bytesTotal, long reusedBytes) {}
-
-    private record Transfer(Map<String, FileReadTask.Result> results, long filesRead, long bytesRead,
-                            long chunksUploaded, long bytesUploaded) {}
-
-    private static Plan plan(List<ScannedEntry> scanned, LocalIndex index) {
-        Map<String, IndexedFile> previous = index.byPath();
-        Map<String, FileReadTask.Result> reused = new HashMap<>();
-        List<ScannedEntry> toRead = new ArrayList<>();
-        long filesTotal = 0;
-        long bytesTotal = 0;
-        long reusedBytes = 0;
-        for (ScannedEntry s : scanned) {
-            if (s.entry().type() != EntryType.FILE) {
-                continue;
-            }
-            filesTotal++;
-            bytesTotal += s.stat().size();
-            IndexedFile old = previous.get(s.entry().path());
-            if (old != null && old.matches(s.stat().size(), s.stat().mtimeNs(), s.stat().ctimeNs(), s.stat().ino())) {
-                reused.put(s.entry().path(), new FileReadTask.Result(old.chunks(), old.size(), s.stat()));
-                reusedBytes += old.size();
-            } else {
-                toRead.add(s);
-            }
-        }
-        return new Plan(reused, toRead, filesTotal, bytesTotal, reusedBytes);
-    }
-
-    private Transfer transfer(Plan plan, LocalIndex index, ProgressListener listener) {
-        Map<String, FileReadTask.Result> results = new HashMap<>(plan.reused());
-        List<ScannedEntry> toRead = plan.toRead();
-        if (toRead.isEmpty()) {
-            return new Transfer(results, 0, 0, 0, 0);
-        }
-        AtomicLong filesDone = new AtomicLong(plan.filesTotal() - toRead.size());
-        AtomicLong bytesDone = new AtomicLong(plan.reusedBytes());
-        long ft = plan.filesTotal();
-        long bt = plan.bytesTotal();
-        ExecutorService filePool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-read-", 0).factory());
-        ExecutorService chunkPool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-upload-", 0).factory());
-        ChunkUploader uploader = new ChunkUploader(chunks, chunkPool, options.parallelism() * 2, Set.copyOf(index.chunks()));
-        Runnable report = () -> listener.onProgress(new Progress(Phase.TRANSFERRING, filesDone.get(), ft, bytesDone.get(), bt,
-                uploader.bytesUploaded.get()));
-        FileReadTask reader = new FileReadTask(opener, uploader, n -> {
-            bytesDone.addAndGet(n);
-            report.run();
-        });
-        AtomicBoolean failed = new AtomicBoolean();
-        try {
-            report.run();
-            List<CompletableFuture<FileReadTask.Result>> futures = new ArrayList<>();
-            for (ScannedEntry s : toRead) {
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    if (failed.get()) {
-                        throw new java.util.concurrent.CancellationException("sync failed");
-                    }
-                    try {
-                        FileReadTask.Result r = reader.read(s);
-                        filesDone.incrementAndGet();
-                        report.run();
-                        return r;
-                    } catch (java.nio.file.NoSuchFileException e) {
-                        LOG.debug("{} was deleted while the sync ran; it is not in this snapshot", s.file());
-                        filesDone.incrementAndGet();
-                        return FileReadTask.Result.VANISHED;
-                    } catch (IOException e) {
-                        failed.set(true);
-                        throw new LocalIoException("cannot read " + s.file() + ": " + e.getMessage(), e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        failed.set(true);
-                        throw new StoreUnavailableException("interrupted while uploading " + s.file(), e);
-                    } catch (RuntimeException e) {
-                        failed.set(true);
-                        throw e;
-                    }
-                }, filePool));
-            }
-            RuntimeException first = null;
-            long bytesRead = 0;
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    FileReadTask.Result r = Futures.join(futures.get(i));
-                    if (r != FileReadTask.Result.VANISHED) {
-                        results.put(toRead.get(i).entry().path(), r);
-                        bytesRead += r.size();
-                    }
-                } catch (RuntimeException e) {
-                    if (first == null || first instanceof java.util.concurrent.CancellationException) {
-                        first = e;
-                    }
-                }
-            }
-            if (first != null) {
-                throw first;
-            }
-            return new Transfer(results, toRead.size(), bytesRead, uploader.chunksUploaded.get(),
-                    uploader.bytesUploaded.get());
-        } finally {
-            filePool.shutdownNow();
-            chunkPool.shutdownNow();
         }
     }
 

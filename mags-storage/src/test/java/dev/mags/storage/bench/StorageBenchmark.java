@@ -15,7 +15,6 @@ import dev.mags.storage.testing.CountingFileOpener;
 import dev.mags.storage.testing.TreeDigest;
 import dev.mags.storage.testing.Trees;
 import dev.mags.storage.tree.TreeWriter;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,7 +17,6 @@ import dev.mags.storage.sync.SnapshotInfo;
 import dev.mags.storage.sync.SyncOptions;
 import dev.mags.storage.testing.FaultInjectingObjectStore;
 import dev.mags.storage.testing.TreeDigest;
-import dev.mags.storage.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +112,26 @@ class GarbageCollectorTest {
         Path restored = tmp.resolve("ra");
         s.restore(A, Optional.empty(), restored, ProgressListener.NONE);
         assertThat(TreeDigest.contents(restored)).isEqualTo(TreeDigest.contents(ta));
+    }
+
+    @Test
+    void chunksUploadedByASyncThatHasNotCommittedYetAreKept() throws Exception {
+        InMemoryObjectStore base = new InMemoryObjectStore();
+        FaultInjectingObjectStore store = new FaultInjectingObjectStore(base);
+        WorkspaceStorage s = storage(store, Duration.ZERO, Duration.ofMillis(500));
+        Path ta = tree("ta", "one", "two");
+        store.holdPuts(k -> k.contains("/snapshots/"));
+        CompletableFuture<SnapshotInfo> sync = CompletableFuture.supplyAsync(() -> s.sync(ta, A, ProgressListener.NONE));
+        while (chunks(base).size() < 2) {
+            Thread.sleep(10);
+        }
+        // both chunks are uploaded and referenced by no manifest yet; the grace period is zero
+        assertThatThrownBy(s::collectGarbage).isInstanceOf(LockConflictException.class);
+        assertThat(chunks(base)).hasSize(2);
+        store.open();
+        sync.get();
+        assertThat(s.collectGarbage().chunksDeleted()).isZero();
+        assertThat(chunks(base)).hasSize(2);
     }
 
     @Test

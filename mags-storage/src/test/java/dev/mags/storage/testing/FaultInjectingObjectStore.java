@@ -23,6 +23,7 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     private volatile Predicate<String> faultKeys = k -> true;
     private volatile Duration putDelay = Duration.ZERO;
     private volatile CountDownLatch gate;
+    private volatile Predicate<String> gatedKeys = k -> k.startsWith("chunks/");
 
     public FaultInjectingObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -42,6 +43,12 @@ public final class FaultInjectingObjectStore implements ObjectStore {
 
     /** Puts of chunks block until {@link #open()} (the in-flight sync of a GC test). */
     public FaultInjectingObjectStore holdChunkPuts() {
+        return holdPuts(k -> k.startsWith("chunks/"));
+    }
+
+    /** Puts of matching keys block until {@link #open()}. */
+    public FaultInjectingObjectStore holdPuts(Predicate<String> keys) {
+        this.gatedKeys = keys;
         this.gate = new CountDownLatch(1);
         return this;
     }
@@ -69,7 +76,7 @@ public final class FaultInjectingObjectStore implements ObjectStore {
 
     private void beforePut(String key) {
         CountDownLatch g = gate;
-        if (g != null && key.startsWith("chunks/")) {
+        if (g != null && gatedKeys.test(key)) {
             try {
                 g.await();
             } catch (InterruptedException e) {
