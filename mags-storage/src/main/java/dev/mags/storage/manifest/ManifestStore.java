@@ -20,11 +20,15 @@ public final class ManifestStore {
         this.store = store;
     }
 
-    /** Writes the manifest: the commit point of a sync. Refuses to replace an existing snapshot. */
+    /**
+     * Writes the manifest: the commit point of a sync. Refuses to replace an existing snapshot, unless that
+     * snapshot is this very manifest (a retried PUT whose first answer was lost).
+     */
     public void commit(WorkspaceRef ref, Manifest manifest) {
         SnapshotId id = new SnapshotId(manifest.snapshotId());
         String key = BucketLayout.manifestKey(ref, id);
-        if (!store.putIfAbsent(key, ManifestCodec.encode(manifest))) {
+        byte[] encoded = ManifestCodec.encode(manifest);
+        if (!store.putIfAbsent(key, encoded) && !manifest.equals(read(key))) {
             throw new InvalidStorageArgumentException("snapshot " + id + " of workspace " + ref + " already exists");
         }
     }
