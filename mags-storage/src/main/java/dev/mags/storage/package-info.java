@@ -1,5 +1,6 @@
 /**
- * Workspace storage in S3: content-addressed chunks and one manifest per snapshot. Nothing here
- * yet; the first run keeps no workspace.
+ * Workspace storage in S3: content-addressed chunks and one manifest per snapshot, the manifest written
+ * last. {@link dev.mags.storage.WorkspaceStorage} is what the server calls; it wires the mechanism packages,
+ * none of which depends on this root package.
  */
 package dev.mags.storage;

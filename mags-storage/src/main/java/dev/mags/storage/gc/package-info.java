@@ -1,0 +1,2 @@
+/** Garbage collection of chunks no manifest references, safe while syncs run (see GarbageCollector). */
+package dev.mags.storage.gc;

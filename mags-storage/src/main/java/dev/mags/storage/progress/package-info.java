@@ -1,0 +1,2 @@
+/** Progress of syncs and restores, for progress bars. */
+package dev.mags.storage.progress;

@@ -1,0 +1,172 @@
+package dev.mags.storage.restore;
+
+import dev.mags.storage.chunk.ChunkCodec;
+import dev.mags.storage.chunk.ChunkStore;
+import dev.mags.storage.error.CorruptDataException;
+import dev.mags.storage.error.InvalidStorageArgumentException;
+import dev.mags.storage.error.LocalIoException;
+import dev.mags.storage.error.NotFoundException;
+import dev.mags.storage.error.StorageException;
+import dev.mags.storage.index.IndexedFile;
+import dev.mags.storage.index.LocalIndex;
+import dev.mags.storage.index.LocalIndexStore;
+import dev.mags.storage.layout.SnapshotId;
+import dev.mags.storage.layout.WorkspaceRef;
+import dev.mags.storage.manifest.Entry;
+import dev.mags.storage.manifest.EntryType;
+import dev.mags.storage.manifest.Manifest;
+import dev.mags.storage.manifest.ManifestStore;
+import dev.mags.storage.object.ObjectStore;
+import dev.mags.storage.progress.Progress;
+import dev.mags.storage.progress.Progress.Phase;
+import dev.mags.storage.progress.ProgressListener;
+import dev.mags.storage.tree.FileStat;
+import dev.mags.storage.tree.TreeWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Materialises a snapshot exactly: types (whiteouts, opaque dirs, devices, fifos), owners, modes with setuid
+ * bits, nanosecond mtimes, symlinks, hard links and kept xattrs; every chunk is verified against its hash.
+ * It builds the tree in a temporary directory beside the target and renames it into place at the end, so a
+ * failed restore leaves no half tree at the target. Then it writes the local index, so the next sync of the
+ * restored tree opens no file that has not changed.
+ */
+public final class SnapshotReader {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
+
+    private final ManifestStore manifests;
+    private final ChunkStore chunks;
+    private final LocalIndexStore indexes;
+    private final int parallelism;
+
+    public SnapshotReader(ObjectStore store, LocalIndexStore indexes, int parallelism) {
+        this.manifests = new ManifestStore(store);
+        this.chunks = new ChunkStore(store, new ChunkCodec(3));
+        this.indexes = indexes;
+        this.parallelism = parallelism;
+    }
+
+    /** Restores {@code snapshot} (empty: the latest) of {@code ref} to {@code target}, which must not exist. */
+    public RestoreInfo restore(WorkspaceRef ref, Optional<SnapshotId> snapshot, Path target, ProgressListener listener) {
+        long started = System.nanoTime();
+        SnapshotId id = snapshot.orElseGet(() -> manifests.latest(ref)
+                .orElseThrow(() -> new NotFoundException("workspace " + ref + " has no snapshot to restore")));
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidStorageArgumentException("cannot restore workspace " + ref + " to " + target + ": it exists");
+        }
+        Manifest m = manifests.read(ref, id);
+        List<Entry> entries = m.entries();
+        try {
+            TreeWriter.checkPaths(entries);
+        } catch (IOException e) {
+            throw new CorruptDataException("snapshot " + id + " of workspace " + ref + " is unusable: " + e.getMessage(), e);
+        }
+        Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".restore-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp.getParent());
+            Files.createDirectory(tmp);
+            TreeWriter.createSkeleton(tmp, entries);
+            writeFiles(tmp, entries, listener);
+            TreeWriter.createHardLinks(tmp, entries);
+            TreeWriter.applyMetadata(tmp, entries);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            cleanUp(tmp, e);
+            if (e instanceof StorageException se) {
+                throw se;
+            }
+            throw new LocalIoException("cannot restore snapshot " + id + " of workspace " + ref + " to " + target + ": "
+                    + e.getMessage(), e);
+        }
+        indexes.save(ref, index(id, target, entries));
+        long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
+        RestoreInfo info = new RestoreInfo(ref, id, target, entries.size(), files, m.bytes(),
+                Duration.ofNanos(System.nanoTime() - started));
+        LOG.info("restored snapshot {} of workspace {} to {}: {} files, {} bytes in {} ms", id, ref, target, files,
+                m.bytes(), info.duration().toMillis());
+        return info;
+    }
+
+    private void writeFiles(Path root, List<Entry> entries, ProgressListener listener) throws IOException {
+        List<Entry> files = entries.stream().filter(Entry::isFile).toList();
+        long bytesTotal = files.stream().mapToLong(Entry::size).sum();
+        AtomicLong filesDone = new AtomicLong();
+        AtomicLong bytesDone = new AtomicLong();
+        Runnable report = () -> listener.onProgress(new Progress(Phase.TRANSFERRING, filesDone.get(), files.size(),
+                bytesDone.get(), bytesTotal, 0));
+        ExecutorService filePool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("restore-write-", 0).factory());
+        ExecutorService fetchPool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("restore-fetch-", 0).factory());
+        FileRestorer restorer = new FileRestorer(chunks, fetchPool, n -> {
+            bytesDone.addAndGet(n);
+            report.run();
+        });
+        try {
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (Entry e : files) {
+                futures.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        restorer.restore(root, e);
+                    } catch (IOException ex) {
+                        throw new LocalIoException("cannot write " + root.resolve(e.path()) + ": " + ex.getMessage(), ex);
+                    }
+                    filesDone.incrementAndGet();
+                    report.run();
+                }, filePool));
+            }
+            for (CompletableFuture<Void> f : futures) {
+                try {
+                    f.join();
+                } catch (CompletionException ex) {
+                    futures.forEach(other -> other.cancel(true));
+                    if (ex.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw ex;
+                }
+            }
+            listener.onProgress(new Progress(Phase.DONE, files.size(), files.size(), bytesTotal, bytesTotal, 0));
+        } finally {
+            filePool.shutdownNow();
+            fetchPool.shutdownNow();
+        }
+    }
+
+    private static LocalIndex index(SnapshotId id, Path root, List<Entry> entries) {
+        List<IndexedFile> files = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.isFile()) {
+                try {
+                    FileStat st = FileStat.of(root.resolve(e.path()));
+                    files.add(new IndexedFile(e.path(), st.size(), st.mtimeNs(), st.ctimeNs(), st.ino(), e.chunks()));
+                } catch (IOException ex) {
+                    LOG.debug("not indexing {}: {}", e.path(), ex.toString());
+                }
+            }
+        }
+        return new LocalIndex(id.value(), files, entries);
+    }
+
+    private static void cleanUp(Path tmp, Exception cause) {
+        try {
+            TreeWriter.deleteRecursively(tmp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

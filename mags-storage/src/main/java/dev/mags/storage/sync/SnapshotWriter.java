@@ -1,0 +1,174 @@
+package dev.mags.storage.sync;
+
+import dev.mags.storage.chunk.ChunkCodec;
+import dev.mags.storage.chunk.ChunkStore;
+import dev.mags.storage.chunk.Chunking;
+import dev.mags.storage.error.LocalIoException;
+import dev.mags.storage.index.IndexedFile;
+import dev.mags.storage.index.LocalIndex;
+import dev.mags.storage.index.LocalIndexStore;
+import dev.mags.storage.layout.SnapshotId;
+import dev.mags.storage.layout.WorkspaceRef;
+import dev.mags.storage.lock.Lease;
+import dev.mags.storage.lock.Leases;
+import dev.mags.storage.manifest.Entry;
+import dev.mags.storage.manifest.EntryType;
+import dev.mags.storage.manifest.Manifest;
+import dev.mags.storage.manifest.ManifestStore;
+import dev.mags.storage.object.ObjectStore;
+import dev.mags.storage.progress.Progress;
+import dev.mags.storage.progress.ProgressListener;
+import dev.mags.storage.progress.Progress.Phase;
+import dev.mags.storage.tree.ScannedEntry;
+import dev.mags.storage.tree.TreeScanner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syncs a directory tree into a new snapshot: chunks first, the manifest last. The manifest is the commit
+ * point; a sync that fails or dies before it leaves the previous snapshot as the workspace's latest, and its
+ * uploaded chunks are unreferenced garbage that collection removes later. Unchanged files (same size,
+ * mtime, ctime and inode as in the local index of the latest snapshot) are not opened.
+ */
+public final class SnapshotWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotWriter.class);
+
+    private final ObjectStore store;
+    private final ManifestStore manifests;
+    private final FileTransfer transfer;
+    private final Leases leases;
+    private final LocalIndexStore indexes;
+    private final SyncOptions options;
+    private final Clock clock;
+
+    public SnapshotWriter(ObjectStore store, Leases leases, LocalIndexStore indexes, SyncOptions options,
+                          FileOpener opener, Clock clock) {
+        this.store = store;
+        this.manifests = new ManifestStore(store);
+        this.transfer = new FileTransfer(new ChunkStore(store, new ChunkCodec(options.zstdLevel())), opener, options);
+        this.leases = leases;
+        this.indexes = indexes;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    public SnapshotInfo sync(Path dir, WorkspaceRef ref, ProgressListener listener) {
+        long started = System.nanoTime();
+        Lease lease = null;
+        try {
+            Optional<SnapshotId> latest = manifests.latest(ref);
+            LocalIndex index = indexes.load(ref);
+            if (latest.isEmpty() || !index.snapshot().equals(latest.map(SnapshotId::value))) {
+                index = LocalIndex.EMPTY; // another host synced since, or the workspace is new: trust nothing
+            }
+            listener.onProgress(new Progress(Phase.SCANNING, 0, 0, 0, 0, 0));
+            long scanStartNs = nanos(clock);
+            List<ScannedEntry> scanned = scan(dir, ref);
+            FileTransfer.Plan plan = FileTransfer.plan(scanned, index);
+            if (!plan.toRead().isEmpty()) {
+                // before any chunk is looked up in or sent to the store: collection must not run meanwhile
+                lease = leases.acquireShared("sync of workspace " + ref);
+            }
+            FileTransfer.Transfer t = transfer.transfer(plan, index, listener);
+            List<Entry> entries = entries(scanned, t.results());
+            long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
+            long bytes = entries.stream().filter(Entry::isFile).mapToLong(Entry::size).sum();
+            long racyAfter = scanStartNs - options.racyWindow().toNanos();
+            if (latest.isPresent() && entries.equals(index.entries())) {
+                if (t.filesRead() > 0) {
+                    indexes.save(ref, newIndex(latest.get(), scanned, t.results(), entries, racyAfter));
+                }
+                listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
+                        plan.bytesTotal(), t.bytesUploaded()));
+                return new SnapshotInfo(ref, latest.get(), entries.size(), files, bytes, t.filesRead(), t.bytesRead(),
+                        t.chunksUploaded(), t.bytesUploaded(), Duration.ofNanos(System.nanoTime() - started), true);
+            }
+            if (lease == null) {
+                lease = leases.acquireShared("sync of workspace " + ref);
+            }
+            listener.onProgress(new Progress(Phase.COMMITTING, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
+                    plan.bytesTotal(), t.bytesUploaded()));
+            lease.ensureHeld();
+            SnapshotId id = SnapshotId.next(clock.instant(), latest.orElse(null));
+            manifests.commit(ref, new Manifest(Manifest.FORMAT, id.value(), ref.owner(), ref.name(),
+                    id.time().toString(), "", Chunking.CHUNK_SIZE, files, bytes, entries.size(), entries));
+            indexes.save(ref, newIndex(id, scanned, t.results(), entries, racyAfter));
+            listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
+                    plan.bytesTotal(), t.bytesUploaded()));
+            SnapshotInfo info = new SnapshotInfo(ref, id, entries.size(), files, bytes, t.filesRead(), t.bytesRead(),
+                    t.chunksUploaded(), t.bytesUploaded(), Duration.ofNanos(System.nanoTime() - started), false);
+            LOG.info("synced workspace {} as snapshot {}: {} files, {} bytes, {} read, {} bytes uploaded in {} ms", ref, id,
+                    files, bytes, t.filesRead(), info.bytesUploaded(), info.duration().toMillis());
+            return info;
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
+        }
+    }
+
+    private List<ScannedEntry> scan(Path dir, WorkspaceRef ref) {
+        try {
+            return TreeScanner.scan(dir);
+        } catch (IOException e) {
+            throw new LocalIoException("cannot scan " + dir + " to sync workspace " + ref + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The manifest entries: files with their chunks; files deleted during the sync, and links to them, left out. */
+    private static List<Entry> entries(List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results) {
+        Map<String, Long> sizes = new HashMap<>();
+        List<Entry> out = new ArrayList<>(scanned.size());
+        for (ScannedEntry s : scanned) {
+            Entry e = s.entry();
+            if (e.type() == EntryType.FILE) {
+                FileReadTask.Result r = results.get(e.path());
+                if (r == null) {
+                    continue;
+                }
+                e = e.withChunks(r.chunks(), r.size());
+                sizes.put(e.path(), r.size());
+            } else if (e.type() == EntryType.HARDLINK) {
+                Long size = sizes.get(e.target());
+                if (size == null) {
+                    continue;
+                }
+                e = e.withChunks(List.of(), size);
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * The index of the new snapshot. A file changed shortly before the scan is recorded with ctime -1, so the
+     * next sync reads it again: file times have the kernel's coarse clock tick, and a write in the same tick
+     * as our stat, after our read, would leave size, mtime and ctime as we saw them (git's "racy clean").
+     */
+    private static LocalIndex newIndex(SnapshotId id, List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results,
+                                       List<Entry> entries, long racyAfterNs) {
+        List<IndexedFile> files = new ArrayList<>();
+        for (ScannedEntry s : scanned) {
+            FileReadTask.Result r = results.get(s.entry().path());
+            if (r != null) {
+                long ctime = r.stat().ctimeNs() >= racyAfterNs || r.stat().mtimeNs() >= racyAfterNs ? -1 : r.stat().ctimeNs();
+                files.add(new IndexedFile(s.entry().path(), r.size(), r.stat().mtimeNs(), ctime, r.stat().ino(), r.chunks()));
+            }
+        }
+        return new LocalIndex(id.value(), files, entries);
+    }
+
+    private static long nanos(Clock clock) {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.mags.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.storage.error.CorruptDataException;
+import dev.mags.storage.error.InvalidStorageArgumentException;
+import dev.mags.storage.error.StoreUnavailableException;
+import dev.mags.storage.layout.BucketLayout;
+import dev.mags.storage.layout.WorkspaceRef;
+import dev.mags.storage.object.InMemoryObjectStore;
+import dev.mags.storage.progress.Progress;
+import dev.mags.storage.progress.ProgressListener;
+import dev.mags.storage.sync.SnapshotInfo;
+import dev.mags.storage.sync.SyncOptions;
+import dev.mags.storage.testing.CountingFileOpener;
+import dev.mags.storage.testing.FaultInjectingObjectStore;
+import dev.mags.storage.testing.TreeDigest;
+import dev.mags.storage.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sync, restore, incremental reads, dedup and retention against the in-memory store (no root needed). */
+class WorkspaceStorageTest {
+    static final WorkspaceRef WS = WorkspaceRef.of("alice", "proj");
+
+    @TempDir
+    Path tmp;
+    Path tree;
+    InMemoryObjectStore store;
+    CountingFileOpener opener;
+    WorkspaceStorage storage;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        tree = Files.createDirectories(tmp.resolve("upper"));
+        store = new InMemoryObjectStore();
+        opener = new CountingFileOpener();
+        storage = storage(store, 10);
+    }
+
+    WorkspaceStorage storage(dev.mags.storage.object.ObjectStore s, int keepLast) {
+        StorageSettings settings = StorageSettings.defaults(tmp.resolve("state")).withKeepLast(keepLast)
+                .withSync(new SyncOptions(4, 3, Duration.ZERO));
+        return new WorkspaceStorage(s, settings, opener, Clock.systemUTC());
+    }
+
+    void sampleTree() throws IOException {
+        Trees.many(tree, 40, 20_000, 1);
+        Trees.file(tree.resolve("big/large.bin"), 9 * 1024 * 1024 + 17, 2); // three chunks
+        Files.writeString(tree.resolve("empty"), "");
+        Files.createSymbolicLink(tree.resolve("link"), Path.of("big/large.bin"));
+        Files.createSymbolicLink(tree.resolve("dangling"), Path.of("/nowhere"));
+        Files.createLink(tree.resolve("big/hard"), tree.resolve("big/large.bin"));
+        Files.createDirectories(tree.resolve("a/deep/empty/dir"));
+    }
+
+    @Test
+    void aRestoredTreeEqualsTheSyncedOneByteForByteAndAttributeForAttribute() throws IOException {
+        sampleTree();
+        List<Progress> progress = new CopyOnWriteArrayList<>();
+        SnapshotInfo info = storage.sync(tree, WS, progress::add);
+
+        assertThat(info.files()).isEqualTo(43);
+        assertThat(info.filesRead()).isEqualTo(42);
+        assertThat(progress.get(progress.size() - 1).phase()).isEqualTo(Progress.Phase.DONE);
+        assertThat(progress.get(progress.size() - 1).bytesDone()).isEqualTo(info.bytes());
+        Path restored = tmp.resolve("restored");
+        storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.of(restored)).isEqualTo(TreeDigest.of(tree));
+    }
+
+    @Test
+    void anUnchangedTreeIsSyncedWithoutOpeningAFile() throws IOException {
+        sampleTree();
+        SnapshotInfo first = storage.sync(tree, WS, ProgressListener.NONE);
+        opener.reset();
+
+        SnapshotInfo again = storage.sync(tree, WS, ProgressListener.NONE);
+        assertThat(opener.opened()).isEmpty();
+        assertThat(again.bytesUploaded()).isZero();
+        assertThat(again.filesRead()).isZero();
+        assertThat(again.unchanged()).isTrue();
+        assertThat(again.id()).isEqualTo(first.id()); // an identical tree needs no new snapshot
+        assertThat(storage.snapshots(WS)).hasSize(1);
+
+        Files.setPosixFilePermissions(tree.resolve("empty"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        SnapshotInfo chmod = storage.sync(tree, WS, ProgressListener.NONE);
+        assertThat(chmod.unchanged()).isFalse();
+        assertThat(chmod.id()).isGreaterThan(first.id());
+        opener.reset();
+
+        Files.writeString(tree.resolve("d3/sub3/f3.bin"), "changed");
+        SnapshotInfo third = storage.sync(tree, WS, ProgressListener.NONE);
+        assertThat(opener.opened()).containsExactly(tree.resolve("d3/sub3/f3.bin"));
+        assertThat(third.chunksUploaded()).isEqualTo(1);
+        Path restored = tmp.resolve("r");
+        storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(Files.readString(restored.resolve("d3/sub3/f3.bin"))).isEqualTo("changed");
+    }
+
+    @Test
+    void aRestoredTreeIsIndexedSoItsFirstSyncReadsNothing() throws IOException {
+        sampleTree();
+        storage.sync(tree, WS, ProgressListener.NONE);
+        Path restored = tmp.resolve("r");
+        storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        opener.reset();
+        SnapshotInfo info = storage.sync(restored, WS, ProgressListener.NONE);
+        assertThat(opener.opened()).isEmpty();
+        assertThat(info.unchanged()).isTrue();
+    }
+
+    @Test
+    void twoWorkspacesWithTheSameFileStoreItsChunksOnce() throws IOException {
+        Trees.file(tree.resolve("same.bin"), 10 * 1024 * 1024, 7);
+        storage.sync(tree, WS, ProgressListener.NONE);
+        long chunksAfterFirst = store.list(BucketLayout.CHUNKS).count();
+        SnapshotInfo other = storage.sync(tree, WorkspaceRef.of("bob", "other"), ProgressListener.NONE);
+        assertThat(store.list(BucketLayout.CHUNKS).count()).isEqualTo(chunksAfterFirst).isEqualTo(3);
+        assertThat(other.bytesUploaded()).isZero();
+        assertThat(other.filesRead()).isEqualTo(1);
+    }
+
+    @Test
+    void retentionKeepsTheLastNSnapshots() throws IOException {
+        WorkspaceStorage keepTwo = storage(store, 2);
+        for (int i = 0; i < 4; i++) {
+            Files.writeString(tree.resolve("v"), "version " + i);
+            keepTwo.sync(tree, WS, ProgressListener.NONE);
+        }
+        var snapshots = keepTwo.snapshots(WS);
+        assertThat(snapshots).hasSize(2);
+        assertThat(snapshots.get(0).id()).isLessThan(snapshots.get(1).id());
+        assertThat(snapshots.get(1).files()).isEqualTo(1);
+        Path restored = tmp.resolve("r");
+        keepTwo.restore(WS, Optional.of(snapshots.get(0).id()), restored, ProgressListener.NONE);
+        assertThat(Files.readString(restored.resolve("v"))).isEqualTo("version 2");
+    }
+
+    @Test
+    void aFailedSyncLeavesThePreviousSnapshotAsTheLatest() throws IOException {
+        sampleTree();
+        FaultInjectingObjectStore faulty = new FaultInjectingObjectStore(store);
+        WorkspaceStorage s = storage(faulty, 10);
+        SnapshotInfo first = s.sync(tree, WS, ProgressListener.NONE);
+        var before = TreeDigest.contents(tree);
+        Trees.many(tree.resolve("new"), 20, 10_000, 9);
+        Files.writeString(tree.resolve("d1/sub1/f1.bin"), "overwritten");
+        // chunks uploaded by a failed attempt are found by the next one, so the budgets add up: 0+1+3+6 < 21
+        for (int n : new int[] {0, 1, 3, 6}) {
+            faulty.failPutsAfter(n, k -> k.startsWith("chunks/") || k.contains("/snapshots/"));
+            assertThatThrownBy(() -> s.sync(tree, WS, ProgressListener.NONE))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("injected fault");
+            assertThat(s.latest(WS)).contains(first.id());
+        }
+        faulty.heal();
+        Path restored = tmp.resolve("r");
+        s.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restored)).isEqualTo(before);
+        SnapshotInfo later = s.sync(tree, WS, ProgressListener.NONE);
+        assertThat(later.id()).isGreaterThan(first.id());
+    }
+
+    @Test
+    void aCorruptChunkFailsTheRestoreAndLeavesNothingBehind() throws IOException {
+        Files.writeString(tree.resolve("a"), "hello");
+        storage.sync(tree, WS, ProgressListener.NONE);
+        String key = store.list(BucketLayout.CHUNKS).findFirst().orElseThrow().key();
+        store.corrupt(key, com.github.luben.zstd.Zstd.compress("HELLO".getBytes()));
+        Path restored = tmp.resolve("r");
+        assertThatThrownBy(() -> storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE))
+                .isInstanceOf(CorruptDataException.class).hasMessageContaining("is corrupt");
+        assertThat(restored).doesNotExist();
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".restore-"));
+        }
+    }
+
+    @Test
+    void aFileDeletedWhileTheSyncRunsIsLeftOutNotAFailure() throws IOException {
+        Files.writeString(tree.resolve("keep"), "k");
+        Files.writeString(tree.resolve("tmpfile"), "t");
+        Files.createLink(tree.resolve("tmpfile-link"), tree.resolve("tmpfile"));
+        dev.mags.storage.sync.FileOpener deleting = file -> {
+            if (file.getFileName().toString().startsWith("tmpfile")) {
+                Files.deleteIfExists(tree.resolve("tmpfile"));
+                Files.deleteIfExists(tree.resolve("tmpfile-link"));
+            }
+            return dev.mags.storage.sync.FileOpener.DEFAULT.open(file);
+        };
+        WorkspaceStorage s = new WorkspaceStorage(store, StorageSettings.defaults(tmp.resolve("state2")), deleting,
+                Clock.systemUTC());
+        SnapshotInfo info = s.sync(tree, WS, ProgressListener.NONE);
+        assertThat(info.files()).isEqualTo(1);
+        Path restored = tmp.resolve("r");
+        s.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restored)).containsOnlyKeys("keep");
+    }
+
+    @Test
+    void restoreRefusesAnExistingTarget() throws IOException {
+        Files.writeString(tree.resolve("a"), "x");
+        storage.sync(tree, WS, ProgressListener.NONE);
+        assertThatThrownBy(() -> storage.restore(WS, Optional.empty(), tree, ProgressListener.NONE))
+                .isInstanceOf(InvalidStorageArgumentException.class).hasMessageContaining("exists");
+    }
+
+    @Test
+    void deletingAWorkspaceRemovesItsSnapshotsOnly() throws IOException {
+        Files.writeString(tree.resolve("a"), "x");
+        storage.sync(tree, WS, ProgressListener.NONE);
+        storage.sync(tree, WorkspaceRef.of("alice", "other"), ProgressListener.NONE);
+        assertThat(storage.workspaces("alice")).extracting(w -> w.workspace().name()).containsExactly("other", "proj");
+        assertThat(storage.deleteWorkspace(WS)).isEqualTo(1);
+        assertThat(storage.snapshots(WS)).isEmpty();
+        assertThat(storage.workspaces("alice")).extracting(w -> w.workspace().name()).containsExactly("other");
+        assertThat(store.list(BucketLayout.CHUNKS).count()).isEqualTo(1);
+    }
+}
