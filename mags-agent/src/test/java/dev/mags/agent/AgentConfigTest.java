@@ -3,8 +3,11 @@ package dev.mags.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mags.protocol.v1.NetworkMode;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AgentConfigTest {
@@ -18,8 +21,27 @@ class AgentConfigTest {
         assertThat(config.sandboxesDir()).isEqualTo(Path.of("/var/lib/mags/sandboxes"));
         assertThat(config.cgroupParent()).isEqualTo("mags");
         assertThat(config.hostname()).isEqualTo("mags-vm");
-        assertThat(config.pidsLimit()).isEqualTo(4096);
         assertThat(config.stopGrace()).isPositive();
+        assertThat(config.initBinary()).isEqualTo(Path.of("/bin/busybox"));
+        assertThat(config.warmPool().active()).singleElement().satisfies(e -> {
+            assertThat(e.image()).isEqualTo("debian");
+            assertThat(e.limits()).isEqualTo(SandboxLimits.DEFAULT);
+            assertThat(e.network()).isEqualTo(NetworkMode.NONE);
+            assertThat(e.size()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aWarmPoolSizeOfZeroKeepsNothingAndBadEntriesAreNamed() {
+        assertThat(WarmPoolConfig.of("busybox", 0).active()).isEmpty();
+        WarmPoolConfig.Entry twice = new WarmPoolConfig.Entry("busybox", SandboxLimits.DEFAULT, NetworkMode.NONE, 1);
+
+        assertThatThrownBy(() -> new WarmPoolConfig(List.of(twice, twice,
+                new WarmPoolConfig.Entry("debian", SandboxLimits.DEFAULT, NetworkMode.NONE, -1)), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listed twice")
+                .hasMessageContaining("must be zero or more, not -1")
+                .hasMessageContaining("fill concurrency");
     }
 
     @Test
@@ -33,26 +55,28 @@ class AgentConfigTest {
 
     @Test
     void namesEveryInvalidFieldAtOnce() {
-        assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host", 0,
-                Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host",
+                Duration.ofSeconds(-1), null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataDir is missing")
                 .hasMessageContaining("runtimeBinary is missing")
                 .hasMessageContaining("cgroupParent '/abs'")
                 .hasMessageContaining("hostname 'bad host'")
-                .hasMessageContaining("pidsLimit")
-                .hasMessageContaining("stopGrace");
+                .hasMessageContaining("stopGrace")
+                .hasMessageContaining("initBinary")
+                .hasMessageContaining("warmPool");
     }
 
     @Test
     void withersChangeOneField() {
         AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i"))
-                .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO).withPidsLimit(10);
+                .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO)
+                .withWarmPool(WarmPoolConfig.disabled());
 
         assertThat(config.cgroupParent()).isEqualTo("mags-test");
         assertThat(config.runtimeBinary()).isEqualTo("crun");
         assertThat(config.stopGrace()).isZero();
-        assertThat(config.pidsLimit()).isEqualTo(10);
+        assertThat(config.warmPool().active()).isEmpty();
         assertThat(config.dataDir()).isEqualTo(Path.of("/d"));
     }
 }
