@@ -6,6 +6,7 @@ import dev.mags.agent.reconcile.Reconciler;
 import dev.mags.agent.sandbox.CleanupStack;
 import dev.mags.agent.sandbox.Container;
 import dev.mags.agent.sandbox.ContainerBuilder;
+import dev.mags.agent.sandbox.ContainerGoneException;
 import dev.mags.agent.sandbox.ContainerSpec;
 import dev.mags.agent.sandbox.ExecLauncher;
 import dev.mags.agent.sandbox.LocalSandbox;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,12 +128,17 @@ public final class LocalAgent implements Agent {
         LocalSandbox sandbox;
         try {
             SandboxShape shape = new SandboxShape(spec.image(), spec.limits(), spec.network());
-            Container container = pool.take(shape).orElseGet(() -> build(id, shape));
+            Optional<Container> warm = pool.take(shape);
             try {
-                sandbox = execs.start(container, spec, output);
-            } catch (RuntimeException e) {
-                containers.remove(container.id()); // released by the exec launcher
-                throw e;
+                sandbox = start(warm.orElseGet(() -> build(id, shape)), spec, output);
+            } catch (ContainerGoneException e) {
+                if (warm.isEmpty()) {
+                    throw e;
+                }
+                // The pool member died after the pool checked it: not the job's fault, so run it cold.
+                log.info("sandbox {}: pool member {} died before its command started; building a container", id,
+                        warm.get().id());
+                sandbox = start(build(id, shape), spec, output);
             }
         } catch (RuntimeException e) {
             ids.remove(id);
@@ -143,6 +150,15 @@ public final class LocalAgent implements Agent {
             sandbox.shutdown(config.stopGrace()); // close() ran while we launched; it may have missed us
         }
         return sandbox;
+    }
+
+    private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
+        try {
+            return execs.start(container, spec, output);
+        } catch (RuntimeException e) {
+            containers.remove(container.id()); // released by the exec launcher
+            throw e;
+        }
     }
 
     private void validate(SandboxSpec spec) {

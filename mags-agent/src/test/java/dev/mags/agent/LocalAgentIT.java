@@ -255,6 +255,7 @@ class LocalAgentIT {
         }
     }
 
+    /** Pids of processes whose command line is exactly {@code commandLine} (arguments joined by spaces). */
     static List<Long> processesWithCommandLine(String commandLine) throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))

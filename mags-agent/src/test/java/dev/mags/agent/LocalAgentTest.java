@@ -286,6 +286,29 @@ class LocalAgentTest {
     }
 
     @Test
+    void aPooledContainerThatDiesBetweenCheckAndExecIsReplacedByAColdOne() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        String pooled = host.inits.keySet().iterator().next();
+        host.execResponder = argv -> {
+            if (!argv.contains(pooled)) {
+                return FakeProcess.exits(0, "cold\n", "");
+            }
+            host.inits.get(pooled).destroyForcibly().onExit().join();
+            FakeHost.writeRuntimeError(argv, "nsexec-1: failed to open /proc/1/ns/ipc: No such file or directory");
+            return FakeProcess.exits(255, "", "");
+        };
+
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+
+        assertThat(sandbox.containerId()).isEqualTo("job-1");
+        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(output).containsExactly("STDOUT:cold");
+        assertThat(sandboxesDir().resolve(pooled)).doesNotExist();
+    }
+
+    @Test
     void closeReleasesThePool() throws Exception {
         agent.close();
         agent = agent(WarmPoolConfig.of("busybox", 2));

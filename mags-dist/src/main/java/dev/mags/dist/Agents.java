@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.agent.AgentConfig;
 import dev.mags.agent.LocalAgent;
+import dev.mags.agent.WarmPoolConfig;
 
 /** Builds the in-process agent of single-node mode from the server's config. */
 final class Agents {
@@ -9,7 +10,8 @@ final class Agents {
 
     static AgentConfig config(MagsdConfig cfg) {
         return AgentConfig.defaults(cfg.dataDir(), cfg.imagesDir()).withRuntimeBinary(cfg.runtimeBinary())
-                .withCgroupParent(cfg.cgroupParent());
+                .withCgroupParent(cfg.cgroupParent())
+                .withWarmPool(WarmPoolConfig.of(cfg.defaultImage(), cfg.warmPoolSize()));
     }
 
     static LocalAgent local(MagsdConfig cfg) {

@@ -19,7 +19,8 @@ public record MagsdConfig(
         String runtimeBinary,
         String cgroupParent,
         int maxConcurrentJobs,
-        Duration maxJobTimeout) {
+        Duration maxJobTimeout,
+        int warmPoolSize) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -30,6 +31,9 @@ public record MagsdConfig(
         }
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("--max-concurrent-jobs must be at least 1");
+        }
+        if (warmPoolSize < 0) {
+            throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }
     }
 

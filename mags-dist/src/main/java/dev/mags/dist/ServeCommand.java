@@ -72,11 +72,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest a job may run, in seconds; also the default timeout (default ${DEFAULT-VALUE}).")
     long maxJobTimeoutSeconds;
 
+    @Option(names = "--warm-pool-size", defaultValue = "${env:MAGS_WARM_POOL_SIZE:-2}",
+            description = "Sandboxes of the default image kept started in advance, so that jobs skip creating one"
+                    + " (env MAGS_WARM_POOL_SIZE, default ${DEFAULT-VALUE}; 0 disables).")
+    int warmPoolSize;
+
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
-                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds));
+                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), warmPoolSize);
     }
 
     @Override

@@ -85,8 +85,10 @@ public final class ExecLauncher {
             List<String> errors = RuntimeLog.errors(paths.execLog());
             if (!errors.isEmpty()) {
                 gate.discard(); // the runtime's error text, which is in the exception, not the job's output
-                throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
-                        "the OCI runtime could not start the command of sandbox " + id + ": " + String.join("; ", errors)));
+                String message = "the OCI runtime could not start the command of sandbox " + id + ": " + String.join("; ", errors);
+                throw released(container, container.isAlive()
+                        ? new AgentException(AgentErrorCode.RUNTIME_FAILED, message)
+                        : new ContainerGoneException(message + " (the container's init had died)"));
             }
         }
         gate.open();
