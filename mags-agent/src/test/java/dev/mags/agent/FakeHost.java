@@ -15,7 +15,8 @@ import java.util.function.Function;
  * A host for unit tests: mount and umount edit a fake mount table, mkfs and losetup succeed,
  * {@code runc create} starts a real {@code sleep} as the container's init (so that the agent's pid
  * checks and SIGKILL work on a harmless process) and writes its state file, and {@code runc exec}
- * answers with the process {@link #execResponder} returns; while that one runs, another real
+ * records the process file it is given ({@link #execProcesses}) and answers with the process
+ * {@link #execResponder} returns; while that one runs, another real
  * {@code sleep} stands in for the command (it receives the agent's SIGTERM). Killing the init ends
  * the command, as the end of a PID namespace would. {@link #close()} kills what is left.
  */
@@ -27,6 +28,8 @@ final class FakeHost implements AutoCloseable {
     final FakeProcessLauncher launcher = new FakeProcessLauncher();
     final Map<String, Process> inits = new ConcurrentHashMap<>();
     final Map<String, Process> commands = new ConcurrentHashMap<>();
+    /** The contents of each exec's process file, by container id. */
+    final Map<String, String> execProcesses = new ConcurrentHashMap<>();
     volatile Function<List<String>, FakeProcess> execResponder = argv -> FakeProcess.hangs();
     volatile FakeProcess mountResult = FakeProcess.succeeds("");
     volatile FakeProcess createResult = FakeProcess.succeeds("");
@@ -136,7 +139,8 @@ final class FakeHost implements AutoCloseable {
     }
 
     private Process exec(List<String> argv) throws IOException {
-        String container = argv.get(argv.indexOf("--pid-file") + 1 + countEnv(argv) * 2 + 1);
+        String container = argv.get(argv.size() - 1);
+        execProcesses.put(container, Files.readString(Path.of(argv.get(argv.indexOf("--process") + 1))));
         FakeProcess process = execResponder.apply(argv);
         if (process.isAlive()) {
             Process command = new ProcessBuilder("sleep", "1000").start();
@@ -145,10 +149,6 @@ final class FakeHost implements AutoCloseable {
             Files.writeString(Path.of(argv.get(argv.indexOf("--pid-file") + 1)), Long.toString(command.pid()));
         }
         return process;
-    }
-
-    private static int countEnv(List<String> argv) {
-        return (int) argv.stream().filter("--env"::equals).count();
     }
 
     private void kill(String id) {

@@ -236,6 +236,41 @@ class LocalAgentIT {
         assertThat(pids).doesNotExist();
     }
 
+    @Test
+    void theJobsEnvironmentStaysOffTheHostsProcessList() throws Exception {
+        String secret = "s3cr3t-" + ItHost.uniqueId("env");
+        RecordingListener output = new RecordingListener();
+        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("secret"), "busybox",
+                "echo \"$API_KEY\" | wc -c; echo ready; sleep 30", Map.of("API_KEY", secret), null), output);
+        awaitLine(output, "ready");
+
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            assertThat(procs.filter(p -> p.getFileName().toString().matches("\\d+")).map(LocalAgentIT::commandLineOf))
+                    .noneSatisfy(cmdline -> assertThat(cmdline).contains(secret));
+        }
+        assertThat(output.stdout().get(0)).isEqualTo(Integer.toString(secret.length() + 1));
+        sandbox.stop(Duration.ZERO);
+        sandbox.exit().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void killingTheInitFromOutsideEndsTheSandboxAsAFailure() throws Exception {
+        RecordingListener output = new RecordingListener();
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(SandboxSpec.shell(ItHost.uniqueId("initkill"), "busybox",
+                "echo ready; sleep 30", Map.of(), null), output);
+        awaitLine(output, "ready");
+        long init = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(host.config.runtimeRoot().resolve(sandbox.containerId()).resolve("state.json").toFile())
+                .path("init_process_pid").asLong();
+
+        ProcessHandle.of(init).orElseThrow().destroyForcibly();
+
+        SandboxExit exit = sandbox.exit().get(30, TimeUnit.SECONDS);
+        assertThat(exit.reason()).isEqualTo(ExitReason.FAILED);
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.detail()).contains("init process was killed from outside the sandbox");
+    }
+
     /** Repeated: runc fails this only after it created the container, a race launch must always win. */
     @RepeatedTest(5)
     void aCommandThatDoesNotExistIsARuntimeFailure() {

@@ -123,9 +123,11 @@ class LocalAgentTest {
                 "mount", "-t", "overlay", "-o"));
         assertThat(started("create")).hasSize(1);
         assertThat(started("start")).hasSize(1);
-        assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).containsSubsequence(
-                "exec", "--cwd", "/root", "--pid-file", sandboxesDir().resolve("s1/exec.pid").toString(),
-                "--env", "GREETING=hi", "s1", "sh", "-c", "echo hello"));
+        assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).endsWith(
+                "exec", "--process", sandboxesDir().resolve("s1/exec.json").toString(),
+                "--pid-file", sandboxesDir().resolve("s1/exec.pid").toString(), "s1"));
+        assertThat(host.execProcesses.get("s1")).contains("\"args\":[\"sh\",\"-c\",\"echo hello\"]")
+                .contains("\"cwd\":\"/root\"").contains("\"GREETING=hi\"").contains("\"HOME=/root\"");
     }
 
     @Test

@@ -7,15 +7,17 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The fields we need of {@code /proc/<pid>/stat}: the command name, the state and the start time (in
- * clock ticks since boot, which tells a process from a later one that reuses its pid). The name is in
- * parentheses and may itself contain spaces and parentheses, so it ends at the last ')'.
+ * The fields we need of {@code /proc/<pid>/stat}: the command name, the state, the kernel's flags and
+ * the start time (in clock ticks since boot, which tells a process from a later one that reuses its
+ * pid). The name is in parentheses and may itself contain spaces and parentheses, so it ends at the last ')'.
  */
-record ProcStat(String command, char state, long startTime) {
+record ProcStat(String command, char state, long flags, long startTime) {
+    /** PF_EXITING: the process is on its way out (a dying PID namespace init waits so for the rest). */
+    static final long EXITING = 0x4;
 
-    /** Zombie ('Z') or dead ('X'): it has ended and waits only to be reaped. */
+    /** Exiting, zombie ('Z') or dead ('X'): it has ended, or will without running another instruction. */
     boolean isDead() {
-        return state == 'Z' || state == 'X';
+        return state == 'Z' || state == 'X' || (flags & EXITING) != 0;
     }
 
     static Optional<ProcStat> read(Path proc, long pid) {
@@ -33,8 +35,9 @@ record ProcStat(String command, char state, long startTime) {
         if (open < 0 || close < open) {
             throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + line);
         }
-        // After the name: state (field 3) ... starttime (field 22).
+        // After the name: state (field 3), ..., flags (field 9), ..., starttime (field 22).
         String[] rest = line.substring(close + 2).strip().split(" ");
-        return new ProcStat(line.substring(open + 1, close), rest[0].charAt(0), Long.parseLong(rest[19]));
+        return new ProcStat(line.substring(open + 1, close), rest[0].charAt(0), Long.parseUnsignedLong(rest[6]),
+                Long.parseLong(rest[19]));
     }
 }

@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -74,28 +72,20 @@ public final class Runc {
     }
 
     /**
-     * argv of {@code exec} in the foreground: runs {@code command} in the running container with the
-     * container's process settings (user, capabilities, limits, base environment), {@code environment}
-     * on top, in {@code cwd}. The runtime stays our child until the command ends, exits with its exit
-     * code (128+signal when killed), and writes the command's host pid to {@code pidFile} once it started.
+     * argv of {@code exec} in the foreground: runs the process described by {@code processFile} (argv,
+     * environment, working directory, user, capabilities: see the bundle's ExecProcess) in the running
+     * container. The runtime stays our child until the command ends and every writer of its output is
+     * gone, exits with its exit code (128+signal when killed), and writes the command's host pid to
+     * {@code pidFile} once it started it.
      */
-    public List<String> execArgv(String id, List<String> command, Map<String, String> environment, String cwd,
-            Path pidFile, Path log) {
-        List<String> argv = new ArrayList<>(List.of(binary, "--root", root.toString(), "--log", log.toString(),
-                "--log-format", "json", "exec", "--cwd", cwd, "--pid-file", pidFile.toString()));
-        new TreeMap<>(environment).forEach((name, value) -> {
-            argv.add("--env");
-            argv.add(name + "=" + value);
-        });
-        argv.add(id);
-        argv.addAll(command);
-        return argv;
+    public List<String> execArgv(String id, Path processFile, Path pidFile, Path log) {
+        return List.of(binary, "--root", root.toString(), "--log", log.toString(), "--log-format", "json",
+                "exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
     }
 
     /** Starts {@link #execArgv}; the caller owns the process and must drain its pipes. */
-    public Process exec(String id, List<String> command, Map<String, String> environment, String cwd, Path pidFile,
-            Path log) throws IOException {
-        return runner.launcher().start(execArgv(id, command, environment, cwd, pidFile, log));
+    public Process exec(String id, Path processFile, Path pidFile, Path log) throws IOException {
+        return runner.launcher().start(execArgv(id, processFile, pidFile, log));
     }
 
     /** Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to the container's init process. */

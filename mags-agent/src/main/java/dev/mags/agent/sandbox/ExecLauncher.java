@@ -1,5 +1,6 @@
 package dev.mags.agent.sandbox;
 
+import dev.mags.agent.bundle.ExecProcess;
 import dev.mags.agent.output.OutputGate;
 import dev.mags.agent.output.OutputPump;
 import dev.mags.agent.runtime.Runc;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a job's command in a ready {@link Container} with {@code runc exec} in the foreground (stdin
  * {@code /dev/null}, stdout and stderr piped, in {@code /root}, the job's environment on top of the
- * container's) and returns once the command runs. If the command cannot be started, the container is
+ * container's, passed in a process file rather than on the command line) and returns once the command runs. If the command cannot be started, the container is
  * released and nothing is left; either way the container never runs another command.
  */
 public final class ExecLauncher {
@@ -70,8 +71,8 @@ public final class ExecLauncher {
         Process exec;
         try {
             Files.writeString(paths.label(), id + "\n");
-            exec = runc.exec(container.id(), spec.command(), spec.environment(), WORKING_DIRECTORY, paths.execPid(),
-                    paths.execLog());
+            ExecProcess.write(paths.bundle(), paths.execProcess(), spec.command(), spec.environment(), WORKING_DIRECTORY);
+            exec = runc.exec(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
         } catch (IOException e) {
             throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "cannot start the OCI runtime for sandbox " + id + ": " + e.getMessage(), e));

@@ -142,9 +142,10 @@ public final class LocalSandbox implements RunningSandbox {
         try {
             awaitCommand(null);
             boolean byItself = ending.compareAndSet(null, BY_ITSELF); // unless a stop request came first
+            boolean initAlive = container.isAlive();
             container.kill(); // what the job left running in the background ends with it, and the output's writers
             code = awaitRuntime();
-            end = byItself ? diagnose(code) : ending.get();
+            end = byItself ? diagnose(code, initAlive) : ending.get();
             drainOutput();
             cancelTimeout();
             end = release(end);
@@ -195,9 +196,10 @@ public final class LocalSandbox implements RunningSandbox {
 
     /**
      * The command ended by itself: the runtime failed, or it hit a limit (read from the cgroups and
-     * the disk before they go), or it simply exited.
+     * the disk before they go), or the container's init was killed from outside (which ends every
+     * process in it), or it simply exited.
      */
-    private Ending diagnose(int code) {
+    private Ending diagnose(int code, boolean initAlive) {
         List<String> errors = RuntimeLog.errors(container.paths().execLog());
         if (!errors.isEmpty()) {
             return new Ending(ExitReason.FAILED, "the runtime failed: " + String.join("; ", errors));
@@ -205,6 +207,10 @@ public final class LocalSandbox implements RunningSandbox {
         try {
             SandboxExit diagnosed = ExitDiagnosis.diagnose(code, limits, container.limitEvents(),
                     container.diskUsableBytes());
+            if (diagnosed.reason() == ExitReason.EXITED && code != 0 && !initAlive) {
+                return new Ending(ExitReason.FAILED, "the sandbox's init process was killed from outside the sandbox,"
+                        + " which ended every process in it");
+            }
             return new Ending(diagnosed.reason(), diagnosed.detail());
         } catch (RuntimeException e) {
             log.warn("cannot tell whether sandbox {} hit a limit: {}", id, e.toString());

@@ -15,11 +15,12 @@ import java.nio.file.Path;
  * @param etc the sandbox's own hostname, hosts and resolv.conf, bind-mounted into it
  * @param runtimeLog the runtime's own JSON log of create and start
  * @param createOutput stdout and stderr of {@code runc create}, inherited by the container's init
+ * @param execProcess the job's process (argv, environment, cwd) for the runtime's exec, readable by root only
  * @param execLog the runtime's own JSON log of the job's exec
  * @param execPid where the runtime writes the host pid of the job's command
  */
 public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path work, Path rootfs, Path bundle,
-        Path etc, Path runtimeLog, Path createOutput, Path execLog, Path execPid) {
+        Path etc, Path runtimeLog, Path createOutput, Path execProcess, Path execLog, Path execPid) {
 
     /** The file in a sandbox directory that names the job (sandbox id) the container runs. */
     public static final String LABEL_FILE = "sandbox-id";
@@ -29,7 +30,7 @@ public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path
         Path disk = dir.resolve("disk");
         return new SandboxPaths(dir, dir.resolve("disk.img"), disk, disk.resolve("upper"), disk.resolve("work"),
                 dir.resolve("rootfs"), dir.resolve("bundle"), dir.resolve("etc"), dir.resolve("runtime.log"),
-                dir.resolve("create.out"), dir.resolve("exec.log"), dir.resolve("exec.pid"));
+                dir.resolve("create.out"), dir.resolve("exec.json"), dir.resolve("exec.log"), dir.resolve("exec.pid"));
     }
 
     public Path label() {

@@ -10,7 +10,6 @@ import dev.mags.agent.process.FakeProcessLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,12 +30,10 @@ class RuncTest {
     }
 
     @Test
-    void execsInTheForegroundWithCwdPidFileAndTheEnvironmentInNameOrder() {
-        assertThat(runc.execArgv("warm-1", List.of("sh", "-c", "echo $A"), Map.of("B", "2", "A", "x=1"), "/root",
-                Path.of("/s/exec.pid"), Path.of("/s/exec.log")))
+    void execsAProcessFileInTheForegroundAndWritesThePid() {
+        assertThat(runc.execArgv("warm-1", Path.of("/s/exec.json"), Path.of("/s/exec.pid"), Path.of("/s/exec.log")))
                 .containsExactly("runc", "--root", "/data/runtime", "--log", "/s/exec.log", "--log-format", "json",
-                        "exec", "--cwd", "/root", "--pid-file", "/s/exec.pid", "--env", "A=x=1", "--env", "B=2",
-                        "warm-1", "sh", "-c", "echo $A");
+                        "exec", "--process", "/s/exec.json", "--pid-file", "/s/exec.pid", "warm-1");
     }
 
     @Test
