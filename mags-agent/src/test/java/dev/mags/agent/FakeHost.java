@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A host for unit tests: mount and umount edit a fake mount table, mkfs and losetup succeed,
@@ -72,20 +75,27 @@ final class FakeHost implements AutoCloseable {
         }
     }
 
-    private Process mount(List<String> argv) throws IOException {
+    private synchronized Process mount(List<String> argv) throws IOException {
         if (mountResult.exitValue() == 0) {
             boolean loop = argv.contains("ext4");
             String line = "90 27 0:50 / " + argv.get(argv.size() - 1) + " rw - " + (loop ? "ext4 /dev/loop9" : "overlay "
                     + argv.get(argv.size() - 2)) + " rw\n";
-            Files.writeString(mountInfo, Files.readString(mountInfo) + line);
+            writeMountInfo(Files.readString(mountInfo) + line);
         }
         return mountResult;
     }
 
-    private Process umount(String target) throws IOException {
+    private synchronized Process umount(String target) throws IOException {
         List<String> kept = Files.readAllLines(mountInfo).stream().filter(l -> !l.contains(" " + target + " ")).toList();
-        Files.writeString(mountInfo, String.join("\n", kept) + "\n");
+        writeMountInfo(String.join("\n", kept) + "\n");
         return FakeProcess.succeeds("");
+    }
+
+    /** Replaces the table in one step, as the kernel's is: sandboxes built and released at once read it meanwhile. */
+    private void writeMountInfo(String table) throws IOException {
+        Path next = mountInfo.resolveSibling("mountinfo.next");
+        Files.writeString(next, table);
+        Files.move(next, mountInfo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private Process runtime(List<String> argv) throws IOException {
@@ -183,10 +193,24 @@ final class FakeHost implements AutoCloseable {
         return Files.readString(mountInfo).contains(pathPart);
     }
 
-    /** Real processes the agent left running. */
+    /**
+     * Real processes the agent left running. A process the agent killed may still wait to be reaped
+     * by the JDK for a moment, so each gets a few seconds to end.
+     */
     List<Process> liveProcesses() {
-        return java.util.stream.Stream.concat(inits.values().stream(), commands.values().stream())
-                .filter(Process::isAlive).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        return Stream.concat(inits.values().stream(), commands.values().stream())
+                .filter(p -> !awaitEnd(p, deadline))
+                .toList();
+    }
+
+    private static boolean awaitEnd(Process process, long deadline) {
+        try {
+            return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override

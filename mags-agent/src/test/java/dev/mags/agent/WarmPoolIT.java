@@ -150,6 +150,10 @@ class WarmPoolIT {
         assertThat(HostLeaks.scan(host.config)).isEmpty();
         for (String id : pooled) {
             assertThat(host.config.sandboxesDir().resolve(id)).doesNotExist();
+            Process losetup = new ProcessBuilder("losetup", "-j", host.config.sandboxesDir().resolve(id).resolve("disk.img")
+                    .toString()).redirectErrorStream(true).start();
+            assertThat(new String(losetup.getInputStream().readAllBytes())).as("losetup -j of " + id).isEmpty();
+            assertThat(losetup.waitFor()).isZero();
         }
         assertThat(Files.list(host.config.runtimeRoot())).isEmpty();
     }

@@ -197,6 +197,9 @@ public final class WarmPool<T> implements AutoCloseable {
         Failures next;
         synchronized (this) {
             creating.merge(shape, -1, Integer::sum);
+            if (closed) {
+                return; // creations fail once the agent shuts down; nothing to retry or report
+            }
             Failures before = failures.get(shape);
             int count = before == null ? 1 : before.count() + 1;
             long pause = Math.min(MAX_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(count - 1, 16));

@@ -1,5 +1,7 @@
 package dev.mags.agent.sandbox;
 
+import java.util.Locale;
+
 /** Byte counts written for people, in the messages that name a sandbox's limits. */
 public final class ByteSizes {
     private static final long KIB = 1024;
@@ -35,7 +37,7 @@ public final class ByteSizes {
             return Long.toString(bytes / unit);
         }
         double value = (double) bytes / unit;
-        String text = String.format(java.util.Locale.ROOT, "%.1f", value);
+        String text = String.format(Locale.ROOT, "%.1f", value);
         return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
     }
 }

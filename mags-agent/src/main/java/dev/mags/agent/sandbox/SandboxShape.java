@@ -2,6 +2,7 @@ package dev.mags.agent.sandbox;
 
 import dev.mags.protocol.v1.NetworkMode;
 import dev.mags.protocol.v1.SandboxLimits;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,6 @@ public record SandboxShape(String image, SandboxLimits limits, NetworkMode netwo
     public String toString() {
         return image + " (" + ByteSizes.binary(limits.memoryBytes()) + " memory, " + limits.cpuMillis()
                 + " millicores, " + ByteSizes.disk(limits.diskBytes()) + " disk, " + limits.pids() + " processes, network "
-                + network.name().toLowerCase(java.util.Locale.ROOT) + ")";
+                + network.name().toLowerCase(Locale.ROOT) + ")";
     }
 }
