@@ -17,8 +17,10 @@ import java.util.Objects;
  *     so that the agent sees only its own containers
  * @param cgroupParent sandbox cgroups go to {@code /<cgroupParent>/<sandboxId>}
  * @param hostname every sandbox's host name
- * @param pidsLimit most processes one sandbox may have at once (stops fork bombs)
  * @param stopGrace how long a sandbox gets between SIGTERM and SIGKILL when it times out or the agent closes
+ * @param initBinary a static busybox on the host ({@code busybox-static}); each sandbox's init runs it,
+ *     bind-mounted read-only, so that images need no shell of their own
+ * @param warmPool which sandboxes to keep created in advance
  * @param egress what sandboxes with outbound networking may not reach besides the host itself;
  *     {@link EgressPolicy#defaults()} denies every non-public IPv4 range
  */
@@ -29,15 +31,18 @@ public record AgentConfig(
         Path runtimeRoot,
         String cgroupParent,
         String hostname,
-        long pidsLimit,
         Duration stopGrace,
+        Path initBinary,
+        WarmPoolConfig warmPool,
         EgressPolicy egress) {
 
     public static final String DEFAULT_RUNTIME = "runc";
     public static final String DEFAULT_CGROUP_PARENT = "mags";
     public static final String DEFAULT_HOSTNAME = "mags-vm";
-    public static final long DEFAULT_PIDS_LIMIT = 4096;
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+    public static final Path DEFAULT_INIT_BINARY = Path.of("/bin/busybox");
+    /** magsd's default image: jobs that name none run on it, so it is what the warm pool keeps by default. */
+    public static final String DEFAULT_WARM_IMAGE = "debian";
 
     /** Validates every field at once and makes paths absolute. */
     public AgentConfig {
@@ -52,8 +57,9 @@ public record AgentConfig(
         if (hostname == null || !hostname.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,62})")) {
             problems.add("hostname '" + hostname + "' is not a valid host name");
         }
-        if (pidsLimit < 1) problems.add("pidsLimit must be positive, not " + pidsLimit);
         if (stopGrace == null || stopGrace.isNegative()) problems.add("stopGrace must be zero or more");
+        if (initBinary == null) problems.add("initBinary is missing");
+        if (warmPool == null) problems.add("warmPool is missing");
         if (egress == null) problems.add("egress is missing");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
@@ -61,13 +67,19 @@ public record AgentConfig(
         dataDir = dataDir.toAbsolutePath().normalize();
         imagesDir = imagesDir.toAbsolutePath().normalize();
         runtimeRoot = runtimeRoot.toAbsolutePath().normalize();
+        initBinary = initBinary.toAbsolutePath().normalize();
     }
 
-    /** runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm, default egress policy. */
+    /**
+     * runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm,
+     * init {@code /bin/busybox}, two warm sandboxes of the debian image with default limits, the
+     * default egress policy.
+     */
     public static AgentConfig defaults(Path dataDir, Path imagesDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
-                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_PIDS_LIMIT, DEFAULT_STOP_GRACE, EgressPolicy.defaults());
+                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_STOP_GRACE, DEFAULT_INIT_BINARY,
+                WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults());
     }
 
     /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
@@ -76,26 +88,37 @@ public record AgentConfig(
     }
 
     public AgentConfig withRuntimeBinary(String binary) {
-        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace, egress);
+        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, stopGrace, initBinary,
+                warmPool, egress);
     }
 
     public AgentConfig withRuntimeRoot(Path root) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, pidsLimit, stopGrace, egress);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, stopGrace, initBinary,
+                warmPool, egress);
     }
 
     public AgentConfig withCgroupParent(String parent) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, pidsLimit, stopGrace, egress);
-    }
-
-    public AgentConfig withPidsLimit(long limit) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, limit, stopGrace, egress);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, stopGrace, initBinary,
+                warmPool, egress);
     }
 
     public AgentConfig withStopGrace(Duration grace) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, grace, egress);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, grace, initBinary,
+                warmPool, egress);
+    }
+
+    public AgentConfig withInitBinary(Path binary) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace, binary,
+                warmPool, egress);
+    }
+
+    public AgentConfig withWarmPool(WarmPoolConfig pool) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
+                initBinary, pool, egress);
     }
 
     public AgentConfig withEgress(EgressPolicy policy) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace, policy);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
+                initBinary, warmPool, policy);
     }
 }

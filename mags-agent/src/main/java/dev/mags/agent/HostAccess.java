@@ -1,6 +1,9 @@
 package dev.mags.agent;
 
 import dev.mags.agent.cgroup.CgroupTree;
+import dev.mags.agent.disk.Losetup;
+import dev.mags.agent.disk.Mkfs;
+import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.process.ProcessLauncher;
 import dev.mags.agent.rootfs.Mount;
@@ -8,13 +11,14 @@ import dev.mags.agent.runtime.Runc;
 import java.nio.file.Path;
 
 /**
- * The agent's ways into the host: how processes start, where the cgroup hierarchies and the mount
- * table are. The real host in production; fakes and temp directories in unit tests.
+ * The agent's ways into the host: how processes start, where the cgroup hierarchies, the mount
+ * table and the block devices are. The real host in production; fakes and temp directories in unit tests.
  */
-public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo) {
+public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock) {
 
     public static HostAccess system() {
-        return new HostAccess(ProcessLauncher.system(), Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"));
+        return new HostAccess(ProcessLauncher.system(), Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"),
+                Path.of("/sys/block"));
     }
 
     CommandRunner runner() {
@@ -27,6 +31,14 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
 
     Mount mount() {
         return new Mount(runner(), mountInfo);
+    }
+
+    Losetup losetup() {
+        return new Losetup(runner(), sysBlock);
+    }
+
+    SandboxDisk disk() {
+        return new SandboxDisk(new Mkfs(runner()), mount(), losetup());
     }
 
     CgroupTree cgroups() {

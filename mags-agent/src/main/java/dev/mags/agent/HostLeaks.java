@@ -4,9 +4,9 @@ import dev.mags.agent.reconcile.HostInventory;
 import java.util.List;
 
 /**
- * Lists what sandboxes of an agent configuration left on the host: runtime containers under its
- * runtime root, mounts under its sandboxes directory, cgroup directories under its cgroup parent,
- * and sandbox directories. For tests that assert "nothing left behind" and for operators.
+ * Lists what sandboxes of an agent configuration (warm pool members included) left on the host:
+ * runtime containers under its runtime root, mounts under its sandboxes directory, loop devices
+ * whose backing files are there, cgroup directories under its cgroup parent, and sandbox directories. For tests that assert "nothing left behind" and for operators.
  */
 public final class HostLeaks {
     private HostLeaks() {}
@@ -21,7 +21,7 @@ public final class HostLeaks {
     }
 
     static HostInventory inventory(AgentConfig config, HostAccess host) {
-        return HostInventory.scan(host.runc(config), host.mount(), host.cgroups(), config.cgroupParent(),
-                config.sandboxesDir());
+        return HostInventory.scan(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
+                config.cgroupParent(), config.sandboxesDir());
     }
 }

@@ -30,6 +30,16 @@ public final class HostPreconditions {
             problems.add("the OCI runtime '" + config.runtimeBinary() + "' cannot be run (" + e.getMessage()
                     + "): install it (Debian: apt-get install runc) or set the runtime binary to its full path");
         }
+        try {
+            runner.run(List.of("mkfs.ext4", "-V"), Duration.ofSeconds(10));
+        } catch (CommandFailedException e) {
+            problems.add("mkfs.ext4 cannot be run (" + e.getMessage() + "); every sandbox's disk is an ext4 file:"
+                    + " install it (Debian: apt-get install e2fsprogs)");
+        }
+        if (!Files.isRegularFile(config.initBinary()) || !Files.isExecutable(config.initBinary())) {
+            problems.add("there is no executable " + config.initBinary() + " to run each sandbox's init with:"
+                    + " install a static busybox (Debian: apt-get install busybox-static) or set the init binary");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("this host cannot run sandboxes: " + String.join("; ", problems));
         }

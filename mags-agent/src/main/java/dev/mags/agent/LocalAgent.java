@@ -1,10 +1,17 @@
 package dev.mags.agent;
 
 import dev.mags.agent.image.ImageStore;
+import dev.mags.agent.pool.WarmPool;
 import dev.mags.agent.reconcile.Reconciler;
+import dev.mags.agent.sandbox.CleanupStack;
+import dev.mags.agent.sandbox.Container;
+import dev.mags.agent.sandbox.ContainerBuilder;
+import dev.mags.agent.sandbox.ContainerGoneException;
+import dev.mags.agent.sandbox.ContainerSpec;
+import dev.mags.agent.sandbox.ExecLauncher;
 import dev.mags.agent.sandbox.LocalSandbox;
-import dev.mags.agent.sandbox.SandboxLauncher;
 import dev.mags.agent.sandbox.SandboxSettings;
+import dev.mags.agent.sandbox.SandboxShape;
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
@@ -15,40 +22,56 @@ import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxSpec;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent of this host: runs each sandbox as an OCI container ({@code runc run} in the foreground)
- * on an overlay of a base image, and reaps what earlier runs left behind.
+ * The agent of this host. Each sandbox is an OCI container on an overlay of a base image, with its
+ * own loop-mounted disk, whose init waits; a job's command runs in it with {@code runc exec}, and when
+ * the command ends the container is torn down. Containers of the shapes in the warm pool are created
+ * in advance, so such a job only pays for the exec. Reconcile reaps what earlier runs left behind.
  */
 public final class LocalAgent implements Agent {
     private static final Logger log = LoggerFactory.getLogger(LocalAgent.class);
     /** Beyond the stop grace: time for SIGKILL, runtime delete, unmount and directory removal. */
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
+    /** Prefix of warm pool members' container ids; the rest is random. */
+    static final String POOL_ID_PREFIX = "warm-";
 
     private final AgentConfig config;
     private final ImageStore images;
-    private final SandboxLauncher launcher;
+    private final ContainerBuilder builder;
+    private final ExecLauncher execs;
     private final Reconciler reconciler;
+    private final WarmPool<Container> pool;
     private final ScheduledExecutorService timers;
-    /** Ids being launched or running; reserved before launching so two launches of one id cannot race. */
+    /** Sandbox ids being launched or running; reserved before launching so two launches of one id cannot race. */
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
+    /** Container ids this agent holds: being built, pooled, or running a job. Reconcile spares them. */
+    private final Set<String> containers = ConcurrentHashMap.newKeySet();
+    /** Building takes the read side, reconcile the write side: reconcile never sees a half-built container of ours. */
+    private final ReadWriteLock building = new ReentrantReadWriteLock();
     private final Map<String, LocalSandbox> live = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    /** An agent on this host. Checks first that it runs as root and that the runtime can be run. */
+    /** An agent on this host. Checks first that it runs as root and that the programs it needs are there. */
     public LocalAgent(AgentConfig config) {
         this(checked(config), HostAccess.system());
     }
@@ -58,11 +81,17 @@ public final class LocalAgent implements Agent {
         this.config = Objects.requireNonNull(config, "config");
         this.images = new ImageStore(config.imagesDir());
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
-                config.hostname(), config.pidsLimit(), config.stopGrace());
-        this.launcher = new SandboxLauncher(settings, host.runc(config), host.mount(), host.cgroups());
-        this.reconciler = new Reconciler(host.runc(config), host.mount(), host.cgroups(), config.cgroupParent(),
-                config.sandboxesDir());
+                config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting());
+        this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(), host.cgroups());
+        this.execs = new ExecLauncher(host.runc(config));
+        this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
+                config.cgroupParent(), config.sandboxesDir());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-timeouts").daemon().factory());
+        Map<SandboxShape, Integer> targets = new LinkedHashMap<>();
+        config.warmPool().active().forEach(e -> targets.put(new SandboxShape(e.image(), e.limits(), e.network()), e.size()));
+        this.pool = new WarmPool<>(targets, config.warmPool().fillConcurrency(), this::buildPoolMember, this::usable,
+                this::discard);
+        pool.start();
     }
 
     private static AgentConfig checked(AgentConfig config) {
@@ -72,6 +101,11 @@ public final class LocalAgent implements Agent {
 
     public AgentConfig config() {
         return config;
+    }
+
+    /** The warm pool; for tests that wait for it to fill. */
+    WarmPool<Container> warmPool() {
+        return pool;
     }
 
     @Override
@@ -87,6 +121,48 @@ public final class LocalAgent implements Agent {
         if (closing) {
             throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down; sandbox " + id + " not started");
         }
+        validate(spec);
+        if (!ids.add(id)) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + id + " is already running on this agent");
+        }
+        LocalSandbox sandbox;
+        try {
+            SandboxShape shape = new SandboxShape(spec.image(), spec.limits(), spec.network());
+            Optional<Container> warm = pool.take(shape);
+            try {
+                sandbox = start(warm.orElseGet(() -> build(id, shape)), spec, output);
+            } catch (ContainerGoneException e) {
+                if (warm.isEmpty()) {
+                    throw e;
+                }
+                // The pool member died after the pool checked it: not the job's fault, so run it cold.
+                log.info("sandbox {}: pool member {} died before its command started; building a container", id,
+                        warm.get().id());
+                sandbox = start(build(id, shape), spec, output);
+            }
+        } catch (RuntimeException e) {
+            ids.remove(id);
+            throw e;
+        }
+        live.put(id, sandbox);
+        sandbox.supervise(spec.timeout(), config.stopGrace(), timers, this::released);
+        if (closing) {
+            sandbox.shutdown(config.stopGrace()); // close() ran while we launched; it may have missed us
+        }
+        return sandbox;
+    }
+
+    private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
+        try {
+            return execs.start(container, spec, output);
+        } catch (RuntimeException e) {
+            containers.remove(container.id()); // released by the exec launcher
+            throw e;
+        }
+    }
+
+    private void validate(SandboxSpec spec) {
+        String id = spec.sandboxId();
         if (spec.timeout() != null && (spec.timeout().isZero() || spec.timeout().isNegative())) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + id + ": the timeout must be positive or absent, not "
                     + spec.timeout());
@@ -98,49 +174,92 @@ public final class LocalAgent implements Agent {
             throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + spec.image()
                     + "' is not built; build it with: bin/magsd image build " + spec.image());
         }
-        if (!ids.add(id)) {
-            throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + id + " is already running on this agent");
-        }
-        LocalSandbox sandbox;
+        ExecLauncher.validate(spec);
+    }
+
+    /** A container built for one job, named by its sandbox id. */
+    private Container build(String containerId, SandboxShape shape) {
+        ImageInfo image = images.find(shape.image()).orElseThrow(() -> new AgentException(AgentErrorCode.IMAGE_MISSING,
+                "base image '" + shape.image() + "' is not built; build it with: bin/magsd image build " + shape.image()));
+        building.readLock().lock();
         try {
-            sandbox = launcher.launch(spec, images.rootfs(spec.image()), output);
-        } catch (RuntimeException e) {
-            ids.remove(id); // the launcher left nothing behind
-            throw e;
+            if (!containers.add(containerId)) {
+                throw new AgentException(AgentErrorCode.INVALID_SPEC, "container " + containerId + " already exists on this agent");
+            }
+            try {
+                return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt()));
+            } catch (RuntimeException e) {
+                containers.remove(containerId); // the builder left nothing behind
+                throw e;
+            }
+        } finally {
+            building.readLock().unlock();
         }
-        live.put(id, sandbox);
-        sandbox.supervise(spec.timeout(), config.stopGrace(), timers, this::released);
+    }
+
+    private Container buildPoolMember(SandboxShape shape) {
         if (closing) {
-            sandbox.shutdown(config.stopGrace()); // close() ran while we launched; it may have missed us
+            throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down");
         }
-        return sandbox;
+        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), shape);
+    }
+
+    /** A pooled container may go to a job while its init waits and its image is the one built now. */
+    private boolean usable(Container container) {
+        return container.isAlive() && images.find(container.shape().image())
+                .map(i -> i.builtAt().equals(container.imageBuiltAt()))
+                .orElse(false);
+    }
+
+    private void discard(Container container) {
+        try {
+            container.release();
+        } catch (CleanupStack.CleanupException e) {
+            log.warn("{} was not fully released: {}; reconcile will remove the rest", container, e.allMessages());
+        } finally {
+            containers.remove(container.id());
+        }
     }
 
     private void released(LocalSandbox sandbox) {
         live.remove(sandbox.sandboxId());
+        containers.remove(sandbox.containerId());
         ids.remove(sandbox.sandboxId());
     }
 
-    /** Also keeps every sandbox this agent itself is running, whatever {@code keep} says. */
+    /**
+     * Also keeps every sandbox this agent itself holds (pooled, being built or running), whatever
+     * {@code keep} says; a kept sandbox id keeps the pool member it was handed to.
+     */
     @Override
     public ReconcileReport reconcile(Set<String> keep) {
-        Set<String> spared = new HashSet<>(keep);
-        spared.addAll(ids);
-        ReconcileReport report = reconciler.reconcile(spared);
-        if (!report.reapedSandboxIds().isEmpty() || !report.problems().isEmpty()) {
-            log.info("reconcile reaped {}; problems: {}", report.reapedSandboxIds(), report.problems());
+        building.writeLock().lock();
+        try {
+            Set<String> spared = new HashSet<>(keep);
+            spared.addAll(ids);
+            spared.addAll(containers);
+            ReconcileReport report = reconciler.reconcile(spared);
+            if (!report.reapedSandboxIds().isEmpty() || !report.problems().isEmpty()) {
+                log.info("reconcile reaped {}; problems: {}", report.reapedSandboxIds(), report.problems());
+            }
+            return report;
+        } finally {
+            building.writeLock().unlock();
         }
-        return report;
     }
 
-    /** Stops every sandbox (SIGTERM, SIGKILL after the stop grace) and waits, bounded, until each is released. */
+    /**
+     * Stops refilling the warm pool and releases its sandboxes, stops every running sandbox (SIGTERM,
+     * SIGKILL after the stop grace) and waits, bounded, until each is released.
+     */
     @Override
     public void close() {
         closing = true;
         List<LocalSandbox> running = List.copyOf(live.values());
         running.forEach(s -> s.shutdown(config.stopGrace()));
-        CompletableFuture<?>[] exits = running.stream().map(LocalSandbox::exit).toArray(CompletableFuture[]::new);
         Duration bound = config.stopGrace().plus(CLOSE_MARGIN);
+        pool.close(bound);
+        CompletableFuture<?>[] exits = running.stream().map(LocalSandbox::exit).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(exits).get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -30,12 +30,22 @@ class AgentArchitectureTest {
     }
 
     @Test
+    void theWarmPoolKnowsShapesNotHowContainersAreMade() {
+        noClasses().that().resideInAPackage("dev.mags.agent.pool..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.mags.agent.runtime..", "dev.mags.agent.rootfs..", "dev.mags.agent.disk..",
+                        "dev.mags.agent.bundle..", "dev.mags.agent.cgroup..", "dev.mags.agent.process..")
+                .check(CLASSES);
+    }
+
+    @Test
     void theProcessSeamDependsOnNothingElseOfTheAgent() {
         noClasses().that().resideInAPackage("dev.mags.agent.process..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.mags.agent", "dev.mags.agent.runtime..", "dev.mags.agent.rootfs..", "dev.mags.agent.image..",
                         "dev.mags.agent.sandbox..", "dev.mags.agent.bundle..", "dev.mags.agent.cgroup..",
-                        "dev.mags.agent.output..", "dev.mags.agent.reconcile..", "dev.mags.agent.network..")
+                        "dev.mags.agent.output..", "dev.mags.agent.reconcile..", "dev.mags.agent.disk..",
+                        "dev.mags.agent.pool..", "dev.mags.agent.network..")
                 .check(CLASSES);
     }
 }

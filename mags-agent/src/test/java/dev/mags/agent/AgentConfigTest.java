@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.agent.network.EgressPolicy;
+import dev.mags.protocol.v1.NetworkMode;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AgentConfigTest {
@@ -19,9 +22,28 @@ class AgentConfigTest {
         assertThat(config.sandboxesDir()).isEqualTo(Path.of("/var/lib/mags/sandboxes"));
         assertThat(config.cgroupParent()).isEqualTo("mags");
         assertThat(config.hostname()).isEqualTo("mags-vm");
-        assertThat(config.pidsLimit()).isEqualTo(4096);
         assertThat(config.stopGrace()).isPositive();
         assertThat(config.egress()).isEqualTo(EgressPolicy.defaults());
+        assertThat(config.initBinary()).isEqualTo(Path.of("/bin/busybox"));
+        assertThat(config.warmPool().active()).singleElement().satisfies(e -> {
+            assertThat(e.image()).isEqualTo("debian");
+            assertThat(e.limits()).isEqualTo(SandboxLimits.DEFAULT);
+            assertThat(e.network()).isEqualTo(NetworkMode.NONE);
+            assertThat(e.size()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aWarmPoolSizeOfZeroKeepsNothingAndBadEntriesAreNamed() {
+        assertThat(WarmPoolConfig.of("busybox", 0).active()).isEmpty();
+        WarmPoolConfig.Entry twice = new WarmPoolConfig.Entry("busybox", SandboxLimits.DEFAULT, NetworkMode.NONE, 1);
+
+        assertThatThrownBy(() -> new WarmPoolConfig(List.of(twice, twice,
+                new WarmPoolConfig.Entry("debian", SandboxLimits.DEFAULT, NetworkMode.NONE, -1)), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listed twice")
+                .hasMessageContaining("must be zero or more, not -1")
+                .hasMessageContaining("fill concurrency");
     }
 
     @Test
@@ -35,28 +57,29 @@ class AgentConfigTest {
 
     @Test
     void namesEveryInvalidFieldAtOnce() {
-        assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host", 0,
-                Duration.ofSeconds(-1), null))
+        assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host",
+                Duration.ofSeconds(-1), null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataDir is missing")
                 .hasMessageContaining("runtimeBinary is missing")
                 .hasMessageContaining("cgroupParent '/abs'")
                 .hasMessageContaining("hostname 'bad host'")
-                .hasMessageContaining("pidsLimit")
                 .hasMessageContaining("stopGrace")
+                .hasMessageContaining("initBinary")
+                .hasMessageContaining("warmPool")
                 .hasMessageContaining("egress is missing");
     }
 
     @Test
     void withersChangeOneField() {
         AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i"))
-                .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO).withPidsLimit(10)
-                .withEgress(EgressPolicy.parse("10.0.0.0/8", ""));
+                .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO)
+                .withWarmPool(WarmPoolConfig.disabled()).withEgress(EgressPolicy.parse("10.0.0.0/8", ""));
 
         assertThat(config.cgroupParent()).isEqualTo("mags-test");
         assertThat(config.runtimeBinary()).isEqualTo("crun");
         assertThat(config.stopGrace()).isZero();
-        assertThat(config.pidsLimit()).isEqualTo(10);
+        assertThat(config.warmPool().active()).isEmpty();
         assertThat(config.egress().denied()).hasSize(1);
         assertThat(config.dataDir()).isEqualTo(Path.of("/d"));
     }

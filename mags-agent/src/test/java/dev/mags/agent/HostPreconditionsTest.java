@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.FakeProcess;
 import dev.mags.agent.process.FakeProcessLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,5 +34,18 @@ class HostPreconditionsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'no-such-runc' cannot be run")
                 .hasMessageContaining("apt-get install runc");
+    }
+
+    @Test
+    void aMissingBusyboxOrMkfsSaysWhatToInstall() {
+        FakeProcessLauncher launcher = new FakeProcessLauncher().respond(argv -> argv.get(0).equals("mkfs.ext4") ? null
+                : FakeProcess.succeeds("runc version 1.1.5"));
+        AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i")).withInitBinary(Path.of("/no/such/busybox"));
+
+        assertThatThrownBy(() -> HostPreconditions.check(config, new CommandRunner(launcher)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("apt-get install busybox-static")
+                .hasMessageContaining("apt-get install e2fsprogs")
+                .hasMessageNotContaining("install runc");
     }
 }

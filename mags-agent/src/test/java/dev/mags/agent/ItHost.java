@@ -4,6 +4,10 @@ import dev.mags.agent.image.ImageBuilder;
 import dev.mags.agent.image.ImageStore;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.MountEntry;
+import dev.mags.agent.sandbox.Container;
+import dev.mags.agent.sandbox.SandboxShape;
+import dev.mags.protocol.v1.NetworkMode;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
 
 /**
  * A throwaway host setup for integration tests: a temp dir under /tmp with the busybox image, a data
@@ -35,16 +40,39 @@ final class ItHost implements AutoCloseable {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "mags-it-");
         AgentConfig config = AgentConfig.defaults(base.resolve("data"), base.resolve("images"))
                 .withCgroupParent("mags-it-" + tag)
-                .withStopGrace(Duration.ofSeconds(1));
+                .withStopGrace(Duration.ofSeconds(1))
+                .withWarmPool(WarmPoolConfig.disabled());
         ImageBuilder.standard(new ImageStore(config.imagesDir())).build("busybox", new PrintStream(System.out, true));
         return new ItHost(base, config);
     }
 
-    /** An agent that {@link #close()} closes. */
-    synchronized LocalAgent agent() {
-        LocalAgent agent = new LocalAgent(config);
+    /** An agent without a warm pool that {@link #close()} closes. */
+    LocalAgent agent() {
+        return agent(WarmPoolConfig.disabled());
+    }
+
+    /** An agent with {@code pool} that {@link #close()} closes. */
+    synchronized LocalAgent agent(WarmPoolConfig pool) {
+        LocalAgent agent = new LocalAgent(config.withWarmPool(pool));
         agents.add(agent);
         return agent;
+    }
+
+    /** Waits until {@code agent}'s warm pool holds {@code count} ready sandboxes of the default shape. */
+    static void awaitPool(LocalAgent agent, int count) {
+        SandboxShape shape = new SandboxShape("busybox", SandboxLimits.DEFAULT, NetworkMode.NONE);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> agent.warmPool().ready(shape) >= count);
+    }
+
+    /**
+     * What sandboxes left on the host, apart from {@code agent}'s warm pool members (which are meant
+     * to be there while it runs). Waits for the pool to be full first, so no half-built one is counted.
+     */
+    List<String> leaksBesidesPool(LocalAgent agent, int poolSize) {
+        awaitPool(agent, poolSize);
+        List<String> pooled = agent.warmPool().pooled().stream().map(Container::id).toList();
+        return HostLeaks.scan(config).stream().filter(l -> pooled.stream().noneMatch(l::contains)).toList();
     }
 
     static String uniqueId(String name) {
@@ -54,7 +82,7 @@ final class ItHost implements AutoCloseable {
     @Override
     public void close() throws IOException {
         agents.forEach(LocalAgent::close);
-        try (LocalAgent reaper = new LocalAgent(config)) {
+        try (LocalAgent reaper = new LocalAgent(config.withWarmPool(WarmPoolConfig.disabled()))) {
             var report = reaper.reconcile(Set.of());
             if (!report.reapedSandboxIds().isEmpty()) {
                 System.out.println("ItHost: reaped leftovers of " + report.reapedSandboxIds() + " " + report.problems());

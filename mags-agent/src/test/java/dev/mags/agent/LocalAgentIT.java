@@ -3,6 +3,7 @@ package dev.mags.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mags.agent.sandbox.LocalSandbox;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.ExitReason;
@@ -27,15 +28,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** Real runc, real overlayfs, the busybox image. Needs root. */
+/**
+ * Real runc, real overlayfs and loop-mounted disks, the busybox image. Needs root. The agent keeps a
+ * warm pool of the default shape, so these jobs take pool members (the path of most jobs in production).
+ */
 class LocalAgentIT {
+    private static final int POOL_SIZE = 2;
     private static ItHost host;
     private static LocalAgent agent;
 
     @BeforeAll
     static void setUp() throws IOException {
         host = ItHost.create();
-        agent = host.agent();
+        agent = host.agent(WarmPoolConfig.of("busybox", POOL_SIZE));
     }
 
     @AfterAll
@@ -47,7 +52,7 @@ class LocalAgentIT {
 
     @AfterEach
     void nothingLeftBehind() {
-        assertThat(HostLeaks.scan(host.config)).isEmpty();
+        assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
     }
 
     private record Run(SandboxExit exit, RecordingListener output) {}
@@ -123,7 +128,8 @@ class LocalAgentIT {
         Run run = run(SandboxSpec.shell(ItHost.uniqueId("timeout"), "busybox", "echo started; sleep 30", Map.of(),
                 Duration.ofSeconds(1)));
 
-        assertThat(run.exit()).isEqualTo(new SandboxExit(137, ExitReason.TIMED_OUT, "timed out after 1 s"));
+        // SIGTERM ends the shell, which does not handle it: 128 + 15.
+        assertThat(run.exit()).isEqualTo(new SandboxExit(143, ExitReason.TIMED_OUT, "timed out after 1 s"));
         assertThat(run.output().stdout()).containsExactly("started");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
     }
@@ -145,8 +151,10 @@ class LocalAgentIT {
 
     @Test
     void stopKillsAProcessThatIgnoresSigterm() throws Exception {
-        RunningSandbox sandbox = agent.launch(
-                SandboxSpec.shell(ItHost.uniqueId("stopkill"), "busybox", "sleep 30", Map.of(), null), new RecordingListener());
+        RecordingListener output = new RecordingListener();
+        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("stopkill"), "busybox",
+                "trap '' TERM; echo ready; sleep 30", Map.of(), null), output);
+        awaitLine(output, "ready");
 
         sandbox.stop(Duration.ofMillis(200));
 
@@ -178,19 +186,89 @@ class LocalAgentIT {
     }
 
     @Test
-    void theSandboxRunsInItsOwnCgroupWithAPidsLimit() throws Exception {
+    void theInitIgnoresWhatTheJobSendsToPid1AndReapsOrphans() throws Exception {
+        Run run = run("kill -TERM 1; kill -INT 1; kill -HUP 1; kill -KILL 1; (sleep 0.1 &); sleep 0.5;"
+                + " ps -o stat,comm | grep -c '^Z' ; kill -0 1 && echo init-alive");
+
+        assertThat(run.exit()).isEqualTo(SandboxExit.exited(0));
+        assertThat(run.output().stdout()).containsExactly("0", "init-alive");
+    }
+
+    @Test
+    void theInitComesFromTheHostAndNeedsNothingFromTheImage() throws Exception {
+        Run run = run("cat /proc/1/cmdline | tr '\\0' ' '; echo; awk '$5 == \"/.mags/busybox\" {print $6}' /proc/self/mountinfo");
+
+        assertThat(run.output().stdout().get(0)).startsWith("/.mags/busybox sh -c ");
+        assertThat(run.output().stdout().get(1)).startsWith("ro,");
+    }
+
+    @Test
+    void theRootIsOnTheSandboxsOwnDisk() throws Exception {
+        Run run = run("df -k / | tail -n 1");
+
+        // SandboxLimits.DEFAULT: 2 GiB, less what ext4 itself takes.
+        long kib = Long.parseLong(run.output().stdout().get(0).trim().split("\\s+")[1]);
+        assertThat(kib).isBetween(1_900_000L, 2_097_152L);
+    }
+
+    @Test
+    void theSandboxRunsInItsOwnCgroupWithTheSpecsLimits() throws Exception {
         String id = ItHost.uniqueId("cgroup");
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(), null), output);
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(SandboxSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(),
+                null), output);
         awaitLine(output, "ready");
 
-        Path pids = Path.of("/sys/fs/cgroup/pids", host.config.cgroupParent(), id);
-        assertThat(pids.resolve("pids.max")).hasContent("4096");
+        assertThat(sandbox.containerId()).as("a warm pool member").startsWith("warm-");
+        Path pids = Path.of("/sys/fs/cgroup/pids", host.config.cgroupParent(), sandbox.containerId());
+        assertThat(pids.resolve("pids.max")).hasContent("1024");
+        Path memory = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), sandbox.containerId());
+        assertThat(memory.resolve("memory.limit_in_bytes")).hasContent(Long.toString(SandboxLimits.GIB));
+        if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) { // only with swap accounting
+            assertThat(memory.resolve("memory.memsw.limit_in_bytes")).hasContent(Long.toString(SandboxLimits.GIB));
+        }
+        Path cpu = Path.of("/sys/fs/cgroup/cpu", host.config.cgroupParent(), sandbox.containerId());
+        assertThat(cpu.resolve("cpu.cfs_quota_us")).hasContent("100000");
         assertThat(Files.readString(pids.resolve("cgroup.procs")).lines()).isNotEmpty();
 
         sandbox.stop(Duration.ZERO);
         sandbox.exit().get(30, TimeUnit.SECONDS);
         assertThat(pids).doesNotExist();
+    }
+
+    @Test
+    void theJobsEnvironmentStaysOffTheHostsProcessList() throws Exception {
+        String secret = "s3cr3t-" + ItHost.uniqueId("env");
+        RecordingListener output = new RecordingListener();
+        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("secret"), "busybox",
+                "echo \"$API_KEY\" | wc -c; echo ready; sleep 30", Map.of("API_KEY", secret), null), output);
+        awaitLine(output, "ready");
+
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            assertThat(procs.filter(p -> p.getFileName().toString().matches("\\d+")).map(LocalAgentIT::commandLineOf))
+                    .noneSatisfy(cmdline -> assertThat(cmdline).contains(secret));
+        }
+        assertThat(output.stdout().get(0)).isEqualTo(Integer.toString(secret.length() + 1));
+        sandbox.stop(Duration.ZERO);
+        sandbox.exit().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void killingTheInitFromOutsideEndsTheSandboxAsAFailure() throws Exception {
+        RecordingListener output = new RecordingListener();
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(SandboxSpec.shell(ItHost.uniqueId("initkill"), "busybox",
+                "echo ready; sleep 30", Map.of(), null), output);
+        awaitLine(output, "ready");
+        long init = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(host.config.runtimeRoot().resolve(sandbox.containerId()).resolve("state.json").toFile())
+                .path("init_process_pid").asLong();
+
+        ProcessHandle.of(init).orElseThrow().destroyForcibly();
+
+        SandboxExit exit = sandbox.exit().get(30, TimeUnit.SECONDS);
+        assertThat(exit.reason()).isEqualTo(ExitReason.FAILED);
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.detail()).contains("init process was killed from outside the sandbox");
     }
 
     /** Repeated: runc fails this only after it created the container, a race launch must always win. */
@@ -202,7 +280,7 @@ class LocalAgentIT {
                 .hasMessageContaining("/no/such/program");
     }
 
-    private static void awaitLine(RecordingListener output, String line) throws InterruptedException {
+    static void awaitLine(RecordingListener output, String line) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!output.stdout().contains(line)) {
             if (System.nanoTime() > deadline) {
@@ -212,6 +290,7 @@ class LocalAgentIT {
         }
     }
 
+    /** Pids of processes whose command line is exactly {@code commandLine} (arguments joined by spaces). */
     static List<Long> processesWithCommandLine(String commandLine) throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))

@@ -2,14 +2,19 @@ package dev.mags.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.mags.agent.process.FakeProcess;
+import dev.mags.agent.sandbox.LocalSandbox;
+import dev.mags.agent.sandbox.SandboxShape;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.ExitReason;
+import dev.mags.protocol.v1.NetworkMode;
 import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxLimits;
 import dev.mags.protocol.v1.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalAgentTest {
+    private static final SandboxShape DEFAULT_SHAPE = new SandboxShape("busybox", SandboxLimits.DEFAULT, NetworkMode.NONE);
+
     @TempDir
     Path dir;
 
@@ -36,12 +44,18 @@ class LocalAgentTest {
     void setUp() throws Exception {
         host = new FakeHost(dir);
         host.image("busybox");
-        agent = new LocalAgent(host.config().withStopGrace(Duration.ofMillis(50)), host.access());
+        agent = agent(WarmPoolConfig.disabled());
+    }
+
+    private LocalAgent agent(WarmPoolConfig pool) {
+        return new LocalAgent(host.config().withStopGrace(Duration.ofMillis(50)).withWarmPool(pool), host.access());
     }
 
     @AfterEach
     void tearDown() {
         agent.close();
+        assertThat(host.liveProcesses()).as("processes left running").isEmpty();
+        host.close();
     }
 
     private static SandboxSpec spec(String id, String image) {
@@ -52,8 +66,21 @@ class LocalAgentTest {
         return host.config().sandboxesDir();
     }
 
+    private List<Path> sandboxDirs() throws Exception {
+        if (!Files.isDirectory(sandboxesDir())) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(sandboxesDir())) {
+            return dirs.toList();
+        }
+    }
+
     private static SandboxExit exitOf(RunningSandbox sandbox) throws Exception {
         return sandbox.exit().get(10, TimeUnit.SECONDS);
+    }
+
+    private List<List<String>> started(String subcommand) {
+        return host.launcher.started().stream().filter(a -> a.contains(subcommand)).toList();
     }
 
     @Test
@@ -70,42 +97,73 @@ class LocalAgentTest {
     }
 
     @Test
-    void runsTheContainerAndReleasesEverythingBeforeExitCompletes() throws Exception {
-        host.runResponder = argv -> FakeProcess.exits(0, "hello\n", "");
+    void anEnvironmentNameWithAnEqualsSignIsAnInvalidSpecAndCostsNoContainer() {
+        assertThatThrownBy(() -> agent.launch(SandboxSpec.shell("s1", "busybox", "true", Map.of("A=B", "x"), null), listener))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC))
+                .hasMessageContaining("A=B");
+        assertThat(started("create")).isEmpty();
+    }
 
-        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+    @Test
+    void createsTheContainerExecsTheCommandAndReleasesEverythingBeforeExitCompletes() throws Exception {
+        host.execResponder = argv -> FakeProcess.exits(0, "hello\n", "");
+
+        RunningSandbox sandbox = agent.launch(SandboxSpec.shell("s1", "busybox", "echo hello", Map.of("GREETING", "hi"),
+                null), listener);
         SandboxExit exit = exitOf(sandbox);
 
         assertThat(exit).isEqualTo(SandboxExit.exited(0));
         assertThat(output).containsExactly("STDOUT:hello");
         assertThat(sandboxesDir().resolve("s1")).doesNotExist();
         assertThat(host.mounted("/s1/")).isFalse();
+        assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).startsWith("mkfs.ext4"));
+        assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).containsSubsequence(
+                "mount", "-t", "ext4", "-o", "loop,noinit_itable"));
         assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).containsSubsequence(
                 "mount", "-t", "overlay", "-o"));
+        assertThat(started("create")).hasSize(1);
+        assertThat(started("start")).hasSize(1);
+        assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).endsWith(
+                "exec", "--process", sandboxesDir().resolve("s1/exec.json").toString(),
+                "--pid-file", sandboxesDir().resolve("s1/exec.pid").toString(), "s1"));
+        assertThat(host.execProcesses.get("s1")).contains("\"args\":[\"sh\",\"-c\",\"echo hello\"]")
+                .contains("\"cwd\":\"/root\"").contains("\"GREETING=hi\"").contains("\"HOME=/root\"");
     }
 
     @Test
-    void aMountFailureIsARootfsFailureAndLeavesNothing() {
-        host.mountResult = FakeProcess.exits(32, "", "mount: overlay: permission denied");
+    void aDiskMountFailureIsARootfsFailureAndLeavesNothing() throws Exception {
+        host.mountResult = FakeProcess.exits(32, "", "mount: /dev/loop9: failed to setup loop device");
 
         assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.ROOTFS_FAILED))
-                .hasMessageContaining("permission denied");
-        assertThat(sandboxesDir().resolve("s1")).doesNotExist();
-        assertThat(host.launcher.started()).noneSatisfy(argv -> assertThat(argv).contains("run"));
+                .hasMessageContaining("failed to setup loop device");
+        assertThat(sandboxDirs()).isEmpty();
+        assertThat(started("create")).isEmpty();
     }
 
     @Test
-    void aRuntimeFailureIsARuntimeFailureAndItsTextIsNotOutput() throws Exception {
-        host.runResponder = argv -> {
-            FakeHost.writeRuntimeError(argv, "runc run failed: exec: nope: executable file not found");
-            return FakeProcess.exits(1, "", "runc run failed: exec: nope: executable file not found\n");
+    void aCreateFailureIsARuntimeFailureAndLeavesNothing() throws Exception {
+        host.createResult = FakeProcess.exits(1, "", "");
+
+        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
+                .hasMessageContaining("could not start sandbox s1");
+        assertThat(sandboxDirs()).isEmpty();
+        assertThat(host.mounted("/s1/")).isFalse();
+        assertThat(started("exec")).isEmpty();
+    }
+
+    @Test
+    void aCommandTheRuntimeCannotStartIsARuntimeFailureAndItsTextIsNotOutput() throws Exception {
+        host.execResponder = argv -> {
+            FakeHost.writeRuntimeError(argv, "exec failed: exec: \\\"nope\\\": executable file not found in $PATH");
+            return FakeProcess.exits(255, "", "exec failed: executable file not found\n");
         };
 
         assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
                 .hasMessageContaining("executable file not found");
-        assertThat(sandboxesDir().resolve("s1")).doesNotExist();
+        assertThat(sandboxDirs()).isEmpty();
         assertThat(host.mounted("/s1/")).isFalse();
         Thread.sleep(50);
         assertThat(output).isEmpty();
@@ -133,7 +191,7 @@ class LocalAgentTest {
     }
 
     @Test
-    void stopSendsTermThenKillAndIsIdempotent() throws Exception {
+    void stopEndsTheCommandAndTheContainerAndIsIdempotent() throws Exception {
         RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
 
         sandbox.stop(Duration.ofMillis(20));
@@ -141,8 +199,7 @@ class LocalAgentTest {
         SandboxExit exit = exitOf(sandbox);
 
         assertThat(exit).isEqualTo(new SandboxExit(137, ExitReason.STOPPED, "stopped"));
-        List<List<String>> kills = host.launcher.started().stream().filter(a -> a.contains("kill")).toList();
-        assertThat(kills).extracting(a -> a.get(a.size() - 1)).containsExactly("TERM", "KILL");
+        assertThat(sandboxDirs()).isEmpty();
         sandbox.stop(Duration.ofMillis(20)); // after the end: harmless
     }
 
@@ -177,5 +234,105 @@ class LocalAgentTest {
     void listsBuiltImages() {
         assertThat(agent.images()).extracting(i -> i.name()).containsExactly("busybox");
         assertThat(agent.image("busybox")).isPresent();
+    }
+
+    @Test
+    void aJobOfAWarmShapeTakesAPooledContainerAndThePoolRefills() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        assertThat(started("create")).hasSize(1);
+        host.execResponder = argv -> FakeProcess.exits(0, "warm\n", "");
+
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+
+        assertThat(sandbox.containerId()).startsWith(LocalAgent.POOL_ID_PREFIX);
+        assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).contains(sandbox.containerId()));
+        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(output).containsExactly("STDOUT:warm");
+        assertThat(sandboxesDir().resolve(sandbox.containerId())).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        assertThat(started("create")).hasSize(2);
+    }
+
+    @Test
+    void aJobOfAnotherShapeGetsAContainerOfItsOwn() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        host.execResponder = argv -> FakeProcess.exits(0, "", "");
+        SandboxLimits small = new SandboxLimits(64 * SandboxLimits.MIB, 500, 128 * SandboxLimits.MIB, 64);
+
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox", List.of("true"), Map.of(),
+                null, small, NetworkMode.NONE), listener);
+
+        assertThat(sandbox.containerId()).isEqualTo("job-1");
+        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(agent.warmPool().ready(DEFAULT_SHAPE)).isEqualTo(1);
+    }
+
+    @Test
+    void aPooledContainerWhoseInitDiedIsDiscardedNotHandedOut() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        String pooled = host.inits.keySet().iterator().next();
+        host.inits.get(pooled).destroyForcibly().onExit().get(10, TimeUnit.SECONDS);
+        host.execResponder = argv -> FakeProcess.exits(0, "", "");
+
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+
+        assertThat(sandbox.containerId()).isEqualTo("job-1");
+        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(sandboxesDir().resolve(pooled)));
+    }
+
+    @Test
+    void aPooledContainerThatDiesBetweenCheckAndExecIsReplacedByAColdOne() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        String pooled = host.inits.keySet().iterator().next();
+        host.execResponder = argv -> {
+            if (!argv.contains(pooled)) {
+                return FakeProcess.exits(0, "cold\n", "");
+            }
+            host.inits.get(pooled).destroyForcibly().onExit().join();
+            FakeHost.writeRuntimeError(argv, "nsexec-1: failed to open /proc/1/ns/ipc: No such file or directory");
+            return FakeProcess.exits(255, "", "");
+        };
+
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+
+        assertThat(sandbox.containerId()).isEqualTo("job-1");
+        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(output).containsExactly("STDOUT:cold");
+        assertThat(sandboxesDir().resolve(pooled)).doesNotExist();
+    }
+
+    @Test
+    void closeReleasesThePool() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 2);
+
+        agent.close();
+
+        assertThat(sandboxDirs()).isEmpty();
+        assertThat(host.liveProcesses()).isEmpty();
+    }
+
+    @Test
+    void reconcileSparesThePoolAndKeepsAPoolMemberByItsJobsSandboxId() throws Exception {
+        agent.close();
+        agent = agent(WarmPoolConfig.of("busybox", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+        RunningSandbox sandbox = agent.launch(spec("job-1", "busybox"), listener);
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
+
+        assertThat(agent.reconcile(java.util.Set.of()).reapedSandboxIds()).isEmpty();
+        assertThat(sandboxDirs()).hasSize(2);
+        sandbox.stop(Duration.ZERO);
+        exitOf(sandbox);
     }
 }

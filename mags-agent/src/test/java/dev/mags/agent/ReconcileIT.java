@@ -6,17 +6,20 @@ import dev.mags.protocol.v1.ReconcileReport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * An agent that dies with a sandbox running leaves the container, its overlay mount, its cgroups and
- * its directory; the next agent's reconcile must remove them all.
+ * An agent that dies with a sandbox running and one in its warm pool leaves both containers, their
+ * overlay mounts, disks and loop devices, cgroups and directories; the next agent's reconcile must
+ * remove them all.
  */
 class ReconcileIT {
     private static ItHost host;
@@ -37,18 +40,26 @@ class ReconcileIT {
     void reconcileRemovesEverythingACrashedAgentLeft() throws Exception {
         String id = ItHost.uniqueId("crash");
         crashAnAgentWithASandboxRunning(id);
-        killRuntimeProcessOf(id);
+        killRuntimeProcesses();
 
         List<String> leftovers = HostLeaks.scan(host.config);
-        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("container " + id + " (running"));
-        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount overlay mags-" + id));
+        String job = containerOf(id);
+        assertThat(job).as("the job ran on a pool member").startsWith("warm-");
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("container " + job + " (running")
+                .endsWith("(sandbox " + id + ")"));
+        assertThat(leftovers).filteredOn(l -> l.startsWith("container warm-")).as("the job's and the idle pool member").hasSize(2);
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount overlay mags-" + job));
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount ext4 /dev/loop"));
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("loop device /dev/loop")
+                .endsWith(job + "/disk.img"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("cgroup directory /sys/fs/cgroup/memory/"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("sandbox directory "));
 
         ReconcileReport report = host.agent().reconcile(Set.of());
 
         assertThat(report.problems()).isEmpty();
-        assertThat(report.reapedSandboxIds()).containsExactly(id);
+        assertThat(report.reapedSandboxIds()).hasSize(2).contains(id)
+                .anySatisfy(reaped -> assertThat(reaped).startsWith("warm-"));
         assertThat(HostLeaks.scan(host.config)).isEmpty();
         assertThat(LocalAgentIT.processesWithCommandLine("sleep 1000")).isEmpty();
     }
@@ -57,14 +68,30 @@ class ReconcileIT {
     void reconcileKeepsWhatItIsToldToKeep() throws Exception {
         String id = ItHost.uniqueId("kept");
         crashAnAgentWithASandboxRunning(id);
+        String job = containerOf(id);
 
         ReconcileReport kept = host.agent().reconcile(Set.of(id));
-        assertThat(kept.reapedSandboxIds()).isEmpty();
-        assertThat(HostLeaks.scan(host.config)).isNotEmpty();
+        assertThat(kept.reapedSandboxIds()).as("only the idle pool member").singleElement()
+                .satisfies(reaped -> assertThat(reaped).startsWith("warm-").isNotEqualTo(job));
+        assertThat(HostLeaks.scan(host.config)).anySatisfy(l -> assertThat(l).startsWith("container " + job));
 
         ReconcileReport reaped = host.agent().reconcile(Set.of());
         assertThat(reaped.reapedSandboxIds()).containsExactly(id);
         assertThat(HostLeaks.scan(host.config)).isEmpty();
+        killRuntimeProcesses(); // the crashed agent's runc exec, which reaping its container ended
+    }
+
+    /** The container the job {@code id} runs in: the sandbox directory labelled with it. */
+    private static String containerOf(String id) throws Exception {
+        try (Stream<Path> dirs = Files.list(host.config.sandboxesDir())) {
+            for (Path dir : dirs.toList()) {
+                Path label = dir.resolve("sandbox-id");
+                if (Files.exists(label) && Files.readString(label).strip().equals(id)) {
+                    return dir.getFileName().toString();
+                }
+            }
+        }
+        throw new AssertionError("no sandbox directory is labelled " + id);
     }
 
     /** Starts a sandbox from another JVM and kills that JVM, so nothing in it can clean up. */
@@ -87,15 +114,18 @@ class ReconcileIT {
         }
     }
 
-    /** The runtime's foreground process outlives the JVM that started it; kill it like a crash would. */
-    private static void killRuntimeProcessOf(String id) throws Exception {
-        List<Long> pids = LocalAgentIT.processesWithCommandLine(String.join(" ", List.of(
-                host.config.runtimeBinary(), "--root", host.config.runtimeRoot().toString(),
-                "--log", host.config.sandboxesDir().resolve(id).resolve("runtime.log").toString(), "--log-format", "json",
-                "run", "--bundle", host.config.sandboxesDir().resolve(id).resolve("bundle").toString(), id)));
-        assertThat(pids).as("the runtime process of " + id).hasSize(1);
-        ProcessHandle runtime = ProcessHandle.of(pids.get(0)).orElseThrow();
-        runtime.destroyForcibly();
-        runtime.onExit().get(30, TimeUnit.SECONDS);
+    /** The runtime's foreground processes (runc exec) outlive the JVM that started them; kill them like a crash would. */
+    private static void killRuntimeProcesses() throws Exception {
+        String prefix = host.config.runtimeBinary() + " --root " + host.config.runtimeRoot() + " ";
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                if (LocalAgentIT.commandLineOf(proc).startsWith(prefix)) {
+                    ProcessHandle.of(Long.parseLong(proc.getFileName().toString())).ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().join();
+                    });
+                }
+            }
+        }
     }
 }

@@ -21,7 +21,8 @@ public record MagsdConfig(
         String cgroupParent,
         int maxConcurrentJobs,
         Duration maxJobTimeout,
-        LimitsPolicy limits) {
+        LimitsPolicy limits,
+        int warmPoolSize) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -32,6 +33,9 @@ public record MagsdConfig(
         }
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("--max-concurrent-jobs must be at least 1");
+        }
+        if (warmPoolSize < 0) {
+            throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }
     }
 

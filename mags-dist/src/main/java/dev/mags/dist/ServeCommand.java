@@ -102,11 +102,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most processes and threads per sandbox (default ${DEFAULT-VALUE}).")
     long pidsLimit;
 
+    @Option(names = "--warm-pool-size", defaultValue = "${env:MAGS_WARM_POOL_SIZE:-2}",
+            description = "Sandboxes of the default image kept started in advance, so that jobs skip creating one"
+                    + " (env MAGS_WARM_POOL_SIZE, default ${DEFAULT-VALUE}; 0 disables).")
+    int warmPoolSize;
+
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
-                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy());
+                runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
+                warmPoolSize);
     }
 
     private LimitsPolicy limitsPolicy() {

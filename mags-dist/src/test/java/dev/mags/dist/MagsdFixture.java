@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.agent.AgentConfig;
+import dev.mags.agent.WarmPoolConfig;
 import dev.mags.testkit.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,12 +38,14 @@ final class MagsdFixture implements AutoCloseable {
 
     /** The agent configuration this server runs with, for {@code HostLeaks}. */
     AgentConfig agentConfig() {
-        return AgentConfig.defaults(dataDir, imagesDir).withCgroupParent(cgroupParent);
+        return AgentConfig.defaults(dataDir, imagesDir).withCgroupParent(cgroupParent).withWarmPool(WarmPoolConfig.disabled());
     }
 
     MagsdFixture start() {
         ProcessBuilder pb = new ProcessBuilder(List.of(Repo.magsd().toString(), "serve", "--data-dir", dataDir.toString(),
-                "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(), "--default-image", defaultImage, "--cgroup-parent", cgroupParent));
+                "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(), "--default-image", defaultImage, "--cgroup-parent", cgroupParent,
+                // No warm pool: the tests assert that the server leaves no sandbox behind while it runs.
+                "--warm-pool-size", "0"));
         pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));

@@ -8,12 +8,16 @@ import java.util.Objects;
 /**
  * What varies between sandboxes' config.json files.
  *
- * @param args the main process's argv
- * @param environment variables on top of the defaults, which they override
+ * @param args the container's init process's argv (the commands of a job run next to it with exec)
+ * @param environment variables on top of the defaults, which they override; the base environment of
+ *     every process in the container
  * @param rootfs the sandbox's mounted root filesystem (an absolute path)
  * @param etcHostname the sandbox's own /etc/hostname, bind-mounted (likewise hosts and resolv.conf)
  * @param cgroupsPath the explicit cgroup path, {@code /<parent>/<sandboxId>}; without one, runc on
  *     cgroup v1 scatters the controllers
+ * @param resources the sandbox's memory, CPU and process limits
+ * @param initBinary a static busybox on the host, bind-mounted read-only at {@link #INIT_BINARY} so that
+ *     the init process needs nothing from the image
  */
 public record BundleSpec(
         List<String> args,
@@ -24,7 +28,29 @@ public record BundleSpec(
         Path etcHosts,
         Path resolvConf,
         String cgroupsPath,
-        long pidsLimit) {
+        Resources resources,
+        Path initBinary) {
+
+    /** Where {@link #initBinary} appears in the container: a hidden directory off every PATH. */
+    public static final String INIT_BINARY = "/.mags/busybox";
+
+    /**
+     * Limits of the sandbox's cgroups.
+     *
+     * @param memoryBytes memory limit; memory plus swap is limited to the same, so it cannot swap around it
+     * @param cpuMillis CPU quota in thousandths of a core
+     * @param pids most processes and threads at once
+     * @param swapAccounting whether the host's memory cgroup can limit memory plus swap; without it the
+     *     sandbox gets swappiness 0 instead
+     */
+    public record Resources(long memoryBytes, long cpuMillis, long pids, boolean swapAccounting) {
+        public Resources {
+            if (memoryBytes <= 0 || cpuMillis <= 0 || pids <= 0) {
+                throw new IllegalArgumentException("resource limits must be positive: " + memoryBytes + " bytes, "
+                        + cpuMillis + " millicores, " + pids + " processes");
+            }
+        }
+    }
 
     public BundleSpec {
         args = List.copyOf(args);
@@ -32,6 +58,8 @@ public record BundleSpec(
         Objects.requireNonNull(rootfs, "rootfs");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(cgroupsPath, "cgroupsPath");
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(initBinary, "initBinary");
         if (args.isEmpty()) {
             throw new IllegalArgumentException("the command is empty");
         }

@@ -31,7 +31,14 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
             List<String> maskedPaths, List<String> readonlyPaths) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Resources(List<DeviceRule> devices, Pids pids) {}
+    public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids) {}
+
+    /** {@code swap} is the limit of memory plus swap, as in the specification. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Memory(long limit, Long swap, Long swappiness) {}
+
+    /** CFS bandwidth: {@code quota} microseconds of CPU time per {@code period} microseconds. */
+    public record Cpu(long quota, long period) {}
 
     /** A device cgroup rule; null type, major or minor mean "all". */
     @JsonInclude(JsonInclude.Include.NON_NULL)

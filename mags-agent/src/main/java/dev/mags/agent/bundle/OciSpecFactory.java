@@ -1,8 +1,10 @@
 package dev.mags.agent.bundle;
 
 import dev.mags.agent.bundle.OciSpec.Capabilities;
+import dev.mags.agent.bundle.OciSpec.Cpu;
 import dev.mags.agent.bundle.OciSpec.DeviceRule;
 import dev.mags.agent.bundle.OciSpec.Linux;
+import dev.mags.agent.bundle.OciSpec.Memory;
 import dev.mags.agent.bundle.OciSpec.Mount;
 import dev.mags.agent.bundle.OciSpec.Namespace;
 import dev.mags.agent.bundle.OciSpec.Pids;
@@ -20,6 +22,8 @@ import java.util.TreeMap;
 /** Turns a {@link BundleSpec} into the sandbox's config.json contents, one section per method. */
 public final class OciSpecFactory {
     public static final String OCI_VERSION = "1.0.2";
+    /** The CFS period: 100 ms, the kernel's default; the quota is the share of it the sandbox may use. */
+    static final long CPU_PERIOD_US = 100_000;
 
     /** Docker's default capability set: enough for package managers and servers, nothing that reaches the host. */
     static final List<String> CAPABILITIES = List.of(
@@ -75,6 +79,8 @@ public final class OciSpecFactory {
         mounts.add(bind("/etc/hostname", spec.etcHostname()));
         mounts.add(bind("/etc/hosts", spec.etcHosts()));
         mounts.add(bind("/etc/resolv.conf", spec.resolvConf()));
+        mounts.add(new Mount(BundleSpec.INIT_BINARY, "bind", spec.initBinary().toString(),
+                List.of("bind", "ro", "nosuid", "nodev")));
         return mounts;
     }
 
@@ -86,8 +92,15 @@ public final class OciSpecFactory {
         // Network namespace without interfaces but loopback: no outbound networking yet.
         List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount").stream()
                 .map(Namespace::of).toList();
-        Resources resources = new Resources(devices(), new Pids(spec.pidsLimit()));
-        return new Linux(resources, spec.cgroupsPath(), namespaces, MASKED_PATHS, READONLY_PATHS);
+        return new Linux(resources(spec.resources()), spec.cgroupsPath(), namespaces, MASKED_PATHS, READONLY_PATHS);
+    }
+
+    static Resources resources(BundleSpec.Resources limits) {
+        long quota = Math.max(1000, limits.cpuMillis() * CPU_PERIOD_US / 1000); // the kernel's minimum is 1 ms
+        Memory memory = limits.swapAccounting()
+                ? new Memory(limits.memoryBytes(), limits.memoryBytes(), null)
+                : new Memory(limits.memoryBytes(), null, 0L);
+        return new Resources(devices(), memory, new Cpu(quota, CPU_PERIOD_US), new Pids(limits.pids()));
     }
 
     /** Deny every device, then allow runc's defaults: null, zero, full, random, urandom, tty, ptmx, pts. */

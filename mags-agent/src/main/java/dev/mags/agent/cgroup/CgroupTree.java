@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -37,12 +38,45 @@ public final class CgroupTree {
         return subdirectories(root);
     }
 
+    /**
+     * Whether the memory controller can limit memory plus swap: {@code memory.memsw.limit_in_bytes} on
+     * cgroup v1 exists only with swap accounting, {@code memory.swap.max} likewise on v2.
+     */
+    public boolean hasSwapAccounting() {
+        return Files.exists(root.resolve("memory/memory.memsw.limit_in_bytes"))
+                || Files.exists(root.resolve("cgroup.controllers")) && swapFileBelow(root);
+    }
+
+    private static boolean swapFileBelow(Path v2root) {
+        // The root cgroup has no memory.swap.max; any child that has the memory controller does.
+        return subdirectories(v2root).stream().anyMatch(d -> Files.exists(d.resolve("memory.swap.max")));
+    }
+
     /** Every existing cgroup directory of sandbox {@code id}. */
     public List<Path> dirsOf(String parent, String id) {
         return hierarchies().stream()
                 .map(h -> h.resolve(parent).resolve(id))
                 .filter(d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))
                 .toList();
+    }
+
+    /**
+     * The contents of the control file {@code file} (e.g. {@code memory.oom_control}) of sandbox
+     * {@code id}, from whichever hierarchy has it; empty if none does (controller not mounted, or the
+     * cgroup is gone).
+     */
+    public Optional<String> read(String parent, String id, String file) {
+        for (Path dir : dirsOf(parent, id)) {
+            Path path = dir.resolve(file);
+            try {
+                return Optional.of(Files.readString(path));
+            } catch (NoSuchFileException e) {
+                // another hierarchy's directory
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+        }
+        return Optional.empty();
     }
 
     /** All sandbox cgroup directories under {@code parent}, by sandbox id. */

@@ -1,6 +1,9 @@
 package dev.mags.agent.process;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +61,43 @@ public final class CommandRunner {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             throw new CommandFailedException(argv, null, "", "interrupted while waiting for it", e);
+        }
+    }
+
+    /**
+     * Runs {@code argv} with its stdout and stderr appended to {@code output} rather than piped (see
+     * {@link ProcessLauncher#startWritingTo}); a failure's message carries the end of that file.
+     */
+    public void runWritingTo(List<String> argv, Duration timeout, Path output) {
+        Process process;
+        try {
+            process = launcher.startWritingTo(argv, output);
+        } catch (IOException e) {
+            throw new CommandFailedException(argv, null, "", "could not start it: " + e.getMessage(), e);
+        }
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new CommandFailedException(argv, null, tail(output),
+                        "timed out after " + describe(timeout) + " and was killed", null);
+            }
+            if (process.exitValue() != 0) {
+                throw CommandFailedException.exited(argv, process.exitValue(), tail(output));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new CommandFailedException(argv, null, "", "interrupted while waiting for it", e);
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int from = Math.max(0, bytes.length - 4096);
+            return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 

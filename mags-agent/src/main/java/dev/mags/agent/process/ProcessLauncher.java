@@ -1,6 +1,7 @@
 package dev.mags.agent.process;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,6 +16,16 @@ public interface ProcessLauncher {
      * caller must drain. Nothing the agent runs may read the agent's own stdin.
      */
     Process start(List<String> argv) throws IOException;
+
+    /**
+     * Starts {@code argv} with stdin from {@code /dev/null} and stdout and stderr appended to
+     * {@code output}. For commands that leave a process behind which inherits their output (such as
+     * {@code runc create}, whose container keeps it): a pipe would not reach EOF until that process
+     * ends. Launchers that do not start real processes may ignore {@code output}.
+     */
+    default Process startWritingTo(List<String> argv, Path output) throws IOException {
+        return start(argv);
+    }
 
     /** The launcher that really starts processes. */
     static ProcessLauncher system() {

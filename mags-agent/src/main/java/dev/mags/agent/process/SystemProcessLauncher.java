@@ -2,6 +2,7 @@ package dev.mags.agent.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Starts real processes through {@link ProcessBuilder}. */
@@ -18,6 +19,16 @@ final class SystemProcessLauncher implements ProcessLauncher {
         // into another sandbox's runtime process (which would delay its readers' EOF).
         return new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                .start();
+    }
+
+    @Override
+    public Process startWritingTo(List<String> argv, Path output) throws IOException {
+        ProcessBuilder.Redirect append = ProcessBuilder.Redirect.appendTo(output.toFile());
+        return new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                .redirectOutput(append)
+                .redirectError(append)
                 .start();
     }
 }

@@ -1,35 +1,46 @@
 package dev.mags.agent.reconcile;
 
 import dev.mags.agent.cgroup.CgroupTree;
-import dev.mags.agent.rootfs.MountEntry;
+import dev.mags.agent.disk.LoopDevice;
+import dev.mags.agent.disk.Losetup;
 import dev.mags.agent.rootfs.Mount;
+import dev.mags.agent.rootfs.MountEntry;
 import dev.mags.agent.runtime.ContainerState;
 import dev.mags.agent.runtime.Runc;
+import dev.mags.agent.sandbox.SandboxPaths;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Every sandbox resource found on the host, each carrying its sandbox id: the runtime's containers
- * under its root (and state it left of containers it never finished creating), mounts under the sandboxes directory, cgroup directories under the cgroup parent,
- * and the sandbox directories themselves. What could not be looked at is listed in {@code problems}.
+ * Every sandbox resource found on the host, each carrying its container id: the runtime's containers
+ * under its root (and state it left of containers it never finished creating), mounts under the
+ * sandboxes directory, loop devices whose backing file is there, cgroup directories under the cgroup
+ * parent, and the sandbox directories themselves. A container's id is the sandbox id of the job it
+ * was built for, or a warm pool member's own id; {@code labels} maps a pool member that was handed to
+ * a job to that job's sandbox id. What could not be looked at is listed in {@code problems}.
  */
 public record HostInventory(
         List<ContainerState> containers,
         List<String> staleRuntimeStates,
         List<MountEntry> mounts,
+        List<LoopDevice> loopDevices,
         Map<String, List<Path>> cgroupDirs,
         List<Path> sandboxDirs,
+        Map<String, String> labels,
         List<String> problems,
         Path sandboxesDir) {
 
-    public static HostInventory scan(Runc runc, Mount mount, CgroupTree cgroups, String cgroupParent, Path sandboxesDir) {
+    public static HostInventory scan(Runc runc, Mount mount, Losetup losetup, CgroupTree cgroups, String cgroupParent,
+            Path sandboxesDir) {
         List<String> problems = new ArrayList<>();
         List<ContainerState> containers = List.of();
         List<String> staleStates = List.of();
@@ -50,6 +61,14 @@ public record HostInventory(
         } catch (RuntimeException e) {
             problems.add("cannot read the mount table: " + e.getMessage());
         }
+        List<LoopDevice> loops = List.of();
+        try {
+            loops = losetup.backedBelow(sandboxesDir).stream()
+                    .filter(d -> !d.backingFile().equals(sandboxesDir))
+                    .toList();
+        } catch (RuntimeException e) {
+            problems.add("cannot list the loop devices: " + e.getMessage());
+        }
         Map<String, List<Path>> cgroupDirs = Map.of();
         try {
             cgroupDirs = cgroups.sandboxDirs(cgroupParent);
@@ -64,21 +83,54 @@ public record HostInventory(
                 problems.add("cannot list " + sandboxesDir + ": " + e.getMessage());
             }
         }
-        return new HostInventory(containers, staleStates, mounts, cgroupDirs, dirs, problems, sandboxesDir);
+        return new HostInventory(containers, staleStates, mounts, loops, cgroupDirs, dirs, labels(dirs), problems,
+                sandboxesDir);
     }
 
-    /** The sandbox a mount belongs to: the first path element below the sandboxes directory. */
+    private static Map<String, String> labels(List<Path> dirs) {
+        Map<String, String> labels = new TreeMap<>();
+        for (Path dir : dirs) {
+            try {
+                String label = Files.readString(dir.resolve(SandboxPaths.LABEL_FILE)).strip();
+                if (!label.isEmpty()) {
+                    labels.put(dir.getFileName().toString(), label);
+                }
+            } catch (NoSuchFileException e) {
+                // not handed to a job (yet)
+            } catch (IOException e) {
+                // unreadable: the container's own id will do
+            }
+        }
+        return labels;
+    }
+
+    /** The container a mount belongs to: the first path element below the sandboxes directory. */
     public String sandboxIdOf(MountEntry m) {
-        Path relative = sandboxesDir.relativize(m.mountPoint());
+        return firstElementBelow(m.mountPoint());
+    }
+
+    /** The container a loop device belongs to, by its backing file. */
+    public String sandboxIdOf(LoopDevice d) {
+        return firstElementBelow(d.backingFile());
+    }
+
+    private String firstElementBelow(Path path) {
+        Path relative = sandboxesDir.relativize(path);
         return relative.getNameCount() == 0 || relative.toString().isEmpty() ? "" : relative.getName(0).toString();
     }
 
-    /** Every sandbox id that has anything on the host. */
+    /** The job's sandbox id a container was handed to, or the container id itself. */
+    public String jobOf(String containerId) {
+        return labels.getOrDefault(containerId, containerId);
+    }
+
+    /** Every container id that has anything on the host. */
     public Set<String> sandboxIds() {
         Set<String> ids = new TreeSet<>();
         containers.forEach(c -> ids.add(c.id()));
         ids.addAll(staleRuntimeStates);
         mounts.forEach(m -> ids.add(sandboxIdOf(m)));
+        loopDevices.forEach(d -> ids.add(sandboxIdOf(d)));
         ids.addAll(cgroupDirs.keySet());
         sandboxDirs.forEach(d -> ids.add(d.getFileName().toString()));
         return ids;
@@ -87,11 +139,17 @@ public record HostInventory(
     /** Each resource, described for a person; empty when the host is clean. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>(problems);
-        containers.forEach(c -> lines.add("container " + c.id() + " (" + c.status() + ", pid " + c.pid() + ")"));
+        containers.forEach(c -> lines.add("container " + c.id() + " (" + c.status() + ", pid " + c.pid() + ")" + job(c.id())));
         staleRuntimeStates.forEach(id -> lines.add("runtime state of a half-created container " + id));
         mounts.forEach(m -> lines.add("mount " + m.fsType() + " " + m.source() + " on " + m.mountPoint()));
+        loopDevices.forEach(d -> lines.add("loop device " + d.device() + " on " + d.backingFile()));
         cgroupDirs.values().forEach(ds -> ds.forEach(d -> lines.add("cgroup directory " + d)));
-        sandboxDirs.forEach(d -> lines.add("sandbox directory " + d));
+        sandboxDirs.forEach(d -> lines.add("sandbox directory " + d + job(d.getFileName().toString())));
         return lines;
+    }
+
+    private String job(String containerId) {
+        String label = labels.get(containerId);
+        return label == null || label.equals(containerId) ? "" : " (sandbox " + label + ")";
     }
 }

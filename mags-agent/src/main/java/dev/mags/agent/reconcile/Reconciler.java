@@ -1,6 +1,8 @@
 package dev.mags.agent.reconcile;
 
 import dev.mags.agent.cgroup.CgroupTree;
+import dev.mags.agent.disk.LoopDevice;
+import dev.mags.agent.disk.Losetup;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
@@ -11,72 +13,104 @@ import dev.mags.protocol.v1.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Removes what sandboxes left on the host that are no longer wanted, e.g. after the agent crashed:
- * containers first (killing their processes frees the mounts and cgroups), then mounts, then cgroup
- * directories, then sandbox directories. Keeps going past failures and reports each one.
+ * containers first (killing their processes frees the mounts and cgroups), then mounts (overlay roots
+ * before the disks under them), then loop devices, then cgroup directories, then sandbox directories.
+ * Warm pool members are containers like any other; one that was handed to a job is kept when that
+ * job's sandbox id is kept, and reported by it. Keeps going past failures and reports each one.
  */
 public final class Reconciler {
     private final Runc runc;
     private final Mount mount;
+    private final Losetup losetup;
     private final CgroupTree cgroups;
     private final String cgroupParent;
     private final Path sandboxesDir;
 
-    public Reconciler(Runc runc, Mount mount, CgroupTree cgroups, String cgroupParent, Path sandboxesDir) {
+    public Reconciler(Runc runc, Mount mount, Losetup losetup, CgroupTree cgroups, String cgroupParent, Path sandboxesDir) {
         this.runc = runc;
         this.mount = mount;
+        this.losetup = losetup;
         this.cgroups = cgroups;
         this.cgroupParent = cgroupParent;
         this.sandboxesDir = sandboxesDir;
     }
 
+    private HostInventory scan() {
+        return HostInventory.scan(runc, mount, losetup, cgroups, cgroupParent, sandboxesDir);
+    }
+
+    /** @param keep container ids, or sandbox ids of jobs, whose resources stay */
     public ReconcileReport reconcile(Set<String> keep) {
         Set<String> reaped = new TreeSet<>();
         List<String> problems = new ArrayList<>();
-        HostInventory before = HostInventory.scan(runc, mount, cgroups, cgroupParent, sandboxesDir);
+        HostInventory before = scan();
         problems.addAll(before.problems());
+        Kept kept = new Kept(keep, before);
         for (ContainerState c : before.containers()) {
-            if (!keep.contains(c.id())) {
-                attempt(c.id(), "container", reaped, problems, () -> removeContainer(c.id()));
+            if (!kept.contains(c.id())) {
+                attempt(kept.job(c.id()), "container", reaped, problems, () -> removeContainer(c.id()));
             }
         }
         for (String id : before.staleRuntimeStates()) {
-            if (!keep.contains(id)) {
-                attempt(id, "runtime state", reaped, problems, () -> runc.removeStaleState(id));
+            if (!kept.contains(id)) {
+                attempt(kept.job(id), "runtime state", reaped, problems, () -> runc.removeStaleState(id));
             }
         }
-        for (MountEntry m : before.mounts()) {
+        List<MountEntry> mounts = before.mounts().stream()
+                .sorted(Comparator.comparing((MountEntry m) -> !m.fsType().equals("overlay")))
+                .toList();
+        for (MountEntry m : mounts) {
             String id = before.sandboxIdOf(m);
-            if (!keep.contains(id)) {
-                attempt(id, "mount " + m.mountPoint(), reaped, problems, () -> mount.unmount(m.mountPoint()));
+            if (!kept.contains(id)) {
+                attempt(kept.job(id), "mount " + m.mountPoint(), reaped, problems, () -> mount.unmount(m.mountPoint()));
             }
         }
-        // Scan again: the runtime removes cgroups itself when it deletes a container.
-        HostInventory after = HostInventory.scan(runc, mount, cgroups, cgroupParent, sandboxesDir);
+        // Scan again: unmounting detaches auto-clear loop devices, and the runtime removes cgroups itself
+        // when it deletes a container.
+        HostInventory after = scan();
+        for (LoopDevice d : after.loopDevices()) {
+            String id = after.sandboxIdOf(d);
+            if (!kept.contains(id)) {
+                attempt(kept.job(id), "loop device " + d.device(), reaped, problems, () -> losetup.detach(d.device()));
+            }
+        }
         for (String id : after.cgroupDirs().keySet()) {
-            if (!keep.contains(id)) {
-                attempt(id, "cgroups", reaped, problems, () -> cgroups.remove(cgroupParent, id));
+            if (!kept.contains(id)) {
+                attempt(kept.job(id), "cgroups", reaped, problems, () -> cgroups.remove(cgroupParent, id));
             }
         }
         Set<String> stillMounted = new TreeSet<>();
         after.mounts().forEach(m -> stillMounted.add(after.sandboxIdOf(m)));
         for (Path dir : after.sandboxDirs()) {
             String id = dir.getFileName().toString();
-            if (keep.contains(id)) {
+            if (kept.contains(id)) {
                 continue;
             }
             if (stillMounted.contains(id)) {
-                problems.add("sandbox " + id + ": directory " + dir + " kept because something is still mounted in it");
+                problems.add("sandbox " + kept.job(id) + ": directory " + dir + " kept because something is still mounted in it");
             } else {
-                attempt(id, "directory " + dir, reaped, problems, () -> DirectoryTree.delete(dir));
+                attempt(kept.job(id), "directory " + dir, reaped, problems, () -> DirectoryTree.delete(dir));
             }
         }
         return new ReconcileReport(List.copyOf(reaped), problems);
+    }
+
+    /** Which containers stay: named in keep themselves, or handed to a job named there. */
+    private record Kept(Set<String> keep, HostInventory inventory) {
+        boolean contains(String containerId) {
+            return keep.contains(containerId) || keep.contains(inventory.jobOf(containerId));
+        }
+
+        String job(String containerId) {
+            return inventory.jobOf(containerId);
+        }
     }
 
     private interface Action {

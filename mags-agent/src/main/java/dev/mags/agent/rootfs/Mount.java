@@ -12,7 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code mount}/{@code umount} for the sandboxes' overlay root filesystems, and the host's mount table. */
+/**
+ * {@code mount}/{@code umount} for the sandboxes' overlay root filesystems and loop-mounted disks, and
+ * the host's mount table.
+ */
 public final class Mount {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -42,6 +45,19 @@ public final class Mount {
 
     public void overlay(String source, Path lower, Path upper, Path work, Path target) {
         runner.run(overlayArgv(source, lower, upper, work, target), TIMEOUT);
+    }
+
+    /**
+     * argv mounting the ext4 image {@code file} on {@code target} through a loop device that mount
+     * attaches (and marks auto-clear, so unmounting detaches it). {@code noinit_itable}: the kernel
+     * does not zero the lazily initialised inode tables in the background, so the file stays sparse.
+     */
+    public static List<String> loopArgv(Path file, Path target) {
+        return List.of("mount", "-t", "ext4", "-o", "loop,noinit_itable", file.toString(), target.toString());
+    }
+
+    public void loop(Path file, Path target) {
+        runner.run(loopArgv(file, target), TIMEOUT);
     }
 
     public void umount(Path target) {

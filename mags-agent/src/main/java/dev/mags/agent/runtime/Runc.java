@@ -2,6 +2,7 @@ package dev.mags.agent.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 public final class Runc {
     private static final Duration SHORT = Duration.ofSeconds(10);
     private static final Duration DELETE = Duration.ofSeconds(30);
+    private static final Duration CREATE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CommandRunner runner;
@@ -48,23 +50,52 @@ public final class Runc {
     }
 
     /**
-     * argv of {@code run} in the foreground: the runtime stays our child until the container ends
-     * and hands the container our pipes as stdout and stderr. Its own errors also go to
-     * {@code log} as JSON, which is how a runtime failure is told apart from the script's stderr.
+     * argv of {@code create}: the runtime sets the container up and leaves its init process waiting
+     * to be started. Its own errors also go to {@code log} as JSON.
      */
-    public List<String> runArgv(Path bundle, String id, Path log) {
+    public List<String> createArgv(Path bundle, String id, Path log) {
         return List.of(binary, "--root", root.toString(), "--log", log.toString(), "--log-format", "json",
-                "run", "--bundle", bundle.toString(), id);
+                "create", "--bundle", bundle.toString(), id);
     }
 
-    /** Starts {@link #runArgv}; the caller owns the process and must drain its pipes. */
-    public Process run(Path bundle, String id, Path log) throws IOException {
-        return runner.launcher().start(runArgv(bundle, id, log));
+    /**
+     * Creates the container. The container's init inherits the runtime's stdout and stderr, so they go
+     * to the file {@code output}, never to pipes: a pipe would stay open as long as the container runs.
+     */
+    public void create(Path bundle, String id, Path log, Path output) {
+        runner.runWritingTo(createArgv(bundle, id, log), CREATE, output);
+    }
+
+    /** Lets the created container's init process run its command. */
+    public void start(String id) {
+        runner.run(List.of(binary, "--root", root.toString(), "start", id), SHORT);
+    }
+
+    /**
+     * argv of {@code exec} in the foreground: runs the process described by {@code processFile} (argv,
+     * environment, working directory, user, capabilities: see the bundle's ExecProcess) in the running
+     * container. The runtime stays our child until the command ends and every writer of its output is
+     * gone, exits with its exit code (128+signal when killed), and writes the command's host pid to
+     * {@code pidFile} once it started it.
+     */
+    public List<String> execArgv(String id, Path processFile, Path pidFile, Path log) {
+        return List.of(binary, "--root", root.toString(), "--log", log.toString(), "--log-format", "json",
+                "exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
+    }
+
+    /** Starts {@link #execArgv}; the caller owns the process and must drain its pipes. */
+    public Process exec(String id, Path processFile, Path pidFile, Path log) throws IOException {
+        return runner.launcher().start(execArgv(id, processFile, pidFile, log));
     }
 
     /** Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to the container's init process. */
     public void kill(String id, String signal) {
         runner.run(List.of(binary, "--root", root.toString(), "kill", id, signal), SHORT);
+    }
+
+    /** Removes a stopped container's runtime state and cgroups. */
+    public void delete(String id) {
+        runner.run(List.of(binary, "--root", root.toString(), "delete", id), DELETE);
     }
 
     /** Kills the container if it still runs and removes its runtime state and cgroups. */
@@ -141,28 +172,80 @@ public final class Runc {
     }
 
     /**
-     * Whether the container's own process runs, seen without spawning a process. runc creates the
-     * container (state.json), then its init process ({@code runc:[2:INIT]}) execs the command; only
-     * when the init's name has changed do we know the command was found and started. A command that
-     * cannot be executed fails after state.json exists, so the state file alone is not enough.
-     * For crun, whose state is a {@code status} file, its existence is the best we know.
+     * Whether the container's init process is alive, seen without spawning a process: the pid in
+     * state.json exists, is not a zombie, and started when the runtime recorded (not a reused pid).
      */
-    public boolean hasStarted(String id) {
-        Path dir = root.resolve(id);
-        Path state = dir.resolve("state.json");
-        if (!Files.exists(state)) {
-            return Files.exists(dir.resolve("status"));
-        }
+    public boolean isInitAlive(String id) {
         try {
             // runc replaces state.json by rename, so a read never sees half a file.
-            long pid = JSON.readTree(state.toFile()).path("init_process_pid").asLong(0);
-            if (pid <= 0) {
-                return false;
-            }
-            String name = Files.readString(proc.resolve(Long.toString(pid)).resolve("comm")).strip();
-            return !name.startsWith("runc:[");
+            JsonNode state = JSON.readTree(root.resolve(id).resolve("state.json").toFile());
+            long pid = state.path("init_process_pid").asLong(0);
+            return pid > 0 && ProcStat.read(proc, pid)
+                    .filter(stat -> !stat.isDead())
+                    .filter(stat -> stat.startTime() == state.path("init_process_start").asLong(stat.startTime()))
+                    .isPresent();
         } catch (IOException e) {
-            return false; // state.json is being replaced, or the init process is already gone
+            return false; // no state: never created, or deleted
+        }
+    }
+
+    /**
+     * Sends SIGKILL to the container's init process directly (no runtime process to start) and waits
+     * up to {@code wait} until it is dead: its PID namespace ends with it, and the kernel lets the
+     * init die only after every other process in the namespace. Harmless when the init is not alive.
+     *
+     * @return whether the init is dead now
+     */
+    public boolean killInit(String id, Duration wait) {
+        initProcess(id).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (isInitAlive(id)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !isInitAlive(id);
+        }
+    }
+
+    /** The live init process of the container, checked against the start time the runtime recorded. */
+    private Optional<ProcessHandle> initProcess(String id) {
+        if (!isInitAlive(id)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = JSON.readTree(root.resolve(id).resolve("state.json").toFile()).path("init_process_pid").asLong(0);
+            // The handle remembers the process's start time, so it never signals a later process with this pid.
+            return ProcessHandle.of(pid);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the command of an {@code exec} has started: the runtime wrote its pid to {@code pidFile}
+     * (it does only once it started the process), and the process is no longer the runtime's own
+     * init ({@code runc:[2:INIT]}) but has executed the command, or has already ended. A command that
+     * cannot be executed fails before the pid file is written, and the runtime says so in its log.
+     */
+    public boolean hasExecStarted(Path pidFile) {
+        return execPid(pidFile)
+                .map(pid -> ProcStat.read(proc, pid).map(stat -> !stat.command().startsWith("runc:[")).orElse(true))
+                .orElse(false);
+    }
+
+    /** The host pid of an {@code exec}'s command, once the runtime wrote it. */
+    public static Optional<Long> execPid(Path pidFile) {
+        try {
+            String text = Files.readString(pidFile).strip();
+            return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // not written yet, or being written
         }
     }
 }

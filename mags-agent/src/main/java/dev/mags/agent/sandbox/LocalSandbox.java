@@ -1,12 +1,12 @@
 package dev.mags.agent.sandbox;
 
-import dev.mags.agent.process.CommandFailedException;
-import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
+import dev.mags.protocol.v1.AgentErrorCode;
+import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.ExitReason;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
-import java.nio.file.Path;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -21,41 +21,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A started sandbox: the foreground runtime process, its two output readers and the cleanup stack of
- * everything acquired for it. One virtual thread waits for the process, then for all output, then
- * releases the resources, and only then completes {@link #exit()}.
+ * A job running in a container: the foreground {@code runc exec} process, its two output readers and
+ * the container. One virtual thread waits for the command to end, tells why it ended (a stop request,
+ * or the command itself, or a limit it hit), kills the container so that nothing the job left running
+ * survives, waits for all output, releases the container, and only then completes {@link #exit()}.
  */
 public final class LocalSandbox implements RunningSandbox {
     private static final Logger log = LoggerFactory.getLogger(LocalSandbox.class);
-    /** After SIGKILL the kernel ends the process at once; this only bounds a wedged runtime. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    /** How long output may keep flowing after the runtime exited before we force the container down. */
+    /** How long output may keep flowing after the container was killed before we force it down. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
+    /** The longest pause between two looks at whether the command still runs. */
+    private static final Duration POLL_MAX = Duration.ofMillis(50);
 
-    /** Why the sandbox ends, decided once: by the first stop request or by the process exiting first. */
+    /** Why the sandbox ends, decided once: by the first stop request or by the command ending first. */
     private record Ending(ExitReason reason, String detail) {}
 
+    private static final Ending BY_ITSELF = new Ending(ExitReason.EXITED, "");
+
     private final String id;
-    private final Process process;
+    private final Container container;
+    private final Process exec;
+    private final CommandProcess command;
     private final List<Thread> readers;
-    private final CleanupStack cleanup;
-    private final Runc runc;
-    private final Path runtimeLog;
+    private final SandboxLimits limits;
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
     private final AtomicReference<Ending> ending = new AtomicReference<>();
     private volatile ScheduledFuture<?> timeoutTask;
 
-    LocalSandbox(String id, Process process, List<Thread> readers, CleanupStack cleanup, Runc runc, Path runtimeLog) {
+    /**
+     * @param exec the foreground {@code runc exec}, which exits with the command's exit code
+     * @param command the command's own process, which a stop request sends SIGTERM to
+     */
+    LocalSandbox(String id, Container container, Process exec, CommandProcess command, List<Thread> readers,
+            SandboxLimits limits) {
         this.id = id;
-        this.process = process;
+        this.container = container;
+        this.exec = exec;
+        this.command = command;
         this.readers = List.copyOf(readers);
-        this.cleanup = cleanup;
-        this.runc = runc;
-        this.runtimeLog = runtimeLog;
+        this.limits = limits;
     }
 
     /**
-     * Starts watching the process. Separate from construction so the agent can register the sandbox
+     * Starts watching the command. Separate from construction so the agent can register the sandbox
      * before its end can be reported.
      *
      * @param timeout null for none; when it passes, the sandbox is stopped with {@code grace}
@@ -64,7 +72,7 @@ public final class LocalSandbox implements RunningSandbox {
     public void supervise(Duration timeout, Duration grace, ScheduledExecutorService timers,
             Consumer<LocalSandbox> onReleased) {
         Objects.requireNonNull(onReleased, "onReleased");
-        // Timer first: the watcher cancels it when the process ends, which may be at once.
+        // Timer first: the watcher cancels it when the command ends, which may be at once.
         if (timeout != null) {
             try {
                 timeoutTask = timers.schedule(
@@ -82,6 +90,11 @@ public final class LocalSandbox implements RunningSandbox {
         return id;
     }
 
+    /** The runtime's container the job runs in (a warm pool member's id differs from the sandbox id). */
+    public String containerId() {
+        return container.id();
+    }
+
     @Override
     public CompletableFuture<SandboxExit> exit() {
         return exit;
@@ -89,7 +102,7 @@ public final class LocalSandbox implements RunningSandbox {
 
     @Override
     public int forwardPort(int sandboxPort) {
-        throw new dev.mags.protocol.v1.AgentException(dev.mags.protocol.v1.AgentErrorCode.INVALID_SPEC,
+        throw new AgentException(AgentErrorCode.INVALID_SPEC,
                 "sandbox " + sandboxId() + " has no network to forward port " + sandboxPort + " into");
     }
 
@@ -110,39 +123,16 @@ public final class LocalSandbox implements RunningSandbox {
         }
     }
 
-    /** SIGTERM to the container's init, SIGKILL after the grace period (which ends its whole PID namespace). */
+    /** SIGTERM to the job's command, then SIGKILL to the whole container after the grace period. */
     private void terminate(Duration grace) {
         try {
-            signal("TERM");
-            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            command.terminate();
+            if (awaitCommand(grace)) {
                 return;
             }
-            signal("KILL");
-            if (process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return;
-            }
-            log.warn("sandbox {} survived SIGKILL for {}; deleting the container by force", id, KILL_WAIT);
-            forceDelete();
-            process.destroyForcibly();
+            container.kill(); // the supervising thread sees the command end and does the rest
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void signal(String signal) {
-        try {
-            runc.kill(id, signal);
-        } catch (CommandFailedException e) {
-            // Usually the container ended on its own between our decision and the signal.
-            log.debug("sending {} to sandbox {} failed: {}", signal, id, e.getMessage());
-        }
-    }
-
-    private void forceDelete() {
-        try {
-            runc.deleteForce(id);
-        } catch (CommandFailedException e) {
-            log.debug("force-deleting sandbox {} failed: {}", id, e.getMessage());
         }
     }
 
@@ -150,8 +140,12 @@ public final class LocalSandbox implements RunningSandbox {
         Integer code = null;
         Ending end = new Ending(ExitReason.FAILED, "the agent lost track of the sandbox");
         try {
-            code = process.waitFor();
-            end = decideEnding();
+            awaitCommand(null);
+            boolean byItself = ending.compareAndSet(null, BY_ITSELF); // unless a stop request came first
+            boolean initAlive = container.isAlive();
+            container.kill(); // what the job left running in the background ends with it, and the output's writers
+            code = awaitRuntime();
+            end = byItself ? diagnose(code, initAlive) : ending.get();
             drainOutput();
             cancelTimeout();
             end = release(end);
@@ -170,15 +164,58 @@ public final class LocalSandbox implements RunningSandbox {
         }
     }
 
-    /** A stop request wins if it came first; otherwise the process ended by itself, or the runtime failed. */
-    private Ending decideEnding() {
-        if (ending.compareAndSet(null, new Ending(ExitReason.EXITED, ""))) {
-            List<String> errors = RuntimeLog.errors(runtimeLog);
-            if (!errors.isEmpty()) {
-                return new Ending(ExitReason.FAILED, "the runtime failed: " + String.join("; ", errors));
+    /**
+     * Waits until the command has ended (or its runtime process, if that comes first), up to
+     * {@code wait} (null: as long as it takes). The command is polled, often at first and then
+     * every {@link #POLL_MAX}: short jobs end promptly, long ones cost little.
+     */
+    private boolean awaitCommand(Duration wait) throws InterruptedException {
+        long deadline = wait == null ? Long.MAX_VALUE : System.nanoTime() + wait.toNanos();
+        long pollMillis = 1;
+        while (!exec.waitFor(pollMillis, TimeUnit.MILLISECONDS)) {
+            if (command.hasEnded()) {
+                return true;
             }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pollMillis = Math.min(POLL_MAX.toMillis(), pollMillis + 1);
         }
-        return ending.get();
+        return true;
+    }
+
+    /** The command's exit code, which the runtime reports once the container is down. */
+    private int awaitRuntime() throws InterruptedException {
+        if (exec.waitFor(Container.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            return exec.exitValue();
+        }
+        log.warn("sandbox {}: the runtime still runs {} after its container was killed; ending it", id, Container.KILL_WAIT);
+        exec.destroyForcibly();
+        return exec.waitFor();
+    }
+
+    /**
+     * The command ended by itself: the runtime failed, or it hit a limit (read from the cgroups and
+     * the disk before they go), or the container's init was killed from outside (which ends every
+     * process in it), or it simply exited.
+     */
+    private Ending diagnose(int code, boolean initAlive) {
+        List<String> errors = RuntimeLog.errors(container.paths().execLog());
+        if (!errors.isEmpty()) {
+            return new Ending(ExitReason.FAILED, "the runtime failed: " + String.join("; ", errors));
+        }
+        try {
+            SandboxExit diagnosed = ExitDiagnosis.diagnose(code, limits, container.limitEvents(),
+                    container.diskUsableBytes());
+            if (diagnosed.reason() == ExitReason.EXITED && code != 0 && !initAlive) {
+                return new Ending(ExitReason.FAILED, "the sandbox's init process was killed from outside the sandbox,"
+                        + " which ended every process in it");
+            }
+            return new Ending(diagnosed.reason(), diagnosed.detail());
+        } catch (RuntimeException e) {
+            log.warn("cannot tell whether sandbox {} hit a limit: {}", id, e.toString());
+            return BY_ITSELF;
+        }
     }
 
     /** Waits for both readers' EOF, so that every line is delivered before exit() completes. */
@@ -186,11 +223,10 @@ public final class LocalSandbox implements RunningSandbox {
         if (joinAll(DRAIN_WAIT)) {
             return;
         }
-        // Something in the container still holds the pipes (the runtime itself was killed, say):
-        // kill what is left so the pipes close.
-        log.warn("sandbox {} output still open {} after its runtime exited; deleting the container", id, DRAIN_WAIT);
-        forceDelete();
-        if (!joinAll(KILL_WAIT)) {
+        log.warn("sandbox {} output still open {} after its container was killed; ending its runtime process", id,
+                DRAIN_WAIT);
+        exec.destroyForcibly();
+        if (!joinAll(Container.KILL_WAIT)) {
             log.warn("sandbox {} output still open; giving up on the rest of it", id);
         }
     }
@@ -213,13 +249,13 @@ public final class LocalSandbox implements RunningSandbox {
         }
     }
 
-    /** Unwinds the cleanup stack; a failure is reported in the detail and left for reconcile. */
+    /** Releases the container; a failure is reported in the detail and left for reconcile. */
     private Ending release(Ending end) {
         try {
-            cleanup.close();
+            container.release();
             return end;
         } catch (CleanupStack.CleanupException e) {
-            log.warn("sandbox {} was not fully cleaned up: {}", id, e.allMessages());
+            log.warn("sandbox {} (container {}) was not fully cleaned up: {}", id, container.id(), e.allMessages());
             String prefix = end.detail().isEmpty() ? "" : end.detail() + "; ";
             return new Ending(end.reason(), prefix + "cleanup incomplete: " + e.allMessages());
         }

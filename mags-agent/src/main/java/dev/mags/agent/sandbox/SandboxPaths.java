@@ -3,21 +3,38 @@ package dev.mags.agent.sandbox;
 import java.nio.file.Path;
 
 /**
- * Where one sandbox's files live: {@code <dataDir>/sandboxes/<id>/}. Named by the sandbox id so
- * that a restarted agent can tell whose leftovers it finds.
+ * Where one sandbox's files live: {@code <dataDir>/sandboxes/<containerId>/}. Named by the container
+ * id (the job's sandbox id, or a warm pool member's own id) so that a restarted agent can tell whose
+ * leftovers it finds; {@link #label()} names the job a pool member was handed to.
  *
+ * @param diskImage the sparse ext4 file of the sandbox's disk limit, loop-mounted on {@code disk}
+ * @param disk where the sandbox's disk is mounted; holds the overlay's upper and work directories
  * @param upper the overlay's writable layer: everything the sandbox changes
  * @param work overlayfs's scratch directory, on the same file system as {@code upper}
  * @param rootfs where the overlay is mounted; the container's root
  * @param etc the sandbox's own hostname, hosts and resolv.conf, bind-mounted into it
- * @param runtimeLog the runtime's own JSON log
+ * @param runtimeLog the runtime's own JSON log of create and start
+ * @param createOutput stdout and stderr of {@code runc create}, inherited by the container's init
+ * @param execProcess the job's process (argv, environment, cwd) for the runtime's exec, readable by root only
+ * @param execLog the runtime's own JSON log of the job's exec
+ * @param execPid where the runtime writes the host pid of the job's command
  */
-public record SandboxPaths(Path dir, Path upper, Path work, Path rootfs, Path bundle, Path etc, Path runtimeLog) {
+public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path work, Path rootfs, Path bundle,
+        Path etc, Path runtimeLog, Path createOutput, Path execProcess, Path execLog, Path execPid) {
 
-    public static SandboxPaths of(Path sandboxesDir, String sandboxId) {
-        Path dir = sandboxesDir.resolve(sandboxId);
-        return new SandboxPaths(dir, dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs"),
-                dir.resolve("bundle"), dir.resolve("etc"), dir.resolve("runtime.log"));
+    /** The file in a sandbox directory that names the job (sandbox id) the container runs. */
+    public static final String LABEL_FILE = "sandbox-id";
+
+    public static SandboxPaths of(Path sandboxesDir, String containerId) {
+        Path dir = sandboxesDir.resolve(containerId);
+        Path disk = dir.resolve("disk");
+        return new SandboxPaths(dir, dir.resolve("disk.img"), disk, disk.resolve("upper"), disk.resolve("work"),
+                dir.resolve("rootfs"), dir.resolve("bundle"), dir.resolve("etc"), dir.resolve("runtime.log"),
+                dir.resolve("create.out"), dir.resolve("exec.json"), dir.resolve("exec.log"), dir.resolve("exec.pid"));
+    }
+
+    public Path label() {
+        return dir.resolve(LABEL_FILE);
     }
 
     public Path etcHostname() {

@@ -7,12 +7,15 @@ import java.time.Duration;
  * The agent-wide settings every sandbox is built with.
  *
  * @param sandboxesDir where sandbox directories are created, {@code <dataDir>/sandboxes}
- * @param cgroupParent cgroups go to {@code /<cgroupParent>/<sandboxId>}
+ * @param cgroupParent cgroups go to {@code /<cgroupParent>/<containerId>}
  * @param stopGrace how long a sandbox may take to end after SIGTERM when it times out
+ * @param initBinary the host's static busybox, which runs each container's init
+ * @param swapAccounting whether the host can limit memory plus swap (see the bundle's resources)
  */
-public record SandboxSettings(Path sandboxesDir, String cgroupParent, String hostname, long pidsLimit, Duration stopGrace) {
+public record SandboxSettings(Path sandboxesDir, String cgroupParent, String hostname, Duration stopGrace,
+        Path initBinary, boolean swapAccounting) {
 
-    public String cgroupsPath(String sandboxId) {
-        return "/" + cgroupParent + "/" + sandboxId;
+    public String cgroupsPath(String containerId) {
+        return "/" + cgroupParent + "/" + containerId;
     }
 }

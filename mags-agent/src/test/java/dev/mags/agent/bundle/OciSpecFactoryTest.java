@@ -17,8 +17,13 @@ class OciSpecFactoryTest {
     private static final Path DIR = Path.of("/data/sandboxes/s1");
 
     private static BundleSpec spec(Map<String, String> env) {
+        return spec(env, true);
+    }
+
+    private static BundleSpec spec(Map<String, String> env, boolean swapAccounting) {
         return new BundleSpec(List.of("sh", "-c", "echo hi"), env, DIR.resolve("rootfs"), "mags-vm",
-                DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1", 4096);
+                DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1",
+                new BundleSpec.Resources(64L << 20, 250, 4096, swapAccounting), Path.of("/bin/busybox"));
     }
 
     private static JsonNode json(BundleSpec spec) throws Exception {
@@ -77,12 +82,34 @@ class OciSpecFactoryTest {
         mounts.forEach(m -> destinations.add(m.get("destination").asText()));
 
         assertThat(destinations).containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys",
-                "/sys/fs/cgroup", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf");
+                "/sys/fs/cgroup", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/.mags/busybox");
         assertThat(texts(mounts.get(5).get("options"))).contains("ro", "nosuid", "noexec", "nodev");
         assertThat(texts(mounts.get(6).get("options"))).contains("ro");
         assertThat(mounts.get(8).get("type").asText()).isEqualTo("bind");
         assertThat(mounts.get(8).get("source").asText()).isEqualTo("/data/sandboxes/s1/etc/hosts");
         assertThat(texts(mounts.get(8).get("options"))).contains("rbind");
+        assertThat(mounts.get(10).get("source").asText()).isEqualTo("/bin/busybox");
+        assertThat(texts(mounts.get(10).get("options"))).contains("bind", "ro", "nosuid", "nodev");
+    }
+
+    @Test
+    void resourcesLimitMemoryAndSwapAlikeCpuByQuotaAndProcesses() throws Exception {
+        JsonNode resources = json(spec(Map.of())).get("linux").get("resources");
+
+        assertThat(resources.get("memory").get("limit").asLong()).isEqualTo(64L << 20);
+        assertThat(resources.get("memory").get("swap").asLong()).isEqualTo(64L << 20);
+        assertThat(resources.get("memory").has("swappiness")).isFalse();
+        assertThat(resources.get("cpu").get("quota").asLong()).isEqualTo(25_000);
+        assertThat(resources.get("cpu").get("period").asLong()).isEqualTo(100_000);
+        assertThat(resources.get("pids").get("limit").asLong()).isEqualTo(4096);
+    }
+
+    @Test
+    void withoutSwapAccountingTheSandboxDoesNotSwap() throws Exception {
+        JsonNode memory = json(spec(Map.of(), false)).get("linux").get("resources").get("memory");
+
+        assertThat(memory.has("swap")).isFalse();
+        assertThat(memory.get("swappiness").asLong()).isZero();
     }
 
     @Test

@@ -3,10 +3,15 @@ package dev.mags.agent.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandRunnerTest {
     private final FakeProcessLauncher launcher = new FakeProcessLauncher();
@@ -87,5 +92,24 @@ class CommandRunnerTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void aCommandWritingToAFileFailsWithTheEndOfThatFile(@TempDir Path dir) {
+        Path out = dir.resolve("create.out");
+        launcher.respond(argv -> {
+            try {
+                Files.writeString(out, "ERRO[0000] container with id exists: s1\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return FakeProcess.exits(1, "", "");
+        });
+
+        assertThatThrownBy(() -> runner.runWritingTo(List.of("runc", "create", "s1"), Duration.ofSeconds(1), out))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("runc create s1")
+                .hasMessageContaining("exited with code 1")
+                .hasMessageContaining("container with id exists");
     }
 }

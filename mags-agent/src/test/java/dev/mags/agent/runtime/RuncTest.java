@@ -18,19 +18,33 @@ class RuncTest {
     private final Runc runc = new Runc(new CommandRunner(launcher), "runc", Path.of("/data/runtime"));
 
     @Test
-    void runsInTheForegroundWithItsOwnRootAndAJsonLog() {
-        assertThat(runc.runArgv(Path.of("/data/sandboxes/s1/bundle"), "s1", Path.of("/data/sandboxes/s1/runtime.log")))
-                .containsExactly("runc", "--root", "/data/runtime", "--log", "/data/sandboxes/s1/runtime.log",
-                        "--log-format", "json", "run", "--bundle", "/data/sandboxes/s1/bundle", "s1");
+    void createsWithItsOwnRootAndAJsonLogWritingToAFile() {
+        Path out = Path.of("/data/sandboxes/s1/create.out");
+        runc.create(Path.of("/data/sandboxes/s1/bundle"), "s1", Path.of("/data/sandboxes/s1/runtime.log"), out);
+        runc.start("s1");
+
+        assertThat(launcher.started()).containsExactly(
+                List.of("runc", "--root", "/data/runtime", "--log", "/data/sandboxes/s1/runtime.log",
+                        "--log-format", "json", "create", "--bundle", "/data/sandboxes/s1/bundle", "s1"),
+                List.of("runc", "--root", "/data/runtime", "start", "s1"));
+    }
+
+    @Test
+    void execsAProcessFileInTheForegroundAndWritesThePid() {
+        assertThat(runc.execArgv("warm-1", Path.of("/s/exec.json"), Path.of("/s/exec.pid"), Path.of("/s/exec.log")))
+                .containsExactly("runc", "--root", "/data/runtime", "--log", "/s/exec.log", "--log-format", "json",
+                        "exec", "--process", "/s/exec.json", "--pid-file", "/s/exec.pid", "warm-1");
     }
 
     @Test
     void killAndDeleteUseTheRoot() {
         runc.kill("s1", "TERM");
+        runc.delete("s1");
         runc.deleteForce("s1");
 
         assertThat(launcher.started()).containsExactly(
                 List.of("runc", "--root", "/data/runtime", "kill", "s1", "TERM"),
+                List.of("runc", "--root", "/data/runtime", "delete", "s1"),
                 List.of("runc", "--root", "/data/runtime", "delete", "--force", "s1"));
     }
 
@@ -69,19 +83,41 @@ class RuncTest {
     @Test
     void theCommandRunsOnceRuncsInitHasExecedIt(@TempDir Path dir) throws Exception {
         Path proc = Files.createDirectories(dir.resolve("proc/4242"));
+        Runc local = new Runc(new CommandRunner(launcher), "runc", dir.resolve("root"), dir.resolve("proc"));
+        Path pidFile = dir.resolve("exec.pid");
+
+        assertThat(local.hasExecStarted(pidFile)).as("no pid file yet").isFalse();
+
+        Files.writeString(pidFile, "4242");
+        Files.writeString(proc.resolve("stat"), "4242 (runc:[2:INIT]) S 1 4242 4242 0 -1 4194560 " + "0 ".repeat(12) + "777 0");
+        assertThat(local.hasExecStarted(pidFile)).as("runc's init, command not yet executed").isFalse();
+
+        Files.writeString(proc.resolve("stat"), "4242 (python3) R 1 4242 4242 0 -1 4194560 " + "0 ".repeat(12) + "777 0");
+        assertThat(local.hasExecStarted(pidFile)).as("command executing").isTrue();
+
+        Files.delete(proc.resolve("stat"));
+        assertThat(local.hasExecStarted(pidFile)).as("command done already").isTrue();
+    }
+
+    @Test
+    void theInitIsAliveUntilItIsAZombieOrItsPidIsReused(@TempDir Path dir) throws Exception {
+        Path proc = Files.createDirectories(dir.resolve("proc/4242"));
         Path root = Files.createDirectories(dir.resolve("root"));
         Runc local = new Runc(new CommandRunner(launcher), "runc", root, dir.resolve("proc"));
 
-        assertThat(local.hasStarted("s1")).as("no state yet").isFalse();
+        assertThat(local.isInitAlive("s1")).as("no state").isFalse();
 
         Files.createDirectories(root.resolve("s1"));
-        Files.writeString(root.resolve("s1/state.json"), "{\"id\":\"s1\",\"init_process_pid\":4242}");
-        Files.writeString(proc.resolve("comm"), "runc:[2:INIT]\n");
-        assertThat(local.hasStarted("s1")).as("created, command not yet executed").isFalse();
-
-        Files.writeString(proc.resolve("comm"), "python3\n");
-        assertThat(local.hasStarted("s1")).as("command executing").isTrue();
+        Files.writeString(root.resolve("s1/state.json"), "{\"id\":\"s1\",\"init_process_pid\":4242,\"init_process_start\":777}");
+        Files.writeString(proc.resolve("stat"), "4242 (busy box) (x) S 1 4242 4242 0 -1 4194560 " + "0 ".repeat(12) + "777 0");
+        assertThat(local.isInitAlive("s1")).isTrue();
         assertThat(local.hasState("s1")).isTrue();
         assertThat(local.hasState("s2")).isFalse();
+
+        Files.writeString(proc.resolve("stat"), "4242 (busybox) Z 1 4242 4242 0 -1 4194560 " + "0 ".repeat(12) + "777 0");
+        assertThat(local.isInitAlive("s1")).as("zombie").isFalse();
+
+        Files.writeString(proc.resolve("stat"), "4242 (bash) S 1 4242 4242 0 -1 4194560 " + "0 ".repeat(12) + "999 0");
+        assertThat(local.isInitAlive("s1")).as("pid reused").isFalse();
     }
 }

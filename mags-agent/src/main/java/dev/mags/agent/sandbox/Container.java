@@ -1,0 +1,98 @@
+package dev.mags.agent.sandbox;
+
+import dev.mags.agent.cgroup.CgroupTree;
+import dev.mags.agent.cgroup.LimitEvents;
+import dev.mags.agent.disk.SandboxDisk;
+import dev.mags.agent.runtime.Runc;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A created and started container whose init waits for a job: its disk, overlay root, bundle and
+ * cgroups exist, and the cleanup stack undoes them all. A container runs at most one job's command;
+ * afterwards it is {@link #kill() killed} and {@link #release() released}, never reused.
+ */
+public final class Container {
+    /** After SIGKILL the kernel ends the processes at once; this only bounds a wedged kernel or runtime. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final ContainerSpec spec;
+    private final SandboxPaths paths;
+    private final CleanupStack cleanup;
+    private final Runc runc;
+    private final CgroupTree cgroups;
+    private final String cgroupParent;
+    private final AtomicBoolean taken = new AtomicBoolean();
+
+    Container(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup, Runc runc, CgroupTree cgroups,
+            String cgroupParent) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.paths = paths;
+        this.cleanup = cleanup;
+        this.runc = runc;
+        this.cgroups = cgroups;
+        this.cgroupParent = cgroupParent;
+    }
+
+    /** The runtime's container id: the job's sandbox id, or a pool member's own id. */
+    public String id() {
+        return spec.id();
+    }
+
+    public SandboxShape shape() {
+        return spec.shape();
+    }
+
+    public Instant imageBuiltAt() {
+        return spec.imageBuiltAt();
+    }
+
+    public SandboxPaths paths() {
+        return paths;
+    }
+
+    /** Whether the init still waits; a pool member whose init died is discarded, never handed out. */
+    public boolean isAlive() {
+        return runc.isInitAlive(id());
+    }
+
+    /** Marks the container as handed to a job; true only for the first caller. */
+    boolean take() {
+        return taken.compareAndSet(false, true);
+    }
+
+    /** What the kernel counted against the limits so far; read before {@link #release()} removes the cgroups. */
+    public LimitEvents limitEvents() {
+        return LimitEvents.read(cgroups, cgroupParent, id());
+    }
+
+    /** Bytes still free on the sandbox's disk; read before {@link #release()} unmounts it. */
+    public long diskUsableBytes() {
+        return SandboxDisk.usableBytes(paths.disk());
+    }
+
+    /**
+     * Kills every process in the container (SIGKILL to its init, which ends the PID namespace) and
+     * waits, bounded, until they are gone. Harmless when the container is not running.
+     */
+    public void kill() {
+        runc.killInit(id(), KILL_WAIT);
+    }
+
+    /**
+     * Kills the container if it still runs and releases everything it holds, in reverse order of
+     * acquisition: runtime state, cgroups, overlay, disk and loop device, directory. Releasing twice is harmless.
+     *
+     * @throws CleanupStack.CleanupException naming every step that failed; reconcile removes what is left
+     */
+    public void release() {
+        cleanup.close();
+    }
+
+    @Override
+    public String toString() {
+        return "container " + id() + " of " + shape();
+    }
+}

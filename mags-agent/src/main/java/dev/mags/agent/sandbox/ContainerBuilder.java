@@ -1,0 +1,168 @@
+package dev.mags.agent.sandbox;
+
+import dev.mags.agent.bundle.BundleSpec;
+import dev.mags.agent.bundle.ConfigJson;
+import dev.mags.agent.bundle.OciSpecFactory;
+import dev.mags.agent.cgroup.CgroupTree;
+import dev.mags.agent.disk.SandboxDisk;
+import dev.mags.agent.process.CommandFailedException;
+import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.agent.rootfs.Mount;
+import dev.mags.agent.runtime.Runc;
+import dev.mags.agent.runtime.RuntimeLog;
+import dev.mags.protocol.v1.AgentErrorCode;
+import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.SandboxLimits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a container up to the point where a job's command can be executed in it: directory, disk
+ * (sparse ext4 file, loop-mounted), per-sandbox /etc files, overlay root, config.json, then
+ * {@code runc create} and {@code runc start} of the waiting init. Each acquired resource goes on a
+ * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
+ * stack goes to the {@link Container}.
+ */
+public final class ContainerBuilder {
+    private final SandboxSettings settings;
+    private final Runc runc;
+    private final Mount mount;
+    private final SandboxDisk disk;
+    private final CgroupTree cgroups;
+
+    public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups) {
+        this.settings = settings;
+        this.runc = runc;
+        this.mount = mount;
+        this.disk = disk;
+        this.cgroups = cgroups;
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Builds and starts container {@code spec.id()}.
+     *
+     * @throws AgentException INVALID_SPEC (the id has a leftover directory), ROOTFS_FAILED (disk,
+     *     mounts, files) or RUNTIME_FAILED (create, start); nothing is left behind then
+     */
+    public Container build(ContainerSpec spec) {
+        String id = spec.id();
+        SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), id);
+        BundleSpec bundle = bundleSpec(spec, paths);
+        CleanupStack cleanup = new CleanupStack();
+        try {
+            createDirectory(id, paths, cleanup);
+            prepareRootfs(spec, paths, cleanup);
+            createContainer(id, paths, bundle, cleanup);
+            return new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent());
+        } catch (AgentException e) {
+            throw unwind(cleanup, e);
+        } catch (RuntimeException e) {
+            throw unwind(cleanup, new AgentException(AgentErrorCode.RUNTIME_FAILED,
+                    "creating sandbox " + id + " failed unexpectedly: " + e, e));
+        }
+    }
+
+    static AgentException unwind(CleanupStack cleanup, AgentException failure) {
+        try {
+            cleanup.close();
+        } catch (CleanupStack.CleanupException cleanupFailure) {
+            failure.addSuppressed(cleanupFailure);
+        }
+        return failure;
+    }
+
+    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths) {
+        SandboxLimits limits = spec.shape().limits();
+        try {
+            return new BundleSpec(SandboxInit.argv(), Map.of(), paths.rootfs(), settings.hostname(),
+                    paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
+                    new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
+                            settings.swapAccounting()),
+                    settings.initBinary());
+        } catch (IllegalArgumentException e) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createDirectory(String id, SandboxPaths paths, CleanupStack cleanup) {
+        try {
+            Files.createDirectories(settings.sandboxesDir());
+            Files.createDirectory(paths.dir());
+        } catch (FileAlreadyExistsException e) {
+            // Not ours to delete: a leftover of an earlier run that reconcile has not removed yet.
+            throw new AgentException(AgentErrorCode.INVALID_SPEC,
+                    "sandbox " + id + " already has a directory " + paths.dir() + "; reconcile removes leftovers", e);
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create " + paths.dir() + ": " + e.getMessage(), e);
+        }
+        cleanup.push("delete " + paths.dir(), () -> DirectoryTree.delete(paths.dir()));
+    }
+
+    private void prepareRootfs(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup) {
+        try {
+            disk.format(paths.diskImage(), spec.shape().limits().diskBytes());
+            Files.createDirectory(paths.disk());
+            cleanup.push("release the disk " + paths.diskImage(), () -> disk.release(paths.diskImage(), paths.disk()));
+            disk.mount(paths.diskImage(), paths.disk());
+            for (Path dir : List.of(paths.upper(), paths.work(), paths.rootfs(), paths.bundle())) {
+                Files.createDirectory(dir);
+            }
+            SandboxEtc.write(paths, settings.hostname());
+            mount.overlay("mags-" + spec.id(), spec.imageRootfs(), paths.upper(), paths.work(), paths.rootfs());
+            cleanup.push("unmount " + paths.rootfs(), () -> unmount(paths.rootfs()));
+        } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED,
+                    "cannot prepare the root file system of sandbox " + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createContainer(String id, SandboxPaths paths, BundleSpec bundle, CleanupStack cleanup) {
+        try {
+            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle));
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot write the bundle of sandbox " + id + ": " + e.getMessage(), e);
+        }
+        cleanup.push("remove the cgroups of " + id, () -> cgroups.remove(settings.cgroupParent(), id));
+        cleanup.push("delete container " + id, () -> deleteContainer(id));
+        try {
+            runc.create(paths.bundle(), id, paths.runtimeLog(), paths.createOutput());
+            runc.start(id);
+        } catch (CommandFailedException e) {
+            List<String> errors = RuntimeLog.errors(paths.runtimeLog());
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the OCI runtime could not start sandbox " + id + ": "
+                    + (errors.isEmpty() ? e.getMessage() : String.join("; ", errors)), e);
+        }
+    }
+
+    /** Kills what still runs, then removes the runtime's state of the container (and its cgroups). */
+    private void deleteContainer(String id) {
+        if (!runc.hasState(id)) {
+            return;
+        }
+        try {
+            if (runc.killInit(id, Container.KILL_WAIT)) {
+                runc.delete(id);
+                return;
+            }
+        } catch (CommandFailedException e) {
+            // half-created, say: force it
+        }
+        runc.deleteForce(id);
+    }
+
+    private void unmount(Path rootfs) {
+        if (mount.mountsUnder(rootfs).isEmpty()) {
+            return;
+        }
+        mount.unmount(rootfs);
+    }
+}
