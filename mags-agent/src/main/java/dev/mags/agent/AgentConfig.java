@@ -1,5 +1,6 @@
 package dev.mags.agent;
 
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param hostname every sandbox's host name
  * @param pidsLimit most processes one sandbox may have at once (stops fork bombs)
  * @param stopGrace how long a sandbox gets between SIGTERM and SIGKILL when it times out or the agent closes
+ * @param idMapping the host ids of the sandboxes' user namespace: root inside is host uid
+ *     {@code idMapping.start()} (100000 by default, for 65536 ids); images must be built for the same start
  */
 public record AgentConfig(
         Path dataDir,
@@ -27,7 +30,8 @@ public record AgentConfig(
         String cgroupParent,
         String hostname,
         long pidsLimit,
-        Duration stopGrace) {
+        Duration stopGrace,
+        IdMapping idMapping) {
 
     public static final String DEFAULT_RUNTIME = "runc";
     public static final String DEFAULT_CGROUP_PARENT = "mags";
@@ -50,6 +54,7 @@ public record AgentConfig(
         }
         if (pidsLimit < 1) problems.add("pidsLimit must be positive, not " + pidsLimit);
         if (stopGrace == null || stopGrace.isNegative()) problems.add("stopGrace must be zero or more");
+        if (idMapping == null) problems.add("idMapping is missing");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
         }
@@ -58,11 +63,14 @@ public record AgentConfig(
         runtimeRoot = runtimeRoot.toAbsolutePath().normalize();
     }
 
-    /** runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm. */
+    /**
+     * runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm,
+     * sandbox root at host uid 100000.
+     */
     public static AgentConfig defaults(Path dataDir, Path imagesDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
-                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_PIDS_LIMIT, DEFAULT_STOP_GRACE);
+                DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_PIDS_LIMIT, DEFAULT_STOP_GRACE, IdMapping.DEFAULT);
     }
 
     /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
@@ -71,22 +79,26 @@ public record AgentConfig(
     }
 
     public AgentConfig withRuntimeBinary(String binary) {
-        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace, idMapping);
     }
 
     public AgentConfig withRuntimeRoot(Path root) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, pidsLimit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, pidsLimit, stopGrace, idMapping);
     }
 
     public AgentConfig withCgroupParent(String parent) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, pidsLimit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, pidsLimit, stopGrace, idMapping);
     }
 
     public AgentConfig withPidsLimit(long limit) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, limit, stopGrace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, limit, stopGrace, idMapping);
     }
 
     public AgentConfig withStopGrace(Duration grace) {
-        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, grace);
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, grace, idMapping);
+    }
+
+    public AgentConfig withIdMapping(IdMapping mapping) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, pidsLimit, stopGrace, mapping);
     }
 }

@@ -58,7 +58,7 @@ public final class LocalAgent implements Agent {
         this.config = Objects.requireNonNull(config, "config");
         this.images = new ImageStore(config.imagesDir());
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
-                config.hostname(), config.pidsLimit(), config.stopGrace());
+                config.hostname(), config.pidsLimit(), config.stopGrace(), config.idMapping());
         this.launcher = new SandboxLauncher(settings, host.runc(config), host.mount(), host.cgroups());
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.cgroups(), config.cgroupParent(),
                 config.sandboxesDir());
@@ -98,6 +98,7 @@ public final class LocalAgent implements Agent {
             throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + spec.image()
                     + "' is not built; build it with: bin/magsd image build " + spec.image());
         }
+        requireShiftedFor(spec.image(), config.idMapping().start());
         if (!ids.add(id)) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + id + " is already running on this agent");
         }
@@ -114,6 +115,17 @@ public final class LocalAgent implements Agent {
             sandbox.shutdown(config.stopGrace()); // close() ran while we launched; it may have missed us
         }
         return sandbox;
+    }
+
+    /** An image whose files belong to other ids than the sandboxes' root would be read-only and foreign to it. */
+    private void requireShiftedFor(String image, long rootId) {
+        long offset = images.idOffset(image).orElse(0);
+        if (offset != rootId) {
+            String builtFor = offset == 0 ? "without a user namespace shift" : "for sandbox root at host uid " + offset;
+            throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + image + "' was built " + builtFor
+                    + ", but this agent runs sandbox root as host uid " + rootId + "; rebuild it with: bin/magsd image build "
+                    + image);
+        }
     }
 
     private void released(LocalSandbox sandbox) {

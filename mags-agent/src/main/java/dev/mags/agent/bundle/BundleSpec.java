@@ -1,5 +1,6 @@
 package dev.mags.agent.bundle;
 
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param etcHostname the sandbox's own /etc/hostname, bind-mounted (likewise hosts and resolv.conf)
  * @param cgroupsPath the explicit cgroup path, {@code /<parent>/<sandboxId>}; without one, runc on
  *     cgroup v1 scatters the controllers
+ * @param idMapping the host ids of the sandbox's user namespace
  */
 public record BundleSpec(
         List<String> args,
@@ -24,7 +26,8 @@ public record BundleSpec(
         Path etcHosts,
         Path resolvConf,
         String cgroupsPath,
-        long pidsLimit) {
+        long pidsLimit,
+        IdMapping idMapping) {
 
     public BundleSpec {
         args = List.copyOf(args);
@@ -32,6 +35,7 @@ public record BundleSpec(
         Objects.requireNonNull(rootfs, "rootfs");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(cgroupsPath, "cgroupsPath");
+        Objects.requireNonNull(idMapping, "idMapping");
         if (args.isEmpty()) {
             throw new IllegalArgumentException("the command is empty");
         }

@@ -11,6 +11,7 @@ import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
+import dev.mags.agent.security.MappedRoot;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.OutputListener;
@@ -80,7 +81,7 @@ public final class SandboxLauncher {
         try {
             return new BundleSpec(spec.command(), spec.environment(), paths.rootfs(), settings.hostname(),
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(),
-                    settings.cgroupsPath(spec.sandboxId()), settings.pidsLimit());
+                    settings.cgroupsPath(spec.sandboxId()), settings.pidsLimit(), settings.idMapping());
         } catch (IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
@@ -103,6 +104,7 @@ public final class SandboxLauncher {
                 Files.createDirectory(dir);
             }
             SandboxEtc.write(paths, settings.hostname());
+            MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), imageRootfs, paths.etc());
             mount.overlay("mags-" + id, imageRootfs, paths.upper(), paths.work(), paths.rootfs());
             cleanup.push("unmount " + paths.rootfs(), () -> unmount(paths.rootfs()));
         } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {
