@@ -1,5 +1,6 @@
 package dev.mags.agent.security;
 
+import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,15 @@ public final class FileCapabilities {
 
     /** Every file under {@code root} (itself included) that carries capabilities. */
     public List<FileCapability> read(Path root) {
-        return parse(runner.run(readArgv(root), TIMEOUT).stdout());
+        try {
+            return parse(runner.run(readArgv(root), TIMEOUT).stdout());
+        } catch (CommandFailedException e) {
+            if (e.exitCode() == null && e.getCause() instanceof IOException) {
+                throw new IllegalStateException("getfattr cannot be run (" + e.getCause().getMessage()
+                        + "): install Debian's attr package (apt-get install attr)", e);
+            }
+            throw e;
+        }
     }
 
     /** Sets each file's attribute to the given value. */

@@ -102,4 +102,13 @@ class FileCapabilityTest {
         assertThat(launcher.started().get(1).get(2)).startsWith("--restore=");
         assertThat(caps).hasSize(1);
     }
+
+    @Test
+    void aMissingGetfattrSaysWhichPackageToInstall() {
+        FileCapabilities capabilities = new FileCapabilities(new CommandRunner(new FakeProcessLauncher().respond(argv -> null)));
+
+        assertThatThrownBy(() -> capabilities.read(Path.of("/img")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("install Debian's attr package (apt-get install attr)");
+    }
 }
