@@ -21,6 +21,11 @@ import java.util.List;
  * price of a deny-list is that system calls added by newer kernels are allowed until they are added
  * here (and a name libseccomp does not know yet is skipped by runc), so review the list when the
  * kernel or libseccomp is upgraded.
+ *
+ * <p>Rules can only deny, and runc ORs conditions on the same argument, so "personality other than
+ * 0, 8, 0x20000, 0x20008 and the query 0xffffffff" is written as one rule per bit: a bit outside
+ * 0x20008 set while bit 31 is clear, or bit 31 set while another bit is clear. SeccompProfileTest
+ * evaluates the rules to check such encodings.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SeccompProfile(String defaultAction, List<String> architectures, List<Rule> syscalls) {
