@@ -1,6 +1,7 @@
 package dev.mags.agent;
 
 import dev.mags.agent.network.EgressPolicy;
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param warmPool which sandboxes to keep created in advance
  * @param egress what sandboxes with outbound networking may not reach besides the host itself;
  *     {@link EgressPolicy#defaults()} denies every non-public IPv4 range
+ * @param idMapping the host ids of the sandboxes' user namespace: root inside is host uid
+ *     {@code idMapping.start()} (100000 by default, for 65536 ids); images must be built for the same start
  */
 public record AgentConfig(
         Path dataDir,
@@ -34,7 +37,8 @@ public record AgentConfig(
         Duration stopGrace,
         Path initBinary,
         WarmPoolConfig warmPool,
-        EgressPolicy egress) {
+        EgressPolicy egress,
+        IdMapping idMapping) {
 
     public static final String DEFAULT_RUNTIME = "runc";
     public static final String DEFAULT_CGROUP_PARENT = "mags";
@@ -61,6 +65,7 @@ public record AgentConfig(
         if (initBinary == null) problems.add("initBinary is missing");
         if (warmPool == null) problems.add("warmPool is missing");
         if (egress == null) problems.add("egress is missing");
+        if (idMapping == null) problems.add("idMapping is missing");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
         }
@@ -73,13 +78,13 @@ public record AgentConfig(
     /**
      * runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm,
      * init {@code /bin/busybox}, two warm sandboxes of the debian image with default limits, the
-     * default egress policy.
+     * default egress policy, sandbox root at host uid 100000.
      */
     public static AgentConfig defaults(Path dataDir, Path imagesDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
                 DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_STOP_GRACE, DEFAULT_INIT_BINARY,
-                WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults());
+                WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults(), IdMapping.DEFAULT);
     }
 
     /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
@@ -89,36 +94,41 @@ public record AgentConfig(
 
     public AgentConfig withRuntimeBinary(String binary) {
         return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, stopGrace, initBinary,
-                warmPool, egress);
+                warmPool, egress, idMapping);
     }
 
     public AgentConfig withRuntimeRoot(Path root) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, stopGrace, initBinary,
-                warmPool, egress);
+                warmPool, egress, idMapping);
     }
 
     public AgentConfig withCgroupParent(String parent) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, stopGrace, initBinary,
-                warmPool, egress);
+                warmPool, egress, idMapping);
     }
 
     public AgentConfig withStopGrace(Duration grace) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, grace, initBinary,
-                warmPool, egress);
+                warmPool, egress, idMapping);
     }
 
     public AgentConfig withInitBinary(Path binary) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace, binary,
-                warmPool, egress);
+                warmPool, egress, idMapping);
     }
 
     public AgentConfig withWarmPool(WarmPoolConfig pool) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, pool, egress);
+                initBinary, pool, egress, idMapping);
+    }
+
+    public AgentConfig withIdMapping(IdMapping mapping) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
+                initBinary, warmPool, egress, mapping);
     }
 
     public AgentConfig withEgress(EgressPolicy policy) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, warmPool, policy);
+                initBinary, warmPool, policy, idMapping);
     }
 }

@@ -4,10 +4,12 @@ import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the host must offer before the agent can run sandboxes, checked up front so that the operator
@@ -40,9 +42,32 @@ public final class HostPreconditions {
             problems.add("there is no executable " + config.initBinary() + " to run each sandbox's init with:"
                     + " install a static busybox (Debian: apt-get install busybox-static) or set the init binary");
         }
+        unreachableBySandboxRoot(config).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("this host cannot run sandboxes: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * The runtime sets up a sandbox's mounts as the sandbox's root, an unprivileged host uid: every
+     * directory above the sandboxes directory must let others search it (o+x).
+     */
+    static Optional<String> unreachableBySandboxRoot(AgentConfig config) {
+        for (Path dir = config.sandboxesDir(); dir != null; dir = dir.getParent()) {
+            try {
+                int mode = (int) Files.getAttribute(dir, "unix:mode");
+                if ((mode & 0001) == 0) {
+                    return Optional.of(String.format("sandbox root (host uid %d) cannot reach %s: %s has mode %04o; "
+                            + "let others search it (chmod o+x %s) or choose another data directory",
+                            config.idMapping().start(), config.sandboxesDir(), dir, mode & 07777, dir));
+                }
+            } catch (NoSuchFileException e) {
+                // created later by the agent, with the default mode
+            } catch (IOException e) {
+                return Optional.of("cannot inspect " + dir + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether the effective uid in {@code status} ("Uid:\treal\teffective\tsaved\tfs") is 0. */

@@ -81,7 +81,8 @@ public final class LocalAgent implements Agent {
         this.config = Objects.requireNonNull(config, "config");
         this.images = new ImageStore(config.imagesDir());
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
-                config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting());
+                config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
+                config.idMapping());
         this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(), host.cgroups());
         this.execs = new ExecLauncher(host.runc(config));
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
@@ -181,6 +182,7 @@ public final class LocalAgent implements Agent {
     private Container build(String containerId, SandboxShape shape) {
         ImageInfo image = images.find(shape.image()).orElseThrow(() -> new AgentException(AgentErrorCode.IMAGE_MISSING,
                 "base image '" + shape.image() + "' is not built; build it with: bin/magsd image build " + shape.image()));
+        requireShiftedFor(shape.image(), config.idMapping().start());
         building.readLock().lock();
         try {
             if (!containers.add(containerId)) {
@@ -218,6 +220,17 @@ public final class LocalAgent implements Agent {
             log.warn("{} was not fully released: {}; reconcile will remove the rest", container, e.allMessages());
         } finally {
             containers.remove(container.id());
+        }
+    }
+
+    /** An image whose files belong to other ids than the sandboxes' root would be read-only and foreign to it. */
+    private void requireShiftedFor(String image, long rootId) {
+        long offset = images.idOffset(image).orElse(0);
+        if (offset != rootId) {
+            String builtFor = offset == 0 ? "without a user namespace shift" : "for sandbox root at host uid " + offset;
+            throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + image + "' was built " + builtFor
+                    + ", but this agent runs sandbox root as host uid " + rootId + "; rebuild it with: bin/magsd image build "
+                    + image);
         }
     }
 

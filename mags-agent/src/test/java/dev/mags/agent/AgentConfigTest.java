@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.protocol.v1.NetworkMode;
 import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ class AgentConfigTest {
         assertThat(config.hostname()).isEqualTo("mags-vm");
         assertThat(config.stopGrace()).isPositive();
         assertThat(config.egress()).isEqualTo(EgressPolicy.defaults());
+        assertThat(config.idMapping()).isEqualTo(new IdMapping(100_000, 65_536));
         assertThat(config.initBinary()).isEqualTo(Path.of("/bin/busybox"));
         assertThat(config.warmPool().active()).singleElement().satisfies(e -> {
             assertThat(e.image()).isEqualTo("debian");
@@ -58,7 +60,7 @@ class AgentConfigTest {
     @Test
     void namesEveryInvalidFieldAtOnce() {
         assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host",
-                Duration.ofSeconds(-1), null, null, null))
+                Duration.ofSeconds(-1), null, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataDir is missing")
                 .hasMessageContaining("runtimeBinary is missing")
@@ -67,20 +69,23 @@ class AgentConfigTest {
                 .hasMessageContaining("stopGrace")
                 .hasMessageContaining("initBinary")
                 .hasMessageContaining("warmPool")
-                .hasMessageContaining("egress is missing");
+                .hasMessageContaining("egress is missing")
+                .hasMessageContaining("idMapping is missing");
     }
 
     @Test
     void withersChangeOneField() {
         AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i"))
                 .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO)
-                .withWarmPool(WarmPoolConfig.disabled()).withEgress(EgressPolicy.parse("10.0.0.0/8", ""));
+                .withWarmPool(WarmPoolConfig.disabled()).withEgress(EgressPolicy.parse("10.0.0.0/8", ""))
+                .withIdMapping(new IdMapping(200_000, 1000));
 
         assertThat(config.cgroupParent()).isEqualTo("mags-test");
         assertThat(config.runtimeBinary()).isEqualTo("crun");
         assertThat(config.stopGrace()).isZero();
         assertThat(config.warmPool().active()).isEmpty();
         assertThat(config.egress().denied()).hasSize(1);
+        assertThat(config.idMapping().start()).isEqualTo(200_000);
         assertThat(config.dataDir()).isEqualTo(Path.of("/d"));
     }
 }

@@ -30,11 +30,14 @@ class DebianImageIT {
             RecordingListener output = new RecordingListener();
             SandboxExit exit = host.agent().launch(SandboxSpec.shell(ItHost.uniqueId("debian"), "debian",
                     "python3 -c 'print(6*7)'; node -e 'console.log(6*7)'; git --version >/dev/null && echo git;"
-                            + " ls /var/lib/apt/lists | grep -c InRelease; cat /etc/hostname",
+                            + " ls /var/lib/apt/lists | grep -c InRelease; cat /etc/hostname;"
+                            // the shifted image is root's inside: dpkg can change it, setuid binaries are intact
+                            + " dpkg -r vim-tiny >/dev/null 2>&1 && echo removed; stat -c '%U %a' /usr/bin/passwd;"
+                            + " su -s /bin/sh nobody -c 'id -u'",
                     Map.of(), null), output).exit().get(60, TimeUnit.SECONDS);
 
             assertThat(exit).isEqualTo(SandboxExit.exited(0));
-            assertThat(output.stdout()).containsExactly("42", "42", "git", "0", "mags-vm");
+            assertThat(output.stdout()).containsExactly("42", "42", "git", "0", "mags-vm", "removed", "root 4755", "65534");
             assertThat(HostLeaks.scan(host.config)).isEmpty();
         }
     }

@@ -59,7 +59,7 @@ final class FakeHost implements AutoCloseable {
     void image(String name) throws IOException {
         Path image = Files.createDirectories(dir.resolve("images").resolve(name).resolve("rootfs"));
         Files.writeString(image.resolveSibling("image.json"),
-                "{\"name\":\"" + name + "\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1}");
+                "{\"name\":\"" + name + "\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1,\"id_offset\":100000}");
     }
 
     private Process respond(List<String> argv) {

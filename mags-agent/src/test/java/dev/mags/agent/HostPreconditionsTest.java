@@ -48,4 +48,20 @@ class HostPreconditionsTest {
                 .hasMessageContaining("apt-get install e2fsprogs")
                 .hasMessageNotContaining("install runc");
     }
+
+    @Test
+    void sandboxRootMustBeAbleToReachTheSandboxesDirectory(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("closed/data"));
+        Files.setAttribute(dir, "unix:mode", 0755);
+        Files.setAttribute(dir.resolve("closed"), "unix:mode", 0700);
+        AgentConfig config = AgentConfig.defaults(data, dir.resolve("images"));
+
+        assertThat(HostPreconditions.unreachableBySandboxRoot(config)).hasValue(
+                "sandbox root (host uid 100000) cannot reach " + data.resolve("sandboxes") + ": " + dir.resolve("closed")
+                        + " has mode 0700; let others search it (chmod o+x " + dir.resolve("closed")
+                        + ") or choose another data directory");
+
+        Files.setAttribute(dir.resolve("closed"), "unix:mode", 0711);
+        assertThat(HostPreconditions.unreachableBySandboxRoot(config)).isEmpty();
+    }
 }

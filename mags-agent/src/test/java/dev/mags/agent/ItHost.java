@@ -38,6 +38,8 @@ final class ItHost implements AutoCloseable {
     static ItHost create() throws IOException {
         String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path base = Files.createTempDirectory(Path.of("/tmp"), "mags-it-");
+        // Temp dirs are 0700; sandbox root (an unprivileged host uid) must pass through to its sandbox dir.
+        Files.setAttribute(base, "unix:mode", 0711);
         AgentConfig config = AgentConfig.defaults(base.resolve("data"), base.resolve("images"))
                 .withCgroupParent("mags-it-" + tag)
                 .withStopGrace(Duration.ofSeconds(1))

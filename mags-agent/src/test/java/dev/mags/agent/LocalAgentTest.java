@@ -91,6 +91,42 @@ class LocalAgentTest {
     }
 
     @Test
+    void anImageShiftedForAnotherUserNamespaceMustBeRebuilt() throws Exception {
+        Files.writeString(dir.resolve("images/busybox/image.json"),
+                "{\"name\":\"busybox\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1,\"id_offset\":200000}");
+
+        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
+                .hasMessage("base image 'busybox' was built for sandbox root at host uid 200000, but this agent runs sandbox "
+                        + "root as host uid 100000; rebuild it with: bin/magsd image build busybox");
+        assertThat(host.launcher.started()).isEmpty();
+    }
+
+    @Test
+    void anImageFromBeforeUserNamespacesMustBeRebuilt() throws Exception {
+        Files.writeString(dir.resolve("images/busybox/image.json"),
+                "{\"name\":\"busybox\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1}");
+
+        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
+                .hasMessageContaining("was built without a user namespace shift")
+                .hasMessageEndingWith("rebuild it with: bin/magsd image build busybox");
+    }
+
+    @Test
+    void theSandboxDirectoryIsTheMappedRootsAndClosedToHostUsers() throws Exception {
+        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+        Path sandboxDir = sandboxesDir().resolve("s1");
+
+        assertThat(Files.getAttribute(sandboxDir, "unix:uid")).isEqualTo(100_000);
+        assertThat((int) Files.getAttribute(sandboxDir, "unix:mode") & 07777).isEqualTo(0700);
+        assertThat(Files.getAttribute(sandboxDir.resolve("etc/hosts"), "unix:uid")).isEqualTo(100_000);
+        assertThat(Files.readString(sandboxDir.resolve("bundle/config.json"))).contains("\"hostID\" : 100000");
+        sandbox.stop(Duration.ofMillis(10));
+        exitOf(sandbox);
+    }
+
+    @Test
     void anImageNameThatIsNotAWordIsAnInvalidSpec() {
         assertThatThrownBy(() -> agent.launch(spec("s1", "../../etc"), listener))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC));

@@ -42,6 +42,12 @@ final class MagsdFixture implements AutoCloseable {
     }
 
     MagsdFixture start() {
+        try {
+            // @TempDir is 0700; sandbox root (host uid 100000) must pass through it to the sandbox dirs
+            Files.setAttribute(dataDir.toAbsolutePath().getParent(), "unix:mode", 0711);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         ProcessBuilder pb = new ProcessBuilder(List.of(Repo.magsd().toString(), "serve", "--data-dir", dataDir.toString(),
                 "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(), "--default-image", defaultImage, "--cgroup-parent", cgroupParent,
                 // No warm pool: the tests assert that the server leaves no sandbox behind while it runs.

@@ -18,7 +18,7 @@ final class TestImages {
     static synchronized Path busybox() {
         if (busybox == null) {
             Path dir = Path.of("target", "it-images").toAbsolutePath();
-            if (!Files.exists(dir.resolve("busybox/image.json"))) {
+            if (!isShifted(dir.resolve("busybox/image.json"))) {
                 Proc.Result r = Proc.run(Map.of(), Duration.ofMinutes(2), Repo.magsd(), "image", "build", "busybox",
                         "--images-dir", dir.toString());
                 assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
@@ -26,6 +26,15 @@ final class TestImages {
             busybox = dir;
         }
         return busybox;
+    }
+
+    /** Whether the image exists and was built for sandboxes in a user namespace (older builds were not). */
+    private static boolean isShifted(Path manifest) {
+        try {
+            return Files.readString(manifest).contains("\"id_offset\"");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mags.agent.bundle;
 
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param resources the sandbox's memory, CPU and process limits
  * @param initBinary a static busybox on the host, bind-mounted read-only at {@link #INIT_BINARY} so that
  *     the init process needs nothing from the image
+ * @param idMapping the host ids of the sandbox's user namespace
  */
 public record BundleSpec(
         List<String> args,
@@ -29,7 +31,8 @@ public record BundleSpec(
         Path resolvConf,
         String cgroupsPath,
         Resources resources,
-        Path initBinary) {
+        Path initBinary,
+        IdMapping idMapping) {
 
     /** Where {@link #initBinary} appears in the container: a hidden directory off every PATH. */
     public static final String INIT_BINARY = "/.mags/busybox";
@@ -60,6 +63,7 @@ public record BundleSpec(
         Objects.requireNonNull(cgroupsPath, "cgroupsPath");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(initBinary, "initBinary");
+        Objects.requireNonNull(idMapping, "idMapping");
         if (args.isEmpty()) {
             throw new IllegalArgumentException("the command is empty");
         }

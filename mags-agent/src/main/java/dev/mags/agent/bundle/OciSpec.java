@@ -1,12 +1,13 @@
 package dev.mags.agent.bundle;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mags.agent.security.SeccompProfile;
 import java.util.List;
 
 /**
  * The subset of the OCI runtime specification (config.json, version 1.0.2) that the agent writes.
  * Field names are the specification's; null fields are left out. To support a new feature (user
- * namespaces, seccomp, resource limits), add its record here and fill it in {@link OciSpecFactory}.
+ * resource limits), add its record here and fill it in {@link OciSpecFactory}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OciSpec(String ociVersion, Process process, Root root, String hostname, List<Mount> mounts, Linux linux) {
@@ -28,7 +29,11 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Linux(Resources resources, String cgroupsPath, List<Namespace> namespaces,
-            List<String> maskedPaths, List<String> readonlyPaths) {}
+            List<String> maskedPaths, List<String> readonlyPaths, List<IdMap> uidMappings, List<IdMap> gidMappings,
+            SeccompProfile seccomp) {}
+
+    /** Ids {@code containerID ..+size} of the user namespace are host ids {@code hostID ..+size}. */
+    public record IdMap(long containerID, long hostID, long size) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids) {}

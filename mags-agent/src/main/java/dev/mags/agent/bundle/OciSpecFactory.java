@@ -3,6 +3,7 @@ package dev.mags.agent.bundle;
 import dev.mags.agent.bundle.OciSpec.Capabilities;
 import dev.mags.agent.bundle.OciSpec.Cpu;
 import dev.mags.agent.bundle.OciSpec.DeviceRule;
+import dev.mags.agent.bundle.OciSpec.IdMap;
 import dev.mags.agent.bundle.OciSpec.Linux;
 import dev.mags.agent.bundle.OciSpec.Memory;
 import dev.mags.agent.bundle.OciSpec.Mount;
@@ -12,6 +13,10 @@ import dev.mags.agent.bundle.OciSpec.Resources;
 import dev.mags.agent.bundle.OciSpec.Rlimit;
 import dev.mags.agent.bundle.OciSpec.Root;
 import dev.mags.agent.bundle.OciSpec.User;
+import dev.mags.agent.security.IdMapping;
+import dev.mags.agent.security.KernelPaths;
+import dev.mags.agent.security.SandboxCapabilities;
+import dev.mags.agent.security.SeccompProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,18 +30,8 @@ public final class OciSpecFactory {
     /** The CFS period: 100 ms, the kernel's default; the quota is the share of it the sandbox may use. */
     static final long CPU_PERIOD_US = 100_000;
 
-    /** Docker's default capability set: enough for package managers and servers, nothing that reaches the host. */
-    static final List<String> CAPABILITIES = List.of(
-            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-            "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-            "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
-
-    /** What {@code runc spec} writes: kernel interfaces a sandbox must neither read nor change. */
-    static final List<String> MASKED_PATHS = List.of(
-            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi");
-    static final List<String> READONLY_PATHS = List.of(
-            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+    /** Loaded once: the profile is a resource of the agent and never changes while it runs. */
+    private static final SeccompProfile SECCOMP = SeccompProfile.standard();
 
     private OciSpecFactory() {}
 
@@ -45,10 +40,17 @@ public final class OciSpecFactory {
                 spec.hostname(), mounts(spec), linux(spec));
     }
 
+    /**
+     * Root of the sandbox's user namespace with {@link SandboxCapabilities}. No no_new_privs: setuid
+     * binaries and file capabilities of the image (su, sudo, ping) keep working inside, and what they
+     * grant is capped by the bounding set and stays inside the user namespace, so they give nothing
+     * that root inside does not have already.
+     */
     static OciSpec.Process process(BundleSpec spec) {
-        Capabilities caps = new Capabilities(CAPABILITIES, CAPABILITIES, CAPABILITIES);
+        List<String> kept = SandboxCapabilities.names();
+        Capabilities caps = new Capabilities(kept, kept, kept);
         return new OciSpec.Process(false, new User(0, 0), spec.args(), environment(spec), "/root", caps,
-                List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), true);
+                List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), false);
     }
 
     /** The defaults first, then the spec's variables in name order; the spec wins on a clash. */
@@ -90,9 +92,16 @@ public final class OciSpecFactory {
 
     static Linux linux(BundleSpec spec) {
         // Network namespace without interfaces but loopback: no outbound networking yet.
-        List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount").stream()
+        List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount", "user").stream()
                 .map(Namespace::of).toList();
-        return new Linux(resources(spec.resources()), spec.cgroupsPath(), namespaces, MASKED_PATHS, READONLY_PATHS);
+        List<IdMap> ids = idMaps(spec.idMapping());
+        return new Linux(resources(spec.resources()), spec.cgroupsPath(), namespaces, KernelPaths.MASKED,
+                KernelPaths.READONLY, ids, ids, SECCOMP);
+    }
+
+    /** Users and groups alike: the image is shifted by the same offset for both. */
+    static List<IdMap> idMaps(IdMapping mapping) {
+        return List.of(new IdMap(0, mapping.start(), mapping.size()));
     }
 
     static Resources resources(BundleSpec.Resources limits) {

@@ -4,6 +4,9 @@ import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.process.ProcessLauncher;
 import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.agent.security.FileCapabilities;
+import dev.mags.agent.security.IdMapping;
+import dev.mags.agent.security.IdShift;
 import dev.mags.protocol.v1.ImageInfo;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,28 +26,47 @@ import java.util.TreeMap;
 /**
  * Builds base images by name into an {@link ImageStore}: each build fills a temporary directory next
  * to the images and is renamed into place only when complete, so a failed or interrupted build never
- * replaces a working image.
+ * replaces a working image. A finished rootfs is shifted into the sandboxes' user namespace
+ * ({@link IdShift}) and its directory closed to host users (mode 0700: the shifted setuid binaries
+ * would otherwise hand any host user the sandboxes' uid).
  */
 public final class ImageBuilder {
     private final ImageStore store;
     private final Map<String, RootfsRecipe> recipes;
+    private final IdShift shift;
 
-    public ImageBuilder(ImageStore store, Map<String, RootfsRecipe> recipes) {
+    /** Builds images owned by the ids of {@code shift}'s mapping. */
+    public ImageBuilder(ImageStore store, Map<String, RootfsRecipe> recipes, IdShift shift) {
         this.store = store;
         this.recipes = new TreeMap<>(recipes);
+        this.shift = shift;
     }
 
-    /** The standard builder over the images in {@code imagesDir}. */
+    /** Builds unshifted images, which agents refuse; for tests of the builder itself. */
+    ImageBuilder(ImageStore store, Map<String, RootfsRecipe> recipes) {
+        this(store, recipes, null);
+    }
+
+    /** The standard builder over the images in {@code imagesDir}, for the default user namespace. */
     public static ImageBuilder standard(Path imagesDir) {
         return standard(new ImageStore(imagesDir));
     }
 
-    /** The builder for {@code busybox} (from {@code /bin/busybox}) and {@code debian} (mmdebstrap). */
+    /** The builder for {@code busybox} and {@code debian}, for the default user namespace. */
     public static ImageBuilder standard(ImageStore store) {
+        return standard(store, IdMapping.DEFAULT);
+    }
+
+    /**
+     * The builder for {@code busybox} (from {@code /bin/busybox}) and {@code debian} (mmdebstrap),
+     * for sandboxes whose user namespace is {@code mapping}.
+     */
+    public static ImageBuilder standard(ImageStore store, IdMapping mapping) {
         CommandRunner runner = new CommandRunner(ProcessLauncher.system());
         return new ImageBuilder(store, Map.of(
                 "busybox", new BusyboxRecipe(new Busybox(runner, Path.of("/bin/busybox"))),
-                "debian", new DebianRecipe(new Mmdebstrap(runner))));
+                "debian", new DebianRecipe(new Mmdebstrap(runner))),
+                new IdShift(mapping, new FileCapabilities(runner)));
     }
 
     public Set<String> names() {
@@ -73,7 +95,8 @@ public final class ImageBuilder {
             progress.printf("building image '%s' in %s%n", name, buildDir);
             try {
                 recipe.populate(buildDir.resolve("rootfs"), progress);
-                ImageInfo info = store.install(name, buildDir, Instant.now());
+                long idOffset = shift(buildDir, progress);
+                ImageInfo info = store.install(name, buildDir, Instant.now(), idOffset);
                 progress.printf(Locale.ROOT, "image '%s' ready: %.1f MB in %.1f s%n", name,
                         info.sizeBytes() / 1e6, (System.nanoTime() - started) / 1e9);
                 return info;
@@ -84,6 +107,19 @@ public final class ImageBuilder {
         } catch (IOException | UncheckedIOException | CommandFailedException | IllegalStateException e) {
             throw new ImageBuildException("building image '" + name + "' failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Shifts the rootfs and closes the image directory; returns the id offset. */
+    private long shift(Path buildDir, PrintStream progress) throws IOException {
+        if (shift == null) {
+            return 0;
+        }
+        IdShift.Result result = shift.shift(buildDir.resolve("rootfs"));
+        Files.setAttribute(buildDir, "unix:mode", 0700);
+        progress.printf(Locale.ROOT, "  shifted %d files to the sandboxes' ids (%s) in %.1f s: %d setuid/setgid modes and "
+                + "%d file capabilities restored, %d extra hard links skipped%n", result.entries(), shift.mapping(),
+                result.took().toMillis() / 1e3, result.modesRestored(), result.capabilitiesRestored(), result.hardLinksSkipped());
+        return shift.mapping().start();
     }
 
     /** Serialises builds of one image, also across processes (a CLI build while the server runs). */

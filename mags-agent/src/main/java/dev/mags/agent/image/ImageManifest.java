@@ -5,15 +5,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mags.protocol.v1.ImageInfo;
 import java.time.Instant;
 
-/** The {@code image.json} beside an image's {@code rootfs/}; its presence is what makes the image exist. */
+/**
+ * The {@code image.json} beside an image's {@code rootfs/}; its presence is what makes the image exist.
+ *
+ * @param idOffset the host id of the sandboxes' root the rootfs is owned by (see
+ *     {@code security.IdShift}); absent (null) in images built before images were shifted
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record ImageManifest(
         @JsonProperty("name") String name,
         @JsonProperty("built_at") String builtAt,
-        @JsonProperty("size_bytes") long sizeBytes) {
+        @JsonProperty("size_bytes") long sizeBytes,
+        @JsonProperty("id_offset") Long idOffset) {
 
-    static ImageManifest of(ImageInfo info) {
-        return new ImageManifest(info.name(), info.builtAt().toString(), info.sizeBytes());
+    static ImageManifest of(ImageInfo info, long idOffset) {
+        return new ImageManifest(info.name(), info.builtAt().toString(), info.sizeBytes(), idOffset);
     }
 
     ImageInfo toInfo() {

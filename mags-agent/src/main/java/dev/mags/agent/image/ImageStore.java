@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -63,12 +64,27 @@ public final class ImageStore {
     }
 
     public Optional<ImageInfo> find(String name) {
+        return manifest(name).map(ImageManifest::toInfo);
+    }
+
+    /**
+     * The host id that root of the sandboxes must have for image {@code name}'s files to be theirs:
+     * the offset its rootfs was shifted by; 0 for an image built before images were shifted. Empty
+     * when the image does not exist.
+     */
+    public OptionalLong idOffset(String name) {
+        return manifest(name).map(m -> OptionalLong.of(m.idOffset() == null ? 0 : m.idOffset())).orElse(OptionalLong.empty());
+    }
+
+    private Optional<ImageManifest> manifest(String name) {
         if (!isValidName(name)) {
             return Optional.empty();
         }
         Path manifest = imagesDir.resolve(name).resolve(MANIFEST);
         try {
-            return Optional.of(JSON.readValue(manifest.toFile(), ImageManifest.class).toInfo());
+            ImageManifest read = JSON.readValue(manifest.toFile(), ImageManifest.class);
+            read.toInfo(); // a manifest whose fields do not parse makes no image
+            return Optional.of(read);
         } catch (NoSuchFileException | FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -108,8 +124,10 @@ public final class ImageStore {
      * Makes the finished build in {@code buildDir} (holding {@code rootfs/}) image {@code name}: the
      * old image, if any, stops existing first, then the build is renamed in place, then the manifest
      * is written.
+     *
+     * @param idOffset what the rootfs's ownership was shifted by; 0 for none
      */
-    ImageInfo install(String name, Path buildDir, Instant builtAt) throws IOException {
+    ImageInfo install(String name, Path buildDir, Instant builtAt, long idOffset) throws IOException {
         requireValid(name);
         long size = DirectoryTree.sizeBytes(buildDir.resolve("rootfs"));
         Path target = imagesDir.resolve(name);
@@ -122,7 +140,7 @@ public final class ImageStore {
         Files.move(buildDir, target, StandardCopyOption.ATOMIC_MOVE);
         ImageInfo info = new ImageInfo(name, builtAt, size);
         Path partial = target.resolve(MANIFEST + ".partial");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), ImageManifest.of(info));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), ImageManifest.of(info, idOffset));
         Files.move(partial, target.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
         if (old != null) {
             // Sandboxes still running on the old image use it as their overlay's lower layer and may

@@ -5,6 +5,7 @@ import dev.mags.agent.bundle.ConfigJson;
 import dev.mags.agent.bundle.OciSpecFactory;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.disk.SandboxDisk;
+import dev.mags.agent.security.MappedRoot;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
@@ -87,7 +88,7 @@ public final class ContainerBuilder {
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
                             settings.swapAccounting()),
-                    settings.initBinary());
+                    settings.initBinary(), settings.idMapping());
         } catch (IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + ": " + e.getMessage(), e);
         }
@@ -117,6 +118,7 @@ public final class ContainerBuilder {
                 Files.createDirectory(dir);
             }
             SandboxEtc.write(paths, settings.hostname());
+            MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
             mount.overlay("mags-" + spec.id(), spec.imageRootfs(), paths.upper(), paths.work(), paths.rootfs());
             cleanup.push("unmount " + paths.rootfs(), () -> unmount(paths.rootfs()));
         } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.mags.agent.sandbox;
 
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -11,9 +12,10 @@ import java.time.Duration;
  * @param stopGrace how long a sandbox may take to end after SIGTERM when it times out
  * @param initBinary the host's static busybox, which runs each container's init
  * @param swapAccounting whether the host can limit memory plus swap (see the bundle's resources)
+ * @param idMapping the host ids of the sandboxes' user namespace
  */
 public record SandboxSettings(Path sandboxesDir, String cgroupParent, String hostname, Duration stopGrace,
-        Path initBinary, boolean swapAccounting) {
+        Path initBinary, boolean swapAccounting, IdMapping idMapping) {
 
     public String cgroupsPath(String containerId) {
         return "/" + cgroupParent + "/" + containerId;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.agent.security.IdMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ class OciSpecFactoryTest {
     private static BundleSpec spec(Map<String, String> env, boolean swapAccounting) {
         return new BundleSpec(List.of("sh", "-c", "echo hi"), env, DIR.resolve("rootfs"), "mags-vm",
                 DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1",
-                new BundleSpec.Resources(64L << 20, 250, 4096, swapAccounting), Path.of("/bin/busybox"));
+                new BundleSpec.Resources(64L << 20, 250, 4096, swapAccounting), Path.of("/bin/busybox"),
+                new IdMapping(100_000, 65_536));
     }
 
     private static JsonNode json(BundleSpec spec) throws Exception {
@@ -47,14 +49,55 @@ class OciSpecFactoryTest {
         assertThat(process.get("user").get("gid").asInt()).isZero();
         assertThat(texts(process.get("args"))).containsExactly("sh", "-c", "echo hi");
         assertThat(process.get("cwd").asText()).isEqualTo("/root");
-        assertThat(process.get("noNewPrivileges").asBoolean()).isTrue();
+        assertThat(process.get("noNewPrivileges").asBoolean()).as("setuid binaries of the image must work").isFalse();
         assertThat(process.get("rlimits").get(0).get("type").asText()).isEqualTo("RLIMIT_NOFILE");
         assertThat(process.get("rlimits").get(0).get("hard").asInt()).isEqualTo(1024);
+    }
+
+    @Test
+    void keepsOnlyTheMinimalCapabilitySetInEverySet() throws Exception {
+        JsonNode caps = json(spec(Map.of())).get("process").get("capabilities");
+
         for (String set : List.of("bounding", "effective", "permitted")) {
-            assertThat(texts(process.get("capabilities").get(set)))
-                    .hasSize(14).contains("CAP_CHOWN", "CAP_NET_BIND_SERVICE", "CAP_KILL", "CAP_AUDIT_WRITE")
-                    .doesNotContain("CAP_SYS_ADMIN", "CAP_NET_ADMIN");
+            assertThat(texts(caps.get(set))).containsExactlyInAnyOrder(
+                    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETUID", "CAP_SETGID",
+                    "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT");
         }
+        assertThat(caps.has("inheritable")).isFalse();
+        assertThat(caps.has("ambient")).isFalse();
+    }
+
+    @Test
+    void runsInAUserNamespaceMappingRootToTheUnprivilegedRange() throws Exception {
+        JsonNode linux = json(spec(Map.of())).get("linux");
+        List<String> namespaces = new ArrayList<>();
+        linux.get("namespaces").forEach(n -> namespaces.add(n.get("type").asText()));
+
+        assertThat(namespaces).contains("user");
+        for (String mappings : List.of("uidMappings", "gidMappings")) {
+            assertThat(linux.get(mappings)).hasSize(1);
+            JsonNode map = linux.get(mappings).get(0);
+            assertThat(map.get("containerID").asLong()).isZero();
+            assertThat(map.get("hostID").asLong()).isEqualTo(100_000);
+            assertThat(map.get("size").asLong()).isEqualTo(65_536);
+        }
+    }
+
+    @Test
+    void embedsTheSeccompProfileWithoutItsComments() throws Exception {
+        JsonNode seccomp = json(spec(Map.of())).get("linux").get("seccomp");
+
+        assertThat(seccomp.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ALLOW");
+        assertThat(texts(seccomp.get("architectures"))).containsExactly("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32");
+        assertThat(seccomp.get("syscalls")).hasSizeGreaterThan(20);
+        seccomp.get("syscalls").forEach(rule -> {
+            assertThat(rule.has("comment")).isFalse();
+            assertThat(rule.get("action").asText()).isEqualTo("SCMP_ACT_ERRNO");
+        });
+        assertThat(ConfigJson.toJson(OciSpecFactory.create(spec(Map.of())))).doesNotContain("comment");
+        JsonNode masked = seccomp.get("syscalls").findValues("args").get(0).get(0);
+        assertThat(masked.get("op").asText()).isEqualTo("SCMP_CMP_MASKED_EQ");
+        assertThat(masked.has("valueTwo")).isTrue();
     }
 
     @Test
@@ -118,16 +161,30 @@ class OciSpecFactoryTest {
         List<String> namespaces = new ArrayList<>();
         linux.get("namespaces").forEach(n -> namespaces.add(n.get("type").asText()));
 
-        assertThat(namespaces).containsExactly("pid", "network", "ipc", "uts", "mount");
+        assertThat(namespaces).containsExactly("pid", "network", "ipc", "uts", "mount", "user");
         assertThat(linux.get("cgroupsPath").asText()).isEqualTo("/mags/s1");
         assertThat(linux.get("resources").get("pids").get("limit").asLong()).isEqualTo(4096);
         JsonNode devices = linux.get("resources").get("devices");
         assertThat(devices.get(0).get("allow").asBoolean()).isFalse();
         assertThat(devices.get(0).get("access").asText()).isEqualTo("rwm");
         assertThat(devices.get(0).has("major")).isFalse();
-        assertThat(texts(linux.get("maskedPaths"))).contains("/proc/kcore", "/proc/keys", "/sys/firmware").hasSize(10);
+    }
+
+    @Test
+    void masksKernelInterfacesAndMakesHostWideSettingsReadOnly() throws Exception {
+        JsonNode linux = json(spec(Map.of())).get("linux");
+
+        assertThat(texts(linux.get("maskedPaths"))).contains(
+                // runc's defaults
+                "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+                // and what leaks kernel addresses, layout or energy use (a side channel)
+                "/proc/kallsyms", "/proc/kmsg", "/proc/interrupts", "/sys/kernel/vmcoreinfo", "/sys/kernel/btf",
+                "/sys/kernel/slab", "/sys/devices/virtual/powercap");
         assertThat(texts(linux.get("readonlyPaths"))).containsExactly(
                 "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+        List<String> sysOptions = texts(json(spec(Map.of())).get("mounts").get(5).get("options"));
+        assertThat(sysOptions).as("/sys as a whole").contains("ro");
     }
 
     @Test

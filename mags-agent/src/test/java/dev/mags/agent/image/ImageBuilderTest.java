@@ -2,7 +2,13 @@ package dev.mags.agent.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.ProcessLauncher;
+import dev.mags.agent.security.FileCapabilities;
+import dev.mags.agent.security.IdMapping;
+import dev.mags.agent.security.IdShift;
 import dev.mags.protocol.v1.ImageInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -79,5 +85,28 @@ class ImageBuilderTest {
         assertThatThrownBy(() -> builder.build("alpine", progress))
                 .isInstanceOf(ImageBuildException.class)
                 .hasMessage("unknown image 'alpine'; images this agent can build: busybox, debian");
+    }
+
+    @Test
+    void shiftsTheRootfsRecordsTheOffsetAndClosesTheImageDirectory() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "chown to other users needs root");
+        ImageStore store = new ImageStore(images);
+        IdShift shift = new IdShift(IdMapping.DEFAULT, new FileCapabilities(new CommandRunner(ProcessLauncher.system())));
+
+        new ImageBuilder(store, Map.of("tiny", writing("v1")), shift).build("tiny", progress);
+
+        assertThat(store.idOffset("tiny")).hasValue(100_000);
+        assertThat(Files.getAttribute(store.rootfs("tiny").resolve("marker"), "unix:uid")).isEqualTo(100_000);
+        assertThat((int) Files.getAttribute(images.resolve("tiny"), "unix:mode") & 0777).isEqualTo(0700);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("shifted 2 files to the sandboxes' ids");
+    }
+
+    @Test
+    void theBuilderForTestsMakesUnshiftedImages() {
+        ImageStore store = new ImageStore(images);
+
+        new ImageBuilder(store, Map.of("tiny", writing("v1"))).build("tiny", progress);
+
+        assertThat(store.idOffset("tiny")).hasValue(0);
     }
 }

@@ -36,7 +36,7 @@ class ImageStoreTest {
         Path buildDir = build(store, "busybox", "12345");
         Instant builtAt = Instant.parse("2026-01-02T03:04:05Z");
 
-        ImageInfo info = store.install("busybox", buildDir, builtAt);
+        ImageInfo info = store.install("busybox", buildDir, builtAt, 100_000);
 
         assertThat(info).isEqualTo(new ImageInfo("busybox", builtAt, 5));
         assertThat(buildDir).doesNotExist();
@@ -46,18 +46,21 @@ class ImageStoreTest {
         assertThat(Files.readString(images.resolve("busybox/image.json")))
                 .contains("\"name\" : \"busybox\"")
                 .contains("\"built_at\" : \"2026-01-02T03:04:05Z\"")
-                .contains("\"size_bytes\" : 5");
+                .contains("\"size_bytes\" : 5")
+                .contains("\"id_offset\" : 100000");
+        assertThat(store.idOffset("busybox")).hasValue(100_000);
     }
 
     @Test
     void reinstallReplacesTheOldImageCompletely() throws Exception {
         ImageStore store = new ImageStore(images);
-        store.install("busybox", build(store, "busybox", "old"), Instant.now());
+        store.install("busybox", build(store, "busybox", "old"), Instant.now(), 100_000);
         Files.writeString(store.rootfs("busybox").resolve("stale"), "x");
 
-        store.install("busybox", build(store, "busybox", "newer"), Instant.now());
+        store.install("busybox", build(store, "busybox", "newer"), Instant.now(), 200_000);
 
         assertThat(store.rootfs("busybox").resolve("bin/tool")).hasContent("newer");
+        assertThat(store.idOffset("busybox")).hasValue(200_000);
         assertThat(store.rootfs("busybox").resolve("stale")).doesNotExist();
         assertThat(store.staleBuildDirs("busybox")).isEmpty();
     }
@@ -71,6 +74,18 @@ class ImageStoreTest {
         assertThat(buildDir.getFileName().toString()).startsWith(".debian.build-");
         assertThat(store.list()).isEmpty();
         assertThat(store.staleBuildDirs("debian")).containsExactly(buildDir);
+    }
+
+    @Test
+    void anImageFromBeforeShiftingHasOffsetZero() throws Exception {
+        ImageStore store = new ImageStore(images);
+        Files.createDirectories(images.resolve("old/rootfs"));
+        Files.writeString(images.resolve("old/image.json"),
+                "{\"name\":\"old\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1}");
+
+        assertThat(store.find("old")).isPresent();
+        assertThat(store.idOffset("old")).hasValue(0);
+        assertThat(store.idOffset("missing")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,147 @@
+/*
+ * escape-probe: tries privileged operations a sandbox must not be able to do, one per argument,
+ * and prints "NAME: OK" or "NAME: ERRNO" (EPERM, ENOSYS, ...) for each. Used by the escape
+ * integration tests, which compile it with gcc -static into a test image when gcc is available.
+ * Every attempt is harmless if it succeeds (a no-op or a read), because tests must be safe to run
+ * on a developer's machine even when isolation is broken.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long attempt(const char *name, long pid_arg) {
+    char buf[64] = {0};
+    if (!strcmp(name, "init_module")) return syscall(SYS_init_module, buf, sizeof buf, "");
+    if (!strcmp(name, "finit_module")) return syscall(SYS_finit_module, open("/bin/busybox", O_RDONLY), "", 0);
+    if (!strcmp(name, "delete_module")) return syscall(SYS_delete_module, "mags_no_such_module", O_NONBLOCK);
+    if (!strcmp(name, "kexec_load")) return syscall(SYS_kexec_load, 0, 0, NULL, 0);
+    if (!strcmp(name, "kexec_file_load")) return syscall(SYS_kexec_file_load, -1, -1, 0, "", 0);
+    if (!strcmp(name, "bpf")) return syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, buf, sizeof buf);
+    if (!strcmp(name, "perf_event_open")) {
+        struct perf_event_attr attr = {.type = PERF_TYPE_SOFTWARE, .size = sizeof attr,
+            .config = PERF_COUNT_SW_CPU_CLOCK, .disabled = 1, .exclude_kernel = 1};
+        return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+    }
+    if (!strcmp(name, "add_key")) return syscall(SYS_add_key, "user", "mags-probe", "x", 1, KEY_SPEC_PROCESS_KEYRING);
+    if (!strcmp(name, "keyctl")) return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+    if (!strcmp(name, "request_key")) return syscall(SYS_request_key, "user", "mags-probe", NULL, 0);
+    if (!strcmp(name, "ptrace_traceme")) {
+        /* In a child: a traced probe would stop at its next signal, its tracer (the shell) never waits. */
+        pid_t pid = fork();
+        if (pid == 0) _exit(ptrace(PTRACE_TRACEME, 0, 0, 0) < 0 ? errno : 0);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        errno = WEXITSTATUS(status);
+        return errno ? -1 : 0;
+    }
+    if (!strcmp(name, "ptrace_attach")) return ptrace(PTRACE_ATTACH, pid_arg, 0, 0);
+    if (!strcmp(name, "process_vm_readv")) {
+        struct iovec local = {buf, 8}, remote = {buf, 8};
+        return process_vm_readv(pid_arg, &local, 1, &remote, 1, 0);
+    }
+    if (!strcmp(name, "open_by_handle_at")) {
+        struct { unsigned int bytes; int type; unsigned char h[8]; } handle = {8, 1, {0}};
+        return syscall(SYS_open_by_handle_at, open("/", O_RDONLY), &handle, O_RDONLY);
+    }
+    if (!strcmp(name, "name_to_handle_at")) {
+        struct { unsigned int bytes; int type; unsigned char h[128]; } handle = {128, 0, {0}};
+        int mount_id;
+        return syscall(SYS_name_to_handle_at, AT_FDCWD, "/", &handle, &mount_id, 0);
+    }
+    if (!strcmp(name, "userfaultfd")) return syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */);
+    if (!strcmp(name, "io_uring_setup")) {
+        char params[120] = {0};
+        return syscall(SYS_io_uring_setup, 1, params);
+    }
+    /* NULL arguments: unfiltered, clone3 fails with EFAULT instead of creating a process. */
+    if (!strcmp(name, "clone3")) return syscall(SYS_clone3, NULL, 88);
+    if (!strcmp(name, "clone_newuser")) {
+        long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (pid == 0) _exit(0);
+        if (pid > 0) waitpid(pid, NULL, 0);
+        return pid;
+    }
+    if (!strcmp(name, "unshare_newuser")) return unshare(CLONE_NEWUSER);
+    if (!strcmp(name, "unshare_newns")) return unshare(CLONE_NEWNS);
+    if (!strcmp(name, "unshare_fs")) return unshare(CLONE_FS);
+    if (!strcmp(name, "fork")) {
+        pid_t pid = fork();
+        if (pid == 0) _exit(0);
+        if (pid > 0) waitpid(pid, NULL, 0);
+        return pid;
+    }
+    if (!strcmp(name, "setns")) return setns(open("/proc/self/ns/uts", O_RDONLY), 0);
+    if (!strcmp(name, "mount")) return mount("none", "/mnt", "tmpfs", 0, NULL);
+    if (!strcmp(name, "umount2")) return umount2("/proc/kcore", MNT_DETACH);
+    if (!strcmp(name, "pivot_root")) return syscall(SYS_pivot_root, "/tmp", "/tmp");
+    if (!strcmp(name, "fsopen")) return syscall(SYS_fsopen, "tmpfs", 0);
+    if (!strcmp(name, "open_tree")) return syscall(SYS_open_tree, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */);
+    if (!strcmp(name, "swapon")) return swapon("/dev/null", 0);
+    if (!strcmp(name, "clock_settime")) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        return clock_settime(CLOCK_REALTIME, &now);
+    }
+    if (!strcmp(name, "settimeofday")) {
+        struct timeval now;
+        gettimeofday(&now, NULL);
+        return settimeofday(&now, NULL);
+    }
+    if (!strcmp(name, "adjtimex")) {
+        struct timex query = {.modes = 0}; /* a read: allowed to everyone without the filter */
+        return adjtimex(&query) < 0 ? -1 : 0;
+    }
+    /* Wrong magic numbers: even with CAP_SYS_BOOT this fails with EINVAL. */
+    if (!strcmp(name, "reboot")) return syscall(SYS_reboot, 0, 0, 0, NULL);
+    if (!strcmp(name, "acct")) return acct("/no/such/file");
+    if (!strcmp(name, "iopl")) return iopl(3);
+    if (!strcmp(name, "ioperm")) return ioperm(0x80, 1, 1);
+    if (!strcmp(name, "syslog")) return syscall(SYS_syslog, 10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+    if (!strcmp(name, "personality_query")) return personality(0xffffffff) == -1 ? -1 : 0;
+    if (!strcmp(name, "personality_linux")) return personality(PER_LINUX) == -1 ? -1 : 0;
+    if (!strcmp(name, "personality_no_randomize")) return personality(ADDR_NO_RANDOMIZE) == -1 ? -1 : 0;
+    if (!strcmp(name, "personality_bit31")) return personality(0x80000000 | ADDR_NO_RANDOMIZE) == -1 ? -1 : 0;
+    if (!strcmp(name, "modify_ldt")) return syscall(SYS_modify_ldt, 0, buf, sizeof buf);
+    if (!strcmp(name, "vhangup")) return vhangup();
+    if (!strcmp(name, "uselib")) return syscall(SYS_uselib, "/no/such/library");
+    if (!strcmp(name, "mknod_block")) return mknod("/tmp/probe-block", S_IFBLK | 0600, makedev(254, 0));
+    if (!strcmp(name, "chroot")) return chroot("/");
+    errno = EINVAL;
+    fprintf(stderr, "escape-probe: unknown attempt %s\n", name);
+    exit(2);
+}
+
+int main(int argc, char **argv) {
+    long pid_arg = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--pid=", 6)) {
+            pid_arg = atol(argv[i] + 6);
+            continue;
+        }
+        errno = 0;
+        long rc = attempt(argv[i], pid_arg);
+        printf("%s: %s\n", argv[i], rc < 0 ? strerrorname_np(errno) : "OK");
+    }
+    return 0;
+}
