@@ -1,5 +1,7 @@
 package dev.mags.agent;
 
+import dev.mags.agent.network.NetworkReaper;
+import dev.mags.agent.network.SandboxNetwork;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.disk.Losetup;
 import dev.mags.agent.disk.Mkfs;
@@ -39,6 +41,14 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
 
     SandboxDisk disk() {
         return new SandboxDisk(new Mkfs(runner()), mount(), losetup());
+    }
+
+    SandboxNetwork network(AgentConfig config) {
+        return new SandboxNetwork(runner(), config.egress());
+    }
+
+    NetworkReaper networkReaper() {
+        return new NetworkReaper();
     }
 
     CgroupTree cgroups() {

@@ -17,7 +17,9 @@ public final class HostLeaks {
     }
 
     public static List<String> scan(AgentConfig config, HostAccess host) {
-        return inventory(config, host).describe();
+        List<String> leaks = new java.util.ArrayList<>(inventory(config, host).describe());
+        leaks.addAll(host.networkReaper().leaks(config.sandboxesDir()));
+        return leaks;
     }
 
     static HostInventory inventory(AgentConfig config, HostAccess host) {

@@ -1,6 +1,7 @@
 package dev.mags.agent;
 
 import dev.mags.agent.image.ImageStore;
+import dev.mags.agent.network.NetworkReaper;
 import dev.mags.agent.pool.WarmPool;
 import dev.mags.agent.reconcile.Reconciler;
 import dev.mags.agent.sandbox.CleanupStack;
@@ -60,6 +61,7 @@ public final class LocalAgent implements Agent {
     private final ContainerBuilder builder;
     private final ExecLauncher execs;
     private final Reconciler reconciler;
+    private final NetworkReaper networkReaper;
     private final WarmPool<Container> pool;
     private final ScheduledExecutorService timers;
     /** Sandbox ids being launched or running; reserved before launching so two launches of one id cannot race. */
@@ -83,7 +85,9 @@ public final class LocalAgent implements Agent {
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping());
-        this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(), host.cgroups());
+        this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(), host.cgroups(),
+                host.network(config));
+        this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
                 config.cgroupParent(), config.sandboxesDir());
@@ -251,7 +255,13 @@ public final class LocalAgent implements Agent {
             Set<String> spared = new HashSet<>(keep);
             spared.addAll(ids);
             spared.addAll(containers);
-            ReconcileReport report = reconciler.reconcile(spared);
+            // Network helpers first: they hold their sandbox's directory and namespace.
+            ReconcileReport network = networkReaper.reap(config.sandboxesDir(), spared);
+            ReconcileReport containers = reconciler.reconcile(spared);
+            ReconcileReport report = new ReconcileReport(
+                    java.util.stream.Stream.concat(network.reapedSandboxIds().stream(), containers.reapedSandboxIds().stream())
+                            .distinct().sorted().toList(),
+                    java.util.stream.Stream.concat(network.problems().stream(), containers.problems().stream()).toList());
             if (!report.reapedSandboxIds().isEmpty() || !report.problems().isEmpty()) {
                 log.info("reconcile reaped {}; problems: {}", report.reapedSandboxIds(), report.problems());
             }

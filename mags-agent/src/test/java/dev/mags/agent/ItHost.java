@@ -25,9 +25,9 @@ import org.awaitility.Awaitility;
  * dir whose runtime root is inside it, and a cgroup parent of its own, so tests never touch a real
  * server's state. {@link #close()} reaps whatever a failed test left and removes it all.
  */
-final class ItHost implements AutoCloseable {
-    final Path base;
-    final AgentConfig config;
+public final class ItHost implements AutoCloseable {
+    public final Path base;
+    public final AgentConfig config;
     private final List<LocalAgent> agents = new ArrayList<>();
 
     private ItHost(Path base, AgentConfig config) {
@@ -35,7 +35,7 @@ final class ItHost implements AutoCloseable {
         this.config = config;
     }
 
-    static ItHost create() throws IOException {
+    public static ItHost create() throws IOException {
         String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path base = Files.createTempDirectory(Path.of("/tmp"), "mags-it-");
         // Temp dirs are 0700; sandbox root (an unprivileged host uid) must pass through to its sandbox dir.
@@ -49,12 +49,12 @@ final class ItHost implements AutoCloseable {
     }
 
     /** An agent without a warm pool that {@link #close()} closes. */
-    LocalAgent agent() {
+    public LocalAgent agent() {
         return agent(WarmPoolConfig.disabled());
     }
 
     /** An agent with {@code pool} that {@link #close()} closes. */
-    synchronized LocalAgent agent(WarmPoolConfig pool) {
+    public synchronized LocalAgent agent(WarmPoolConfig pool) {
         LocalAgent agent = new LocalAgent(config.withWarmPool(pool));
         agents.add(agent);
         return agent;
@@ -77,7 +77,7 @@ final class ItHost implements AutoCloseable {
         return HostLeaks.scan(config).stream().filter(l -> pooled.stream().noneMatch(l::contains)).toList();
     }
 
-    static String uniqueId(String name) {
+    public static String uniqueId(String name) {
         return "it-" + name + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 

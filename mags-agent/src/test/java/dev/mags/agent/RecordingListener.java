@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Collects a sandbox's output lines with their timestamps. */
-final class RecordingListener implements OutputListener {
+public final class RecordingListener implements OutputListener {
     record Line(OutputStream stream, Instant timestamp, String text) {}
 
     private final List<Line> lines = new CopyOnWriteArrayList<>();
@@ -25,11 +25,11 @@ final class RecordingListener implements OutputListener {
         return lines.stream().filter(l -> l.stream() == stream).map(Line::text).toList();
     }
 
-    List<String> stdout() {
+    public List<String> stdout() {
         return texts(OutputStream.STDOUT);
     }
 
-    List<String> stderr() {
+    public List<String> stderr() {
         return texts(OutputStream.STDERR);
     }
 }

@@ -1,5 +1,9 @@
 package dev.mags.agent.sandbox;
 
+import dev.mags.agent.network.AttachedNetwork;
+import dev.mags.agent.network.NetworkException;
+import dev.mags.protocol.v1.AgentErrorCode;
+import dev.mags.protocol.v1.AgentException;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.cgroup.LimitEvents;
 import dev.mags.agent.disk.SandboxDisk;
@@ -25,15 +29,36 @@ public final class Container {
     private final CgroupTree cgroups;
     private final String cgroupParent;
     private final AtomicBoolean taken = new AtomicBoolean();
+    /** Null for a sandbox without outbound network. */
+    private final AttachedNetwork network;
 
     Container(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup, Runc runc, CgroupTree cgroups,
-            String cgroupParent) {
+            String cgroupParent, AttachedNetwork network) {
+        this.network = network;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.paths = paths;
         this.cleanup = cleanup;
         this.runc = runc;
         this.cgroups = cgroups;
         this.cgroupParent = cgroupParent;
+    }
+
+    /**
+     * A host port on 127.0.0.1 forwarded to {@code sandboxPort} inside.
+     *
+     * @throws AgentException INVALID_SPEC without network, RUNTIME_FAILED when the forward fails
+     */
+    public int forwardPort(int sandboxPort) {
+        if (network == null) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC,
+                    "sandbox " + id() + " has no network to forward port " + sandboxPort + " into");
+        }
+        try {
+            return network.forwardPort(sandboxPort);
+        } catch (NetworkException | IllegalArgumentException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot forward a port to " + sandboxPort
+                    + " in sandbox " + id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The runtime's container id: the job's sandbox id, or a pool member's own id. */

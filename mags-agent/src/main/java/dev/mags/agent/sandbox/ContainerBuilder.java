@@ -5,6 +5,10 @@ import dev.mags.agent.bundle.ConfigJson;
 import dev.mags.agent.bundle.OciSpecFactory;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.disk.SandboxDisk;
+import dev.mags.agent.network.AttachedNetwork;
+import dev.mags.agent.network.NetworkException;
+import dev.mags.agent.network.SandboxNetwork;
+import dev.mags.agent.runtime.ContainerState;
 import dev.mags.agent.security.MappedRoot;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.DirectoryTree;
@@ -13,6 +17,7 @@ import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.NetworkMode;
 import dev.mags.protocol.v1.SandboxLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,13 +40,16 @@ public final class ContainerBuilder {
     private final Mount mount;
     private final SandboxDisk disk;
     private final CgroupTree cgroups;
+    private final SandboxNetwork network;
 
-    public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups) {
+    public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups,
+            SandboxNetwork network) {
         this.settings = settings;
         this.runc = runc;
         this.mount = mount;
         this.disk = disk;
         this.cgroups = cgroups;
+        this.network = network;
     }
 
     public SandboxSettings settings() {
@@ -62,8 +70,8 @@ public final class ContainerBuilder {
         try {
             createDirectory(id, paths, cleanup);
             prepareRootfs(spec, paths, cleanup);
-            createContainer(id, paths, bundle, cleanup);
-            return new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent());
+            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup);
+            return new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
         } catch (AgentException e) {
             throw unwind(cleanup, e);
         } catch (RuntimeException e) {
@@ -117,7 +125,8 @@ public final class ContainerBuilder {
             for (Path dir : List.of(paths.upper(), paths.work(), paths.rootfs(), paths.bundle())) {
                 Files.createDirectory(dir);
             }
-            SandboxEtc.write(paths, settings.hostname());
+            SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
+                    ? SandboxNetwork.resolvConf() : SandboxEtc.NO_NETWORK_RESOLV_CONF);
             MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
             mount.overlay("mags-" + spec.id(), spec.imageRootfs(), paths.upper(), paths.work(), paths.rootfs());
             cleanup.push("unmount " + paths.rootfs(), () -> unmount(paths.rootfs()));
@@ -127,7 +136,10 @@ public final class ContainerBuilder {
         }
     }
 
-    private void createContainer(String id, SandboxPaths paths, BundleSpec bundle, CleanupStack cleanup) {
+    /** Creates the container, gives it its network if it has one, and starts its init; returns the network. */
+    private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
+            CleanupStack cleanup) {
+        String id = spec.id();
         try {
             ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle));
         } catch (IOException e) {
@@ -137,11 +149,32 @@ public final class ContainerBuilder {
         cleanup.push("delete container " + id, () -> deleteContainer(id));
         try {
             runc.create(paths.bundle(), id, paths.runtimeLog(), paths.createOutput());
+            AttachedNetwork net = spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
             runc.start(id);
+            return net;
         } catch (CommandFailedException e) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the OCI runtime could not start sandbox " + id + ": "
                     + (errors.isEmpty() ? e.getMessage() : String.join("; ", errors)), e);
+        }
+    }
+
+    /**
+     * Attaches user-mode NAT to the network namespace runc made for the created container, before its
+     * init runs anything: the namespace belongs to the container's user namespace, so it can only be
+     * reached through the init's pid.
+     */
+    private AttachedNetwork attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
+        long pid = runc.state(id).map(ContainerState::pid)
+                .orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost sandbox " + id
+                        + " between create and start"));
+        try {
+            AttachedNetwork net = network.attach(id, pid, paths.dir().resolve("net"));
+            cleanup.push("close the network of " + id, net::close);
+            return net;
+        } catch (NetworkException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot give sandbox " + id + " its network: "
+                    + e.getMessage(), e);
         }
     }
 

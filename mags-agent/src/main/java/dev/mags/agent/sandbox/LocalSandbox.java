@@ -102,8 +102,7 @@ public final class LocalSandbox implements RunningSandbox {
 
     @Override
     public int forwardPort(int sandboxPort) {
-        throw new AgentException(AgentErrorCode.INVALID_SPEC,
-                "sandbox " + sandboxId() + " has no network to forward port " + sandboxPort + " into");
+        return container.forwardPort(sandboxPort);
     }
 
     @Override

@@ -10,12 +10,14 @@ import java.nio.file.Files;
 final class SandboxEtc {
     private SandboxEtc() {}
 
-    static void write(SandboxPaths paths, String hostname) throws IOException {
+    /** For a sandbox without outbound network there is no name server to point at. */
+    static final String NO_NETWORK_RESOLV_CONF = "# mags: this sandbox has no network but loopback\n";
+
+    static void write(SandboxPaths paths, String hostname, String resolvConf) throws IOException {
         Files.createDirectories(paths.etc());
         Files.writeString(paths.etcHostname(), hostname + "\n");
         Files.writeString(paths.etcHosts(),
                 "127.0.0.1\tlocalhost " + hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        // Only loopback for now: no name server to point at until sandboxes get outbound networking.
-        Files.writeString(paths.resolvConf(), "# mags: this sandbox has no outbound network yet\n");
+        Files.writeString(paths.resolvConf(), resolvConf);
     }
 }
