@@ -58,7 +58,9 @@ class EscapeProcessIT {
         // The marker is put together at run time, so that the script's own command line does not hold it.
         String head = marker.substring(0, 4);
         String tail = marker.substring(4);
-        Run run = sandboxes.run("m=" + head + "; m=${m}" + tail + "; ps -o args | grep -c \"$m\"; grep -l \"$m\" /proc/[0-9]*/cmdline;"
+        // The "[x]yz" pattern keeps grep from finding its own command line in ps's output.
+        Run run = sandboxes.run("m=" + head + "; m=${m}" + tail + "; ps -o args | grep -c \"[" + head.charAt(0) + "]"
+                + head.substring(1) + tail + "\"; grep -l \"$m\" /proc/[0-9]*/cmdline;"
                 + " ls /proc | grep -c '^[0-9]'; ls /proc/" + hostProcess.pid());
 
         // no process with the marker; /proc holds the sandbox's init (sh and its sleep), the job's sh, ls and grep

@@ -2,11 +2,13 @@ package dev.mags.dist;
 
 import dev.mags.agent.image.ImageBuilder;
 import dev.mags.agent.image.ImageStore;
+import dev.mags.agent.security.IdMapping;
 import dev.mags.protocol.v1.ImageInfo;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,13 +31,22 @@ final class ImageCommand {
         @Mixin
         DirOptions dirs;
 
+        @Option(names = "--if-missing",
+                description = "Build only if the image is missing or was built for another user-namespace mapping.")
+        boolean ifMissing;
+
         @Override
         public Integer call() {
-            ImageBuilder builder = ImageBuilder.standard(new ImageStore(dirs.imagesDir()));
+            ImageStore store = new ImageStore(dirs.imagesDir());
+            ImageBuilder builder = ImageBuilder.standard(store);
             if (!builder.names().contains(name)) {
                 throw new IllegalArgumentException("unknown image '" + name + "'; choose one of " + builder.names());
             }
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+            if (ifMissing && store.idOffset(name).orElse(-1) == IdMapping.DEFAULT.start()) {
+                out.println("image '" + name + "' is already built in " + dirs.imagesDir().resolve(name));
+                return 0;
+            }
             long start = System.nanoTime();
             ImageInfo info = builder.build(name, out);
             out.printf("built image '%s' (%.1f MB) in %.1f s into %s%n", info.name(), info.sizeBytes() / 1e6,
