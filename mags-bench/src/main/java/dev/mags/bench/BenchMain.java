@@ -41,12 +41,28 @@ public final class BenchMain {
         String image = arg(args, "--image", Files.exists(imagesDir.resolve("debian/image.json")) ? "debian" : "busybox");
         Path out = Path.of(arg(args, "--out", repo.resolve("bench/results").toString()));
         Path work = Files.createTempDirectory("mags-bench");
+        // Sandbox root is an unprivileged host uid that must pass through to its sandbox dir.
+        Files.setAttribute(work, "unix:mode", 0711);
         BenchMain bench = new BenchMain(quick, repo, imagesDir, image, work);
-        Report report = bench.run();
+        Report report;
+        try {
+            report = bench.run();
+        } finally {
+            deleteTree(work);
+        }
         String stem = report.date() + (quick ? "-quick" : "");
         report.write(out.resolve(stem + ".json"), out.resolve(stem + ".md"));
         System.out.println(report.markdown());
         System.out.println("wrote " + out.resolve(stem + ".json"));
+    }
+
+    /** The servers are stopped and the floors unmounted by now; what is left are plain files. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static String arg(String[] args, String name, String fallback) {

@@ -27,6 +27,20 @@ final class MagsdFixture implements AutoCloseable {
     /** Own cgroup parent per data dir, so leftovers are traced to this server and no other. */
     final String cgroupParent;
     private Process process;
+    private final List<String> extraArgs = new java.util.ArrayList<>();
+
+    private int warmPoolSize;
+
+    MagsdFixture withWarmPool(int size) {
+        warmPoolSize = size;
+        return this;
+    }
+
+    /** More {@code magsd serve} options, e.g. limits. */
+    MagsdFixture with(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
 
     MagsdFixture(Path dataDir, Path imagesDir, String defaultImage) {
         this.dataDir = dataDir;
@@ -48,10 +62,13 @@ final class MagsdFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(Repo.magsd().toString(), "serve", "--data-dir", dataDir.toString(),
-                "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(), "--default-image", defaultImage, "--cgroup-parent", cgroupParent,
-                // No warm pool: the tests assert that the server leaves no sandbox behind while it runs.
-                "--warm-pool-size", "0"));
+        List<String> argv = new java.util.ArrayList<>(List.of(Repo.magsd().toString(), "serve", "--data-dir",
+                dataDir.toString(), "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(),
+                "--default-image", defaultImage, "--cgroup-parent", cgroupParent,
+                // No warm pool unless a test asks: most assert that a running server leaves no sandbox behind.
+                "--warm-pool-size", Integer.toString(warmPoolSize)));
+        argv.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));

@@ -19,6 +19,11 @@ final class JobOutcome {
             return TIMED_OUT;
         }
         if (job.exitCode() != null) {
+            // A limit the job hit ("out of memory (limit 1 GiB)") is worth a line; the bare exit is not.
+            String plain = "script exited with code " + job.exitCode();
+            if (job.status() == JobStatus.ERROR && job.errorMessage() != null && !job.errorMessage().equals(plain)) {
+                err.println("mags: job " + id + ": " + job.errorMessage());
+            }
             return job.exitCode();
         }
         if (job.status() == JobStatus.ERROR) {
