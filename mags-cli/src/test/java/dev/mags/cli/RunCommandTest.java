@@ -88,8 +88,19 @@ class RunCommandTest {
     }
 
     @Test
+    void aLimitTheJobHitIsNamedBesideItsExitCode() {
+        jobEnds(job("j1", "error", 137, "out of memory (limit 64 MiB)"), "stdout:allocating");
+
+        CliFixture.Result result = cli.run("run", "head -c 300m /dev/zero | tail");
+
+        assertThat(result.exit()).isEqualTo(137);
+        assertThat(result.out()).isEqualTo("allocating\n");
+        assertThat(result.err()).isEqualTo("mags: job j1: out of memory (limit 64 MiB)\n");
+    }
+
+    @Test
     void printsEachStreamWhereItBelongsAndExitsWithTheScriptsCode() {
-        jobEnds(job("j1", "error", 3, "exit status 3"),
+        jobEnds(job("j1", "error", 3, "script exited with code 3"),
                 "stdout:hello", "stderr:warning", "system:pulling image", "stdout:bye");
 
         CliFixture.Result result = cli.run("run", "echo hello; echo warning >&2; exit 3");
