@@ -13,7 +13,8 @@ final class Agents {
     static AgentConfig config(MagsdConfig cfg) {
         return AgentConfig.defaults(cfg.dataDir(), cfg.imagesDir()).withRuntimeBinary(cfg.runtimeBinary())
                 .withCgroupParent(cfg.cgroupParent())
-                .withWarmPool(warmPool(cfg));
+                .withWarmPool(warmPool(cfg))
+                .withEgress(cfg.egress());
     }
 
     /**

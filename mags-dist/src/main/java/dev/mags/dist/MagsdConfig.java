@@ -1,5 +1,6 @@
 package dev.mags.dist;
 
+import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,8 @@ public record MagsdConfig(
         int maxConcurrentJobs,
         Duration maxJobTimeout,
         LimitsPolicy limits,
-        int warmPoolSize) {
+        int warmPoolSize,
+        EgressPolicy egress) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");

@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Duration;
@@ -102,6 +103,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most processes and threads per sandbox (default ${DEFAULT-VALUE}).")
     long pidsLimit;
 
+    @Option(names = "--egress-allow", defaultValue = "${env:MAGS_EGRESS_ALLOW:-}",
+            description = "Comma-separated CIDRs sandboxes may reach although they are private, e.g. an internal"
+                    + " package mirror (env MAGS_EGRESS_ALLOW; default none). The host itself stays unreachable.")
+    String egressAllow;
+
+    @Option(names = "--egress-deny", defaultValue = "${env:MAGS_EGRESS_DENY}",
+            description = "Comma-separated CIDRs sandboxes may not reach (env MAGS_EGRESS_DENY; default every"
+                    + " non-public IPv4 range: 10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, ...).")
+    String egressDeny;
+
     @Option(names = "--warm-pool-size", defaultValue = "${env:MAGS_WARM_POOL_SIZE:-2}",
             description = "Sandboxes of the default image kept started in advance, so that jobs skip creating one"
                     + " (env MAGS_WARM_POOL_SIZE, default ${DEFAULT-VALUE}; 0 disables).")
@@ -112,7 +123,12 @@ final class ServeCommand implements Callable<Integer> {
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
-                warmPoolSize);
+                warmPoolSize, egressPolicy());
+    }
+
+    private EgressPolicy egressPolicy() {
+        EgressPolicy base = egressDeny == null ? EgressPolicy.defaults() : EgressPolicy.parse(egressDeny, "");
+        return base.withAllowed(EgressPolicy.parse("", egressAllow).allowed());
     }
 
     private LimitsPolicy limitsPolicy() {
