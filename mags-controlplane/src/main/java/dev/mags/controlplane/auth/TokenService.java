@@ -8,6 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -18,9 +21,16 @@ import java.util.UUID;
  */
 public final class TokenService {
     private static final String TOKEN_PREFIX = "mags_";
+    /** Tokens are checked on every request; a short cache spares the state store most lookups. */
+    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    private static final int CACHE_MAX = 10_000;
+
     private final UserStore users;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Principal principal, Instant expires) {}
 
     public TokenService(UserStore users, Clock clock) {
         this.users = users;
@@ -55,9 +65,21 @@ public final class TokenService {
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
             throw new UnauthorizedException("the Authorization header must be 'Bearer <token>'");
         }
-        return users.findByTokenHash(hash(parts[1].trim()))
+        String hash = hash(parts[1].trim());
+        Instant now = clock.instant();
+        Cached hit = cache.get(hash);
+        if (hit != null && hit.expires().isAfter(now)) {
+            return hit.principal();
+        }
+        Principal principal = users.findByTokenHash(hash)
                 .map(o -> new Principal(o.user().id(), o.user().name(), o.user().admin(), o.tokenPrefix()))
                 .orElseThrow(() -> new UnauthorizedException("invalid API token"));
+        if (cache.size() >= CACHE_MAX) {
+            cache.clear(); // crude but bounded; a full cache is refilled by the next requests
+        }
+        // Only valid tokens are cached, so guessing cannot fill it. Revoking a token must evict it here.
+        cache.put(hash, new Cached(principal, now.plus(CACHE_TTL)));
+        return principal;
     }
 
     static String hash(String token) {
