@@ -8,7 +8,6 @@ import dev.mags.api.StreamEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +42,9 @@ final class EventFollower {
                 URI uri = http.uri(path);
                 Exception problem;
                 try {
-                    HttpResponse<InputStream> response = http.openStream(path,
+                    StreamResponse response = http.openStream(path,
                             Map.of("Last-Event-ID", Long.toString(progress.lastSeq), "Cache-Control", "no-cache"),
-                            requestTimeout(deadline, id));
+                            streamReadTimeout(deadline, id));
                     int status = response.statusCode();
                     if (status != 200) {
                         MagsApiException error = errorOf(uri, response);
@@ -66,9 +65,6 @@ final class EventFollower {
                     }
                 } catch (IOException e) {
                     problem = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw http.failures().interrupted("GET", uri, e);
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new MagsConnectionException("interrupted while following " + uri, problem);
@@ -131,7 +127,7 @@ final class EventFollower {
         return lastStatus != null && lastStatus.status() != JobStatus.PENDING ? lastStatus : null;
     }
 
-    private MagsApiException errorOf(URI uri, HttpResponse<InputStream> response) throws IOException {
+    private MagsApiException errorOf(URI uri, StreamResponse response) throws IOException {
         String body;
         try (InputStream in = response.body()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -157,6 +153,15 @@ final class EventFollower {
 
     private static boolean isTransient(int status) {
         return status == 502 || status == 503 || status == 504;
+    }
+
+    /**
+     * A silent stream must end by itself: a blocked read cannot be interrupted from outside, so the
+     * socket's read timeout is the idle limit (the server sends a keep-alive every 15 s).
+     */
+    private Duration streamReadTimeout(Instant deadline, String id) {
+        Duration timeout = requestTimeout(deadline, id);
+        return policy.idleTimeout().compareTo(timeout) < 0 ? policy.idleTimeout() : timeout;
     }
 
     private Duration requestTimeout(Instant deadline, String id) {

@@ -5,8 +5,6 @@ import dev.mags.api.ApiError;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 
@@ -35,11 +33,12 @@ final class Failures {
     }
 
     MagsException ioFailure(String method, URI uri, IOException e, Duration timeout) {
-        if (e instanceof HttpConnectTimeoutException) {
+        if (e instanceof java.net.SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT)
+                .contains("connect")) {
             return new MagsConnectionException("cannot reach the mags server at " + baseUrl
                     + ": connection timed out", e);
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof java.net.SocketTimeoutException) {
             String within = timeout == null ? "" : " within " + human(timeout);
             return new MagsTimeoutException("no answer from " + method + " " + uri + within, e);
         }

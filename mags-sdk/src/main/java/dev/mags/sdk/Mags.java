@@ -9,7 +9,6 @@ import dev.mags.api.JobRequest;
 import dev.mags.api.LogEntry;
 import dev.mags.api.WhoAmI;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,12 +46,8 @@ public final class Mags implements AutoCloseable {
 
     static Mags create(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout,
                        ReconnectPolicy reconnect) {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        return new Mags(new HttpTransport(client, baseUrl, token, requestTimeout, MagsJson.newMapper()), reconnect);
+        return new Mags(new HttpTransport(baseUrl, token, requestTimeout, connectTimeout, MagsJson.newMapper()),
+                reconnect);
     }
 
     /** The server's base URL, without a trailing slash. */
