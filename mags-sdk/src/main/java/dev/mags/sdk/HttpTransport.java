@@ -135,7 +135,8 @@ final class HttpTransport implements AutoCloseable {
                 if (body.length > 0) {
                     c.setRequestProperty("Content-Type", "application/json");
                 }
-                c.setFixedLengthStreamingMode(body.length);
+                // Buffered, not streaming mode: in streaming mode a 401's body is lost to the
+                // connection's authentication retry logic, and with it the server's message.
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(body);
                 }

@@ -49,6 +49,19 @@ class MagsErrorsTest {
     }
 
     @Test
+    void aRefusedTokenOnAPostWithABodyKeepsTheServersMessage() {
+        server.json("POST", "/api/v1/mags-jobs", 401,
+                "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid API token\"}}");
+
+        assertThatThrownBy(() -> mags.run("echo hi"))
+                .isInstanceOfSatisfying(MagsApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.code()).isEqualTo("unauthorized");
+                    assertThat(e.getMessage()).isEqualTo("invalid API token");
+                });
+    }
+
+    @Test
     void emptyErrorBodyStillNamesTheStatus() {
         server.json("POST", "/api/v1/mags-jobs/j/stop", 401, "");
 
