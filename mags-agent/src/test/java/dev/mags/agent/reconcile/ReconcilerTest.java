@@ -50,7 +50,7 @@ class ReconcilerTest {
                 : FakeProcess.succeeds(""));
         CommandRunner runner = new CommandRunner(launcher);
         reconciler = new Reconciler(new Runc(runner, "runc", dir.resolve("runtime")), new Mount(runner, mountInfo),
-                new Losetup(runner, sysBlock), new CgroupTree(cgroups), "mags", sandboxes);
+                new Losetup(runner, sysBlock), new CgroupTree(cgroups), "mags", sandboxes, dir.resolve("workspaces"));
         Files.createDirectories(dir.resolve("runtime/half"));
         Files.writeString(dir.resolve("runtime/half/exec.fifo"), "");
         Files.createDirectories(dir.resolve("runtime/kept"));
