@@ -47,6 +47,10 @@ final class HttpTransport implements AutoCloseable {
         return exchange(request(path, requestTimeout).GET().build(), answer);
     }
 
+    <T> T delete(String path, Class<T> answer) {
+        return exchange(request(path, requestTimeout).DELETE().build(), answer);
+    }
+
     /** POSTs {@code body} as JSON, or an empty body when it is {@code null}. */
     <T> T post(String path, Object body, Class<T> answer) {
         HttpRequest.BodyPublisher publisher = body == null
