@@ -87,6 +87,11 @@ public record AgentConfig(
                 WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults(), IdMapping.DEFAULT);
     }
 
+    /** {@code <dataDir>/workspaces}: one directory per workspace, named by its key, holding its disk. */
+    public Path workspacesDir() {
+        return dataDir.resolve("workspaces");
+    }
+
     /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
     public Path sandboxesDir() {
         return dataDir.resolve("sandboxes");

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Lists what sandboxes of an agent configuration (warm pool members included) left on the host:
  * runtime containers under its runtime root, mounts under its sandboxes directory, loop devices
- * whose backing files are there, cgroup directories under its cgroup parent, and sandbox directories. For tests that assert "nothing left behind" and for operators.
+ * whose backing files are there, cgroup directories under its cgroup parent, sandbox directories, and loop devices on workspace disks (the disks themselves are kept on purpose). For tests that assert "nothing left behind" and for operators.
  */
 public final class HostLeaks {
     private HostLeaks() {}
@@ -19,6 +19,13 @@ public final class HostLeaks {
     public static List<String> scan(AgentConfig config, HostAccess host) {
         List<String> leaks = new java.util.ArrayList<>(inventory(config, host).describe());
         leaks.addAll(host.networkReaper().leaks(config.sandboxesDir()));
+        // Workspace disks are kept on purpose; attached to a loop device while no sandbox runs, they are not.
+        try {
+            host.losetup().backedBelow(config.workspacesDir())
+                    .forEach(d -> leaks.add("loop device " + d.device() + " on workspace disk " + d.backingFile()));
+        } catch (RuntimeException e) {
+            leaks.add("cannot list the loop devices on workspace disks: " + e.getMessage());
+        }
         return leaks;
     }
 

@@ -13,6 +13,7 @@ import dev.mags.agent.sandbox.ExecLauncher;
 import dev.mags.agent.sandbox.LocalSandbox;
 import dev.mags.agent.sandbox.SandboxSettings;
 import dev.mags.agent.sandbox.SandboxShape;
+import dev.mags.agent.workspace.WorkspaceDisks;
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
@@ -21,6 +22,9 @@ import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.ReconcileReport;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v1.WorkspaceInfo;
+import dev.mags.protocol.v1.WorkspaceRef;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -71,6 +75,9 @@ public final class LocalAgent implements Agent {
     /** Building takes the read side, reconcile the write side: reconcile never sees a half-built container of ours. */
     private final ReadWriteLock building = new ReentrantReadWriteLock();
     private final Map<String, LocalSandbox> live = new ConcurrentHashMap<>();
+    private final WorkspaceDisks workspaces;
+    /** Workspaces held by running sandboxes, by sandbox id; given back when the sandbox is released. */
+    private final Map<String, WorkspaceDisks.Hold> workspaceHolds = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     /** An agent on this host. Checks first that it runs as root and that the programs it needs are there. */
@@ -82,6 +89,7 @@ public final class LocalAgent implements Agent {
     LocalAgent(AgentConfig config, HostAccess host) {
         this.config = Objects.requireNonNull(config, "config");
         this.images = new ImageStore(config.imagesDir());
+        this.workspaces = new WorkspaceDisks(config.workspacesDir());
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping());
@@ -90,7 +98,7 @@ public final class LocalAgent implements Agent {
         this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
-                config.cgroupParent(), config.sandboxesDir());
+                config.cgroupParent(), config.sandboxesDir(), config.workspacesDir());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-timeouts").daemon().factory());
         Map<SandboxShape, Integer> targets = new LinkedHashMap<>();
         config.warmPool().active().forEach(e -> targets.put(new SandboxShape(e.image(), e.limits(), e.network()), e.size()));
@@ -131,23 +139,26 @@ public final class LocalAgent implements Agent {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + id + " is already running on this agent");
         }
         LocalSandbox sandbox;
+        WorkspaceDisks.Hold hold = null;
         try {
             SandboxShape shape = new SandboxShape(spec.image(), spec.limits(), spec.network());
-            Optional<Container> warm = pool.take(shape);
-            try {
-                sandbox = start(warm.orElseGet(() -> build(id, shape)), spec, output);
-            } catch (ContainerGoneException e) {
-                if (warm.isEmpty()) {
-                    throw e;
-                }
-                // The pool member died after the pool checked it: not the job's fault, so run it cold.
-                log.info("sandbox {}: pool member {} died before its command started; building a container", id,
-                        warm.get().id());
-                sandbox = start(build(id, shape), spec, output);
+            if (spec.workspace() != null) {
+                // A workspace's sandbox is built cold: its writable layer is the workspace's disk.
+                hold = workspaces.hold(spec.workspace());
+                Path disk = workspaces.diskImage(spec.workspace());
+                sandbox = start(build(id, shape, disk), spec, output);
+            } else {
+                sandbox = launchShared(id, shape, spec, output);
             }
         } catch (RuntimeException e) {
+            if (hold != null) {
+                hold.close();
+            }
             ids.remove(id);
             throw e;
+        }
+        if (hold != null) {
+            workspaceHolds.put(id, hold);
         }
         live.put(id, sandbox);
         sandbox.supervise(spec.timeout(), config.stopGrace(), timers, this::released);
@@ -155,6 +166,22 @@ public final class LocalAgent implements Agent {
             sandbox.shutdown(config.stopGrace()); // close() ran while we launched; it may have missed us
         }
         return sandbox;
+    }
+
+    /** A sandbox from the warm pool if it has one of this shape, else built for the job. */
+    private LocalSandbox launchShared(String id, SandboxShape shape, SandboxSpec spec, OutputListener output) {
+        Optional<Container> warm = pool.take(shape);
+        try {
+            return start(warm.orElseGet(() -> build(id, shape, null)), spec, output);
+        } catch (ContainerGoneException e) {
+            if (warm.isEmpty()) {
+                throw e;
+            }
+            // The pool member died after the pool checked it: not the job's fault, so run it cold.
+            log.info("sandbox {}: pool member {} died before its command started; building a container", id,
+                    warm.get().id());
+            return start(build(id, shape, null), spec, output);
+        }
     }
 
     private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
@@ -183,7 +210,7 @@ public final class LocalAgent implements Agent {
     }
 
     /** A container built for one job, named by its sandbox id. */
-    private Container build(String containerId, SandboxShape shape) {
+    private Container build(String containerId, SandboxShape shape, Path workspaceDisk) {
         ImageInfo image = images.find(shape.image()).orElseThrow(() -> new AgentException(AgentErrorCode.IMAGE_MISSING,
                 "base image '" + shape.image() + "' is not built; build it with: bin/magsd image build " + shape.image()));
         requireShiftedFor(shape.image(), config.idMapping().start());
@@ -193,7 +220,8 @@ public final class LocalAgent implements Agent {
                 throw new AgentException(AgentErrorCode.INVALID_SPEC, "container " + containerId + " already exists on this agent");
             }
             try {
-                return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt()));
+                return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt(),
+                        workspaceDisk));
             } catch (RuntimeException e) {
                 containers.remove(containerId); // the builder left nothing behind
                 throw e;
@@ -207,7 +235,7 @@ public final class LocalAgent implements Agent {
         if (closing) {
             throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down");
         }
-        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), shape);
+        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), shape, null);
     }
 
     /** A pooled container may go to a job while its init waits and its image is the one built now. */
@@ -241,7 +269,21 @@ public final class LocalAgent implements Agent {
     private void released(LocalSandbox sandbox) {
         live.remove(sandbox.sandboxId());
         containers.remove(sandbox.containerId());
+        WorkspaceDisks.Hold hold = workspaceHolds.remove(sandbox.sandboxId());
+        if (hold != null) {
+            hold.close();
+        }
         ids.remove(sandbox.sandboxId());
+    }
+
+    @Override
+    public List<WorkspaceInfo> workspaces() {
+        return workspaces.list();
+    }
+
+    @Override
+    public void deleteWorkspace(String key) {
+        workspaces.delete(new WorkspaceRef(key));
     }
 
     /**

@@ -5,6 +5,7 @@ public final class ApiPaths {
     public static final String BASE = "/api/v1";
     public static final String JOBS = BASE + "/mags-jobs";
     public static final String ME = BASE + "/me";
+    public static final String WORKSPACES = BASE + "/mags-workspaces";
     public static final String HEALTH = "/healthz";
 
     private ApiPaths() {}

@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * A job as {@code GET /mags-jobs/{id}/status} and {@code GET /mags-jobs} show it. Timestamps are
  * ISO-8601 instants; {@code exit_code} is set once the script has exited, {@code error_message}
- * whenever the status is {@code error}.
+ * whenever the status is {@code error};
+ * {@code workspace_id} names the job's workspace and is absent when it has none.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobInfo(
@@ -21,4 +22,5 @@ public record JobInfo(
         @JsonProperty("error_message") String errorMessage,
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("started_at") Instant startedAt,
-        @JsonProperty("finished_at") Instant finishedAt) {}
+        @JsonProperty("finished_at") Instant finishedAt,
+        @JsonProperty("workspace_id") @JsonInclude(JsonInclude.Include.NON_NULL) String workspaceId) {}

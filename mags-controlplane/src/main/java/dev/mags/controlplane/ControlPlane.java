@@ -10,6 +10,10 @@ import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.UserStore;
+import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.workspace.WorkspaceLocks;
+import dev.mags.controlplane.workspace.WorkspaceReaper;
+import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.protocol.v1.Agent;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -30,6 +34,8 @@ public final class ControlPlane implements AutoCloseable {
     private final JobService jobs;
     private final TokenService tokens;
     private final ApiServer api;
+    private final WorkspaceReaper reaper;
+    private final java.time.Duration reapPeriod;
     private boolean closed;
 
     public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, Clock clock) {
@@ -38,17 +44,23 @@ public final class ControlPlane implements AutoCloseable {
         LogStore logStore = new LogStore(db.jdbi());
         this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
         this.outputs = new OutputRegistry(logStore, config.maxLogBytesPerJob(), LOG_FLUSH_MILLIS);
+        WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
+        WorkspaceLocks workspaceLocks = new WorkspaceLocks();
         this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
-                config.stopGrace(), config.maxJobTimeout());
+                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks);
         this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
-                config.maxJobTimeout(), config.limits());
-        this.api = new ApiServer(config, tokens, jobs, outputs, logStore,
+                config.maxJobTimeout(), config.limits(), workspaceStore);
+        this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
+        this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
+        this.api = new ApiServer(config, tokens, jobs, new WorkspaceService(workspaceStore, workspaceLocks, agent),
+                outputs, logStore,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
     }
 
     /** Settles jobs left over by a previous run of the process, then opens the API. */
     public ControlPlane start() {
         jobs.recoverAfterRestart();
+        reaper.start(reapPeriod);
         api.start();
         LOG.info("API listening on port {}", api.port());
         return this;
@@ -78,6 +90,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         api.close();
+        reaper.close();
         runner.beginShutdown();
         agent.close();
         runner.close();

@@ -11,6 +11,7 @@ import dev.mags.protocol.v1.ReconcileReport;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
 import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v1.WorkspaceInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ public final class FakeAgent implements Agent {
     private final Map<String, FakeSandbox> running = new ConcurrentHashMap<>();
     final List<SandboxSpec> launched = new CopyOnWriteArrayList<>();
     final List<Set<String>> reconciled = new CopyOnWriteArrayList<>();
+    /** Workspace keys the agent keeps, as a real one keeps their disks. */
+    final Set<String> workspaces = ConcurrentHashMap.newKeySet();
+    final List<String> deletedWorkspaces = new CopyOnWriteArrayList<>();
 
     public FakeAgent(String... imageNames) {
         for (String n : imageNames) {
@@ -51,11 +55,33 @@ public final class FakeAgent implements Agent {
         if (image(spec.image()).isEmpty()) {
             throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + spec.image() + "' is not built");
         }
+        if (spec.workspace() != null) {
+            boolean busy = running.values().stream().anyMatch(r -> spec.workspace().equals(r.spec.workspace()));
+            if (busy) {
+                throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + spec.workspace().key() + " is in use");
+            }
+            workspaces.add(spec.workspace().key());
+        }
         launched.add(spec);
         FakeSandbox sb = new FakeSandbox(spec, output);
         running.put(spec.sandboxId(), sb);
         Thread.ofVirtual().start(sb::interpret);
         return sb;
+    }
+
+    @Override
+    public List<WorkspaceInfo> workspaces() {
+        return workspaces.stream().sorted().map(k -> new WorkspaceInfo(k, 1L << 30)).toList();
+    }
+
+    @Override
+    public void deleteWorkspace(String key) {
+        boolean busy = running.values().stream().anyMatch(r -> r.spec.workspace() != null && r.spec.workspace().key().equals(key));
+        if (busy) {
+            throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + key + " is in use");
+        }
+        workspaces.remove(key);
+        deletedWorkspaces.add(key);
     }
 
     @Override

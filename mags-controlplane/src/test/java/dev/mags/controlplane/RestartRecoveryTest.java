@@ -48,6 +48,6 @@ class RestartRecoveryTest {
 
     private static JobRecord job(String id, JobStatus status) {
         return new JobRecord(id, "u1", null, "out hi", "inline", "busybox", Map.of(), null, null, status, null, null,
-                Instant.now(), null, null);
+                Instant.now(), null, null, null);
     }
 }

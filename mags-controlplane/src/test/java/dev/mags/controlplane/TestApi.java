@@ -56,6 +56,11 @@ final class TestApi implements AutoCloseable {
         return send(b.build());
     }
 
+    HttpResponse<String> delete(String path, String bearer) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).DELETE()
+                .header("Authorization", "Bearer " + bearer).build());
+    }
+
     HttpResponse<String> send(HttpRequest r) {
         try {
             return http.send(r, HttpResponse.BodyHandlers.ofString());

@@ -24,7 +24,8 @@ public record MagsdConfig(
         Duration maxJobTimeout,
         LimitsPolicy limits,
         int warmPoolSize,
-        EgressPolicy egress) {
+        EgressPolicy egress,
+        Duration workspaceIdleTimeout) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -35,6 +36,9 @@ public record MagsdConfig(
         }
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("--max-concurrent-jobs must be at least 1");
+        }
+        if (workspaceIdleTimeout == null || workspaceIdleTimeout.isNegative() || workspaceIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("--workspace-idle-timeout must be at least 1 second");
         }
         if (warmPoolSize < 0) {
             throw new IllegalArgumentException("--warm-pool-size must be zero or more");

@@ -71,6 +71,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Sandboxes run at once; later jobs wait as pending (default ${DEFAULT-VALUE}).")
     int maxConcurrentJobs;
 
+    @Option(names = "--workspace-idle-timeout", defaultValue = "${env:MAGS_WORKSPACE_IDLE_TIMEOUT:-600}",
+            description = "A local workspace (mags run -w NAME) no job has used for this many seconds is removed "
+                    + "(default ${DEFAULT-VALUE}).")
+    long workspaceIdleTimeoutSeconds;
+
     @Option(names = "--max-job-timeout", defaultValue = "${env:MAGS_MAX_JOB_TIMEOUT:-86400}",
             description = "Longest a job may run, in seconds; also the default timeout (default ${DEFAULT-VALUE}).")
     long maxJobTimeoutSeconds;
@@ -123,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
-                warmPoolSize, egressPolicy());
+                warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds));
     }
 
     private EgressPolicy egressPolicy() {
@@ -156,6 +161,6 @@ final class ServeCommand implements Callable<Integer> {
     static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
-                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace(), cfg.limits());
+                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout());
     }
 }

@@ -8,6 +8,7 @@ import dev.mags.api.JobPage;
 import dev.mags.api.JobRequest;
 import dev.mags.api.LogEntry;
 import dev.mags.api.WhoAmI;
+import dev.mags.api.WorkspaceList;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,6 +126,20 @@ public final class Mags implements AutoCloseable {
     /** Asks the server to stop a job; a job that has already finished is returned unchanged. */
     public JobInfo stop(String requestId) {
         return http.post(ApiPaths.job(Ids.segment(requestId), "stop"), null, JobInfo.class);
+    }
+
+    /** The caller's workspaces, by name. */
+    public WorkspaceList listWorkspaces() {
+        return http.get(ApiPaths.WORKSPACES, WorkspaceList.class);
+    }
+
+    /**
+     * Deletes one of the caller's workspaces and its data.
+     *
+     * @throws MagsApiException 404 when there is no workspace of that name, 409 while a job runs in it
+     */
+    public void deleteWorkspace(String name) {
+        http.delete(ApiPaths.WORKSPACES + "/" + Ids.segment(name), java.util.Map.class);
     }
 
     /** Who the token belongs to. */

@@ -112,6 +112,19 @@ class MagsClientTest {
     }
 
     @Test
+    void workspacesAreListedAndDeletedByName() {
+        server.json("GET", "/api/v1/mags-workspaces", 200, "{\"workspaces\":[{\"workspace_id\":\"proj\","
+                + "\"persistent\":false,\"created_at\":\"2025-01-01T00:00:00Z\",\"last_used_at\":\"2025-01-01T00:01:00Z\"}]}");
+        server.json("DELETE", "/api/v1/mags-workspaces/proj", 200, "{\"workspace_id\":\"proj\",\"deleted\":true}");
+
+        assertThat(mags.listWorkspaces().workspaces()).singleElement()
+                .satisfies(w -> assertThat(w.workspaceId()).isEqualTo("proj"))
+                .satisfies(w -> assertThat(w.persistent()).isFalse());
+        mags.deleteWorkspace("proj");
+        assertThat(server.single("DELETE", "/api/v1/mags-workspaces/proj")).isNotNull();
+    }
+
+    @Test
     void whoamiReadsTheUser() {
         server.json("GET", "/api/v1/me", 200, "{\"user\":\"alice\",\"admin\":true,\"token_prefix\":\"mags_ab\"}");
 

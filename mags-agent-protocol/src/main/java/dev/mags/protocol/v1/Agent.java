@@ -32,6 +32,16 @@ public interface Agent extends AutoCloseable {
      */
     ReconcileReport reconcile(Set<String> keep);
 
+    /** The workspaces this agent keeps on its disk. */
+    List<WorkspaceInfo> workspaces();
+
+    /**
+     * Removes everything the agent keeps of workspace {@code key}; harmless when there is none.
+     *
+     * @throws AgentException WORKSPACE_BUSY while a sandbox uses it
+     */
+    void deleteWorkspace(String key);
+
     /** Stops every running sandbox (reason {@link ExitReason#AGENT_SHUTDOWN}) and releases them. */
     @Override
     void close();

@@ -13,5 +13,7 @@ public enum AgentErrorCode {
     /** The agent is shutting down and takes no new sandboxes. */
     SHUTTING_DOWN,
     /** The host has no room for another sandbox. */
-    CAPACITY
+    CAPACITY,
+    /** The workspace is in use by another sandbox of this agent. */
+    WORKSPACE_BUSY
 }

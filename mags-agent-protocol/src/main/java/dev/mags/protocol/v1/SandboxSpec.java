@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param timeout how long the process may run before the agent kills it; null for no limit
  * @param limits memory, CPU, disk and process limits
  * @param network the sandbox's network
+ * @param workspace where the sandbox's writable layer is kept between sandboxes; null for none (discarded)
  */
 public record SandboxSpec(
         String sandboxId,
@@ -23,7 +24,8 @@ public record SandboxSpec(
         Map<String, String> environment,
         Duration timeout,
         SandboxLimits limits,
-        NetworkMode network) {
+        NetworkMode network,
+        WorkspaceRef workspace) {
 
     public SandboxSpec {
         Objects.requireNonNull(sandboxId, "sandboxId");
@@ -38,6 +40,17 @@ public record SandboxSpec(
         if (!sandboxId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw new IllegalArgumentException("sandbox id '" + sandboxId + "' has characters outside [A-Za-z0-9_.-]");
         }
+    }
+
+    /** A spec without a workspace. */
+    public SandboxSpec(String sandboxId, String image, List<String> command, Map<String, String> environment,
+            Duration timeout, SandboxLimits limits, NetworkMode network) {
+        this(sandboxId, image, command, environment, timeout, limits, network, null);
+    }
+
+    /** This spec with its writable layer kept in {@code ref}. */
+    public SandboxSpec withWorkspace(WorkspaceRef ref) {
+        return new SandboxSpec(sandboxId, image, command, environment, timeout, limits, network, ref);
     }
 
     /** A spec that runs {@code sh -c script} with outbound network. */

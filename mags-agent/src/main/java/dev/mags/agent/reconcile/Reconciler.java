@@ -32,14 +32,18 @@ public final class Reconciler {
     private final CgroupTree cgroups;
     private final String cgroupParent;
     private final Path sandboxesDir;
+    private final Path workspacesDir;
 
-    public Reconciler(Runc runc, Mount mount, Losetup losetup, CgroupTree cgroups, String cgroupParent, Path sandboxesDir) {
+    /** A reconciler that also detaches loop devices left on workspace disks (never deleting the disks). */
+    public Reconciler(Runc runc, Mount mount, Losetup losetup, CgroupTree cgroups, String cgroupParent, Path sandboxesDir,
+            Path workspacesDir) {
         this.runc = runc;
         this.mount = mount;
         this.losetup = losetup;
         this.cgroups = cgroups;
         this.cgroupParent = cgroupParent;
         this.sandboxesDir = sandboxesDir;
+        this.workspacesDir = workspacesDir;
     }
 
     private HostInventory scan() {
@@ -81,6 +85,7 @@ public final class Reconciler {
                 attempt(kept.job(id), "loop device " + d.device(), reaped, problems, () -> losetup.detach(d.device()));
             }
         }
+        detachWorkspaceLoops(after, problems);
         for (String id : after.cgroupDirs().keySet()) {
             if (!kept.contains(id)) {
                 attempt(kept.job(id), "cgroups", reaped, problems, () -> cgroups.remove(cgroupParent, id));
@@ -100,6 +105,32 @@ public final class Reconciler {
             }
         }
         return new ReconcileReport(List.copyOf(reaped), problems);
+    }
+
+    /**
+     * A workspace disk is mounted only in a sandbox directory; a loop device on one that backs no mount
+     * there is a leftover (its sandbox was reaped above, or died mid-release). The disk itself stays.
+     */
+    private void detachWorkspaceLoops(HostInventory after, List<String> problems) {
+        if (workspacesDir == null) {
+            return;
+        }
+        Set<String> mounted = new TreeSet<>();
+        after.mounts().forEach(m -> mounted.add(m.source()));
+        try {
+            for (LoopDevice d : losetup.backedBelow(workspacesDir)) {
+                if (!mounted.contains(d.device())) {
+                    try {
+                        losetup.detach(d.device());
+                    } catch (RuntimeException e) {
+                        problems.add("workspace disk " + d.backingFile() + ": cannot detach " + d.device() + ": "
+                                + e.getMessage());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            problems.add("cannot list the loop devices on workspace disks: " + e.getMessage());
+        }
     }
 
     /** Which containers stay: named in keep themselves, or handed to a job named there. */

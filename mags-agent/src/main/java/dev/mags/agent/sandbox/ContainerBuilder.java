@@ -118,11 +118,16 @@ public final class ContainerBuilder {
 
     private void prepareRootfs(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup) {
         try {
-            disk.format(paths.diskImage(), spec.shape().limits().diskBytes());
+            Path image = prepareDisk(spec, paths);
             Files.createDirectory(paths.disk());
-            cleanup.push("release the disk " + paths.diskImage(), () -> disk.release(paths.diskImage(), paths.disk()));
-            disk.mount(paths.diskImage(), paths.disk());
-            for (Path dir : List.of(paths.upper(), paths.work(), paths.rootfs(), paths.bundle())) {
+            cleanup.push("release the disk " + image, () -> disk.release(image, paths.disk()));
+            disk.mount(image, paths.disk());
+            for (Path dir : List.of(paths.upper(), paths.work())) {
+                if (!Files.isDirectory(dir)) { // a workspace disk has them from its earlier sandboxes
+                    Files.createDirectory(dir);
+                }
+            }
+            for (Path dir : List.of(paths.rootfs(), paths.bundle())) {
                 Files.createDirectory(dir);
             }
             SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
@@ -134,6 +139,32 @@ public final class ContainerBuilder {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED,
                     "cannot prepare the root file system of sandbox " + spec.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The disk file to mount: the sandbox's own, new (removed with its directory), or its workspace's,
+     * formatted on first use and never again. A workspace disk whose formatting failed is removed.
+     */
+    private Path prepareDisk(ContainerSpec spec, SandboxPaths paths) throws IOException {
+        long size = spec.shape().limits().diskBytes();
+        Path workspace = spec.workspaceDisk();
+        if (workspace == null) {
+            disk.format(paths.diskImage(), size);
+            return paths.diskImage();
+        }
+        if (!Files.exists(workspace)) {
+            Files.createDirectories(workspace.getParent());
+            Path fresh = workspace.resolveSibling(workspace.getFileName() + ".new");
+            Files.deleteIfExists(fresh);
+            try {
+                disk.format(fresh, size);
+                Files.move(fresh, workspace, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(fresh);
+                throw e;
+            }
+        }
+        return workspace;
     }
 
     /** Creates the container, gives it its network if it has one, and starts its init; returns the network. */

@@ -37,12 +37,20 @@ class ReconcilerTest {
                 "89 80 7:9 / " + sandboxes.resolve("orphan/disk") + " rw - ext4 /dev/loop9 rw",
                 "90 80 0:50 / " + sandboxes.resolve("orphan/rootfs") + " rw - overlay mags-orphan rw",
                 "91 80 0:51 / " + sandboxes.resolve("kept/rootfs") + " rw - overlay mags-kept rw",
-                "92 80 0:52 / " + sandboxes.resolve("warm-1/rootfs") + " rw - overlay mags-warm-1 rw", ""));
+                "92 80 0:52 / " + sandboxes.resolve("warm-1/rootfs") + " rw - overlay mags-warm-1 rw",
+                "93 80 7:5 / " + sandboxes.resolve("kept/disk") + " rw - ext4 /dev/loop5 rw", ""));
         Path sysBlock = Files.createDirectories(dir.resolve("sys-block"));
         for (String[] loop : new String[][] {{"loop9", "orphan"}, {"loop8", "kept"}, {"loop7", "warm-1"}}) {
             Files.createDirectories(sysBlock.resolve(loop[0]).resolve("loop"));
             Files.writeString(sysBlock.resolve(loop[0]).resolve("loop/backing_file"),
                     sandboxes.resolve(loop[1]).resolve("disk.img") + " (deleted)\n");
+        }
+        // Workspace disks: ws-a is mounted by the kept sandbox, ws-b by nothing any more.
+        for (String[] loop : new String[][] {{"loop5", "ws-a"}, {"loop4", "ws-b"}}) {
+            Path disk = Files.createDirectories(dir.resolve("workspaces").resolve(loop[1])).resolve("disk.img");
+            Files.writeString(disk, "");
+            Files.createDirectories(sysBlock.resolve(loop[0]).resolve("loop"));
+            Files.writeString(sysBlock.resolve(loop[0]).resolve("loop/backing_file"), disk + "\n");
         }
         launcher.respond(argv -> argv.contains("list")
                 ? FakeProcess.succeeds("[{\"id\":\"orphan\",\"pid\":1,\"status\":\"running\",\"bundle\":\"/b\"},"
@@ -50,7 +58,7 @@ class ReconcilerTest {
                 : FakeProcess.succeeds(""));
         CommandRunner runner = new CommandRunner(launcher);
         reconciler = new Reconciler(new Runc(runner, "runc", dir.resolve("runtime")), new Mount(runner, mountInfo),
-                new Losetup(runner, sysBlock), new CgroupTree(cgroups), "mags", sandboxes);
+                new Losetup(runner, sysBlock), new CgroupTree(cgroups), "mags", sandboxes, dir.resolve("workspaces"));
         Files.createDirectories(dir.resolve("runtime/half"));
         Files.writeString(dir.resolve("runtime/half/exec.fifo"), "");
         Files.createDirectories(dir.resolve("runtime/kept"));
@@ -86,6 +94,16 @@ class ReconcilerTest {
         assertThat(cgroups.resolve("memory/mags/orphan")).doesNotExist();
         assertThat(cgroups.resolve("memory/mags/kept")).isDirectory();
         assertThat(sandboxes.resolve("kept")).isDirectory();
+    }
+
+    @Test
+    void detachesOnlyStrayLoopsOnWorkspaceDisksAndKeepsTheDisks() {
+        reconciler.reconcile(Set.of("kept"));
+
+        assertThat(launcher.started()).contains(List.of("losetup", "--detach", "/dev/loop4"));
+        assertThat(launcher.started()).noneSatisfy(argv -> assertThat(argv).contains("/dev/loop5"));
+        assertThat(dir.resolve("workspaces/ws-a/disk.img")).isRegularFile();
+        assertThat(dir.resolve("workspaces/ws-b/disk.img")).isRegularFile();
     }
 
     @Test

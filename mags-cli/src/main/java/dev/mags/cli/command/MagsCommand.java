@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             ListCommand.class,
             StopCommand.class,
+            WorkspaceCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nConfiguration:%n",

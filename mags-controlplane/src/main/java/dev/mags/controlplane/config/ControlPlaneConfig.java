@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param maxLogBytesPerJob output kept per job; past it lines are dropped with a notice
  * @param stopGrace time between SIGTERM and SIGKILL when a job is stopped
  * @param limits the operator's default and maximum sandbox limits
+ * @param workspaceIdleTimeout a local workspace no job has used for this long is removed
  */
 public record ControlPlaneConfig(
         String listenHost,
@@ -24,7 +25,8 @@ public record ControlPlaneConfig(
         int maxConcurrentJobs,
         long maxLogBytesPerJob,
         Duration stopGrace,
-        LimitsPolicy limits) {
+        LimitsPolicy limits,
+        Duration workspaceIdleTimeout) {
 
     public ControlPlaneConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -32,10 +34,21 @@ public record ControlPlaneConfig(
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("maxConcurrentJobs must be at least 1");
         }
+        if (workspaceIdleTimeout == null || workspaceIdleTimeout.isNegative() || workspaceIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("workspaceIdleTimeout must be positive");
+        }
     }
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
-                64L * 1024 * 1024, Duration.ofSeconds(5), LimitsPolicy.standard());
+                64L * 1024 * 1024, Duration.ofSeconds(5), LimitsPolicy.standard(),
+                DEFAULT_WORKSPACE_IDLE_TIMEOUT);
+    }
+
+    public static final Duration DEFAULT_WORKSPACE_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+    public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                maxLogBytesPerJob, stopGrace, limits, idle);
     }
 }

@@ -7,6 +7,7 @@ import dev.mags.api.WhoAmI;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.job.JobService;
+import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.state.LogStore;
 import io.undertow.Undertow;
@@ -32,10 +33,11 @@ public final class ApiServer implements AutoCloseable {
     private final Undertow undertow;
     private final GracefulShutdownHandler shutdown;
 
-    public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, OutputRegistry outputs,
-            LogStore logs, Supplier<Health> health) {
+    public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
+            OutputRegistry outputs, LogStore logs, Supplier<Health> health) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
+        WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
         EventStreamRoute events = new EventStreamRoute(jobs, outputs, logs, json);
         Authenticator auth = new Authenticator(tokens, json);
 
@@ -48,7 +50,9 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", ApiPaths.JOBS + "/{id}/status", auth.blocking(jobRoutes::status)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/logs", auth.blocking(jobRoutes::logs)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle)),
-                new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)));
+                new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)),
+                new Route("GET", ApiPaths.WORKSPACES, auth.blocking(workspaceRoutes::list)),
+                new Route("DELETE", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::delete)));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath())))

@@ -46,6 +46,9 @@ final class JobRequestValidator {
                     + " (got " + r.timeoutSeconds() + ")");
         }
         refuseUnsupported(r);
+        if (r.workspaceId() != null) {
+            new dev.mags.controlplane.workspace.WorkspaceName(r.workspaceId()); // refuses a bad name
+        }
     }
 
     private static void validateEnvironment(Map<String, String> env) {
@@ -69,9 +72,8 @@ final class JobRequestValidator {
     }
 
     private static void refuseUnsupported(JobRequest r) {
-        unsupported("workspace_id", r.workspaceId() != null, "workspaces");
-        unsupported("base_workspace_id", r.baseWorkspaceId() != null, "workspaces");
-        unsupported("persistent", Boolean.TRUE.equals(r.persistent()), "persistent sandboxes");
+        unsupported("base_workspace_id", r.baseWorkspaceId() != null, "base workspaces");
+        unsupported("persistent", Boolean.TRUE.equals(r.persistent()), "persistent (S3-synced) workspaces");
         unsupported("no_sleep", Boolean.TRUE.equals(r.noSleep()), "always-on sandboxes");
         unsupported("no_sync", Boolean.TRUE.equals(r.noSync()), "workspaces");
         unsupported("startup_command", r.startupCommand() != null, "persistent sandboxes");

@@ -6,6 +6,9 @@ import dev.mags.api.LogSource;
 import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
+import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.workspace.WorkspaceLocks;
+import dev.mags.controlplane.workspace.WorkspaceName;
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.OutputListener;
@@ -13,6 +16,7 @@ import dev.mags.protocol.v1.OutputStream;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
 import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v1.WorkspaceRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs accepted jobs on the agent, one virtual thread per job, at most {@code maxConcurrent}
- * sandboxes at a time, and records each job's way through pending, running and a final status.
+ * sandboxes at a time, and records each job's way through pending, running and a final status. A job
+ * with a workspace first waits, pending, until no other job runs in that workspace.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -36,11 +41,16 @@ public final class JobRunner implements AutoCloseable {
     private final Semaphore slots;
     private final Duration stopGrace;
     private final Duration maxTimeout;
+    private final WorkspaceStore workspaces;
+    private final WorkspaceLocks workspaceLocks;
     private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
     public JobRunner(Agent agent, JobStore jobs, LogStore logs, OutputRegistry outputs, Clock clock,
-            int maxConcurrent, Duration stopGrace, Duration maxTimeout) {
+            int maxConcurrent, Duration stopGrace, Duration maxTimeout, WorkspaceStore workspaces,
+            WorkspaceLocks workspaceLocks) {
+        this.workspaces = workspaces;
+        this.workspaceLocks = workspaceLocks;
         this.agent = agent;
         this.jobs = jobs;
         this.logs = logs;
@@ -83,8 +93,14 @@ public final class JobRunner implements AutoCloseable {
         String id = e.job.id();
         JobOutput out = outputs.open(id);
         boolean slotTaken = false;
+        String workspaceKey = null;
         try {
             try {
+                if (e.job.workspaceId() != null) {
+                    String key = workspaceKey(e.job);
+                    workspaceLocks.acquire(key);
+                    workspaceKey = key;
+                }
                 slots.acquire();
                 slotTaken = true;
             } catch (InterruptedException ie) {
@@ -111,6 +127,9 @@ public final class JobRunner implements AutoCloseable {
             if (slotTaken) {
                 slots.release();
             }
+            if (workspaceKey != null) {
+                workspaceLocks.release(workspaceKey);
+            }
             executions.remove(id);
             outputs.remove(id);
         }
@@ -121,6 +140,10 @@ public final class JobRunner implements AutoCloseable {
         Duration timeout = job.timeoutSeconds() == null ? maxTimeout : Duration.ofSeconds(job.timeoutSeconds());
         SandboxSpec spec = SandboxSpec.shell(job.id(), job.image(), job.script(), job.environment(), timeout,
                 job.limits());
+        if (job.workspaceId() != null) {
+            spec = spec.withWorkspace(new WorkspaceRef(workspaceKey(job)));
+            touchWorkspace(job);
+        }
         RunningSandbox sandbox;
         try {
             sandbox = agent.launch(spec, listener(out));
@@ -134,7 +157,18 @@ public final class JobRunner implements AutoCloseable {
             sandbox.stop(stopGrace);
         }
         SandboxExit exit = sandbox.exit().join();
+        if (job.workspaceId() != null) {
+            touchWorkspace(job);
+        }
         record(out, exit, timeout);
+    }
+
+    static String workspaceKey(JobRecord job) {
+        return new WorkspaceName(job.workspaceId()).agentKey(job.userId());
+    }
+
+    private void touchWorkspace(JobRecord job) {
+        workspaces.touch(job.userId(), job.workspaceId(), workspaceKey(job), clock.instant());
     }
 
     private void record(JobOutput out, SandboxExit exit, Duration timeout) {

@@ -14,6 +14,8 @@ import dev.mags.controlplane.error.UnavailableException;
 import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
+import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.workspace.WorkspaceName;
 import dev.mags.protocol.v1.Agent;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,9 +40,11 @@ public final class JobService {
     private final String defaultImage;
     private final JobRequestValidator validator;
     private final LimitsPolicy limits;
+    private final WorkspaceStore workspaces;
 
     public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, Agent agent,
-            Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits) {
+            Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces) {
+        this.workspaces = workspaces;
         this.jobs = jobs;
         this.logs = logs;
         this.outputs = outputs;
@@ -56,10 +60,16 @@ public final class JobService {
         validator.validate(request);
         var sandboxLimits = limits.resolve(request);
         requireImage(defaultImage);
+        WorkspaceName workspace = request.workspaceId() == null ? null : new WorkspaceName(request.workspaceId());
         JobRecord job = new JobRecord(UUID.randomUUID().toString(), who.userId(), request.name(), request.script(),
                 JobRequest.TYPE_INLINE, defaultImage,
                 request.environment() == null ? java.util.Map.of() : request.environment(),
-                request.timeoutSeconds(), sandboxLimits, JobStatus.PENDING, null, null, clock.instant(), null, null);
+                request.timeoutSeconds(), sandboxLimits, JobStatus.PENDING, null, null, clock.instant(), null, null,
+                workspace == null ? null : workspace.value());
+        if (workspace != null) {
+            // Marked used now, so the idle reaper leaves it alone while the job waits its turn.
+            workspaces.touch(who.userId(), workspace.value(), workspace.agentKey(who.userId()), clock.instant());
+        }
         jobs.insert(job);
         runner.enqueue(job);
         return JobAccepted.of(job.id());

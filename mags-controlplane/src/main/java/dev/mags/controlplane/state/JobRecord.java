@@ -5,7 +5,7 @@ import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Instant;
 import java.util.Map;
 
-/** A job row of the state store. */
+/** A job row of the state store; {@code workspaceId} is the name of its owner's workspace, or null. */
 public record JobRecord(
         String id,
         String userId,
@@ -21,7 +21,8 @@ public record JobRecord(
         String errorMessage,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String workspaceId) {
 
     public JobRecord {
         environment = Map.copyOf(environment);

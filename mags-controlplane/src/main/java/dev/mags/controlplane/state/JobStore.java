@@ -23,7 +23,8 @@ public final class JobStore {
             nullableInt(rs, "timeout_seconds"), limits(rs),
             JobStatus.fromWire(rs.getString("status")),
             nullableInt(rs, "exit_code"), rs.getString("error_message"),
-            instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+            instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+            rs.getString("workspace_id"));
 
     private final Jdbi jdbi;
 
@@ -33,14 +34,16 @@ public final class JobStore {
 
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO jobs (id, user_id, name, script, type, image, environment, "
-                        + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at) VALUES (:id, :user, "
-                        + ":name, :script, :type, :image, :env, :timeout, :memory, :cpu, :disk, :pids, :status, :created)")
+                        + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at, workspace_id) VALUES (:id, "
+                        + ":user, :name, :script, :type, :image, :env, :timeout, :memory, :cpu, :disk, :pids, :status, "
+                        + ":created, :workspace)")
                 .bind("id", job.id()).bind("user", job.userId()).bind("name", job.name())
                 .bind("script", job.script()).bind("type", job.type()).bind("image", job.image())
                 .bind("env", writeEnv(job.environment())).bind("timeout", job.timeoutSeconds())
                 .bind("memory", job.limits().memoryBytes()).bind("cpu", job.limits().cpuMillis())
                 .bind("disk", job.limits().diskBytes()).bind("pids", job.limits().pids())
                 .bind("status", job.status().wireName()).bind("created", job.createdAt().toEpochMilli())
+                .bind("workspace", job.workspaceId())
                 .execute());
     }
 
