@@ -56,10 +56,6 @@ final class HttpTransport implements AutoCloseable {
         return exchange("GET", path, null, answer);
     }
 
-    <T> T delete(String path, Class<T> answer) {
-        return exchange(request(path, requestTimeout).DELETE().build(), answer);
-    }
-
     /** POSTs {@code body} as JSON, or an empty body when it is {@code null}. */
     <T> T post(String path, Object body, Class<T> answer) {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer);
