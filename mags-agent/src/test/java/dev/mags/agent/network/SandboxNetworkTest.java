@@ -34,7 +34,7 @@ class SandboxNetworkTest {
     private Path runDir;
     private final FakeProcessLauncher launcher = new FakeProcessLauncher();
     private final List<FakeSlirpApi> apis = new ArrayList<>();
-    private final List<FakeSlirpProcess> slirps = new ArrayList<>();
+    private final List<FakeProcess> slirps = new ArrayList<>();
     private final AtomicReference<List<String>> routesSeen = new AtomicReference<>();
     private final AtomicInteger addAttempts = new AtomicInteger();
 
@@ -140,7 +140,7 @@ class SandboxNetworkTest {
 
     @Test
     void aSlirpThatExitsEarlyIsReportedWithItsOutput() {
-        launcher.respond(argv -> FakeSlirpProcess.exited(1, "open(\"/dev/net/tun\"): No such device\nchild failed(1)\n"));
+        launcher.respond(argv -> FakeProcess.exits(1, "", "open(\"/dev/net/tun\"): No such device\nchild failed(1)\n"));
 
         assertThatThrownBy(() -> network(EgressPolicy.defaults()).attach("s1", INIT, runDir))
                 .isInstanceOf(NetworkException.class)
@@ -152,7 +152,7 @@ class SandboxNetworkTest {
 
     @Test
     void aSlirpThatNeverAnswersRunsIntoTheReadyTimeoutAndIsKilled() {
-        FakeSlirpProcess silent = FakeSlirpProcess.running();
+        FakeProcess silent = FakeProcess.hangs();
         launcher.respond(argv -> silent);
 
         assertThatThrownBy(() -> network(EgressPolicy.defaults()).attach("s1", INIT, runDir))
@@ -206,7 +206,7 @@ class SandboxNetworkTest {
         synchronized (apis) {
             apis.add(FakeSlirpApi.start(socket).answer(answer));
         }
-        FakeSlirpProcess process = FakeSlirpProcess.running();
+        FakeProcess process = FakeProcess.hangs();
         slirps.add(process);
         return process;
     }

@@ -37,6 +37,12 @@ public final class FakeProcess extends Process {
         return new FakeProcess("", "", 137, true);
     }
 
+    /** A fixed pid, so code that records or signals pids has one to use. */
+    @Override
+    public long pid() {
+        return 99999;
+    }
+
     @Override
     public OutputStream getOutputStream() {
         return OutputStream.nullOutputStream();
