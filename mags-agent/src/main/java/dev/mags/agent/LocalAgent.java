@@ -13,7 +13,15 @@ import dev.mags.agent.sandbox.ExecLauncher;
 import dev.mags.agent.sandbox.LocalSandbox;
 import dev.mags.agent.sandbox.SandboxSettings;
 import dev.mags.agent.sandbox.SandboxShape;
+import dev.mags.agent.disk.Resize2fs;
+import dev.mags.agent.sandbox.AfterCommand;
+import dev.mags.agent.workspace.LiveWorkspace;
+import dev.mags.agent.workspace.WorkspaceBackup;
 import dev.mags.agent.workspace.WorkspaceDisks;
+import dev.mags.protocol.v1.StoredWorkspace;
+import dev.mags.protocol.v1.StoredWorkspaceInfo;
+import dev.mags.protocol.v1.SyncProgress;
+import dev.mags.protocol.v1.SyncResult;
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
@@ -76,20 +84,37 @@ public final class LocalAgent implements Agent {
     private final ReadWriteLock building = new ReentrantReadWriteLock();
     private final Map<String, LocalSandbox> live = new ConcurrentHashMap<>();
     private final WorkspaceDisks workspaces;
-    /** Workspaces held by running sandboxes, by sandbox id; given back when the sandbox is released. */
-    private final Map<String, WorkspaceDisks.Hold> workspaceHolds = new ConcurrentHashMap<>();
+    /** Workspace storage; null when this agent has none (stored workspaces are refused then). */
+    private final WorkspaceBackup backup;
+    /** Workspaces whose sandbox is up, by workspace key. */
+    private final Map<String, LiveWorkspace> liveWorkspaces = new ConcurrentHashMap<>();
+    /** Per workspace key: launches, ends, syncs at rest and resizes of one workspace go one at a time. */
+    private final Map<String, Object> workspaceMonitors = new ConcurrentHashMap<>();
+    /** Syncs at rest in progress, by workspace key (a live workspace reports its own). */
+    private final Map<String, SyncProgress> restingSyncs = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     /** An agent on this host. Checks first that it runs as root and that the programs it needs are there. */
     public LocalAgent(AgentConfig config) {
-        this(checked(config), HostAccess.system());
+        this(config, (WorkspaceBackup) null);
+    }
+
+    /** An agent with workspace storage (null for none). Checks the host first, as above. */
+    public LocalAgent(AgentConfig config, WorkspaceBackup backup) {
+        this(checked(config), HostAccess.system(), backup);
     }
 
     /** An agent on {@code host} without the precondition checks; for tests with a fake host. */
     LocalAgent(AgentConfig config, HostAccess host) {
+        this(config, host, null);
+    }
+
+    LocalAgent(AgentConfig config, HostAccess host, WorkspaceBackup backup) {
         this.config = Objects.requireNonNull(config, "config");
+        this.backup = backup;
         this.images = new ImageStore(config.imagesDir());
-        this.workspaces = new WorkspaceDisks(config.workspacesDir());
+        this.workspaces = new WorkspaceDisks(config.workspacesDir(), config.sandboxesDir(), host.disk(),
+                new Resize2fs(host.runner()));
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping());
@@ -139,26 +164,18 @@ public final class LocalAgent implements Agent {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + id + " is already running on this agent");
         }
         LocalSandbox sandbox;
-        WorkspaceDisks.Hold hold = null;
         try {
             SandboxShape shape = new SandboxShape(spec.image(), spec.limits(), spec.network());
             if (spec.workspace() != null) {
-                // A workspace's sandbox is built cold: its writable layer is the workspace's disk.
-                hold = workspaces.hold(spec.workspace());
-                Path disk = workspaces.diskImage(spec.workspace());
-                sandbox = start(build(id, shape, disk), spec, output);
+                sandbox = launchInWorkspace(id, shape, spec, output);
+            } else if (spec.base() != null) {
+                sandbox = start(build(id, shape, null, requireBackup().base(spec.base())), spec, output);
             } else {
                 sandbox = launchShared(id, shape, spec, output);
             }
         } catch (RuntimeException e) {
-            if (hold != null) {
-                hold.close();
-            }
             ids.remove(id);
             throw e;
-        }
-        if (hold != null) {
-            workspaceHolds.put(id, hold);
         }
         live.put(id, sandbox);
         sandbox.supervise(spec.timeout(), config.stopGrace(), timers, this::released);
@@ -172,7 +189,7 @@ public final class LocalAgent implements Agent {
     private LocalSandbox launchShared(String id, SandboxShape shape, SandboxSpec spec, OutputListener output) {
         Optional<Container> warm = pool.take(shape);
         try {
-            return start(warm.orElseGet(() -> build(id, shape, null)), spec, output);
+            return start(warm.orElseGet(() -> build(id, shape, null, null)), spec, output);
         } catch (ContainerGoneException e) {
             if (warm.isEmpty()) {
                 throw e;
@@ -180,8 +197,130 @@ public final class LocalAgent implements Agent {
             // The pool member died after the pool checked it: not the job's fault, so run it cold.
             log.info("sandbox {}: pool member {} died before its command started; building a container", id,
                     warm.get().id());
-            return start(build(id, shape, null), spec, output);
+            return start(build(id, shape, null, null), spec, output);
         }
+    }
+
+    /**
+     * A workspace's sandbox is built cold (its writable layer is the workspace's disk, restored from
+     * storage first when this host has no copy) or, when it is up already, runs the command in it.
+     */
+    private LocalSandbox launchInWorkspace(String id, SandboxShape shape, SandboxSpec spec, OutputListener output) {
+        WorkspaceRef ref = spec.workspace();
+        if (ref.stored() != null) {
+            requireBackup();
+        }
+        synchronized (monitor(ref.key())) {
+            LiveWorkspace ws = liveWorkspaces.get(ref.key());
+            if (ws != null && ws.current() != null) {
+                throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + ref.key()
+                        + " is in use by another sandbox on this agent");
+            }
+            if (ws != null && !ws.container().isAlive()) {
+                log.info("workspace {}: its kept sandbox has died; starting a new one", ref.key());
+                endIdle(ws);
+                ws = null;
+            }
+            boolean again = ws != null;
+            if (again) {
+                ws.update(ref);
+            } else {
+                ws = open(id, shape, spec);
+            }
+            LiveWorkspace opened = ws;
+            AfterCommand after = new AfterCommand(ref.keepAlive(), () -> finalSync(opened));
+            try {
+                LocalSandbox sandbox = execs.start(ws.container(), spec, output, after, again);
+                ws.running(sandbox);
+                return sandbox;
+            } catch (RuntimeException e) {
+                closeLive(ws); // the exec launcher released the container
+                throw e;
+            }
+        }
+    }
+
+    /** Builds the sandbox of a workspace no sandbox uses: holds it, restores it if needed, builds the container. */
+    private LiveWorkspace open(String id, SandboxShape shape, SandboxSpec spec) {
+        WorkspaceRef ref = spec.workspace();
+        WorkspaceDisks.Hold hold = workspaces.hold(ref);
+        try {
+            if (ref.stored() != null && !workspaces.exists(ref)) {
+                boolean restored = workspaces.restore(ref, shape.limits().diskBytes(), backup);
+                log.info("workspace {} ({}): {}", ref.key(), ref.stored(), restored ? "restored from its latest snapshot"
+                        : "no snapshot yet, starting empty");
+            }
+            Path base = spec.base() == null ? null : requireBackup().base(spec.base());
+            Container container = build(id, shape, workspaces.diskImage(ref), base);
+            LiveWorkspace ws = new LiveWorkspace(ref, hold, container);
+            liveWorkspaces.put(ref.key(), ws);
+            if (backup != null) {
+                long period = backup.syncInterval().toMillis();
+                ws.periodic(timers.scheduleWithFixedDelay(() -> periodicSync(ws), period, period, TimeUnit.MILLISECONDS));
+            }
+            return ws;
+        } catch (RuntimeException e) {
+            hold.close();
+            throw e;
+        }
+    }
+
+    private Object monitor(String key) {
+        return workspaceMonitors.computeIfAbsent(key, k -> new Object());
+    }
+
+    private WorkspaceBackup requireBackup() {
+        if (backup == null) {
+            throw new AgentException(AgentErrorCode.STORAGE_FAILED, "this agent has no workspace storage configured");
+        }
+        return backup;
+    }
+
+    private void periodicSync(LiveWorkspace ws) {
+        try {
+            ws.trySync(backup).ifPresent(r -> log.debug("workspace {} synced: snapshot {}", ws.ref().key(), r.snapshotId()));
+        } catch (AgentException e) {
+            log.warn("periodic sync of workspace {} failed (its files stay on this host; the next sync retries): {}",
+                    ws.ref().key(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("periodic sync of workspace {} failed", ws.ref().key(), e);
+        }
+    }
+
+    /** The last sync of a stored workspace whose container was just killed; a note for the exit detail if it failed. */
+    private String finalSync(LiveWorkspace ws) {
+        StoredWorkspace stored = ws.ref().stored();
+        if (stored == null || backup == null) {
+            return "";
+        }
+        try {
+            ws.sync(backup, stored);
+            return "";
+        } catch (RuntimeException e) {
+            log.warn("final sync of workspace {} failed; its files stay on this host: {}", ws.ref().key(), e.getMessage());
+            return "the final sync failed (the files stay on this host; sync again when storage is back): "
+                    + e.getMessage();
+        }
+    }
+
+    /** Ends an idle live workspace: kills the container, syncs a stored workspace, releases it. Returns the sync note. */
+    private String endIdle(LiveWorkspace ws) {
+        ws.container().kill();
+        String note = finalSync(ws);
+        try {
+            ws.container().release();
+        } catch (CleanupStack.CleanupException e) {
+            log.warn("{} was not fully released: {}; reconcile will remove the rest", ws.container(), e.allMessages());
+        } finally {
+            closeLive(ws);
+        }
+        return note;
+    }
+
+    private void closeLive(LiveWorkspace ws) {
+        liveWorkspaces.remove(ws.ref().key(), ws);
+        containers.remove(ws.container().id());
+        ws.close();
     }
 
     private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
@@ -210,7 +349,7 @@ public final class LocalAgent implements Agent {
     }
 
     /** A container built for one job, named by its sandbox id. */
-    private Container build(String containerId, SandboxShape shape, Path workspaceDisk) {
+    private Container build(String containerId, SandboxShape shape, Path workspaceDisk, Path baseLayer) {
         ImageInfo image = images.find(shape.image()).orElseThrow(() -> new AgentException(AgentErrorCode.IMAGE_MISSING,
                 "base image '" + shape.image() + "' is not built; build it with: bin/magsd image build " + shape.image()));
         requireShiftedFor(shape.image(), config.idMapping().start());
@@ -221,7 +360,7 @@ public final class LocalAgent implements Agent {
             }
             try {
                 return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt(),
-                        workspaceDisk));
+                        workspaceDisk, baseLayer));
             } catch (RuntimeException e) {
                 containers.remove(containerId); // the builder left nothing behind
                 throw e;
@@ -235,7 +374,8 @@ public final class LocalAgent implements Agent {
         if (closing) {
             throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down");
         }
-        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), shape, null);
+        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), shape, null,
+                null);
     }
 
     /** A pooled container may go to a job while its init waits and its image is the one built now. */
@@ -268,22 +408,112 @@ public final class LocalAgent implements Agent {
 
     private void released(LocalSandbox sandbox) {
         live.remove(sandbox.sandboxId());
-        containers.remove(sandbox.containerId());
-        WorkspaceDisks.Hold hold = workspaceHolds.remove(sandbox.sandboxId());
-        if (hold != null) {
-            hold.close();
+        LiveWorkspace ws = liveWorkspaces.values().stream().filter(w -> w.container() == sandbox.container())
+                .findFirst().orElse(null);
+        if (ws != null && sandbox.kept()) {
+            ws.running(null); // the container stays for the workspace's next command
+        } else if (ws != null) {
+            closeLive(ws);
+        } else {
+            containers.remove(sandbox.containerId());
         }
         ids.remove(sandbox.sandboxId());
     }
 
     @Override
     public List<WorkspaceInfo> workspaces() {
-        return workspaces.list();
+        return workspaces.list().stream()
+                .map(w -> new WorkspaceInfo(w.key(), w.diskBytes(), w.usedBytes(), liveWorkspaces.containsKey(w.key())))
+                .toList();
     }
 
     @Override
     public void deleteWorkspace(String key) {
-        workspaces.delete(new WorkspaceRef(key));
+        synchronized (monitor(key)) {
+            if (liveWorkspaces.containsKey(key)) {
+                throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + key + " has a live sandbox; end it first");
+            }
+            workspaces.delete(new WorkspaceRef(key));
+        }
+    }
+
+    @Override
+    public SyncResult syncWorkspace(String key, StoredWorkspace stored) {
+        WorkspaceBackup storage = requireBackup();
+        LiveWorkspace ws = liveWorkspaces.get(key);
+        if (ws != null) {
+            try {
+                return ws.sync(storage, ws.ref().stored() != null ? ws.ref().stored() : stored);
+            } catch (AgentException e) {
+                if (e.code() != AgentErrorCode.NOT_FOUND || !ws.ended()) {
+                    throw e;
+                }
+                // it ended while we asked: sync what it left on the disk
+            }
+        }
+        synchronized (monitor(key)) {
+            try {
+                return workspaces.syncAtRest(new WorkspaceRef(key, stored, false), storage, p -> restingSyncs.put(key, p));
+            } finally {
+                restingSyncs.remove(key);
+            }
+        }
+    }
+
+    @Override
+    public Optional<SyncProgress> syncProgress(String key) {
+        LiveWorkspace ws = liveWorkspaces.get(key);
+        Optional<SyncProgress> live = ws == null ? Optional.empty() : ws.progress();
+        return live.isPresent() ? live : Optional.ofNullable(restingSyncs.get(key));
+    }
+
+    @Override
+    public Optional<SyncResult> endWorkspaceSandbox(String key) {
+        synchronized (monitor(key)) {
+            LiveWorkspace ws = liveWorkspaces.get(key);
+            if (ws == null) {
+                return Optional.empty();
+            }
+            LocalSandbox running = ws.current();
+            String note;
+            if (running != null) {
+                running.stop(config.stopGrace()); // its end kills the container, syncs and releases it
+                note = running.exit().join().detail();
+                note = note.contains("final sync failed") ? note : "";
+            } else {
+                note = endIdle(ws);
+            }
+            if (!note.isEmpty()) {
+                throw new AgentException(AgentErrorCode.STORAGE_FAILED, "the sandbox of workspace " + key + " has ended, but "
+                        + note);
+            }
+            return Optional.ofNullable(ws.lastSync());
+        }
+    }
+
+    @Override
+    public void resizeWorkspace(String key, long diskBytes) {
+        synchronized (monitor(key)) {
+            if (liveWorkspaces.containsKey(key)) {
+                throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + key + " has a live sandbox; end it first");
+            }
+            workspaces.resize(new WorkspaceRef(key), diskBytes);
+        }
+    }
+
+    @Override
+    public List<StoredWorkspaceInfo> storedWorkspaces(String owner) {
+        return requireBackup().list(owner);
+    }
+
+    @Override
+    public Optional<String> latestSnapshot(StoredWorkspace workspace) {
+        return requireBackup().latest(workspace);
+    }
+
+    @Override
+    public void deleteStoredWorkspace(StoredWorkspace workspace) {
+        requireBackup().delete(workspace);
     }
 
     /**
@@ -322,9 +552,17 @@ public final class LocalAgent implements Agent {
         closing = true;
         List<LocalSandbox> running = List.copyOf(live.values());
         running.forEach(s -> s.shutdown(config.stopGrace()));
+        // Idle sandboxes of persistent workspaces end too, each after its final sync.
+        List<CompletableFuture<?>> idleEnds = liveWorkspaces.values().stream()
+                .filter(ws -> ws.current() == null)
+                .map(ws -> CompletableFuture.runAsync(() -> endIdle(ws),
+                        r -> Thread.ofVirtual().name("end-" + ws.ref().key()).start(r)))
+                .collect(java.util.stream.Collectors.toList());
         Duration bound = config.stopGrace().plus(CLOSE_MARGIN);
         pool.close(bound);
-        CompletableFuture<?>[] exits = running.stream().map(LocalSandbox::exit).toArray(CompletableFuture[]::new);
+        List<CompletableFuture<?>> all = new java.util.ArrayList<>(idleEnds);
+        running.forEach(s -> all.add(s.exit()));
+        CompletableFuture<?>[] exits = all.toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(exits).get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

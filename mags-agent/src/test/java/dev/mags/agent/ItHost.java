@@ -60,6 +60,13 @@ public final class ItHost implements AutoCloseable {
         return agent;
     }
 
+    /** An agent without a warm pool, with workspace storage, that {@link #close()} closes. */
+    public synchronized LocalAgent agent(dev.mags.agent.workspace.WorkspaceBackup backup) {
+        LocalAgent agent = new LocalAgent(config.withWarmPool(WarmPoolConfig.disabled()), backup);
+        agents.add(agent);
+        return agent;
+    }
+
     /** Waits until {@code agent}'s warm pool holds {@code count} ready sandboxes of the default shape. */
     static void awaitPool(LocalAgent agent, int count) {
         SandboxShape shape = new SandboxShape("busybox", SandboxLimits.DEFAULT, NetworkMode.NONE);

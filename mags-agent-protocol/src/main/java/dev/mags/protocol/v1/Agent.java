@@ -42,6 +42,44 @@ public interface Agent extends AutoCloseable {
      */
     void deleteWorkspace(String key);
 
+    /**
+     * Syncs the workspace to storage as a new snapshot: from its live sandbox's writable layer, or from
+     * its disk when no sandbox runs. Returns once the snapshot is committed.
+     *
+     * @throws AgentException NOT_FOUND when the agent has no copy of the workspace, STORAGE_FAILED when
+     *     storage failed (the previous snapshot stays the latest and the local data is kept)
+     */
+    SyncResult syncWorkspace(String key, StoredWorkspace stored);
+
+    /** The running sync of workspace {@code key}, if one runs. */
+    Optional<SyncProgress> syncProgress(String key);
+
+    /**
+     * Ends the workspace's live sandbox, if it has one: its command (if any) and every process in it
+     * are killed, a stored workspace is synced, then the sandbox is released; the workspace's disk
+     * stays. Returns the final sync, if one was made.
+     *
+     * @throws AgentException STORAGE_FAILED when the final sync failed (the sandbox has ended and the
+     *     local disk keeps the data)
+     */
+    Optional<SyncResult> endWorkspaceSandbox(String key);
+
+    /**
+     * Grows the workspace's disk to {@code diskBytes}. No sandbox may use it.
+     *
+     * @throws AgentException WORKSPACE_BUSY while a sandbox uses it, INVALID_SPEC when smaller than now
+     */
+    void resizeWorkspace(String key, long diskBytes);
+
+    /** The owner's workspaces in storage. */
+    List<StoredWorkspaceInfo> storedWorkspaces(String owner);
+
+    /** The latest snapshot of a stored workspace, if it has one. */
+    Optional<String> latestSnapshot(StoredWorkspace workspace);
+
+    /** Deletes every snapshot of the workspace in storage; chunks other snapshots use stay. */
+    void deleteStoredWorkspace(StoredWorkspace workspace);
+
     /** Stops every running sandbox (reason {@link ExitReason#AGENT_SHUTDOWN}) and releases them. */
     @Override
     void close();

@@ -15,5 +15,9 @@ public enum AgentErrorCode {
     /** The host has no room for another sandbox. */
     CAPACITY,
     /** The workspace is in use by another sandbox of this agent. */
-    WORKSPACE_BUSY
+    WORKSPACE_BUSY,
+    /** Workspace storage (S3) is unreachable or refused the request; nothing was reported done that is not. */
+    STORAGE_FAILED,
+    /** The workspace or snapshot named does not exist (on this agent, or in storage). */
+    NOT_FOUND
 }

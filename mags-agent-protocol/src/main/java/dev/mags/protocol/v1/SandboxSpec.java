@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param limits memory, CPU, disk and process limits
  * @param network the sandbox's network
  * @param workspace where the sandbox's writable layer is kept between sandboxes; null for none (discarded)
+ * @param base a stored workspace's snapshot mounted read-only under the writable layer; null for none
  */
 public record SandboxSpec(
         String sandboxId,
@@ -25,7 +26,8 @@ public record SandboxSpec(
         Duration timeout,
         SandboxLimits limits,
         NetworkMode network,
-        WorkspaceRef workspace) {
+        WorkspaceRef workspace,
+        BaseLayer base) {
 
     public SandboxSpec {
         Objects.requireNonNull(sandboxId, "sandboxId");
@@ -45,12 +47,17 @@ public record SandboxSpec(
     /** A spec without a workspace. */
     public SandboxSpec(String sandboxId, String image, List<String> command, Map<String, String> environment,
             Duration timeout, SandboxLimits limits, NetworkMode network) {
-        this(sandboxId, image, command, environment, timeout, limits, network, null);
+        this(sandboxId, image, command, environment, timeout, limits, network, null, null);
     }
 
     /** This spec with its writable layer kept in {@code ref}. */
     public SandboxSpec withWorkspace(WorkspaceRef ref) {
-        return new SandboxSpec(sandboxId, image, command, environment, timeout, limits, network, ref);
+        return new SandboxSpec(sandboxId, image, command, environment, timeout, limits, network, ref, base);
+    }
+
+    /** This spec on top of a stored workspace's snapshot. */
+    public SandboxSpec withBase(BaseLayer layer) {
+        return new SandboxSpec(sandboxId, image, command, environment, timeout, limits, network, workspace, layer);
     }
 
     /** A spec that runs {@code sh -c script} with outbound network. */

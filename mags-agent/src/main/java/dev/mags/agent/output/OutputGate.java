@@ -21,6 +21,7 @@ public final class OutputGate implements OutputListener {
     private final OutputListener target;
     private final List<Line> pending = new ArrayList<>();
     private volatile boolean open;
+    private volatile boolean closed;
     private boolean discarded;
 
     public OutputGate(OutputListener target) {
@@ -29,6 +30,9 @@ public final class OutputGate implements OutputListener {
 
     @Override
     public void onLine(OutputStream stream, Instant timestamp, String line) {
+        if (closed) {
+            return;
+        }
         if (!open) {
             synchronized (this) {
                 if (!open) {
@@ -58,6 +62,14 @@ public final class OutputGate implements OutputListener {
     public synchronized void discard() {
         discarded = true;
         pending.clear();
+    }
+
+    /**
+     * Drops everything that still comes: the job has ended, but a process it left running in a kept
+     * sandbox may still hold its output open. The readers keep draining so that process never blocks.
+     */
+    public void close() {
+        closed = true;
     }
 
     private void deliver(OutputStream stream, Instant timestamp, String line) {

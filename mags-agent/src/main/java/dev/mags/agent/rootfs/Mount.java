@@ -33,18 +33,27 @@ public final class Mount {
      * {@code source} shows in the mount table, so a label (the sandbox id) makes leftovers attributable.
      */
     public static List<String> overlayArgv(String source, Path lower, Path upper, Path work, Path target) {
-        for (Path dir : List.of(lower, upper, work)) {
+        return overlayArgv(source, List.of(lower), upper, work, target);
+    }
+
+    /** The same with several read-only layers, the uppermost first (e.g. a base workspace over the image). */
+    public static List<String> overlayArgv(String source, List<Path> lowers, Path upper, Path work, Path target) {
+        List<Path> dirs = new java.util.ArrayList<>(lowers);
+        dirs.add(upper);
+        dirs.add(work);
+        for (Path dir : dirs) {
             // The kernel splits the option string on ',' and lowerdir on ':'; such a path cannot be expressed.
             if (dir.toString().contains(",") || dir.toString().contains(":")) {
                 throw new IllegalArgumentException("overlay directory " + dir + " contains ',' or ':'");
             }
         }
-        String options = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        String lowerdir = String.join(":", lowers.stream().map(Path::toString).toList());
+        String options = "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work;
         return List.of("mount", "-t", "overlay", "-o", options, source, target.toString());
     }
 
-    public void overlay(String source, Path lower, Path upper, Path work, Path target) {
-        runner.run(overlayArgv(source, lower, upper, work, target), TIMEOUT);
+    public void overlay(String source, List<Path> lowers, Path upper, Path work, Path target) {
+        runner.run(overlayArgv(source, lowers, upper, work, target), TIMEOUT);
     }
 
     /**

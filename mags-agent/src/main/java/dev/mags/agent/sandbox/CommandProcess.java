@@ -12,11 +12,14 @@ import java.util.Optional;
  */
 final class CommandProcess {
     private final Path pidFile;
+    /** The pid is an {@link ExitMarker} shell's, whose child is the command. */
+    private final boolean wrapped;
     /** Null until the pid file could be read; empty when the process had ended by then. */
     private volatile Optional<ProcessHandle> handle;
 
-    CommandProcess(Path pidFile) {
+    CommandProcess(Path pidFile, boolean wrapped) {
         this.pidFile = pidFile;
+        this.wrapped = wrapped;
     }
 
     /** Whether the command has ended; false as long as the runtime has not said which process it is. */
@@ -29,7 +32,13 @@ final class CommandProcess {
     void terminate() {
         Optional<ProcessHandle> known = resolve();
         if (known != null) {
-            known.ifPresent(ProcessHandle::destroy);
+            known.ifPresent(h -> {
+                if (wrapped) {
+                    h.children().forEach(ProcessHandle::destroy); // the reporting shell stays to report the code
+                } else {
+                    h.destroy();
+                }
+            });
         }
     }
 

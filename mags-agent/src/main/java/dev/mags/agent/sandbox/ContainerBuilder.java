@@ -133,7 +133,9 @@ public final class ContainerBuilder {
             SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
                     ? SandboxNetwork.resolvConf() : SandboxEtc.NO_NETWORK_RESOLV_CONF);
             MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
-            mount.overlay("mags-" + spec.id(), spec.imageRootfs(), paths.upper(), paths.work(), paths.rootfs());
+            List<Path> lowers = spec.baseLayer() == null ? List.of(spec.imageRootfs())
+                    : List.of(spec.baseLayer(), spec.imageRootfs());
+            mount.overlay("mags-" + spec.id(), lowers, paths.upper(), paths.work(), paths.rootfs());
             cleanup.push("unmount " + paths.rootfs(), () -> unmount(paths.rootfs()));
         } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED,

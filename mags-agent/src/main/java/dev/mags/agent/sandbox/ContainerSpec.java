@@ -10,8 +10,11 @@ import java.util.Objects;
  *
  * @param workspaceDisk the workspace disk that holds the writable layer, created on first use and kept
  *     when the container goes; null for a disk of the sandbox's own, deleted with it
+ * @param baseLayer a restored base workspace snapshot, mounted read-only between the writable layer and
+ *     the image; null for none
  */
-public record ContainerSpec(String id, SandboxShape shape, Path imageRootfs, Instant imageBuiltAt, Path workspaceDisk) {
+public record ContainerSpec(String id, SandboxShape shape, Path imageRootfs, Instant imageBuiltAt, Path workspaceDisk,
+                            Path baseLayer) {
     public ContainerSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(shape, "shape");
@@ -20,6 +23,6 @@ public record ContainerSpec(String id, SandboxShape shape, Path imageRootfs, Ins
     }
 
     public ContainerSpec(String id, SandboxShape shape, Path imageRootfs, Instant imageBuiltAt) {
-        this(id, shape, imageRootfs, imageBuiltAt, null);
+        this(id, shape, imageRootfs, imageBuiltAt, null, null);
     }
 }

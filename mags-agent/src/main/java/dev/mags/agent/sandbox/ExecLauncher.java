@@ -63,24 +63,39 @@ public final class ExecLauncher {
      * caller must call {@link LocalSandbox#supervise}.
      */
     public LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
-        if (!container.take()) {
+        return start(container, spec, output, AfterCommand.RELEASE, false);
+    }
+
+    /**
+     * Starts {@code spec}'s command in {@code container}; with {@code again}, in a container kept after
+     * an earlier command (no command may run in it now), else in a fresh one.
+     */
+    public LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, AfterCommand after,
+            boolean again) {
+        if (!again && !container.take()) {
             throw new IllegalStateException(container + " was already handed to a job");
         }
         String id = spec.sandboxId();
         SandboxPaths paths = container.paths();
+        ExitMarker marker = after.keepContainer() ? new ExitMarker() : null;
+        List<String> command = marker == null ? spec.command() : marker.wrap(spec.command());
         Process exec;
         try {
+            // An earlier command's pid and runtime errors must not be taken for this one's.
+            Files.deleteIfExists(paths.execPid());
+            Files.deleteIfExists(paths.execLog());
             Files.writeString(paths.label(), id + "\n");
-            ExecProcess.write(paths.bundle(), paths.execProcess(), spec.command(), spec.environment(), WORKING_DIRECTORY);
+            ExecProcess.write(paths.bundle(), paths.execProcess(), command, spec.environment(), WORKING_DIRECTORY);
             exec = runc.exec(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
         } catch (IOException e) {
             throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "cannot start the OCI runtime for sandbox " + id + ": " + e.getMessage(), e));
         }
         OutputGate gate = new OutputGate(output);
+        OutputListener sink = marker == null ? gate : marker.filter(gate);
         List<Thread> readers = List.of(
-                OutputPump.start(id, exec.getInputStream(), OutputStream.STDOUT, gate),
-                OutputPump.start(id, exec.getErrorStream(), OutputStream.STDERR, gate));
+                OutputPump.start(id, exec.getInputStream(), OutputStream.STDOUT, sink),
+                OutputPump.start(id, exec.getErrorStream(), OutputStream.STDERR, sink));
         awaitStarted(id, exec, paths, container);
         if (!exec.isAlive()) {
             List<String> errors = RuntimeLog.errors(paths.execLog());
@@ -93,7 +108,8 @@ public final class ExecLauncher {
             }
         }
         gate.open();
-        return new LocalSandbox(id, container, exec, new CommandProcess(paths.execPid()), readers, spec.limits());
+        return new LocalSandbox(id, container, exec, new CommandProcess(paths.execPid(), marker != null), readers, gate,
+                spec.limits(), after, marker);
     }
 
     /**

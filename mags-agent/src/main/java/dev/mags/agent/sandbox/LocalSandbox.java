@@ -1,5 +1,6 @@
 package dev.mags.agent.sandbox;
 
+import dev.mags.agent.output.OutputGate;
 import dev.mags.agent.runtime.RuntimeLog;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
@@ -10,6 +11,7 @@ import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,10 @@ public final class LocalSandbox implements RunningSandbox {
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
     /** The longest pause between two looks at whether the command still runs. */
     private static final Duration POLL_MAX = Duration.ofMillis(50);
+    /** How long a kept container's output may stay open after its command ended (a background process holding it). */
+    private static final Duration KEPT_DRAIN_WAIT = Duration.ofMillis(300);
+    /** How long the marker line may take from the command's end through the runtime's copy to us. */
+    private static final Duration MARKER_WAIT = Duration.ofSeconds(2);
 
     /** Why the sandbox ends, decided once: by the first stop request or by the command ending first. */
     private record Ending(ExitReason reason, String detail) {}
@@ -43,7 +49,12 @@ public final class LocalSandbox implements RunningSandbox {
     private final Process exec;
     private final CommandProcess command;
     private final List<Thread> readers;
+    private final OutputGate gate;
     private final SandboxLimits limits;
+    private final AfterCommand after;
+    /** Null unless the container is to be kept: then the exit code comes from it, not from the runtime. */
+    private final ExitMarker marker;
+    private volatile boolean kept;
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
     private final AtomicReference<Ending> ending = new AtomicReference<>();
     private volatile ScheduledFuture<?> timeoutTask;
@@ -53,7 +64,10 @@ public final class LocalSandbox implements RunningSandbox {
      * @param command the command's own process, which a stop request sends SIGTERM to
      */
     LocalSandbox(String id, Container container, Process exec, CommandProcess command, List<Thread> readers,
-            SandboxLimits limits) {
+            OutputGate gate, SandboxLimits limits, AfterCommand after, ExitMarker marker) {
+        this.marker = marker;
+        this.gate = gate;
+        this.after = after;
         this.id = id;
         this.container = container;
         this.exec = exec;
@@ -93,6 +107,16 @@ public final class LocalSandbox implements RunningSandbox {
     /** The runtime's container the job runs in (a warm pool member's id differs from the sandbox id). */
     public String containerId() {
         return container.id();
+    }
+
+    /** The container this sandbox ran in, which stays when {@link #kept()}. */
+    public Container container() {
+        return container;
+    }
+
+    /** Whether the container stayed alive after the command (known once {@link #exit()} completed). */
+    public boolean kept() {
+        return kept;
     }
 
     @Override
@@ -142,11 +166,20 @@ public final class LocalSandbox implements RunningSandbox {
             awaitCommand(null);
             boolean byItself = ending.compareAndSet(null, BY_ITSELF); // unless a stop request came first
             boolean initAlive = container.isAlive();
+            if (after.keepContainer() && byItself && initAlive) {
+                code = reportedCode();
+                end = diagnose(code, true);
+                keepDraining();
+                cancelTimeout();
+                kept = true;
+                return;
+            }
             container.kill(); // what the job left running in the background ends with it, and the output's writers
             code = awaitRuntime();
             end = byItself ? diagnose(code, initAlive) : ending.get();
             drainOutput();
             cancelTimeout();
+            end = withNote(end, after.beforeRelease().get());
             end = release(end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -183,6 +216,22 @@ public final class LocalSandbox implements RunningSandbox {
         return true;
     }
 
+    /**
+     * The exit code of a command in a kept container: from its marker line, or from the runtime when
+     * that has exited (no background process held the output), else unknown (-1).
+     */
+    private int reportedCode() throws InterruptedException {
+        Optional<Integer> reported = marker == null ? Optional.empty() : marker.await(MARKER_WAIT);
+        if (reported.isPresent()) {
+            return reported.get();
+        }
+        if (exec.waitFor(10, TimeUnit.MILLISECONDS)) {
+            return exec.exitValue();
+        }
+        log.warn("sandbox {}: the command ended without reporting its exit code", id);
+        return -1;
+    }
+
     /** The command's exit code, which the runtime reports once the container is down. */
     private int awaitRuntime() throws InterruptedException {
         if (exec.waitFor(Container.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -215,6 +264,23 @@ public final class LocalSandbox implements RunningSandbox {
             log.warn("cannot tell whether sandbox {} hit a limit: {}", id, e.toString());
             return BY_ITSELF;
         }
+    }
+
+    /**
+     * The command of a kept container has ended: its output is complete once both readers see EOF,
+     * unless something it started in the background still holds the output open. Then, after a short
+     * wait, the rest is dropped while the readers go on draining (a full pipe would block that process).
+     */
+    private void keepDraining() throws InterruptedException {
+        joinAll(KEPT_DRAIN_WAIT);
+        gate.close();
+    }
+
+    private static Ending withNote(Ending end, String note) {
+        if (note == null || note.isEmpty()) {
+            return end;
+        }
+        return new Ending(end.reason(), end.detail().isEmpty() ? note : end.detail() + "; " + note);
     }
 
     /** Waits for both readers' EOF, so that every line is delivered before exit() completes. */

@@ -1,6 +1,12 @@
 package dev.mags.agent.workspace;
 
+import dev.mags.agent.disk.Resize2fs;
+import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.protocol.v1.SyncProgress;
+import dev.mags.protocol.v1.SyncResult;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.WorkspaceInfo;
@@ -23,11 +29,124 @@ import java.util.stream.Stream;
 public final class WorkspaceDisks {
     public static final String DISK_FILE = "disk.img";
 
+    private static final String UPPER = "upper";
+    private static final String WORK = "work";
+
     private final Path workspacesDir;
+    /** Where a disk is mounted aside for a restore or a sync at rest: under the sandboxes dir, so reconcile reaps what a crash leaves. */
+    private final Path scratchDir;
+    private final SandboxDisk disk;
+    private final Resize2fs resize2fs;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
-    public WorkspaceDisks(Path workspacesDir) {
+    public WorkspaceDisks(Path workspacesDir, Path scratchDir, SandboxDisk disk, Resize2fs resize2fs) {
         this.workspacesDir = workspacesDir;
+        this.scratchDir = scratchDir;
+        this.disk = disk;
+        this.resize2fs = resize2fs;
+    }
+
+    public boolean exists(WorkspaceRef ref) {
+        return Files.isRegularFile(diskImage(ref));
+    }
+
+    /**
+     * Creates the workspace's disk ({@code sizeBytes}) from the latest snapshot of {@code ref.stored()}.
+     * The disk is filled under another name and renamed when complete, so a failure leaves no disk.
+     * The caller holds the workspace.
+     *
+     * @return false, creating nothing, when the workspace has no snapshot
+     */
+    public boolean restore(WorkspaceRef ref, long sizeBytes, WorkspaceBackup backup) {
+        Path dir = workspacesDir.resolve(ref.key());
+        Path fresh = dir.resolve(DISK_FILE + ".new");
+        Path mnt = scratchDir.resolve("wsrestore-" + ref.key());
+        boolean restored = false;
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(fresh);
+            disk.format(fresh, sizeBytes);
+            Files.createDirectories(mnt);
+            disk.mount(fresh, mnt);
+            try {
+                restored = backup.restoreLatest(ref.stored(), mnt.resolve(UPPER));
+                if (restored) {
+                    Files.createDirectory(mnt.resolve(WORK));
+                }
+            } finally {
+                disk.release(fresh, mnt);
+                Files.deleteIfExists(mnt);
+            }
+            if (restored) {
+                Files.move(fresh, diskImage(ref), StandardCopyOption.ATOMIC_MOVE);
+            }
+            return restored;
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot restore workspace " + ref.stored().name()
+                    + " onto a new disk: " + e.getMessage(), e);
+        } finally {
+            if (!restored) {
+                deleteQuietly(fresh);
+            }
+        }
+    }
+
+    /** Syncs the disk of a workspace no sandbox uses: mounted aside for the time of the sync. */
+    public SyncResult syncAtRest(WorkspaceRef ref, WorkspaceBackup backup, Consumer<SyncProgress> progress) {
+        Path mnt = scratchDir.resolve("wssync-" + ref.key());
+        try (Hold h = hold(ref)) {
+            if (!exists(ref)) {
+                throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + ref.stored().name()
+                        + " has no data on this host to sync");
+            }
+            Files.createDirectories(mnt);
+            disk.mount(diskImage(ref), mnt);
+            try {
+                return backup.sync(ref.stored(), mnt.resolve(UPPER), progress);
+            } finally {
+                disk.release(diskImage(ref), mnt);
+                Files.deleteIfExists(mnt);
+            }
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot mount the disk of workspace "
+                    + ref.stored().name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Grows the workspace's disk to {@code sizeBytes}; no sandbox may hold it.
+     *
+     * @throws AgentException INVALID_SPEC when that is smaller than the disk, NOT_FOUND without a disk
+     */
+    public void resize(WorkspaceRef ref, long sizeBytes) {
+        try (Hold h = hold(ref)) {
+            Path image = diskImage(ref);
+            if (!Files.isRegularFile(image)) {
+                throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + ref.key() + " has no disk on this host");
+            }
+            long now = Files.size(image);
+            if (sizeBytes < now) {
+                throw new AgentException(AgentErrorCode.INVALID_SPEC, "a workspace disk can grow but not shrink: it has "
+                        + now + " bytes, asked for " + sizeBytes);
+            }
+            if (sizeBytes > now) {
+                resize2fs.grow(image, sizeBytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof AgentException ae) {
+                throw ae;
+            }
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot resize the disk of workspace " + ref.key()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover disk.img.new is removed by the next restore
+        }
     }
 
     public Path dir() {

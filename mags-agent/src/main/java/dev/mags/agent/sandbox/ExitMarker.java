@@ -1,0 +1,66 @@
+package dev.mags.agent.sandbox;
+
+import dev.mags.agent.bundle.BundleSpec;
+import dev.mags.protocol.v1.OutputListener;
+import dev.mags.protocol.v1.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * How a command in a kept container reports its exit code. {@code runc exec} copies the command's output
+ * and exits only when every writer of it is gone; a process the command left running in the background
+ * (the point of a kept sandbox) keeps it open, so the runtime cannot tell the exit code when the command
+ * ends. Instead the command runs under a small shell of the host's busybox that prints a line with a
+ * random marker and the exit code to stderr when the command ends; this filter takes that line out of the
+ * output and keeps the code.
+ */
+final class ExitMarker {
+    private final String marker = "mags-exit-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    private final CompletableFuture<Integer> code = new CompletableFuture<>();
+
+    /** {@code argv} run under the reporting shell; SIGTERM to that shell's children reaches the command. */
+    List<String> wrap(List<String> argv) {
+        List<String> wrapped = new ArrayList<>(List.of(BundleSpec.INIT_BINARY, "sh", "-c",
+                "\"$@\"; printf '%s %d\\n' " + marker + " $? >&2", "mags-command"));
+        wrapped.addAll(argv);
+        return wrapped;
+    }
+
+    /** Passes lines on to {@code next}, except the marker (which may end a line the command left unfinished). */
+    OutputListener filter(OutputListener next) {
+        return (stream, timestamp, line) -> {
+            int at = stream == OutputStream.STDERR ? line.lastIndexOf(marker + " ") : -1;
+            if (at < 0 || code.isDone()) {
+                next.onLine(stream, timestamp, line);
+                return;
+            }
+            try {
+                code.complete(Integer.parseInt(line.substring(at + marker.length() + 1).trim()));
+            } catch (NumberFormatException e) {
+                next.onLine(stream, timestamp, line);
+                return;
+            }
+            if (at > 0) {
+                next.onLine(stream, timestamp, line.substring(0, at));
+            }
+        };
+    }
+
+    /** The command's exit code, once the marker line came through, waiting at most {@code wait}. */
+    Optional<Integer> await(Duration wait) throws InterruptedException {
+        try {
+            return Optional.of(code.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.mags.agent.workspace;
+
+import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.protocol.v1.AgentErrorCode;
+import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.BaseLayer;
+import dev.mags.protocol.v1.StoredWorkspace;
+import dev.mags.protocol.v1.StoredWorkspaceInfo;
+import dev.mags.protocol.v1.SyncProgress;
+import dev.mags.protocol.v1.SyncResult;
+import dev.mags.storage.WorkspaceStorage;
+import dev.mags.storage.error.NotFoundException;
+import dev.mags.storage.error.StorageException;
+import dev.mags.storage.layout.SnapshotId;
+import dev.mags.storage.layout.WorkspaceRef;
+import dev.mags.storage.progress.Progress;
+import dev.mags.storage.sync.SnapshotInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's side of workspace storage: syncs a writable layer as a snapshot, restores the latest
+ * snapshot into a fresh layer, keeps restored base snapshots for {@code --base}, and turns storage
+ * failures into {@link AgentException}s with code STORAGE_FAILED (or NOT_FOUND).
+ *
+ * @param storage      snapshots in S3
+ * @param basesDir     restored base snapshots, {@code <basesDir>/<owner>/<name>/<snapshot>/}; read-only lower layers
+ * @param syncInterval how often a live sandbox of a stored workspace is synced
+ */
+public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration syncInterval) {
+    public WorkspaceBackup {
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(basesDir, "basesDir");
+        if (syncInterval == null || syncInterval.isZero() || syncInterval.isNegative()) {
+            throw new IllegalArgumentException("syncInterval must be positive, not " + syncInterval);
+        }
+    }
+
+    /** Syncs {@code upper} (an overlay writable layer) as a new snapshot of {@code ws}. */
+    public SyncResult sync(StoredWorkspace ws, Path upper, Consumer<SyncProgress> progress) {
+        SnapshotInfo info = call(ws, "sync", () -> storage.sync(upper, ref(ws), p -> progress.accept(view(p))));
+        return new SyncResult(ws, info.id().value(), Instant.now(), info.files(), info.bytes(), info.bytesUploaded(),
+                info.duration(), info.unchanged());
+    }
+
+    /**
+     * Restores the latest snapshot of {@code ws} to {@code target}, which must not exist. Returns false,
+     * creating nothing, when the workspace has no snapshot.
+     */
+    public boolean restoreLatest(StoredWorkspace ws, Path target) {
+        Optional<SnapshotId> latest = call(ws, "look up", () -> storage.latest(ref(ws)));
+        if (latest.isEmpty()) {
+            return false;
+        }
+        call(ws, "restore", () -> storage.restore(ref(ws), latest, target, p -> { }));
+        return true;
+    }
+
+    /**
+     * The directory holding the base snapshot's files, restored on first use. Restored copies are
+     * immutable: a snapshot never changes, so every sandbox on it shares one copy.
+     */
+    public synchronized Path base(BaseLayer layer) {
+        StoredWorkspace ws = layer.workspace();
+        SnapshotId id = call(ws, "read", () -> new SnapshotId(layer.snapshotId()));
+        Path dir = basesDir.resolve(ws.owner()).resolve(ws.name()).resolve(id.value());
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        try {
+            Files.createDirectories(dir.getParent());
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create " + dir.getParent() + ": " + e.getMessage(), e);
+        }
+        // restore() writes into a temp dir beside the target and renames it: a crash leaves no half base
+        call(ws, "restore the base snapshot of", () -> storage.restore(ref(ws), Optional.of(id), dir, p -> { }));
+        return dir;
+    }
+
+    /** Removes restored bases of {@code ws} other than {@code keep} (their snapshots were superseded). */
+    public synchronized void pruneBases(StoredWorkspace ws, java.util.Set<Path> inUse) {
+        Path parent = basesDir.resolve(ws.owner()).resolve(ws.name());
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (var dirs = Files.list(parent)) {
+            for (Path dir : dirs.toList()) {
+                if (!inUse.contains(dir)) {
+                    DirectoryTree.delete(dir);
+                }
+            }
+        } catch (IOException e) {
+            // best effort: an unused base only costs disk space
+        }
+    }
+
+    public Optional<String> latest(StoredWorkspace ws) {
+        return call(ws, "look up", () -> storage.latest(ref(ws))).map(SnapshotId::value);
+    }
+
+    public List<StoredWorkspaceInfo> list(String owner) {
+        return call(null, "list", () -> storage.workspaces(owner)).stream()
+                .map(w -> new StoredWorkspaceInfo(new StoredWorkspace(w.workspace().owner(), w.workspace().name()),
+                        w.latest().value(), w.lastSync(), w.files(), w.bytes(), w.snapshots()))
+                .toList();
+    }
+
+    public void delete(StoredWorkspace ws) {
+        call(ws, "delete", () -> storage.deleteWorkspace(ref(ws)));
+    }
+
+    private static WorkspaceRef ref(StoredWorkspace ws) {
+        return WorkspaceRef.of(ws.owner(), ws.name());
+    }
+
+    private static SyncProgress view(Progress p) {
+        return new SyncProgress(p.phase().name().toLowerCase(java.util.Locale.ROOT), p.filesDone(), p.filesTotal(),
+                p.bytesDone(), p.bytesTotal());
+    }
+
+    private static <T> T call(StoredWorkspace ws, String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (NotFoundException e) {
+            throw new AgentException(AgentErrorCode.NOT_FOUND, e.getMessage(), e);
+        } catch (StorageException e) {
+            String subject = ws == null ? "workspaces" : "workspace " + ws.name();
+            throw new AgentException(AgentErrorCode.STORAGE_FAILED, "could not " + what + " " + subject
+                    + " in workspace storage: " + e.getMessage(), e);
+        }
+    }
+}
