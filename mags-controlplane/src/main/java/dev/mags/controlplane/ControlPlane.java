@@ -48,11 +48,13 @@ public final class ControlPlane implements AutoCloseable {
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
         this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
                 config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks);
+        WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agent,
+                config.limits().max().diskBytes());
         this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
-                config.maxJobTimeout(), config.limits(), workspaceStore);
+                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService);
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
-        this.api = new ApiServer(config, tokens, jobs, new WorkspaceService(workspaceStore, workspaceLocks, agent),
+        this.api = new ApiServer(config, tokens, jobs, workspaceService,
                 outputs, logStore,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
     }

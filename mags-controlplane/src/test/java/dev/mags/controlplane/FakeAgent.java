@@ -1,5 +1,11 @@
 package dev.mags.controlplane;
 
+import dev.mags.protocol.v1.StoredWorkspace;
+import dev.mags.protocol.v1.StoredWorkspaceInfo;
+import dev.mags.protocol.v1.SyncProgress;
+import dev.mags.protocol.v1.SyncResult;
+import java.util.Optional;
+
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
@@ -82,6 +88,39 @@ public final class FakeAgent implements Agent {
         }
         workspaces.remove(key);
         deletedWorkspaces.add(key);
+    }
+
+    @Override
+    public SyncResult syncWorkspace(String key, StoredWorkspace stored) {
+        throw new AgentException(AgentErrorCode.STORAGE_FAILED, "the fake agent has no workspace storage");
+    }
+
+    @Override
+    public Optional<SyncProgress> syncProgress(String key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<SyncResult> endWorkspaceSandbox(String key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void resizeWorkspace(String key, long diskBytes) {
+    }
+
+    @Override
+    public List<StoredWorkspaceInfo> storedWorkspaces(String owner) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<String> latestSnapshot(StoredWorkspace workspace) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void deleteStoredWorkspace(StoredWorkspace workspace) {
     }
 
     @Override

@@ -111,10 +111,10 @@ class JobsApiTest {
         assertThat(json(unknown).at("/error/message").asText()).contains("colour");
 
         HttpResponse<String> unsupported = api.post("/api/v1/mags-jobs", api.token,
-                "{\"script\":\"x\",\"base_workspace_id\":\"ws\"}");
+                "{\"script\":\"x\",\"no_sleep\":true}");
         assertThat(unsupported.statusCode()).isEqualTo(400);
         assertThat(json(unsupported).at("/error/code").asText()).isEqualTo("unsupported_field");
-        assertThat(json(unsupported).at("/error/message").asText()).contains("base_workspace_id");
+        assertThat(json(unsupported).at("/error/message").asText()).contains("no_sleep");
 
         assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"type\":\"inline\"}").statusCode()).isEqualTo(400);
         assertThat(api.post("/api/v1/mags-jobs", api.token, "not json").statusCode()).isEqualTo(400);

@@ -61,7 +61,7 @@ class WorkspacesApiTest {
     }
 
     @Test
-    void badNamesAndNotYetSupportedModesAreRefused() {
+    void badNamesAndContradictoryModesAreRefused() {
         start(Duration.ofMinutes(10));
         for (String bad : List.of("", "-x", "a/b", "a b", "x".repeat(65), "../up")) {
             HttpResponse<String> r = post(api.token, "out hi", bad);
@@ -70,12 +70,16 @@ class WorkspacesApiTest {
             assertThat(r.body()).contains("workspace_id");
         }
         HttpResponse<String> persistent = api.post("/api/v1/mags-jobs", api.token,
-                "{\"script\": \"out hi\", \"workspace_id\": \"ws\", \"persistent\": true}");
+                "{\"script\": \"out hi\", \"persistent\": true}");
         assertThat(persistent.statusCode()).isEqualTo(400);
-        assertThat(json(persistent).get("error").get("code").asText()).isEqualTo("unsupported_field");
+        assertThat(json(persistent).at("/error/message").asText()).contains("workspace_id");
+        HttpResponse<String> ephemeral = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\": \"out hi\", \"ephemeral\": true, \"workspace_id\": \"ws\"}");
+        assertThat(ephemeral.statusCode()).isEqualTo(400);
         HttpResponse<String> base = api.post("/api/v1/mags-jobs", api.token,
                 "{\"script\": \"out hi\", \"base_workspace_id\": \"golden\"}");
-        assertThat(json(base).get("error").get("code").asText()).isEqualTo("unsupported_field");
+        assertThat(base.statusCode()).isEqualTo(404);
+        assertThat(json(base).get("error").get("code").asText()).isEqualTo("workspace_not_found");
         assertThat(agent.launched).isEmpty();
     }
 

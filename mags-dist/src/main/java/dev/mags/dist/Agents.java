@@ -26,7 +26,7 @@ final class Agents {
                 NetworkMode.OUTBOUND, cfg.warmPoolSize())), WarmPoolConfig.DEFAULT_FILL_CONCURRENCY);
     }
 
-    static LocalAgent local(MagsdConfig cfg) {
-        return new LocalAgent(config(cfg));
+    static LocalAgent local(MagsdConfig cfg, dev.mags.agent.workspace.WorkspaceBackup backup) {
+        return new LocalAgent(config(cfg), backup);
     }
 }

@@ -25,7 +25,9 @@ public record MagsdConfig(
         LimitsPolicy limits,
         int warmPoolSize,
         EgressPolicy egress,
-        Duration workspaceIdleTimeout) {
+        Duration workspaceIdleTimeout,
+        Duration workspaceSyncInterval,
+        int snapshotKeep) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -40,6 +42,12 @@ public record MagsdConfig(
         if (workspaceIdleTimeout == null || workspaceIdleTimeout.isNegative() || workspaceIdleTimeout.isZero()) {
             throw new IllegalArgumentException("--workspace-idle-timeout must be at least 1 second");
         }
+        if (workspaceSyncInterval == null || workspaceSyncInterval.isNegative() || workspaceSyncInterval.isZero()) {
+            throw new IllegalArgumentException("--workspace-sync-interval must be at least 1 second");
+        }
+        if (snapshotKeep < 1) {
+            throw new IllegalArgumentException("--snapshot-keep must be at least 1");
+        }
         if (warmPoolSize < 0) {
             throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }
@@ -51,6 +59,11 @@ public record MagsdConfig(
 
     public Path adminTokenFile() {
         return dataDir.resolve("admin-token");
+    }
+
+    /** What magsd writes when it runs the embedded S3 server: its endpoint and credentials, for S3 clients (mode 0600). */
+    public Path embeddedS3File() {
+        return dataDir.resolve("s3.json");
     }
 
     /** Settings of the S3 store that keeps workspaces; no endpoint means the embedded store. */

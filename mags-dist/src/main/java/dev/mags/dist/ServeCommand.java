@@ -38,9 +38,20 @@ final class ServeCommand implements Callable<Integer> {
     String appsDomain;
 
     @Option(names = "--s3-endpoint", defaultValue = "${env:MAGS_S3_ENDPOINT}",
-            description = "S3 endpoint for workspaces (env MAGS_S3_ENDPOINT); reserved: workspaces are not part "
-                    + "of this release.")
+            description = "S3 endpoint for persistent workspaces, e.g. https://s3.eu-west-1.amazonaws.com or "
+                    + "http://minio:9000 (env MAGS_S3_ENDPOINT). Without one, an embedded S3 server runs on a loopback "
+                    + "port with its objects under <data-dir>/s3/ and its endpoint and keys in <data-dir>/s3.json.")
     String s3Endpoint;
+
+    @Option(names = "--workspace-sync-interval", defaultValue = "${env:MAGS_WORKSPACE_SYNC_INTERVAL:-30}",
+            description = "A persistent workspace's live sandbox is synced to storage this often, in seconds "
+                    + "(default ${DEFAULT-VALUE}), and always when it ends.")
+    long workspaceSyncIntervalSeconds;
+
+    @Option(names = "--snapshot-keep", defaultValue = "${env:MAGS_SNAPSHOT_KEEP:-10}",
+            description = "Snapshots kept per persistent workspace; older ones are deleted after each sync "
+                    + "(default ${DEFAULT-VALUE}).")
+    int snapshotKeep;
 
     @Option(names = "--s3-region", defaultValue = "${env:MAGS_S3_REGION:-us-east-1}", description = "env MAGS_S3_REGION")
     String s3Region;
@@ -128,7 +139,8 @@ final class ServeCommand implements Callable<Integer> {
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
-                warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds));
+                warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
+                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep);
     }
 
     private EgressPolicy egressPolicy() {

@@ -42,7 +42,9 @@ final class SingleNode implements AutoCloseable {
             if (AdminBootstrap.ensureAdmin(new UserStore(db.jdbi()), tokens, cfg.adminTokenFile())) {
                 LOG.info("created user 'admin'; its API token is in {}", cfg.adminTokenFile());
             }
-            Agent agent = Agents.local(cfg);
+            WorkspaceStorageNode storage = WorkspaceStorageNode.open(cfg);
+            opened.push(storage);
+            Agent agent = Agents.local(cfg, storage.backup());
             opened.push(agent);
             // Single node: nothing of an earlier run can still be live, so everything found is reaped.
             ReconcileReport report = agent.reconcile(Set.of());

@@ -51,7 +51,10 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", ApiPaths.JOBS + "/{id}/logs", auth.blocking(jobRoutes::logs)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)),
+                new Route("POST", ApiPaths.JOBS + "/{id}/sync", auth.blocking(jobRoutes::sync)),
                 new Route("GET", ApiPaths.WORKSPACES, auth.blocking(workspaceRoutes::list)),
+                new Route("GET", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::show)),
+                new Route("POST", ApiPaths.WORKSPACES + "/{name}/resize", auth.blocking(workspaceRoutes::resize)),
                 new Route("DELETE", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::delete)));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,

@@ -38,6 +38,10 @@ final class JobRoutes {
         Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.logs(who, Exchanges.pathParam(ex, "id"), after));
     }
 
+    void sync(HttpServerExchange ex, Principal who) {
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.sync(who, Exchanges.pathParam(ex, "id")));
+    }
+
     void stop(HttpServerExchange ex, Principal who) {
         Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.stop(who, Exchanges.pathParam(ex, "id")));
     }

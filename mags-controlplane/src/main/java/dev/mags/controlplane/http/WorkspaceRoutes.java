@@ -1,5 +1,6 @@
 package dev.mags.controlplane.http;
 
+import dev.mags.api.ResizeRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.controlplane.auth.Principal;
 import dev.mags.controlplane.workspace.WorkspaceService;
@@ -19,6 +20,15 @@ final class WorkspaceRoutes {
 
     void list(HttpServerExchange ex, Principal who) {
         Exchanges.sendJson(ex, json, StatusCodes.OK, workspaces.list(who));
+    }
+
+    void show(HttpServerExchange ex, Principal who) {
+        Exchanges.sendJson(ex, json, StatusCodes.OK, workspaces.show(who, Exchanges.pathParam(ex, "name")));
+    }
+
+    void resize(HttpServerExchange ex, Principal who) {
+        ResizeRequest body = Exchanges.readJson(ex, json, ResizeRequest.class);
+        Exchanges.sendJson(ex, json, StatusCodes.OK, workspaces.resize(who, Exchanges.pathParam(ex, "name"), body.diskGb()));
     }
 
     void delete(HttpServerExchange ex, Principal who) {

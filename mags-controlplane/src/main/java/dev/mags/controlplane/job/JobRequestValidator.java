@@ -49,6 +49,29 @@ final class JobRequestValidator {
         if (r.workspaceId() != null) {
             new dev.mags.controlplane.workspace.WorkspaceName(r.workspaceId()); // refuses a bad name
         }
+        if (r.baseWorkspaceId() != null) {
+            try {
+                new dev.mags.controlplane.workspace.WorkspaceName(r.baseWorkspaceId());
+            } catch (BadRequestException e) {
+                throw invalid("base_workspace_id", "'base_workspace_id' must be the name of one of your workspaces (got \""
+                        + r.baseWorkspaceId() + "\")");
+            }
+        }
+        boolean ephemeral = Boolean.TRUE.equals(r.ephemeral());
+        boolean persistent = Boolean.TRUE.equals(r.persistent());
+        if (ephemeral && (r.workspaceId() != null || persistent || r.baseWorkspaceId() != null)) {
+            throw invalid("ephemeral", "'ephemeral' means no workspace and no sync; it cannot be combined with "
+                    + "'workspace_id', 'persistent' or 'base_workspace_id'");
+        }
+        if (persistent && r.workspaceId() == null) {
+            throw invalid("persistent", "'persistent' needs a workspace to keep: set 'workspace_id' (mags run -w NAME -p)");
+        }
+        if (Boolean.TRUE.equals(r.noSync()) && r.workspaceId() == null) {
+            throw invalid("no_sync", "'no_sync' applies to a workspace: set 'workspace_id' too");
+        }
+        if (r.baseWorkspaceId() != null && r.baseWorkspaceId().equals(r.workspaceId())) {
+            throw invalid("base_workspace_id", "a workspace cannot be its own base");
+        }
     }
 
     private static void validateEnvironment(Map<String, String> env) {
@@ -72,10 +95,7 @@ final class JobRequestValidator {
     }
 
     private static void refuseUnsupported(JobRequest r) {
-        unsupported("base_workspace_id", r.baseWorkspaceId() != null, "base workspaces");
-        unsupported("persistent", Boolean.TRUE.equals(r.persistent()), "persistent (S3-synced) workspaces");
         unsupported("no_sleep", Boolean.TRUE.equals(r.noSleep()), "always-on sandboxes");
-        unsupported("no_sync", Boolean.TRUE.equals(r.noSync()), "workspaces");
         unsupported("startup_command", r.startupCommand() != null, "persistent sandboxes");
         unsupported("file_ids", r.fileIds() != null && !r.fileIds().isEmpty(), "file upload");
     }

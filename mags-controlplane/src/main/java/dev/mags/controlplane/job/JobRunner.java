@@ -17,6 +17,10 @@ import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
 import dev.mags.protocol.v1.SandboxSpec;
 import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.controlplane.state.WorkspaceRecord;
+import dev.mags.protocol.v1.BaseLayer;
+import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v1.StoredWorkspace;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,6 +89,19 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** Waits, at most {@code max}, until the job has recorded its final status. */
+    public void awaitEnd(String jobId, Duration max) {
+        Execution e = executions.get(jobId);
+        if (e == null || e.thread == null) {
+            return;
+        }
+        try {
+            e.thread.join(max);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public int running() {
         return executions.size();
     }
@@ -141,8 +158,20 @@ public final class JobRunner implements AutoCloseable {
         SandboxSpec spec = SandboxSpec.shell(job.id(), job.image(), job.script(), job.environment(), timeout,
                 job.limits());
         if (job.workspaceId() != null) {
-            spec = spec.withWorkspace(new WorkspaceRef(workspaceKey(job)));
+            WorkspaceRecord row = workspaces.find(job.userId(), job.workspaceId()).orElse(null);
+            boolean stored = row != null && row.persistent() && !job.noSync();
+            spec = spec.withWorkspace(new WorkspaceRef(workspaceKey(job),
+                    stored ? new StoredWorkspace(job.userId(), job.workspaceId()) : null, job.persistent()));
+            if (row != null && row.diskBytes() != null && row.diskBytes() > job.limits().diskBytes()) {
+                SandboxLimits l = job.limits(); // the workspace was resized: its disk is restored at that size
+                spec = new SandboxSpec(spec.sandboxId(), spec.image(), spec.command(), spec.environment(), spec.timeout(),
+                        new SandboxLimits(l.memoryBytes(), l.cpuMillis(), row.diskBytes(), l.pids()), spec.network(),
+                        spec.workspace(), spec.base());
+            }
             touchWorkspace(job);
+        }
+        if (job.baseSnapshot() != null) {
+            spec = spec.withBase(new BaseLayer(new StoredWorkspace(job.userId(), job.baseWorkspaceId()), job.baseSnapshot()));
         }
         RunningSandbox sandbox;
         try {

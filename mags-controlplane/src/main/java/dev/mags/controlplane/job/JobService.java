@@ -23,6 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import dev.mags.api.WorkspaceSync;
+import dev.mags.controlplane.error.ConflictException;
+import dev.mags.controlplane.state.WorkspaceRecord;
+import dev.mags.controlplane.workspace.AgentFailures;
+import dev.mags.controlplane.workspace.WorkspaceService;
+import dev.mags.protocol.v1.AgentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +47,13 @@ public final class JobService {
     private final JobRequestValidator validator;
     private final LimitsPolicy limits;
     private final WorkspaceStore workspaces;
+    private final WorkspaceService workspaceService;
 
     public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, Agent agent,
-            Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces) {
+            Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces,
+            WorkspaceService workspaceService) {
         this.workspaces = workspaces;
+        this.workspaceService = workspaceService;
         this.jobs = jobs;
         this.logs = logs;
         this.outputs = outputs;
@@ -61,18 +70,68 @@ public final class JobService {
         var sandboxLimits = limits.resolve(request);
         requireImage(defaultImage);
         WorkspaceName workspace = request.workspaceId() == null ? null : new WorkspaceName(request.workspaceId());
+        boolean persistent = Boolean.TRUE.equals(request.persistent());
+        boolean noSync = Boolean.TRUE.equals(request.noSync());
+        BaseChoice base = resolveBase(who, request);
         JobRecord job = new JobRecord(UUID.randomUUID().toString(), who.userId(), request.name(), request.script(),
                 JobRequest.TYPE_INLINE, defaultImage,
                 request.environment() == null ? java.util.Map.of() : request.environment(),
                 request.timeoutSeconds(), sandboxLimits, JobStatus.PENDING, null, null, clock.instant(), null, null,
-                workspace == null ? null : workspace.value());
+                workspace == null ? null : workspace.value(), persistent, noSync,
+                base == null ? null : base.workspace(), base == null ? null : base.snapshot());
         if (workspace != null) {
             // Marked used now, so the idle reaper leaves it alone while the job waits its turn.
             workspaces.touch(who.userId(), workspace.value(), workspace.agentKey(who.userId()), clock.instant());
+            if (persistent && !noSync) {
+                workspaces.markPersistent(who.userId(), workspace.value());
+            }
+            if (base != null) {
+                workspaces.setBaseIfNone(who.userId(), workspace.value(), base.workspace(), base.snapshot());
+            }
         }
         jobs.insert(job);
         runner.enqueue(job);
         return JobAccepted.of(job.id());
+    }
+
+    /** The base workspace and the snapshot of it a job runs on. */
+    private record BaseChoice(String workspace, String snapshot) {}
+
+    /**
+     * The base of a job: the one its workspace was forked from (pinned when the fork was made), or the
+     * latest snapshot of the requested base workspace for a new workspace or a job without one.
+     */
+    private BaseChoice resolveBase(Principal who, JobRequest request) {
+        Optional<WorkspaceRecord> existing = request.workspaceId() == null ? Optional.empty()
+                : workspaces.find(who.userId(), request.workspaceId());
+        if (existing.isPresent() && existing.get().baseSnapshot() != null) {
+            WorkspaceRecord fork = existing.get();
+            if (request.baseWorkspaceId() != null && !request.baseWorkspaceId().equals(fork.baseWorkspaceId())) {
+                throw new BadRequestException("invalid_field", "workspace '" + fork.name() + "' was forked from '"
+                        + fork.baseWorkspaceId() + "'; its base cannot change");
+            }
+            return new BaseChoice(fork.baseWorkspaceId(), fork.baseSnapshot());
+        }
+        String name = request.baseWorkspaceId();
+        if (name == null) {
+            return null;
+        }
+        if (existing.isPresent()) {
+            throw new BadRequestException("invalid_field", "workspace '" + request.workspaceId() + "' already exists "
+                    + "without a base; a base can only be given when a workspace is created");
+        }
+        WorkspaceRecord baseRow = workspaces.find(who.userId(), name).filter(WorkspaceRecord::persistent)
+                .orElseThrow(() -> new NotFoundException("workspace_not_found", "no persistent workspace named '" + name
+                        + "' to use as a base (create one with: mags run -w " + name + " -p ...)"));
+        String snapshot;
+        try {
+            snapshot = agent.latestSnapshot(WorkspaceService.stored(who.userId(), baseRow.name())).orElseThrow(() ->
+                    new ConflictException("base_not_synced", "workspace '" + name + "' has no snapshot yet; "
+                            + "sync it first: mags sync " + name));
+        } catch (AgentException e) {
+            throw AgentFailures.of(e);
+        }
+        return new BaseChoice(name, snapshot);
     }
 
     /** Fails with 503 and the command that builds the image when it is missing. */
@@ -120,12 +179,40 @@ public final class JobService {
         return new JobLogs(jobId, job.status(), entries);
     }
 
-    public JobInfo stop(Principal who, String jobId) {
-        JobRecord job = find(who, jobId);
-        if (!job.status().isFinal()) {
-            runner.stop(jobId);
+    /**
+     * Stops a job, given its id or the name of its workspace. A persistent job's sandbox outlives its
+     * script: stopping the job (or naming the workspace) also ends that sandbox, after a final sync.
+     */
+    public JobInfo stop(Principal who, String jobOrWorkspace) {
+        Optional<JobRecord> byId = jobs.find(who.userId(), jobOrWorkspace);
+        if (byId.isPresent() && byId.get().workspaceId() == null) {
+            if (!byId.get().status().isFinal()) {
+                runner.stop(jobOrWorkspace);
+            }
+            return status(who, jobOrWorkspace);
         }
-        return status(who, jobId);
+        String name = byId.map(JobRecord::workspaceId).orElse(jobOrWorkspace);
+        WorkspaceRecord ws = workspaces.find(who.userId(), name).orElseThrow(() -> new NotFoundException("job_not_found",
+                "no job or workspace named '" + jobOrWorkspace + "'"));
+        JobRecord shown = byId.orElseGet(() -> jobs.latestInWorkspace(who.userId(), name).orElseThrow(() ->
+                new NotFoundException("job_not_found", "workspace '" + name + "' has no jobs")));
+        for (JobRecord active : jobs.activeInWorkspace(who.userId(), name)) {
+            runner.stop(active.id());
+            runner.awaitEnd(active.id(), Duration.ofMinutes(2));
+        }
+        workspaceService.endSandbox(who.userId(), ws);
+        return status(who, shown.id());
+    }
+
+    /** Syncs the workspace of a job (or the workspace of that name) to storage now. */
+    public WorkspaceSync sync(Principal who, String jobOrWorkspace) {
+        String name = jobs.find(who.userId(), jobOrWorkspace).map(j -> {
+            if (j.workspaceId() == null) {
+                throw new ConflictException("workspace_not_persistent", "job " + j.id() + " has no workspace to sync");
+            }
+            return j.workspaceId();
+        }).orElse(jobOrWorkspace);
+        return workspaceService.sync(who, name);
     }
 
     /** The job if the caller owns it; otherwise 404 whether or not it exists. */

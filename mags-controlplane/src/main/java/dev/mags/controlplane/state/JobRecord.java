@@ -5,7 +5,11 @@ import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Instant;
 import java.util.Map;
 
-/** A job row of the state store; {@code workspaceId} is the name of its owner's workspace, or null. */
+/**
+ * A job row of the state store; {@code workspaceId} is the name of its owner's workspace, or null.
+ * {@code persistent}: the sandbox stays after the script; {@code noSync}: its workspace is not synced to
+ * storage; {@code baseWorkspaceId}/{@code baseSnapshot}: the base it runs on (the snapshot resolved at submit).
+ */
 public record JobRecord(
         String id,
         String userId,
@@ -22,10 +26,23 @@ public record JobRecord(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        String workspaceId) {
+        String workspaceId,
+        boolean persistent,
+        boolean noSync,
+        String baseWorkspaceId,
+        String baseSnapshot) {
 
     public JobRecord {
         environment = Map.copyOf(environment);
         limits = limits == null ? SandboxLimits.DEFAULT : limits;
+    }
+
+    /** A job without persistence or base. */
+    public JobRecord(String id, String userId, String name, String script, String type, String image,
+            Map<String, String> environment, Integer timeoutSeconds, SandboxLimits limits, JobStatus status,
+            Integer exitCode, String errorMessage, Instant createdAt, Instant startedAt, Instant finishedAt,
+            String workspaceId) {
+        this(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode, errorMessage,
+                createdAt, startedAt, finishedAt, workspaceId, false, false, null, null);
     }
 }

@@ -24,7 +24,8 @@ public final class JobStore {
             JobStatus.fromWire(rs.getString("status")),
             nullableInt(rs, "exit_code"), rs.getString("error_message"),
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-            rs.getString("workspace_id"));
+            rs.getString("workspace_id"), rs.getBoolean("persistent"), rs.getBoolean("no_sync"),
+            rs.getString("base_workspace_id"), rs.getString("base_snapshot"));
 
     private final Jdbi jdbi;
 
@@ -34,9 +35,10 @@ public final class JobStore {
 
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO jobs (id, user_id, name, script, type, image, environment, "
-                        + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at, workspace_id) VALUES (:id, "
+                        + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at, workspace_id, persistent, "
+                        + "no_sync, base_workspace_id, base_snapshot) VALUES (:id, "
                         + ":user, :name, :script, :type, :image, :env, :timeout, :memory, :cpu, :disk, :pids, :status, "
-                        + ":created, :workspace)")
+                        + ":created, :workspace, :persistent, :nosync, :base, :basesnap)")
                 .bind("id", job.id()).bind("user", job.userId()).bind("name", job.name())
                 .bind("script", job.script()).bind("type", job.type()).bind("image", job.image())
                 .bind("env", writeEnv(job.environment())).bind("timeout", job.timeoutSeconds())
@@ -44,7 +46,23 @@ public final class JobStore {
                 .bind("disk", job.limits().diskBytes()).bind("pids", job.limits().pids())
                 .bind("status", job.status().wireName()).bind("created", job.createdAt().toEpochMilli())
                 .bind("workspace", job.workspaceId())
+                .bind("persistent", job.persistent()).bind("nosync", job.noSync())
+                .bind("base", job.baseWorkspaceId()).bind("basesnap", job.baseSnapshot())
                 .execute());
+    }
+
+    /** The newest job of the user's workspace {@code name}. */
+    public Optional<JobRecord> latestInWorkspace(String userId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :u AND workspace_id = :n "
+                        + "ORDER BY created_at DESC LIMIT 1")
+                .bind("u", userId).bind("n", name).map(JOB).findOne());
+    }
+
+    /** The user's pending and running jobs in workspace {@code name}. */
+    public List<JobRecord> activeInWorkspace(String userId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :u AND workspace_id = :n "
+                        + "AND status IN ('pending', 'running')")
+                .bind("u", userId).bind("n", name).map(JOB).list());
     }
 
     /** The job if it exists and belongs to {@code userId}. */

@@ -10,7 +10,9 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class WorkspaceStore {
     private static final RowMapper<WorkspaceRecord> ROW = (rs, ctx) -> new WorkspaceRecord(rs.getString("user_id"),
             rs.getString("name"), rs.getString("agent_key"), Instant.ofEpochMilli(rs.getLong("created_at")),
-            Instant.ofEpochMilli(rs.getLong("last_used_at")));
+            Instant.ofEpochMilli(rs.getLong("last_used_at")), rs.getBoolean("persistent"),
+            rs.getString("base_workspace_id"), rs.getString("base_snapshot"),
+            rs.getObject("disk_bytes") == null ? null : rs.getLong("disk_bytes"));
 
     private final Jdbi jdbi;
 
@@ -31,6 +33,24 @@ public final class WorkspaceStore {
         });
     }
 
+    /** Marks the workspace as synced to storage (from now on; a stored workspace never becomes local again). */
+    public synchronized void markPersistent(String userId, String name) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE workspaces SET persistent = TRUE WHERE user_id = :u AND name = :n")
+                .bind("u", userId).bind("n", name).execute());
+    }
+
+    /** Records the base a new fork was made from; an existing base is never replaced. */
+    public synchronized void setBaseIfNone(String userId, String name, String baseWorkspaceId, String baseSnapshot) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE workspaces SET base_workspace_id = :b, base_snapshot = :s "
+                        + "WHERE user_id = :u AND name = :n AND base_snapshot IS NULL")
+                .bind("b", baseWorkspaceId).bind("s", baseSnapshot).bind("u", userId).bind("n", name).execute());
+    }
+
+    public synchronized void setDiskBytes(String userId, String name, long bytes) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE workspaces SET disk_bytes = :b WHERE user_id = :u AND name = :n")
+                .bind("b", bytes).bind("u", userId).bind("n", name).execute());
+    }
+
     public Optional<WorkspaceRecord> find(String userId, String name) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM workspaces WHERE user_id = :u AND name = :n")
                 .bind("u", userId).bind("n", name).map(ROW).findOne());
@@ -41,9 +61,9 @@ public final class WorkspaceStore {
                 .bind("u", userId).map(ROW).list());
     }
 
-    /** Workspaces no job has used since {@code cutoff}. */
+    /** Local workspaces (persistent ones live in storage and are never reaped) no job has used since {@code cutoff}. */
     public List<WorkspaceRecord> idleSince(Instant cutoff) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM workspaces WHERE last_used_at < :c ORDER BY last_used_at")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM workspaces WHERE last_used_at < :c AND persistent = FALSE ORDER BY last_used_at")
                 .bind("c", cutoff.toEpochMilli()).map(ROW).list());
     }
 

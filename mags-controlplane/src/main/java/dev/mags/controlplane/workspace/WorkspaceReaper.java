@@ -64,7 +64,8 @@ public final class WorkspaceReaper implements AutoCloseable {
             try {
                 // Looked at again under the lock: a job submitted since has marked it used.
                 boolean stillIdle = store.find(ws.userId(), ws.name()).filter(w -> w.lastUsedAt().isBefore(cutoff)).isPresent();
-                if (!stillIdle || store.activeJobs(ws.userId(), ws.name()) > 0) {
+                boolean live = agent.workspaces().stream().anyMatch(l -> l.key().equals(ws.agentKey()) && l.liveSandbox());
+                if (!stillIdle || live || store.activeJobs(ws.userId(), ws.name()) > 0) {
                     continue;
                 }
                 agent.deleteWorkspace(ws.agentKey());

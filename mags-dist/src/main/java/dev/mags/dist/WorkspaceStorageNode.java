@@ -1,0 +1,149 @@
+package dev.mags.dist;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mags.agent.workspace.WorkspaceBackup;
+import dev.mags.storage.StorageSettings;
+import dev.mags.storage.WorkspaceStorage;
+import dev.mags.storage.s3.EmbeddedS3;
+import dev.mags.storage.s3.S3Config;
+import dev.mags.storage.s3.S3ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workspace storage of one magsd: the S3 store (the embedded S3Proxy under {@code <data-dir>/s3/} unless
+ * an endpoint is configured), the snapshot library over it, and an hourly garbage collection. Closes
+ * what it opened in reverse order.
+ */
+final class WorkspaceStorageNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceStorageNode.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long GC_PERIOD_MINUTES = 60;
+
+    private final Deque<AutoCloseable> opened;
+    private final WorkspaceBackup backup;
+
+    private WorkspaceStorageNode(Deque<AutoCloseable> opened, WorkspaceBackup backup) {
+        this.opened = opened;
+        this.backup = backup;
+    }
+
+    static WorkspaceStorageNode open(MagsdConfig cfg) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            S3Config s3 = s3Config(cfg, opened);
+            S3ObjectStore store = S3ObjectStore.open(s3);
+            opened.push(store);
+            WorkspaceStorage storage = new WorkspaceStorage(store,
+                    StorageSettings.defaults(cfg.dataDir().resolve("workspace-index")).withKeepLast(cfg.snapshotKeep()));
+            ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("workspace-gc").daemon().factory());
+            opened.push(gc::shutdownNow);
+            gc.scheduleWithFixedDelay(() -> collect(storage), GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
+            LOG.info("workspace storage: bucket {} at {}", s3.bucket(), s3.endpoint());
+            return new WorkspaceStorageNode(opened,
+                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval()));
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    WorkspaceBackup backup() {
+        return backup;
+    }
+
+    private static S3Config s3Config(MagsdConfig cfg, Deque<AutoCloseable> opened) {
+        MagsdConfig.S3Settings s = cfg.s3();
+        if (s.endpoint() != null && !s.endpoint().isBlank()) {
+            if (s.accessKey() == null || s.secretKey() == null) {
+                throw new IllegalArgumentException("--s3-endpoint needs --s3-access-key and --s3-secret-key "
+                        + "(or MAGS_S3_ACCESS_KEY and MAGS_S3_SECRET_KEY)");
+            }
+            return S3Config.of(URI.create(s.endpoint()), s.region(), s.bucket(), s.accessKey(), s.secretKey(), s.pathStyle());
+        }
+        String[] keys = embeddedKeys(cfg.embeddedS3File());
+        EmbeddedS3 embedded = EmbeddedS3.start(cfg.dataDir().resolve("s3"), 0, keys[0], keys[1]);
+        opened.push(embedded);
+        S3Config config = embedded.config(s.bucket());
+        writeEmbeddedFile(cfg.embeddedS3File(), config);
+        return config;
+    }
+
+    /** The embedded server's keys: kept across restarts, so S3 clients configured once keep working. */
+    private static String[] embeddedKeys(Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                var node = JSON.readTree(file.toFile());
+                return new String[] {node.path("access_key").asText(), node.path("secret_key").asText()};
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {}; the embedded S3 server gets new keys: {}", file, e.getMessage());
+        }
+        return new String[] {"mags-" + random(8), random(24)};
+    }
+
+    private static void writeEmbeddedFile(Path file, S3Config config) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("endpoint", config.endpoint().toString())
+                .put("region", config.region())
+                .put("bucket", config.bucket())
+                .put("access_key", config.accessKey())
+                .put("secret_key", config.secretKey());
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void collect(WorkspaceStorage storage) {
+        try {
+            var report = storage.collectGarbage();
+            LOG.info("workspace storage garbage collection: {}", report);
+        } catch (RuntimeException e) {
+            LOG.warn("workspace storage garbage collection failed; it runs again in {} minutes: {}", GC_PERIOD_MINUTES,
+                    e.getMessage());
+        }
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public void close() {
+        closeAll(opened);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                LOG.warn("error while closing workspace storage", e);
+            }
+        }
+    }
+}
