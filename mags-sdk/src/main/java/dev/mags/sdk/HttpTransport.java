@@ -61,6 +61,11 @@ final class HttpTransport implements AutoCloseable {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer);
     }
 
+    /** A POST that may take long on the server (a sync of a large workspace): waits up to {@code timeout}. */
+    <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
+        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout);
+    }
+
     <T> T delete(String path, Class<T> answer) {
         return exchange("DELETE", path, null, answer);
     }
@@ -124,12 +129,16 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private <T> T exchange(String method, String path, byte[] body, Class<T> answer) {
+        return exchange(method, path, body, answer, requestTimeout);
+    }
+
+    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout) {
         URI uri = uri(path);
         int status;
         String text;
         HttpURLConnection c = null;
         try {
-            c = connect(method, path, requestTimeout);
+            c = connect(method, path, timeout);
             if (body != null) {
                 c.setDoOutput(true);
                 if (body.length > 0) {

@@ -9,6 +9,9 @@ import dev.mags.api.JobRequest;
 import dev.mags.api.LogEntry;
 import dev.mags.api.WhoAmI;
 import dev.mags.api.WorkspaceList;
+import dev.mags.api.ResizeRequest;
+import dev.mags.api.WorkspaceInfo;
+import dev.mags.api.WorkspaceSync;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +35,9 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Mags implements AutoCloseable {
+    /** Server-side work that may take long (a sync of a large workspace) gets this much time. */
+    private static final Duration LONG_OPERATION = Duration.ofHours(1);
+
     private final HttpTransport http;
     private final EventFollower follower;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -125,7 +131,28 @@ public final class Mags implements AutoCloseable {
 
     /** Asks the server to stop a job; a job that has already finished is returned unchanged. */
     public JobInfo stop(String requestId) {
-        return http.post(ApiPaths.job(Ids.segment(requestId), "stop"), null, JobInfo.class);
+        return http.postWaiting(ApiPaths.job(Ids.segment(requestId), "stop"), null, JobInfo.class, LONG_OPERATION);
+    }
+
+    /**
+     * Syncs a persistent workspace to storage now and returns the committed snapshot; {@code jobOrWorkspace}
+     * is a job's request id or a workspace's name. Waits as long as the sync takes (up to an hour).
+     *
+     * @throws MagsApiException 409 for a local workspace, 503 when storage is unreachable (nothing was synced)
+     */
+    public WorkspaceSync sync(String jobOrWorkspace) {
+        return http.postWaiting(ApiPaths.job(Ids.segment(jobOrWorkspace), "sync"), null, WorkspaceSync.class, LONG_OPERATION);
+    }
+
+    /** One of the caller's workspaces, with the progress of a sync that runs now. */
+    public WorkspaceInfo workspace(String name) {
+        return http.get(ApiPaths.WORKSPACES + "/" + Ids.segment(name), WorkspaceInfo.class);
+    }
+
+    /** Grows a workspace's disk to {@code diskGb}; its live sandbox ends first (after a final sync). */
+    public WorkspaceInfo resizeWorkspace(String name, int diskGb) {
+        return http.postWaiting(ApiPaths.WORKSPACES + "/" + Ids.segment(name) + "/resize",
+                new ResizeRequest(diskGb), WorkspaceInfo.class, LONG_OPERATION);
     }
 
     /** The caller's workspaces, by name. */

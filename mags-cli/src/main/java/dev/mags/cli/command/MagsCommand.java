@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             ListCommand.class,
             StopCommand.class,
+            SyncCommand.class,
+            ResizeCommand.class,
             WorkspaceCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -7,8 +7,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code mags stop ID}: asks the server to stop a job; a finished job is left as it is. */
-@Command(name = "stop", description = "Stop a running job (a finished job is left unchanged).")
+/**
+ * {@code mags stop ID|WORKSPACE}: asks the server to stop a job; a finished job is left as it is. Given a
+ * workspace's name (or a persistent job), it also ends the workspace's sandbox after a final sync.
+ */
+@Command(name = "stop", description = "Stop a running job, or end a workspace's sandbox (persistent: after a final sync).")
 public final class StopCommand implements Callable<Integer> {
     private final CliContext ctx;
 

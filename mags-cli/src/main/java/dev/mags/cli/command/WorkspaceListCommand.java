@@ -35,10 +35,14 @@ public final class WorkspaceListCommand implements Callable<Integer> {
             JsonOutput.print(ctx.out(), result);
             return 0;
         }
-        Table table = new Table("NAME", "MODE", "CREATED", "LAST USED");
+        Table table = new Table("NAME", "MODE", "SIZE", "LAST SYNC", "SNAPSHOTS", "SANDBOX", "LAST USED");
         for (WorkspaceInfo w : result.workspaces()) {
-            table.add(w.workspaceId(), w.persistent() ? "persistent" : "local", Text.time(w.createdAt(), ctx.zone()),
-                    Text.time(w.lastUsedAt(), ctx.zone()));
+            String mode = w.persistent() ? "persistent" : "local";
+            if (w.baseWorkspaceId() != null) {
+                mode += " (from " + w.baseWorkspaceId() + ")";
+            }
+            table.add(w.workspaceId(), mode, Text.bytes(w.sizeBytes()), Text.time(w.lastSyncAt(), ctx.zone()),
+                    Text.orNone(w.snapshotCount()), w.live() ? "running" : Text.NONE, Text.time(w.lastUsedAt(), ctx.zone()));
         }
         table.print(ctx.out());
         return 0;

@@ -25,6 +25,24 @@ public final class Text {
         return value == null ? NONE : value.toString();
     }
 
+    /** E.g. {@code 512 B}, {@code 3.4 MiB}, {@code 1.0 GiB}; {@link #NONE} for null. */
+    public static String bytes(Long n) {
+        if (n == null) {
+            return NONE;
+        }
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
     /** An instant as local date and time in {@code zone}. */
     public static String time(Instant instant, ZoneId zone) {
         return instant == null ? NONE : LOCAL.format(instant.atZone(zone));
