@@ -14,10 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code bench/run}: starts its own magsd servers, measures every figure beside its floor, stops
- * everything and writes {@code bench/results/<date>.json} and {@code .md}.
+ * everything and writes {@code bench/results/<date>.json} and {@code .md}. Two parts: {@code sandboxes}
+ * (magsd, runc, bubblewrap, podman) and {@code sync} (workspace storage, see {@link WorkspaceSync});
+ * {@code --only <part>} runs one and only prints its table, since a partial result is not a run.
  */
 public final class BenchMain {
+    private static final List<String> PARTS = List.of("sandboxes", "sync");
+
     private final boolean quick;
+    private final String only;
     private final Path repo;
     private final Path imagesDir;
     private final String image;
@@ -26,8 +31,9 @@ public final class BenchMain {
     private final List<String> notes = new ArrayList<>();
     private final AtomicInteger errors = new AtomicInteger();
 
-    private BenchMain(boolean quick, Path repo, Path imagesDir, String image, Path work) {
+    private BenchMain(boolean quick, String only, Path repo, Path imagesDir, String image, Path work) {
         this.quick = quick;
+        this.only = only;
         this.repo = repo;
         this.imagesDir = imagesDir;
         this.image = image;
@@ -36,6 +42,10 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        String only = arg(args, "--only", "");
+        if (!only.isEmpty() && !PARTS.contains(only)) {
+            throw new IllegalArgumentException("--only takes one of " + PARTS + ", not " + only);
+        }
         Path repo = Path.of(arg(args, "--repo", ".")).toAbsolutePath().normalize();
         Path imagesDir = Path.of(arg(args, "--images-dir", "/var/lib/mags/images"));
         String image = arg(args, "--image", Files.exists(imagesDir.resolve("debian/image.json")) ? "debian" : "busybox");
@@ -43,12 +53,16 @@ public final class BenchMain {
         Path work = Files.createTempDirectory("mags-bench");
         // Sandbox root is an unprivileged host uid that must pass through to its sandbox dir.
         Files.setAttribute(work, "unix:mode", 0711);
-        BenchMain bench = new BenchMain(quick, repo, imagesDir, image, work);
+        BenchMain bench = new BenchMain(quick, only, repo, imagesDir, image, work);
         Report report;
         try {
             report = bench.run();
         } finally {
             deleteTree(work);
+        }
+        if (!only.isEmpty()) {
+            System.out.println(report.markdown());
+            return;
         }
         String stem = report.date() + (quick ? "-quick" : "");
         report.write(out.resolve(stem + ".json"), out.resolve(stem + ".md"));
@@ -83,6 +97,20 @@ public final class BenchMain {
     }
 
     private Report run() throws Exception {
+        if (only.isEmpty() || only.equals("sandboxes")) {
+            sandboxes();
+        }
+        if (only.isEmpty() || only.equals("sync")) {
+            SyncPlan plan = quick ? SyncPlan.quick() : SyncPlan.full();
+            step("workspace sync of " + (plan.bytes() >> 20) + " MiB in " + plan.files()
+                    + " files over the embedded S3 server");
+            figures.putAll(WorkspaceSync.measure(work.resolve("sync"), plan, notes));
+        }
+        return new Report(LocalDate.now(ZoneOffset.UTC).toString(), commit(), Machine.describe(),
+                quick ? "quick" : "full", image, notes, figures);
+    }
+
+    private void sandboxes() throws Exception {
         Path rootfs = imagesDir.resolve(image).resolve("rootfs");
         step("floors: runc run, runc exec, bubblewrap on the '" + image + "' image");
         try (Floors floors = new Floors(work.resolve("floors"), rootfs)) {
@@ -123,8 +151,6 @@ public final class BenchMain {
             figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
         }
         figures.put("errors", Figure.single("count", 1, errors.get()));
-        return new Report(LocalDate.now(ZoneOffset.UTC).toString(), commit(), Machine.describe(),
-                quick ? "quick" : "full", image, notes, figures);
     }
 
     private List<Double> apiRuns(Magsd magsd, int n) {

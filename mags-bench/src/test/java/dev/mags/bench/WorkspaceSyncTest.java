@@ -1,0 +1,37 @@
+package dev.mags.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sync part end to end on a tiny tree: every figure, nothing left behind. Times are never checked. */
+class WorkspaceSyncTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void measuresEveryFigureAndDeletesItsDirectory() throws Exception {
+        Path work = dir.resolve("sync");
+        List<String> notes = new ArrayList<>();
+
+        SyncPlan tiny = new SyncPlan(300_000, 30, 2, 2, 1, 2, 64 * 1024);
+
+        Map<String, Figure> figures = WorkspaceSync.measure(work, tiny, notes);
+
+        assertThat(figures).containsOnlyKeys("sync_first_s", "sync_unchanged_ms", "sync_one_changed_ms", "restore_s",
+                "restore_mbps", "s3_put_mbps", "s3_get_mbps");
+        assertThat(figures.get("sync_unchanged_ms").n()).isEqualTo(2);
+        assertThat(figures.get("sync_one_changed_ms").n()).isEqualTo(2);
+        assertThat(figures.get("restore_s").n()).isEqualTo(1);
+        assertThat(figures.get("s3_get_mbps").n()).isEqualTo(2);
+        assertThat(figures.get("restore_mbps").unit()).isEqualTo("MB/s");
+        figures.values().forEach(f -> assertThat(f.p50()).isFinite().isPositive());
+        assertThat(notes).hasSize(2).noneMatch(n -> n.contains("unexpected"));
+        assertThat(work).doesNotExist();
+    }
+}
