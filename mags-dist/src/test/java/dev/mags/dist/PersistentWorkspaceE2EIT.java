@@ -168,6 +168,49 @@ class PersistentWorkspaceE2EIT {
         }
     }
 
+    /**
+     * kill -9 of magsd while it syncs 1 GiB, at several points of the sync: after the restart, with the
+     * server's own copy deleted, the workspace restored from storage is the previous snapshot or the new
+     * one, byte for byte, never a mix.
+     */
+    @Test
+    void killingMagsdMidSyncLeavesThePreviousSnapshotOrTheNewOneNeverAMix() throws Exception {
+        try (MagsdFixture magsd = magsd("--workspace-sync-interval", "3600").start()) {
+            Map<String, String> env = magsd.cliEnv(tmp.resolve("home"));
+            ok(env, "run", "-w", "big", "-p", "--disk", "3", "mkdir -p /root/d; echo start > /root/d/marker");
+            ok(env, "sync", "big");
+            String previous = treeHash(env);
+            for (long killAfterMillis : new long[] {1500, 4000, 9000}) {
+                // 1 GiB of new contents in 16 files, and a marker that differs every round
+                ok(env, "run", "-w", "big", "-p", "i=0; while [ $i -lt 16 ]; do head -c 67108864 /dev/urandom > /root/d/f$i;"
+                        + " i=$((i+1)); done; echo " + killAfterMillis + " > /root/d/marker");
+                String next = treeHash(env);
+                ProcessBuilder syncing = new ProcessBuilder(Repo.mags().toString(), "sync", "big")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                syncing.environment().putAll(env);
+                Process sync = syncing.start();
+                Thread.sleep(killAfterMillis);
+                magsd.crash();
+                sync.destroyForcibly().waitFor();
+                deleteLocalCopies(magsd);
+                magsd.start();
+                String restored = treeHash(env);
+                assertThat(restored).as("after a kill %d ms into the sync", killAfterMillis).isIn(previous, next);
+                System.out.printf("killed magsd %d ms into a 1 GiB sync: storage had the %s snapshot%n", killAfterMillis,
+                        restored.equals(next) ? "new" : "previous");
+                previous = restored;
+            }
+            ok(env, "workspace", "delete", "big");
+            assertNoLeaks(magsd);
+        }
+    }
+
+    /** One hash over the paths and contents of every file under /root of the workspace. */
+    private static String treeHash(Map<String, String> env) {
+        Proc.Result r = ok(env, "run", "-w", "big", "-p", "cd /root && find . -type f | sort | xargs sha256sum | sha256sum");
+        return r.stdout().strip();
+    }
+
     /** Plain bytes of every chunk object in the embedded store's bucket, as stored (compressed) on its disk. */
     private static long chunkBytes(MagsdFixture magsd) throws IOException {
         Path chunks = magsd.dataDir.resolve("s3").resolve("mags").resolve("chunks");
