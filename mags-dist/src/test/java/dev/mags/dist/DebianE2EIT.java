@@ -28,6 +28,22 @@ class DebianE2EIT {
                     "python3 -c \"x=bytearray(2<<30)\"");
             assertThat(oom.exitCode()).isNotZero();
             assertThat(oom.stderr()).contains("out of memory (limit 1 GiB)");
+
+            // The workspaces issue's first example, word for word: changes outside /root and deletions of
+            // image files persist in a persistent workspace, also when it comes back from storage.
+            Proc.Result write = Proc.run(magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(), "run",
+                    "-w", "ws", "-p", "echo hi > /root/a; mkdir -p /opt/t; echo x > /opt/t/x; rm /etc/motd");
+            assertThat(write.exitCode()).as(write.stderr()).isZero();
+            Proc.Result stop = Proc.run(magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(), "stop", "ws");
+            assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+            dev.mags.agent.rootfs.DirectoryTree.delete(magsd.dataDir.resolve("workspaces"));
+            Proc.Result read = Proc.run(magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(), "run",
+                    "-w", "ws", "-p", "cat /root/a /opt/t/x; test ! -e /etc/motd");
+            assertThat(read.exitCode()).as(read.stderr()).isZero();
+            assertThat(read.stdout()).isEqualTo("hi\nx\n");
+            Proc.Result delete = Proc.run(magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(),
+                    "workspace", "delete", "ws");
+            assertThat(delete.exitCode()).as(delete.stderr()).isZero();
         }
     }
 }
