@@ -298,15 +298,16 @@ public final class LocalAgent implements Agent {
             return "";
         } catch (RuntimeException e) {
             log.warn("final sync of workspace {} failed; its files stay on this host: {}", ws.ref().key(), e.getMessage());
+            ws.finalSyncFailed(e.getMessage());
             return "the final sync failed (the files stay on this host; sync again when storage is back): "
                     + e.getMessage();
         }
     }
 
-    /** Ends an idle live workspace: kills the container, syncs a stored workspace, releases it. Returns the sync note. */
-    private String endIdle(LiveWorkspace ws) {
+    /** Ends an idle live workspace: kills the container, syncs a stored workspace, releases it. */
+    private void endIdle(LiveWorkspace ws) {
         ws.container().kill();
-        String note = finalSync(ws);
+        finalSync(ws);
         try {
             ws.container().release();
         } catch (CleanupStack.CleanupException e) {
@@ -314,7 +315,6 @@ public final class LocalAgent implements Agent {
         } finally {
             closeLive(ws);
         }
-        return note;
     }
 
     private void closeLive(LiveWorkspace ws) {
@@ -475,17 +475,16 @@ public final class LocalAgent implements Agent {
                 return Optional.empty();
             }
             LocalSandbox running = ws.current();
-            String note;
             if (running != null) {
                 running.stop(config.stopGrace()); // its end kills the container, syncs and releases it
-                note = running.exit().join().detail();
-                note = note.contains("final sync failed") ? note : "";
+                running.exit().join();
             } else {
-                note = endIdle(ws);
+                endIdle(ws);
             }
-            if (!note.isEmpty()) {
+            if (ws.finalSyncFailure() != null) {
                 throw new AgentException(AgentErrorCode.STORAGE_FAILED, "the sandbox of workspace " + key + " has ended, but "
-                        + note);
+                        + "the final sync failed (the files stay on this host; sync again when storage is back): "
+                        + ws.finalSyncFailure());
             }
             return Optional.ofNullable(ws.lastSync());
         }

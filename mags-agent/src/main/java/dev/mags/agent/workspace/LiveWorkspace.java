@@ -27,6 +27,8 @@ public final class LiveWorkspace {
     private volatile LocalSandbox current;
     private volatile SyncProgress progress;
     private volatile SyncResult lastSync;
+    /** Why the final sync failed; null when it succeeded or has not run. */
+    private volatile String finalSyncFailure;
     private volatile ScheduledFuture<?> periodic;
     private volatile boolean ended;
 
@@ -66,6 +68,14 @@ public final class LiveWorkspace {
 
     public SyncResult lastSync() {
         return lastSync;
+    }
+
+    public String finalSyncFailure() {
+        return finalSyncFailure;
+    }
+
+    public void finalSyncFailed(String why) {
+        this.finalSyncFailure = why;
     }
 
     public void periodic(ScheduledFuture<?> task) {

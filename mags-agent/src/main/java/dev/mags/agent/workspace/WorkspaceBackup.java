@@ -1,6 +1,5 @@
 package dev.mags.agent.workspace;
 
-import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.BaseLayer;
@@ -83,23 +82,6 @@ public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration 
         // restore() writes into a temp dir beside the target and renames it: a crash leaves no half base
         call(ws, "restore the base snapshot of", () -> storage.restore(ref(ws), Optional.of(id), dir, p -> { }));
         return dir;
-    }
-
-    /** Removes restored bases of {@code ws} other than {@code keep} (their snapshots were superseded). */
-    public synchronized void pruneBases(StoredWorkspace ws, java.util.Set<Path> inUse) {
-        Path parent = basesDir.resolve(ws.owner()).resolve(ws.name());
-        if (!Files.isDirectory(parent)) {
-            return;
-        }
-        try (var dirs = Files.list(parent)) {
-            for (Path dir : dirs.toList()) {
-                if (!inUse.contains(dir)) {
-                    DirectoryTree.delete(dir);
-                }
-            }
-        } catch (IOException e) {
-            // best effort: an unused base only costs disk space
-        }
     }
 
     public Optional<String> latest(StoredWorkspace ws) {

@@ -200,7 +200,7 @@ public final class JobService {
             runner.stop(active.id());
             runner.awaitEnd(active.id(), Duration.ofMinutes(2));
         }
-        workspaceService.endSandbox(who.userId(), ws);
+        workspaceService.endSandbox(ws);
         return status(who, shown.id());
     }
 

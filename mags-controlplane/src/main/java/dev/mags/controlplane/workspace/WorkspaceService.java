@@ -118,7 +118,7 @@ public final class WorkspaceService {
      * Ends the workspace's live sandbox (a persistent workspace is synced first). Jobs running in it must
      * have been stopped by the caller. Returns the final sync, if one was made.
      */
-    public Optional<WorkspaceSync> endSandbox(String userId, WorkspaceRecord w) {
+    public Optional<WorkspaceSync> endSandbox(WorkspaceRecord w) {
         try {
             return agent.endWorkspaceSandbox(w.agentKey()).map(r -> view(w.name(), r));
         } catch (AgentException e) {
@@ -141,7 +141,7 @@ public final class WorkspaceService {
             throw busy(name);
         }
         try {
-            endSandbox(who.userId(), w);
+            endSandbox(w);
             boolean hasDisk = agent.workspaces().stream().anyMatch(l -> l.key().equals(w.agentKey()));
             if (hasDisk) {
                 agent.resizeWorkspace(w.agentKey(), bytes);
