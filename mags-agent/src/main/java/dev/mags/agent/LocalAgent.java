@@ -374,13 +374,20 @@ public final class LocalAgent implements Agent {
         if (closing) {
             throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down");
         }
-        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), shape, null,
-                null);
+        Container member = build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
+                shape, null, null);
+        try {
+            execs.prime(member);
+        } catch (RuntimeException e) {
+            discard(member);
+            throw e;
+        }
+        return member;
     }
 
     /** A pooled container may go to a job while its init waits and its image is the one built now. */
     private boolean usable(Container container) {
-        return container.isAlive() && images.find(container.shape().image())
+        return container.isAlive() && !container.standbyDied() && images.find(container.shape().image())
                 .map(i -> i.builtAt().equals(container.imageBuiltAt()))
                 .orElse(false);
     }

@@ -2,6 +2,7 @@ package dev.mags.agent;
 
 import dev.mags.agent.process.FakeProcess;
 import dev.mags.agent.process.FakeProcessLauncher;
+import dev.mags.agent.process.FakeStandbyProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -150,14 +151,25 @@ final class FakeHost implements AutoCloseable {
 
     private Process exec(List<String> argv) throws IOException {
         String container = argv.get(argv.size() - 1);
-        execProcesses.put(container, Files.readString(Path.of(argv.get(argv.indexOf("--process") + 1))));
-        FakeProcess process = execResponder.apply(argv);
+        String processFile = Files.readString(Path.of(argv.get(argv.indexOf("--process") + 1)));
+        execProcesses.put(container, processFile);
+        Process process = processFile.contains("mags-standby")
+                ? standby(container, new FakeStandbyProcess(() -> execResponder.apply(argv)))
+                : execResponder.apply(argv);
         if (process.isAlive()) {
             Process command = new ProcessBuilder("sleep", "1000").start();
             commands.put(container, command);
             command.onExit().thenRun(process::destroy);
             Files.writeString(Path.of(argv.get(argv.indexOf("--pid-file") + 1)), Long.toString(command.pid()));
         }
+        return process;
+    }
+
+    /** The standby shells started, by container id. */
+    final Map<String, FakeStandbyProcess> standbys = new ConcurrentHashMap<>();
+
+    private Process standby(String container, FakeStandbyProcess process) {
+        standbys.put(container, process);
         return process;
     }
 

@@ -280,10 +280,20 @@ class LocalAgentTest {
         assertThat(started("create")).hasSize(1);
         host.execResponder = argv -> FakeProcess.exits(0, "warm\n", "");
 
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+        String pooled = host.inits.keySet().iterator().next();
 
-        assertThat(sandbox.containerId()).startsWith(LocalAgent.POOL_ID_PREFIX);
-        assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).contains(sandbox.containerId()));
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox",
+                List.of("sh", "-c", "echo 'it''s'"), Map.of("TOKEN", "a b'c"), null, SandboxLimits.DEFAULT,
+                NetworkMode.NONE), listener);
+
+        assertThat(sandbox.containerId()).isEqualTo(pooled);
+        assertThat(host.execProcesses.get(pooled)).as("the standby's process file holds no job data")
+                .contains("mags-standby").doesNotContain("TOKEN");
+        assertThat(host.standbys.get(pooled).handedText()).as("the job goes to the standby shell through its stdin")
+                .isEqualTo("unset SHLVL OLDPWD\nexport TOKEN='a b'\\''c'\n"
+                        + "exec 'sh' '-c' 'echo '\\''it'\\'''\\''s'\\''' </dev/null\n");
+        assertThat(started("exec").stream().filter(argv -> argv.contains(pooled)).count())
+                .as("no runc exec of its own for the job").isEqualTo(1);
         assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
         assertThat(output).containsExactly("STDOUT:warm");
         assertThat(sandboxesDir().resolve(sandbox.containerId())).doesNotExist();
@@ -338,11 +348,14 @@ class LocalAgentTest {
             return FakeProcess.exits(255, "", "");
         };
 
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+        // A variable name the standby shell cannot export: the job gets a runc exec of its own.
+        LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox", List.of("true"),
+                Map.of("NOT-AN-IDENTIFIER", "x"), null, SandboxLimits.DEFAULT, NetworkMode.NONE), listener);
 
         assertThat(sandbox.containerId()).isEqualTo("job-1");
         assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
         assertThat(output).containsExactly("STDOUT:cold");
+        assertThat(host.standbys.get(pooled).handedText()).as("the unused standby was dismissed with nothing").isEmpty();
         assertThat(sandboxesDir().resolve(pooled)).doesNotExist();
     }
 

@@ -16,10 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code bench/run}: starts its own magsd servers, measures every figure beside its floor, stops
  * everything and writes {@code bench/results/<date>.json} and {@code .md}. Two parts: {@code sandboxes}
  * (magsd, runc, bubblewrap, podman) and {@code sync} (workspace storage, see {@link WorkspaceSync});
- * {@code --only <part>} runs one and only prints its table, since a partial result is not a run.
+ * {@code --only <part>} runs one and only prints its table, since a partial result is not a run. The
+ * sandboxes part splits further for work on one figure: {@code api} (latency and floors), {@code load},
+ * {@code status}, {@code cli}, {@code density}.
  */
 public final class BenchMain {
-    private static final List<String> PARTS = List.of("sandboxes", "sync");
+    private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density");
+
+    /** Pause between two timed runs of one client. */
+    static final int RUN_GAP_MS = 150;
 
     private final boolean quick;
     private final String only;
@@ -97,7 +102,7 @@ public final class BenchMain {
     }
 
     private Report run() throws Exception {
-        if (only.isEmpty() || only.equals("sandboxes")) {
+        if (!only.equals("sync")) {
             sandboxes();
         }
         if (only.isEmpty() || only.equals("sync")) {
@@ -110,45 +115,62 @@ public final class BenchMain {
                 quick ? "quick" : "full", image, notes, figures);
     }
 
+    private boolean wanted(String part) {
+        return only.isEmpty() || only.equals(part) || (only.equals("sandboxes") && !part.equals("sync"));
+    }
+
     private void sandboxes() throws Exception {
         Path rootfs = imagesDir.resolve(image).resolve("rootfs");
-        step("floors: runc run, runc exec, bubblewrap on the '" + image + "' image");
-        try (Floors floors = new Floors(work.resolve("floors"), rootfs)) {
-            figures.put("runc_run_floor_ms", Figure.of("ms", floors.runcRun(n(100, 10))));
-            figures.put("runc_exec_floor_ms", Figure.of("ms", floors.runcExec(n(100, 10))));
-            figures.put("bwrap_floor_ms", Figure.of("ms", floors.bwrap(n(100, 10))));
+        if (wanted("api")) {
+            step("floors: runc run, runc exec, bubblewrap on the '" + image + "' image");
+            try (Floors floors = new Floors(work.resolve("floors"), rootfs)) {
+                figures.put("runc_run_floor_ms", Figure.of("ms", floors.runcRun(n(100, 10))));
+                figures.put("runc_exec_floor_ms", Figure.of("ms", floors.runcExec(n(100, 10))));
+                figures.put("bwrap_floor_ms", Figure.of("ms", floors.bwrap(n(100, 10))));
+            }
         }
         step("magsd with its warm pool");
         try (Magsd magsd = new Magsd(repo, work.resolve("warm"), imagesDir, image, List.of())) {
-            figures.put("api_run_warm_ms", Figure.of("ms", apiRuns(magsd, n(300, 30))));
-            for (int c : new int[] {1, 4, 16, 64}) {
-                step("throughput with " + c + " clients");
-                figures.put("throughput_c" + c, Figure.single("runs/s", c,
-                        Load.runsPerSecond(magsd, c, window(), errors)));
+            if (wanted("api")) {
+                figures.put("api_run_warm_ms", Figure.of("ms", apiRuns(magsd, n(300, 30))));
             }
-            step("status requests with 16 clients");
-            String jobId;
-            try (Mags mags = Bench.client(magsd)) {
-                jobId = mags.run("echo status").requestId();
+            if (wanted("load")) {
+                for (int c : new int[] {1, 4, 16, 64}) {
+                    step("throughput with " + c + " clients");
+                    figures.put("throughput_c" + c, Figure.single("runs/s", c,
+                            Load.runsPerSecond(magsd, c, window(), errors)));
+                }
             }
-            figures.put("status_rps", Figure.single("req/s", 16, Load.statusPerSecond(magsd, jobId, 16, window(), errors)));
-            step("bin/mags run against podman run");
-            CliVsPodman cvp = new CliVsPodman();
-            cvp.measure(repo, magsd, rootfs, n(20, 5));
-            figures.put("cli_run_ms", Figure.of("ms", cvp.cli));
-            figures.put("podman_run_ms", Figure.of("ms", cvp.podman));
-            figures.put("cli_vs_podman_ratio", Figure.of("ratio", cvp.ratio));
-            int idle = n(100, 20);
-            step("host memory of " + idle + " idle sandboxes");
-            figures.put("idle_sandbox_host_mib", Figure.single("MiB", idle, Density.mibPerSandbox(magsd, idle)));
+            if (wanted("status")) {
+                step("status requests with 16 clients");
+                String jobId;
+                try (Mags mags = Bench.client(magsd)) {
+                    jobId = mags.run("echo status").requestId();
+                }
+                figures.put("status_rps", Figure.single("req/s", 16,
+                        Load.statusPerSecond(magsd, jobId, 16, window(), errors)));
+            }
+            if (wanted("cli")) {
+                step("bin/mags run against podman run");
+                CliVsPodman cvp = new CliVsPodman();
+                cvp.measure(repo, magsd, rootfs, n(20, 5));
+                figures.put("cli_run_ms", Figure.of("ms", cvp.cli));
+                figures.put("podman_run_ms", Figure.of("ms", cvp.podman));
+                figures.put("cli_vs_podman_ratio", Figure.of("ratio", cvp.ratio));
+            }
+            if (wanted("density")) {
+                int idle = n(100, 20);
+                step("host memory of " + idle + " idle sandboxes");
+                figures.put("idle_sandbox_host_mib", Figure.single("MiB", idle, Density.mibPerSandbox(magsd, idle)));
+            }
         }
-        step("magsd without a warm pool");
-        List<String> coldArgs = supportsWarmPoolOption() ? List.of("--warm-pool-size", "0") : List.of();
-        if (coldArgs.isEmpty()) {
-            notes.add("this magsd has no warm pool option: api_run_cold_ms is measured on the same configuration");
-        }
-        try (Magsd magsd = new Magsd(repo, work.resolve("cold"), imagesDir, image, coldArgs)) {
-            figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
+        if (wanted("api")) {
+            notes.add("api_run_warm_ms and api_run_cold_ms: one client, runs " + RUN_GAP_MS
+                    + " ms apart; warm with the default pool (2 sandboxes), cold with --warm-pool-size 0");
+            step("magsd without a warm pool");
+            try (Magsd magsd = new Magsd(repo, work.resolve("cold"), imagesDir, image, List.of("--warm-pool-size", "0"))) {
+                figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
+            }
         }
         figures.put("errors", Figure.single("count", 1, errors.get()));
     }
@@ -161,15 +183,12 @@ public final class BenchMain {
             }
             for (int i = 0; i < n; i++) {
                 ms.add(Bench.timedRun(mags, "echo hi", "hi\n", errors));
-                // One client, one run at a time: give the pool the moment a user's next request would.
-                Bench.sleep(20);
+                // One client, one run at a time, with a pause in which a pool of the default size (2) refills
+                // on this machine: back-to-back runs faster than that are the throughput figures' subject.
+                Bench.sleep(RUN_GAP_MS);
             }
         }
         return ms;
-    }
-
-    private boolean supportsWarmPoolOption() {
-        return Sh.run(List.of(repo.resolve("bin/magsd").toString(), "serve", "--help")).stdout().contains("--warm-pool-size");
     }
 
     private String commit() {

@@ -2,7 +2,6 @@ package dev.mags.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.agent.HostLeaks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +69,6 @@ class LimitsE2EIT {
     void nothingIsLeftAfterLimitKills() {
         mags("run", "--memory", "64", "head -c 300m /dev/zero | tail");
         mags("run", "--disk", "1", "dd if=/dev/zero of=/root/big bs=1M count=1200");
-        assertThat(HostLeaks.scan(magsd.agentConfig())).isEmpty();
+        assertThat(magsd.leaksAfterRelease()).isEmpty();
     }
 }

@@ -55,6 +55,26 @@ final class MagsdFixture implements AutoCloseable {
         return AgentConfig.defaults(dataDir, imagesDir).withCgroupParent(cgroupParent).withWarmPool(WarmPoolConfig.disabled());
     }
 
+    /**
+     * What this running server left on the host, once its sandboxes had time to be released: a job's
+     * final status is reported before its sandbox's resources are freed, so this waits up to 15 s for
+     * the list to become empty and returns the last scan.
+     */
+    List<String> leaksAfterRelease() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<String> leaks = dev.mags.agent.HostLeaks.scan(agentConfig());
+        while (!leaks.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return leaks;
+            }
+            leaks = dev.mags.agent.HostLeaks.scan(agentConfig());
+        }
+        return leaks;
+    }
+
     MagsdFixture start() {
         try {
             // @TempDir is 0700; sandbox root (host uid 100000) must pass through it to the sandbox dirs

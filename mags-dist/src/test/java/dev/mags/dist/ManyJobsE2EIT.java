@@ -3,7 +3,6 @@ package dev.mags.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mags.agent.HostLeaks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +63,7 @@ class ManyJobsE2EIT {
                     assertThat(s.get("error_message").asText()).as("job %d", i).isEqualTo(kind.message());
                 }
             }
-            assertThat(HostLeaks.scan(magsd.agentConfig())).isEmpty();
+            assertThat(magsd.leaksAfterRelease()).isEmpty();
             try (Stream<Path> left = Files.list(data.resolve("sandboxes"))) {
                 assertThat(left).isEmpty();
             }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mags.agent.HostLeaks;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.storage.s3.EmbeddedS3;
 import dev.mags.testkit.FreePort;
@@ -54,7 +53,7 @@ class PersistentWorkspaceE2EIT {
     }
 
     private static void assertNoLeaks(MagsdFixture magsd) {
-        assertThat(HostLeaks.scan(magsd.agentConfig())).isEmpty();
+        assertThat(magsd.leaksAfterRelease()).isEmpty();
     }
 
     @Test

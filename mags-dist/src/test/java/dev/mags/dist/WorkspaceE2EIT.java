@@ -2,7 +2,6 @@ package dev.mags.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.agent.HostLeaks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +65,7 @@ class WorkspaceE2EIT {
             assertThat(mags(alice, "workspace", "delete", "ws").exitCode()).isNotZero();
             assertThat(mags(bob, "workspace", "delete", "ws").exitCode()).as("bob's own").isZero();
             assertThat(workspaceDirs(magsd)).isZero();
-            assertThat(HostLeaks.scan(magsd.agentConfig())).isEmpty();
+            assertThat(magsd.leaksAfterRelease()).isEmpty();
         }
     }
 
@@ -85,7 +84,7 @@ class WorkspaceE2EIT {
             }
             assertThat(workspaceDirs(magsd)).isZero();
             assertThat(mags(env, "workspace", "list").stdout()).doesNotContain("brief");
-            assertThat(HostLeaks.scan(magsd.agentConfig())).isEmpty();
+            assertThat(magsd.leaksAfterRelease()).isEmpty();
         }
     }
 }

@@ -11,6 +11,16 @@ public interface RunningSandbox {
     CompletableFuture<SandboxExit> exit();
 
     /**
+     * Completes as soon as the outcome is known: the process has ended and all its output was
+     * delivered, possibly while the sandbox's resources are still being released (which
+     * {@link #exit()} waits for). A caller can report the result here and hold its capacity until
+     * {@code exit()}. Its value is {@code exit()}'s, less notes about the release.
+     */
+    default CompletableFuture<SandboxExit> finished() {
+        return exit();
+    }
+
+    /**
      * Asks the process to end (SIGTERM), kills it after {@code grace}, and releases the sandbox.
      * Returns at once; {@link #exit()} tells when it is done. Stopping twice is harmless.
      */

@@ -27,6 +27,15 @@ public interface ProcessLauncher {
         return start(argv);
     }
 
+    /**
+     * Starts {@code argv} with stdin, stdout and stderr as pipes: the caller writes the process's
+     * input and must drain its output. Launchers that do not start real processes may return a process
+     * whose stdin discards what is written.
+     */
+    default Process startWithInput(List<String> argv) throws IOException {
+        return start(argv);
+    }
+
     /** The launcher that really starts processes. */
     static ProcessLauncher system() {
         return SystemProcessLauncher.INSTANCE;

@@ -23,6 +23,11 @@ final class SystemProcessLauncher implements ProcessLauncher {
     }
 
     @Override
+    public Process startWithInput(List<String> argv) throws IOException {
+        return new ProcessBuilder(argv).start();
+    }
+
+    @Override
     public Process startWritingTo(List<String> argv, Path output) throws IOException {
         ProcessBuilder.Redirect append = ProcessBuilder.Redirect.appendTo(output.toFile());
         return new ProcessBuilder(argv)

@@ -88,6 +88,11 @@ public final class Runc {
         return runner.launcher().start(execArgv(id, processFile, pidFile, log));
     }
 
+    /** As {@link #exec}, with the command's stdin a pipe from the caller instead of {@code /dev/null}. */
+    public Process execWithInput(String id, Path processFile, Path pidFile, Path log) throws IOException {
+        return runner.launcher().startWithInput(execArgv(id, processFile, pidFile, log));
+    }
+
     /** Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to the container's init process. */
     public void kill(String id, String signal) {
         runner.run(List.of(binary, "--root", root.toString(), "kill", id, signal), SHORT);

@@ -29,6 +29,8 @@ public final class Container {
     private final CgroupTree cgroups;
     private final String cgroupParent;
     private final AtomicBoolean taken = new AtomicBoolean();
+    /** A shell waiting for the job (warm pool members); null when none, or once handed out. */
+    private final java.util.concurrent.atomic.AtomicReference<Standby> standby = new java.util.concurrent.atomic.AtomicReference<>();
     /** Null for a sandbox without outbound network. */
     private final AttachedNetwork network;
 
@@ -81,6 +83,23 @@ public final class Container {
     /** Whether the init still waits; a pool member whose init died is discarded, never handed out. */
     public boolean isAlive() {
         return runc.isInitAlive(id());
+    }
+
+    /** Keeps {@code shell} ready for the job; the release ends it if no job took it. */
+    void prime(Standby shell) {
+        cleanup.push("end the standby shell of " + id(), shell::destroy);
+        standby.set(shell);
+    }
+
+    /** Whether a standby shell was started and has died since (the container is then not worth handing out). */
+    public boolean standbyDied() {
+        Standby shell = standby.get();
+        return shell != null && !shell.isAlive();
+    }
+
+    /** The standby shell, once; null if there is none. */
+    Standby takeStandby() {
+        return standby.getAndSet(null);
     }
 
     /** Marks the container as handed to a job; true only for the first caller. */

@@ -79,24 +79,29 @@ public final class ExecLauncher {
         SandboxPaths paths = container.paths();
         ExitMarker marker = after.keepContainer() ? new ExitMarker() : null;
         List<String> command = marker == null ? spec.command() : marker.wrap(spec.command());
-        Process exec;
-        try {
-            // An earlier command's pid and runtime errors must not be taken for this one's.
-            Files.deleteIfExists(paths.execPid());
-            Files.deleteIfExists(paths.execLog());
-            Files.writeString(paths.label(), id + "\n");
-            ExecProcess.write(paths.bundle(), paths.execProcess(), command, spec.environment(), WORKING_DIRECTORY);
-            exec = runc.exec(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
-        } catch (IOException e) {
-            throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
-                    "cannot start the OCI runtime for sandbox " + id + ": " + e.getMessage(), e));
+        Process handed = again ? null : handToStandby(container, spec, marker);
+        Process exec = handed;
+        if (exec == null) {
+            try {
+                // An earlier command's pid and runtime errors must not be taken for this one's.
+                Files.deleteIfExists(paths.execPid());
+                Files.deleteIfExists(paths.execLog());
+                Files.writeString(paths.label(), id + "\n");
+                ExecProcess.write(paths.bundle(), paths.execProcess(), command, spec.environment(), WORKING_DIRECTORY);
+                exec = runc.exec(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
+            } catch (IOException e) {
+                throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
+                        "cannot start the OCI runtime for sandbox " + id + ": " + e.getMessage(), e));
+            }
         }
         OutputGate gate = new OutputGate(output);
         OutputListener sink = marker == null ? gate : marker.filter(gate);
         List<Thread> readers = List.of(
                 OutputPump.start(id, exec.getInputStream(), OutputStream.STDOUT, sink),
                 OutputPump.start(id, exec.getErrorStream(), OutputStream.STDERR, sink));
-        awaitStarted(id, exec, paths, container);
+        if (handed == null) {
+            awaitStarted(id, exec, paths, container);
+        }
         if (!exec.isAlive()) {
             List<String> errors = RuntimeLog.errors(paths.execLog());
             if (!errors.isEmpty()) {
@@ -110,6 +115,62 @@ public final class ExecLauncher {
         gate.open();
         return new LocalSandbox(id, container, exec, new CommandProcess(paths.execPid(), marker != null), readers, gate,
                 spec.limits(), after, marker);
+    }
+
+    /**
+     * Starts a standby shell in {@code container} (a warm pool member), which then waits for its job.
+     *
+     * @throws AgentException RUNTIME_FAILED when the shell does not start; the container is left as it was
+     */
+    public void prime(Container container) {
+        SandboxPaths paths = container.paths();
+        Process exec;
+        try {
+            Files.deleteIfExists(paths.execPid());
+            Files.deleteIfExists(paths.execLog());
+            ExecProcess.write(paths.bundle(), paths.execProcess(), Standby.COMMAND, java.util.Map.of(), WORKING_DIRECTORY);
+            exec = runc.execWithInput(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot start a standby shell in " + container
+                    + ": " + e.getMessage(), e);
+        }
+        Standby standby = new Standby(exec);
+        container.prime(standby); // from here the container's release ends it, whatever happens next
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        try {
+            while (!runc.hasExecStarted(paths.execPid())) {
+                if (exec.waitFor(1, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
+                    throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the standby shell of " + container
+                            + " did not start: " + String.join("; ", RuntimeLog.errors(paths.execLog())));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "interrupted while priming " + container, e);
+        }
+    }
+
+    /**
+     * The container's standby shell turned into the job's command, or null when it has none or the job
+     * needs its own exec (a kept container's reporting shell, a job the standby cannot express, a dead
+     * standby): the standby is then dismissed.
+     */
+    private static Process handToStandby(Container container, SandboxSpec spec, ExitMarker marker) {
+        Standby standby = container.takeStandby();
+        if (standby == null) {
+            return null;
+        }
+        var text = marker == null ? Standby.jobText(spec.command(), spec.environment()) : java.util.Optional.<String>empty();
+        if (text.isPresent() && standby.isAlive()) {
+            try {
+                Files.writeString(container.paths().label(), spec.sandboxId() + "\n");
+                return standby.hand(text.get());
+            } catch (IOException e) {
+                // the shell died after the check: run the command on its own
+            }
+        }
+        standby.dismiss();
+        return null;
     }
 
     /**

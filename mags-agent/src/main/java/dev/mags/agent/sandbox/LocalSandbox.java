@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * A job running in a container: the foreground {@code runc exec} process, its two output readers and
  * the container. One virtual thread waits for the command to end, tells why it ended (a stop request,
  * or the command itself, or a limit it hit), kills the container so that nothing the job left running
- * survives, waits for all output, releases the container, and only then completes {@link #exit()}.
+ * survives, waits for all output, completes {@link #finished()}, releases the container, and only
+ * then completes {@link #exit()}. Releasing (runtime delete, network, mounts, disk: tens of ms) is
+ * thus off the path of a caller that only needs the outcome.
  */
 public final class LocalSandbox implements RunningSandbox {
     private static final Logger log = LoggerFactory.getLogger(LocalSandbox.class);
@@ -56,6 +58,7 @@ public final class LocalSandbox implements RunningSandbox {
     private final ExitMarker marker;
     private volatile boolean kept;
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+    private final CompletableFuture<SandboxExit> finished = new CompletableFuture<>();
     private final AtomicReference<Ending> ending = new AtomicReference<>();
     private volatile ScheduledFuture<?> timeoutTask;
 
@@ -125,6 +128,11 @@ public final class LocalSandbox implements RunningSandbox {
     }
 
     @Override
+    public CompletableFuture<SandboxExit> finished() {
+        return finished;
+    }
+
+    @Override
     public int forwardPort(int sandboxPort) {
         return container.forwardPort(sandboxPort);
     }
@@ -180,6 +188,7 @@ public final class LocalSandbox implements RunningSandbox {
             drainOutput();
             cancelTimeout();
             end = withNote(end, after.beforeRelease().get());
+            finished.complete(new SandboxExit(code, end.reason(), end.detail()));
             end = release(end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -191,7 +200,9 @@ public final class LocalSandbox implements RunningSandbox {
             try {
                 onReleased.accept(this);
             } finally {
-                exit.complete(new SandboxExit(code, end.reason(), end.detail()));
+                SandboxExit result = new SandboxExit(code, end.reason(), end.detail());
+                finished.complete(result); // unless the outcome was known before the release
+                exit.complete(result);
             }
         }
     }

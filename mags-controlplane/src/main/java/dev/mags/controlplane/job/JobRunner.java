@@ -185,11 +185,13 @@ public final class JobRunner implements AutoCloseable {
         if (e.stopRequested) {
             sandbox.stop(stopGrace);
         }
-        SandboxExit exit = sandbox.exit().join();
+        SandboxExit exit = sandbox.finished().join();
         if (job.workspaceId() != null) {
             touchWorkspace(job);
         }
         record(out, exit, timeout);
+        // The client has its answer; the slot (and the workspace) stay taken until the sandbox is released.
+        sandbox.exit().join();
     }
 
     static String workspaceKey(JobRecord job) {
