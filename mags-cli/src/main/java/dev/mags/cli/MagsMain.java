@@ -33,8 +33,10 @@ public final class MagsMain {
 
     /** Runs one command line and returns its exit code; what {@code main} and the tests call. */
     public static int run(String[] args, CliContext ctx) {
-        CommandLine cli = new CommandLine(MagsCommand.class, new CommandFactory(ctx))
-                .setOut(ctx.out())
+        CommandFactory factory = new CommandFactory(ctx);
+        CommandLine cli = new CommandLine(MagsCommand.class, factory);
+        MagsCommand.neededBy(args).forEach((name, type) -> cli.addSubcommand(name, new CommandLine(type, factory)));
+        cli.setOut(ctx.out())
                 .setErr(ctx.err())
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .setParameterExceptionHandler(new UsageErrorHandler());
