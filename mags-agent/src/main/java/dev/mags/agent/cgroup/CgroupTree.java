@@ -119,8 +119,27 @@ public final class CgroupTree {
         for (Path child : subdirectories(dir)) {
             removeTree(child);
         }
-        Files.deleteIfExists(dir);
+        // The kernel refuses (EBUSY) while the last killed tasks are still leaving; that takes moments.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.deleteIfExists(dir);
+                return;
+            } catch (java.nio.file.FileSystemException e) {
+                if (attempt >= RMDIR_ATTEMPTS || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(RMDIR_PAUSE_MS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
+
+    private static final int RMDIR_ATTEMPTS = 100;
+    private static final long RMDIR_PAUSE_MS = 5;
 
     private static List<Path> subdirectories(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -140,6 +140,19 @@ public final class Runc {
     }
 
     /**
+     * The pid of a created container's init, read from the runtime's state file (no runtime process to
+     * start: one fewer per sandbox); empty when the runtime has no state for it.
+     */
+    public Optional<Long> initPid(String id) {
+        try {
+            long pid = JSON.readTree(root.resolve(id).resolve("state.json").toFile()).path("init_process_pid").asLong(0);
+            return pid > 0 ? Optional.of(pid) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Ids with a state directory under our root (runc's and crun's layout). Includes containers whose
      * creation died half-way, which {@link #list()} leaves out and {@code delete} cannot remove.
      */

@@ -8,7 +8,6 @@ import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.network.AttachedNetwork;
 import dev.mags.agent.network.NetworkException;
 import dev.mags.agent.network.SandboxNetwork;
-import dev.mags.agent.runtime.ContainerState;
 import dev.mags.agent.security.MappedRoot;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.DirectoryTree;
@@ -198,7 +197,7 @@ public final class ContainerBuilder {
      * reached through the init's pid.
      */
     private AttachedNetwork attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
-        long pid = runc.state(id).map(ContainerState::pid)
+        long pid = runc.initPid(id)
                 .orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost sandbox " + id
                         + " between create and start"));
         try {
@@ -218,9 +217,13 @@ public final class ContainerBuilder {
         }
         try {
             if (runc.killInit(id, Container.KILL_WAIT)) {
-                runc.delete(id);
+                // A dead init leaves only the runtime's state files (no hooks are configured) and the
+                // cgroups, which the next cleanup step removes: no runtime process needed.
+                runc.removeStaleState(id);
                 return;
             }
+        } catch (java.io.IOException e) {
+            // cannot remove the files ourselves: let the runtime try
         } catch (CommandFailedException e) {
             // half-created, say: force it
         }
