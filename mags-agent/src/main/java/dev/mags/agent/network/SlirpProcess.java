@@ -1,5 +1,6 @@
 package dev.mags.agent.network;
 
+import dev.mags.agent.process.PipeReaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public final class SlirpProcess {
     }
 
     private Thread drain(InputStream in) {
-        return Thread.ofVirtual().name("slirp4netns-output").start(() -> {
+        return PipeReaders.thread().name("slirp4netns-output").start(() -> {
             byte[] buffer = new byte[4096];
             try (in) {
                 int n;

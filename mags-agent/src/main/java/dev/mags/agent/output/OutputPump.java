@@ -1,5 +1,6 @@
 package dev.mags.agent.output;
 
+import dev.mags.agent.process.PipeReaders;
 import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.OutputStream;
 import java.io.IOException;
@@ -13,7 +14,7 @@ public final class OutputPump {
     /** Starts reading; the returned thread ends at EOF, which is how the caller knows all output was delivered. */
     public static Thread start(String sandboxId, InputStream in, OutputStream stream, OutputListener listener) {
         LineSplitter splitter = new LineSplitter(line -> listener.onLine(stream, Instant.now(), line));
-        return Thread.ofVirtual().name("output-" + sandboxId + "-" + stream).start(() -> {
+        return PipeReaders.thread().name("output-" + sandboxId + "-" + stream).start(() -> {
             try (in) {
                 splitter.pump(in);
             } catch (IOException e) {

@@ -21,7 +21,7 @@ final class StreamCollector {
     private final Thread thread;
 
     private StreamCollector(InputStream in, Consumer<String> onLine) {
-        this.thread = Thread.ofVirtual().name("command-output").start(() -> drain(in, onLine));
+        this.thread = PipeReaders.thread().name("command-output").start(() -> drain(in, onLine));
     }
 
     static StreamCollector start(InputStream in, Consumer<String> onLine) {

@@ -32,6 +32,19 @@ public final class CleanupStack implements AutoCloseable {
     /** Runs every step, last pushed first. */
     @Override
     public void close() throws CleanupException {
+        // An interrupted thread still cleans up: its interrupt would make every step's command fail at
+        // once and leave the resources behind. The interrupt is restored afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            closeSteps();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeSteps() throws CleanupException {
         CleanupException failure = null;
         Named next;
         while ((next = pop()) != null) {

@@ -78,9 +78,11 @@ public final class FakeProcess extends Process {
     }
 
     @Override
-    public void destroy() {
-        destroyed = true;
-        ended.countDown();
+    public synchronized void destroy() {
+        if (ended.getCount() > 0) { // like a real process: one that has exited keeps its exit code
+            destroyed = true;
+            ended.countDown();
+        }
     }
 
     @Override

@@ -84,9 +84,9 @@ public final class JobRunner implements AutoCloseable {
         RunningSandbox sandbox = e.sandbox;
         if (sandbox != null) {
             sandbox.stop(stopGrace);
-        } else {
-            e.thread.interrupt();
-        }
+        } else if (!e.launching) {
+            e.thread.interrupt(); // waiting for a slot or its workspace
+        } // else: the launch completes and execute() stops the sandbox it returns
     }
 
     /** Waits, at most {@code max}, until the job has recorded its final status. */
@@ -174,6 +174,7 @@ public final class JobRunner implements AutoCloseable {
             spec = spec.withBase(new BaseLayer(new StoredWorkspace(job.userId(), job.baseWorkspaceId()), job.baseSnapshot()));
         }
         RunningSandbox sandbox;
+        e.launching = true;
         try {
             sandbox = agent.launch(spec, listener(out));
         } catch (AgentException ex) {
@@ -261,7 +262,9 @@ public final class JobRunner implements AutoCloseable {
     public void beginShutdown() {
         shuttingDown = true;
         for (Execution e : executions.values()) {
-            if (e.sandbox == null) {
+            // Only jobs still waiting for a slot or their workspace: a launch under way finishes (the agent,
+            // closing too, stops what it started), since an interrupt would cut its build short half-done.
+            if (e.sandbox == null && !e.launching) {
                 e.thread.interrupt();
             }
         }
@@ -290,6 +293,7 @@ public final class JobRunner implements AutoCloseable {
         volatile Thread thread;
         volatile RunningSandbox sandbox;
         volatile boolean stopRequested;
+        volatile boolean launching;
 
         Execution(JobRecord job) {
             this.job = job;
