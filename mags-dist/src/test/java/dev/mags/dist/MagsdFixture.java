@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.agent.AgentConfig;
+import dev.mags.agent.HostLeaks;
 import dev.mags.agent.WarmPoolConfig;
 import dev.mags.testkit.FreePort;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class MagsdFixture implements AutoCloseable {
      */
     List<String> leaksAfterRelease() {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        List<String> leaks = dev.mags.agent.HostLeaks.scan(agentConfig());
+        List<String> leaks = HostLeaks.scan(agentConfig());
         while (!leaks.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
@@ -70,7 +71,7 @@ final class MagsdFixture implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return leaks;
             }
-            leaks = dev.mags.agent.HostLeaks.scan(agentConfig());
+            leaks = HostLeaks.scan(agentConfig());
         }
         return leaks;
     }

@@ -2,6 +2,7 @@ package dev.mags.agent.cgroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +23,10 @@ import java.util.stream.Stream;
  * hierarchy rather than in a fixed list of controllers.
  */
 public final class CgroupTree {
+    /** rmdir of a cgroup is retried this often while the last killed tasks are leaving (EBUSY). */
+    private static final int RMDIR_ATTEMPTS = 100;
+    private static final long RMDIR_PAUSE_MS = 5;
+
     private final Path root;
 
     /** @param root normally {@code /sys/fs/cgroup}; a plain directory in tests */
@@ -124,7 +129,7 @@ public final class CgroupTree {
             try {
                 Files.deleteIfExists(dir);
                 return;
-            } catch (java.nio.file.FileSystemException e) {
+            } catch (FileSystemException e) {
                 if (attempt >= RMDIR_ATTEMPTS || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     throw e;
                 }
@@ -137,9 +142,6 @@ public final class CgroupTree {
             }
         }
     }
-
-    private static final int RMDIR_ATTEMPTS = 100;
-    private static final long RMDIR_PAUSE_MS = 5;
 
     private static List<Path> subdirectories(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A created and started container whose init waits for a job: its disk, overlay root, bundle and
@@ -30,7 +31,7 @@ public final class Container {
     private final String cgroupParent;
     private final AtomicBoolean taken = new AtomicBoolean();
     /** A shell waiting for the job (warm pool members); null when none, or once handed out. */
-    private final java.util.concurrent.atomic.AtomicReference<Standby> standby = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Standby> standby = new AtomicReference<>();
     /** Null for a sandbox without outbound network. */
     private final AttachedNetwork network;
 

@@ -222,7 +222,7 @@ public final class ContainerBuilder {
                 runc.removeStaleState(id);
                 return;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // cannot remove the files ourselves: let the runtime try
         } catch (CommandFailedException e) {
             // half-created, say: force it

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,7 +130,7 @@ public final class ExecLauncher {
         try {
             Files.deleteIfExists(paths.execPid());
             Files.deleteIfExists(paths.execLog());
-            ExecProcess.write(paths.bundle(), paths.execProcess(), Standby.COMMAND, java.util.Map.of(), WORKING_DIRECTORY);
+            ExecProcess.write(paths.bundle(), paths.execProcess(), Standby.COMMAND, Map.of(), WORKING_DIRECTORY);
             exec = runc.execWithInput(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot start a standby shell in " + container
@@ -136,17 +138,15 @@ public final class ExecLauncher {
         }
         Standby standby = new Standby(exec);
         container.prime(standby); // from here the container's release ends it, whatever happens next
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
         try {
-            while (!runc.hasExecStarted(paths.execPid())) {
-                if (exec.waitFor(1, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
-                    throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the standby shell of " + container
-                            + " did not start: " + String.join("; ", RuntimeLog.errors(paths.execLog())));
-                }
-            }
+            waitForStart(exec, paths);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "interrupted while priming " + container, e);
+        }
+        if (!exec.isAlive() || !runc.hasExecStarted(paths.execPid())) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the standby shell of " + container
+                    + " did not start: " + String.join("; ", RuntimeLog.errors(paths.execLog())));
         }
     }
 
@@ -160,7 +160,7 @@ public final class ExecLauncher {
         if (standby == null) {
             return null;
         }
-        var text = marker == null ? Standby.jobText(spec.command(), spec.environment()) : java.util.Optional.<String>empty();
+        var text = marker == null ? Standby.jobText(spec.command(), spec.environment()) : Optional.<String>empty();
         if (text.isPresent() && standby.isAlive()) {
             try {
                 Files.writeString(container.paths().label(), spec.sandboxId() + "\n");
@@ -178,18 +178,23 @@ public final class ExecLauncher {
      * done already, or the runtime failed and says so in its log.
      */
     private void awaitStarted(String id, Process exec, SandboxPaths paths, Container container) {
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
         try {
-            while (!exec.waitFor(1, TimeUnit.MILLISECONDS)) {
-                if (runc.hasExecStarted(paths.execPid()) || System.nanoTime() > deadline) {
-                    return; // past the deadline: a runtime whose progress we cannot see; treat as started
-                }
-            }
+            waitForStart(exec, paths);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exec.destroyForcibly();
             throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "interrupted while starting sandbox " + id, e));
+        }
+    }
+
+    /** Waits until the runtime has started the command, or has exited, or {@link #START_WAIT} has passed. */
+    private void waitForStart(Process exec, SandboxPaths paths) throws InterruptedException {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        while (!exec.waitFor(1, TimeUnit.MILLISECONDS)) {
+            if (runc.hasExecStarted(paths.execPid()) || System.nanoTime() > deadline) {
+                return; // past the deadline: a runtime whose progress we cannot see; treat as started
+            }
         }
     }
 
