@@ -2,10 +2,16 @@
 # Prints its home directory; fails with a message naming what to install.
 
 java_major() { # JAVA_BIN -> major version number
-  # The JDK's release file answers without starting a JVM (that alone costs ~100 ms per CLI call).
-  local release; release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+  # The JDK's release file answers without starting a JVM (that alone costs ~100 ms per CLI call),
+  # read with shell built-ins only: every process forked here is start-up time of each CLI call.
+  local release="${1%/bin/java}/release" line
+  [ -r "$release" ] || release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
   if [ -r "$release" ]; then
-    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -1
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=*) line="${line#JAVA_VERSION=\"}"; echo "${line%%[!0-9]*}"; return 0 ;;
+      esac
+    done < "$release"
   else
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1 | cut -d. -f1
   fi

@@ -1,5 +1,6 @@
 package dev.mags.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +26,9 @@ final class CliVsPodman {
         // One of each first: the CLI records its ahead-of-time cache (in the background: wait for it, as a
         // user's later runs would have it), podman initialises its storage.
         Sh.run(cliArgv, env, Duration.ofMinutes(1));
-        Path recording = repo.resolve("mags-cli/target/mags-cli.aot.lock");
+        Path recording = repo.resolve("mags-cli/target/.aot.lock");
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (java.nio.file.Files.exists(recording) && System.nanoTime() < deadline) {
+        while (Files.exists(recording) && System.nanoTime() < deadline) {
             Bench.sleep(100);
         }
         Sh.run(podmanArgv, Map.of(), Duration.ofMinutes(2));

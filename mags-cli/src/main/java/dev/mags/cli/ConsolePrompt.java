@@ -4,19 +4,22 @@ import dev.mags.cli.command.SecretPrompt;
 import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 
 /** Reads a secret without echo from the terminal when there is one, else a line from stdin. */
 final class ConsolePrompt implements SecretPrompt {
-    private final Console console;
+    private final Supplier<Console> consoles;
     private final SecretPrompt stdin;
 
-    ConsolePrompt(Console console, InputStream in, PrintWriter err) {
-        this.console = console;
+    /** {@code consoles} is asked only when a secret is read: looking the console up costs start-up time. */
+    ConsolePrompt(Supplier<Console> consoles, InputStream in, PrintWriter err) {
+        this.consoles = consoles;
         this.stdin = SecretPrompt.fromStream(in, err);
     }
 
     @Override
     public String readSecret(String prompt) {
+        Console console = consoles.get();
         if (isTerminal(console)) {
             char[] secret = console.readPassword("%s", prompt);
             return secret == null ? null : new String(secret);

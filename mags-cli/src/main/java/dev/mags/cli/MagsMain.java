@@ -1,15 +1,15 @@
 package dev.mags.cli;
 
 import dev.mags.cli.command.CliContext;
-import dev.mags.cli.command.MagsCommand;
 import dev.mags.cli.config.CliEnvironment;
+import dev.mags.cli.direct.DirectRun;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
-import picocli.CommandLine;
+import java.util.OptionalInt;
 
 /**
  * Entry point of the {@code mags} CLI and its composition root: the only place that reads the
@@ -25,26 +25,27 @@ public final class MagsMain {
                 CliEnvironment.from(System.getenv(), System.getProperty("user.home")),
                 out,
                 err,
-                new ConsolePrompt(System.console(), System.in, err),
+                new ConsolePrompt(System::console, System.in, err),
                 new ShutdownHookInterrupts(),
-                ZoneId.systemDefault());
-        System.exit(run(args, ctx));
+                ZoneId::systemDefault);
+        int code = run(args, ctx);
+        out.flush();
+        err.flush();
+        // Not System.exit: since JDK 21 it looks up a System.Logger to log the exit, which scans every jar
+        // on the class path for a logger service (~20 ms, a quarter of a short `mags run`). Nothing is left
+        // for shutdown hooks at this point: the commands have closed what they opened and removed the
+        // Ctrl-C hook, and both writers are flushed.
+        Runtime.getRuntime().halt(code);
     }
 
     /** Runs one command line and returns its exit code; what {@code main} and the tests call. */
     public static int run(String[] args, CliContext ctx) {
-        CommandFactory factory = new CommandFactory(ctx);
-        CommandLine cli = new CommandLine(MagsCommand.class, factory);
-        MagsCommand.neededBy(args).forEach((name, type) -> cli.addSubcommand(name, new CommandLine(type, factory)));
-        cli.setOut(ctx.out())
-                .setErr(ctx.err())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .setParameterExceptionHandler(new UsageErrorHandler());
-        try {
-            return cli.execute(args);
-        } finally {
+        OptionalInt direct = DirectRun.attempt(args, ctx);
+        if (direct.isPresent()) {
             ctx.out().flush();
             ctx.err().flush();
+            return direct.getAsInt();
         }
+        return PicocliRunner.run(args, ctx);
     }
 }

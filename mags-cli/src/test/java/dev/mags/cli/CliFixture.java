@@ -45,7 +45,7 @@ final class CliFixture implements AutoCloseable {
                 errWriter,
                 SecretPrompt.fromStream(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), errWriter),
                 interrupts,
-                ZoneOffset.UTC);
+                () -> ZoneOffset.UTC);
         int exit = MagsMain.run(args, ctx);
         return new Result(exit, out.toString(), err.toString());
     }

@@ -123,6 +123,23 @@ class CliE2EIT {
     }
 
     @Test
+    void ctrlCStopsTheJobAndExits130() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Repo.mags().toString(), "run", "echo started; sleep 300");
+        pb.environment().putAll(env);
+        Process run = pb.start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("started");
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor()).isZero();
+            assertThat(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(run.exitValue()).isEqualTo(130);
+        String stderr = new String(run.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(stderr).startsWith("mags: stopping job ");
+        String id = stderr.lines().findFirst().orElseThrow().substring("mags: stopping job ".length()).trim();
+        assertThat(mags("status", id).stdout()).contains("error").contains("stopped");
+    }
+
+    @Test
     void badInputGivesShortMessagesAndMeaningfulExitCodes() {
         Proc.Result unknown = mags("run", "--no-such-flag", "echo x");
         assertThat(unknown.exitCode()).isEqualTo(2);

@@ -7,6 +7,7 @@ import dev.mags.sdk.Mags;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 
 /**
  * Everything a command needs from the outside world, made once by the composition root
@@ -19,7 +20,12 @@ public record CliContext(
         PrintWriter err,
         SecretPrompt prompt,
         InterruptHooks interrupts,
-        ZoneId zone) {
+        Supplier<ZoneId> zones) {
+
+    /** The time zone to show times in; looked up on first use (loading the zone rules costs start-up time). */
+    public ZoneId zone() {
+        return zones.get();
+    }
 
     public ConfigFile configFile() {
         return new ConfigFile(env.home());

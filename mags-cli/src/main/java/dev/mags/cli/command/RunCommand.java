@@ -1,19 +1,13 @@
 package dev.mags.cli.command;
 
-import dev.mags.api.JobInfo;
 import dev.mags.api.JobRequest;
-import dev.mags.cli.output.LogPrinter;
 import dev.mags.sdk.Mags;
-import dev.mags.sdk.MagsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
         JobRequest request = request();
         try (Mags mags = ctx.openClient()) {
             String id = mags.run(request).requestId();
-            return follow(mags, id);
+            return JobFollow.run(ctx, id, (job, onLine) -> mags.follow(job, 0, onLine), mags::stop);
         }
     }
 
@@ -151,48 +145,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (String.join(" ", script).isBlank()) {
             throw new ParameterException(spec.commandLine(), "the script is empty");
-        }
-    }
-
-    private int follow(Mags mags, String id) {
-        AtomicBoolean interrupted = new AtomicBoolean();
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        Runnable stopJob = () -> {
-            interrupted.set(true);
-            try {
-                ctx.err().println("mags: stopping job " + id);
-                ctx.err().flush();
-                mags.stop(id);
-            } catch (MagsException e) {
-                ctx.err().println("mags: could not stop job " + id + ": " + e.getMessage());
-            } finally {
-                ctx.err().flush();
-                stopRequested.countDown();
-            }
-        };
-        JobInfo end = null;
-        InterruptHooks.Registration registration = ctx.interrupts().onInterrupt(stopJob);
-        try {
-            end = mags.follow(id, 0, new LogPrinter(ctx.out(), ctx.err()));
-        } catch (MagsException e) {
-            if (!interrupted.get()) {
-                throw e;
-            }
-        } finally {
-            registration.close();
-        }
-        if (interrupted.get()) {
-            awaitQuietly(stopRequested);
-            return JobOutcome.INTERRUPTED;
-        }
-        return JobOutcome.exitCode(end, ctx.err());
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.mags.cli.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mags.cli.json.TinyJson;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,7 +26,6 @@ public final class ConfigFile {
 
     private final Path dir;
     private final Path file;
-    private final ObjectMapper json = new ObjectMapper();
 
     public ConfigFile(Path home) {
         this.dir = home.resolve(".mags");
@@ -42,17 +41,17 @@ public final class ConfigFile {
         if (!Files.exists(file)) {
             return SavedConfig.EMPTY;
         }
-        ObjectNode root = readObject();
+        Map<String, Object> root = readObject();
         return new SavedConfig(text(root, API_URL), text(root, API_TOKEN));
     }
 
     /** Saves the URL and token, keeping other keys; an unreadable old file is replaced. */
     public void save(URI apiUrl, String apiToken) {
-        ObjectNode root;
+        Map<String, Object> root;
         try {
-            root = Files.exists(file) ? readObject() : json.createObjectNode();
+            root = Files.exists(file) ? readObject() : new LinkedHashMap<>();
         } catch (ConfigException unreadable) {
-            root = json.createObjectNode();
+            root = new LinkedHashMap<>();
         }
         root.put(API_URL, apiUrl.toString());
         root.put(API_TOKEN, apiToken);
@@ -64,38 +63,35 @@ public final class ConfigFile {
         if (!Files.exists(file)) {
             return false;
         }
-        ObjectNode root = readObject();
-        if (root.remove(API_TOKEN) == null) {
+        Map<String, Object> root = readObject();
+        if (!root.containsKey(API_TOKEN)) {
             return false;
         }
+        root.remove(API_TOKEN);
         write(root);
         return true;
     }
 
-    private ObjectNode readObject() {
+    private Map<String, Object> readObject() {
         try {
-            JsonNode node = json.readTree(file.toFile());
-            if (node instanceof ObjectNode object) {
-                return object;
-            }
-            throw new ConfigException("cannot read " + file + ": expected a JSON object");
-        } catch (IOException e) {
+            return TinyJson.parseObject(Files.readString(file));
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("cannot read " + file + ": " + firstLine(e.getMessage()), e);
         }
     }
 
-    private String text(ObjectNode root, String key) {
-        JsonNode value = root.get(key);
-        if (value == null || value.isNull()) {
+    private String text(Map<String, Object> root, String key) {
+        Object value = root.get(key);
+        if (value == null) {
             return null;
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof String text)) {
             throw new ConfigException("cannot read " + file + ": '" + key + "' must be a string");
         }
-        return value.asText().isBlank() ? null : value.asText().strip();
+        return text.isBlank() ? null : text.strip();
     }
 
-    private void write(ObjectNode root) {
+    private void write(Map<String, Object> root) {
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         Path temp = null;
         try {
@@ -108,7 +104,7 @@ public final class ConfigFile {
                 Files.createDirectories(dir);
                 temp = Files.createTempFile(dir, "config", ".tmp");
             }
-            Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+            Files.writeString(temp, TinyJson.writePretty(root));
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
