@@ -14,7 +14,9 @@ import dev.mags.storage.testing.S3Fixture;
 import dev.mags.storage.testing.TreeDigest;
 import dev.mags.storage.testing.Trees;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,8 +130,15 @@ class CrashSafetyIT {
         if (!Files.exists(chunks)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(chunks)) {
-            return s.filter(Files::isRegularFile).count();
+        while (true) {
+            try (Stream<Path> s = Files.walk(chunks)) {
+                return s.filter(Files::isRegularFile).count();
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                // the S3 server renamed its temp file of an object while the walk listed it: count again
+            }
         }
     }
 }
