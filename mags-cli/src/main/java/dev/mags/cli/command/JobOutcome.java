@@ -5,9 +5,10 @@ import dev.mags.api.JobStatus;
 import java.io.PrintWriter;
 
 /** The exit code of {@code mags run} for the job as it ended, with a message where one helps. */
-final class JobOutcome {
+public final class JobOutcome {
     static final int TIMED_OUT = 124;
-    static final int FAILED = 125;
+    /** The job failed without an exit code, or mags itself failed. */
+    public static final int FAILED = 125;
     static final int INTERRUPTED = 130;
 
     private JobOutcome() {}

@@ -3,6 +3,7 @@ package dev.mags.cli.direct;
 import dev.mags.api.ApiPaths;
 import dev.mags.cli.command.CliContext;
 import dev.mags.cli.command.JobFollow;
+import dev.mags.cli.command.JobOutcome;
 import dev.mags.cli.config.CliConfig;
 import dev.mags.cli.config.ConfigException;
 import dev.mags.cli.json.TinyJson;
@@ -24,9 +25,6 @@ import java.util.OptionalInt;
  * job is never submitted twice: a connection that fails once the request was sent is reported.
  */
 public final class DirectRun {
-    /** Exit status of {@code mags run} when mags itself failed (as {@code RunCommand}). */
-    private static final int FAILED = 125;
-
     private DirectRun() {}
 
     /** The exit code, or empty when the full command should handle {@code args} instead. */
@@ -54,7 +52,7 @@ public final class DirectRun {
             ctx.err().println("mags: lost the connection to " + config.apiUrl() + " while submitting the job, which may"
                     + " have started (see 'mags list'): " + e.getMessage());
             ctx.err().flush();
-            return OptionalInt.of(FAILED);
+            return OptionalInt.of(JobOutcome.FAILED);
         }
         try {
             return OptionalInt.of(JobFollow.run(ctx, id, new DirectEvents(http, () -> ctx.openClient(config.apiUrl(),
@@ -66,7 +64,7 @@ public final class DirectRun {
         } catch (MagsException e) {
             ctx.err().println("mags: " + e.getMessage());
             ctx.err().flush();
-            return OptionalInt.of(FAILED);
+            return OptionalInt.of(JobOutcome.FAILED);
         }
     }
 

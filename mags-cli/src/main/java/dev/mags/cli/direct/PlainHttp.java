@@ -25,6 +25,8 @@ final class PlainHttp {
     static final int READ_TIMEOUT_MILLIS = 30_000;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** A line of the head or of the event stream; a longer one is not the server this path knows. */
+    private static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
     private final String host;
     private final int port;
@@ -145,6 +147,9 @@ final class PlainHttp {
         while ((b = in.read()) != -1) {
             if (b == '\n') {
                 return trimCr(line);
+            }
+            if (line.size() >= MAX_LINE_BYTES) {
+                throw new IOException("a line of the response is longer than " + MAX_LINE_BYTES + " bytes");
             }
             line.write(b);
         }
