@@ -8,7 +8,9 @@ import dev.mags.agent.disk.Mkfs;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.process.ProcessLauncher;
+import dev.mags.agent.rootfs.KernelMountCalls;
 import dev.mags.agent.rootfs.Mount;
+import dev.mags.agent.rootfs.ProgramMountCalls;
 import dev.mags.agent.runtime.Runc;
 import java.nio.file.Path;
 
@@ -16,11 +18,17 @@ import java.nio.file.Path;
  * The agent's ways into the host: how processes start, where the cgroup hierarchies, the mount
  * table and the block devices are. The real host in production; fakes and temp directories in unit tests.
  */
-public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock) {
+public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock, boolean kernelMounts) {
 
+    /** A host whose overlays and unmounts go through the mount programs (which unit tests fake). */
+    public HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock) {
+        this(launcher, cgroupRoot, mountInfo, sysBlock, false);
+    }
+
+    /** The real host: overlays and unmounts are the kernel's calls, made from this process. */
     public static HostAccess system() {
         return new HostAccess(ProcessLauncher.system(), Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"),
-                Path.of("/sys/block"));
+                Path.of("/sys/block"), true);
     }
 
     CommandRunner runner() {
@@ -32,7 +40,8 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
     }
 
     Mount mount() {
-        return new Mount(runner(), mountInfo);
+        CommandRunner runner = runner();
+        return new Mount(runner, kernelMounts ? KernelMountCalls.load() : new ProgramMountCalls(runner), mountInfo);
     }
 
     Losetup losetup() {

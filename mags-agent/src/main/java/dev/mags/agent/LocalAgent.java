@@ -374,15 +374,8 @@ public final class LocalAgent implements Agent {
         if (closing) {
             throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down");
         }
-        Container member = build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
+        return build(POOL_ID_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
                 shape, null, null);
-        try {
-            execs.prime(member);
-        } catch (RuntimeException e) {
-            discard(member);
-            throw e;
-        }
-        return member;
     }
 
     /** A pooled container may go to a job while its init waits and its image is the one built now. */

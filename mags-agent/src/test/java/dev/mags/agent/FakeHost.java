@@ -2,25 +2,33 @@ package dev.mags.agent;
 
 import dev.mags.agent.process.FakeProcess;
 import dev.mags.agent.process.FakeProcessLauncher;
-import dev.mags.agent.process.FakeStandbyProcess;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A host for unit tests: mount and umount edit a fake mount table, mkfs and losetup succeed,
- * {@code runc create} starts a real {@code sleep} as the container's init (so that the agent's pid
- * checks and SIGKILL work on a harmless process) and writes its state file, and {@code runc exec}
- * records the process file it is given ({@link #execProcesses}) and answers with the process
- * {@link #execResponder} returns; while that one runs, another real
+ * {@code runc run} starts real harmless processes shaped like the container's init and its standby shell
+ * (so that the agent's pid checks and signals work) and writes its state file, and a thread plays the
+ * standby shell on the sandbox's FIFOs, answering a handed job ({@link #handed}) with the process
+ * {@link #execResponder} returns. {@code runc exec} records the process file it is given
+ * ({@link #execProcesses}) and answers the same way; while that one runs, another real
  * {@code sleep} stands in for the command (it receives the agent's SIGTERM). Killing the init ends
  * the command, as the end of a PID namespace would. {@link #close()} kills what is left.
  */
@@ -102,9 +110,9 @@ final class FakeHost implements AutoCloseable {
     private Process runtime(List<String> argv) throws IOException {
         Path root = Path.of(argv.get(2));
         String id = argv.get(argv.size() - 1);
-        if (argv.contains("create")) {
+        if (argv.contains("run")) {
             if (createResult.exitValue() == 0) {
-                create(root, id);
+                create(root, id, Path.of(argv.get(argv.indexOf("--bundle") + 1)));
             }
             return createResult;
         }
@@ -135,27 +143,81 @@ final class FakeHost implements AutoCloseable {
         return FakeProcess.succeeds(""); // start
     }
 
-    private void create(Path root, String id) throws IOException {
-        Process init = new ProcessBuilder("sleep", "1000").start();
+    /**
+     * The init: a real process tree shaped like the real one while its standby shell waits (an init whose
+     * only child is a reporting shell, whose child stands for the command and receives the agent's SIGTERM),
+     * and a thread that plays the standby shell on the sandbox's FIFOs.
+     */
+    private void create(Path root, String id, Path bundle) throws IOException {
+        Process init = new ProcessBuilder("sh", "-c", "sh -c 'sleep 1000; :' mags-command; exec sleep 1000").start();
         inits.put(id, init);
         Files.createDirectories(root.resolve(id));
         Files.writeString(root.resolve(id).resolve("state.json"), "{\"init_process_pid\":" + init.pid()
                 + ",\"init_process_start\":" + startTime(init.pid()) + "}");
+        List<ProcessHandle> family = family(init);
         init.onExit().thenRun(() -> {
+            family.forEach(ProcessHandle::destroyForcibly); // as the end of a PID namespace would
             Process command = commands.remove(id);
             if (command != null) {
                 command.destroyForcibly();
             }
         });
+        Matcher marker = MARKER.matcher(Files.readString(bundle.resolve("config.json")));
+        if (marker.find()) {
+            Thread.ofPlatform().daemon().name("fake-standby-" + id).start(
+                    () -> playStandby(id, init, bundle.resolveSibling("io"), marker.group()));
+        }
+    }
+
+    private static final Pattern MARKER = Pattern.compile("mags-exit-[0-9a-f]+");
+
+    /** The init's reporting shell and its command, once both run (killed with the init, as in a PID namespace). */
+    private static List<ProcessHandle> family(Process init) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> all = init.descendants().toList();
+            if (all.size() >= 2) {
+                return all;
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("the fake init did not start its reporting shell");
+    }
+
+    /** The texts handed to each container's standby shell, by container id ("" when it was dismissed). */
+    final Map<String, String> handed = new ConcurrentHashMap<>();
+
+    /**
+     * Opens the FIFOs in the reporting shell's order, reads the job, and answers with what
+     * {@link #execResponder} returns for {@code ["standby", id]} (an empty job: exit 0), ending it early
+     * when its stand-in command is killed; then prints the marker line with the exit code.
+     */
+    private void playStandby(String id, Process init, Path io, String marker) {
+        try (InputStream in = new FileInputStream(io.resolve("in").toFile());
+                OutputStream out = new FileOutputStream(io.resolve("out").toFile());
+                OutputStream err = new FileOutputStream(io.resolve("err").toFile())) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            handed.put(id, text);
+            Optional<ProcessHandle> reporter = init.children().findFirst();
+            Optional<ProcessHandle> command = reporter.flatMap(r -> r.children().findFirst());
+            Process job = text.isEmpty() ? FakeProcess.exits(0, "", "") : execResponder.apply(List.of("standby", id));
+            command.ifPresent(c -> c.onExit().thenRun(job::destroy));
+            init.onExit().thenRun(job::destroy); // the command dies with its PID namespace
+            job.getInputStream().transferTo(out);
+            job.getErrorStream().transferTo(err);
+            int code = job.waitFor();
+            err.write((marker + " " + code + "\n").getBytes(StandardCharsets.UTF_8));
+            command.ifPresent(ProcessHandle::destroyForcibly); // the reporting shell then ends, as the real one
+        } catch (IOException | InterruptedException e) {
+            // the agent closed its ends or the container was killed
+        }
     }
 
     private Process exec(List<String> argv) throws IOException {
         String container = argv.get(argv.size() - 1);
         String processFile = Files.readString(Path.of(argv.get(argv.indexOf("--process") + 1)));
         execProcesses.put(container, processFile);
-        Process process = processFile.contains("mags-standby")
-                ? standby(container, new FakeStandbyProcess(() -> execResponder.apply(argv)))
-                : execResponder.apply(argv);
+        Process process = execResponder.apply(argv);
         if (process.isAlive()) {
             Process command = new ProcessBuilder("sleep", "1000").start();
             commands.put(container, command);
@@ -165,17 +227,10 @@ final class FakeHost implements AutoCloseable {
         return process;
     }
 
-    /** The standby shells started, by container id. */
-    final Map<String, FakeStandbyProcess> standbys = new ConcurrentHashMap<>();
-
-    private Process standby(String container, FakeStandbyProcess process) {
-        standbys.put(container, process);
-        return process;
-    }
-
     private void kill(String id) {
         Process init = inits.remove(id);
         if (init != null) {
+            init.descendants().forEach(ProcessHandle::destroyForcibly); // the PID namespace ends with its init
             init.destroyForcibly();
             init.onExit().join();
         }
@@ -227,6 +282,7 @@ final class FakeHost implements AutoCloseable {
 
     @Override
     public void close() {
+        inits.values().forEach(init -> init.descendants().forEach(ProcessHandle::destroyForcibly));
         inits.values().forEach(Process::destroyForcibly);
         commands.values().forEach(Process::destroyForcibly);
     }

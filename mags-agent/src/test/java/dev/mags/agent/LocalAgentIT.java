@@ -196,7 +196,7 @@ class LocalAgentIT {
 
     @Test
     void theInitComesFromTheHostAndNeedsNothingFromTheImage() throws Exception {
-        Run run = run("cat /proc/1/cmdline | tr '\\0' ' '; echo; awk '$5 == \"/.mags/busybox\" {print $6}' /proc/self/mountinfo");
+        Run run = run("cat /proc/1/cmdline | tr '\\0\\n' '  '; echo; awk '$5 == \"/.mags/busybox\" {print $6}' /proc/self/mountinfo");
 
         assertThat(run.output().stdout().get(0)).startsWith("/.mags/busybox sh -c ");
         assertThat(run.output().stdout().get(1)).startsWith("ro,");

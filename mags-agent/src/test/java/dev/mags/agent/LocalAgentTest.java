@@ -137,7 +137,7 @@ class LocalAgentTest {
         assertThatThrownBy(() -> agent.launch(SandboxSpec.shell("s1", "busybox", "true", Map.of("A=B", "x"), null), listener))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC))
                 .hasMessageContaining("A=B");
-        assertThat(started("create")).isEmpty();
+        assertThat(started("run")).isEmpty();
     }
 
     @Test
@@ -157,13 +157,29 @@ class LocalAgentTest {
                 "mount", "-t", "ext4", "-o", "loop,noinit_itable"));
         assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).containsSubsequence(
                 "mount", "-t", "overlay", "-o"));
-        assertThat(started("create")).hasSize(1);
-        assertThat(started("start")).hasSize(1);
+        assertThat(started("run")).as("runc run --detach: create and start in one runtime process").hasSize(1);
+        assertThat(started("start")).isEmpty();
+        assertThat(started("exec")).as("the init's standby shell runs the job: no runc exec").isEmpty();
+        assertThat(host.handed.get("s1")).isEqualTo("unset SHLVL OLDPWD\nexport GREETING='hi'\n"
+                + "exec 'sh' '-c' 'echo hello' </dev/null\n");
+    }
+
+    @Test
+    void aCommandTheStandbyCannotExpressGetsARuncExecInRootWithItsEnvironment() throws Exception {
+        host.execResponder = argv -> FakeProcess.exits(0, "hello\n", "");
+
+        RunningSandbox sandbox = agent.launch(new SandboxSpec("s1", "busybox", List.of("/bin/echo", "hello"),
+                Map.of("GREETING", "hi"), null, SandboxLimits.DEFAULT, NetworkMode.NONE), listener);
+
+        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(output).containsExactly("STDOUT:hello");
+        assertThat(host.handed.get("s1")).as("the standby was dismissed with nothing").isEmpty();
         assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).endsWith(
                 "exec", "--process", sandboxesDir().resolve("s1/exec.json").toString(),
                 "--pid-file", sandboxesDir().resolve("s1/exec.pid").toString(), "s1"));
-        assertThat(host.execProcesses.get("s1")).contains("\"args\":[\"sh\",\"-c\",\"echo hello\"]")
+        assertThat(host.execProcesses.get("s1")).contains("\"args\":[\"/bin/echo\",\"hello\"]")
                 .contains("\"cwd\":\"/root\"").contains("\"GREETING=hi\"").contains("\"HOME=/root\"");
+        assertThat(sandboxesDir().resolve("s1")).doesNotExist();
     }
 
     @Test
@@ -174,7 +190,7 @@ class LocalAgentTest {
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.ROOTFS_FAILED))
                 .hasMessageContaining("failed to setup loop device");
         assertThat(sandboxDirs()).isEmpty();
-        assertThat(started("create")).isEmpty();
+        assertThat(started("run")).isEmpty();
     }
 
     @Test
@@ -196,7 +212,8 @@ class LocalAgentTest {
             return FakeProcess.exits(255, "", "exec failed: executable file not found\n");
         };
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.launch(new SandboxSpec("s1", "busybox", List.of("nope"), Map.of(), null,
+                SandboxLimits.DEFAULT, NetworkMode.NONE), listener))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
                 .hasMessageContaining("executable file not found");
         assertThat(sandboxDirs()).isEmpty();
@@ -277,28 +294,27 @@ class LocalAgentTest {
         agent.close();
         agent = agent(WarmPoolConfig.of("busybox", 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
-        assertThat(started("create")).hasSize(1);
+        assertThat(started("run")).hasSize(1);
         host.execResponder = argv -> FakeProcess.exits(0, "warm\n", "");
 
         String pooled = host.inits.keySet().iterator().next();
+        String config = Files.readString(sandboxesDir().resolve(pooled).resolve("bundle/config.json"));
 
         LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox",
                 List.of("sh", "-c", "echo 'it''s'"), Map.of("TOKEN", "a b'c"), null, SandboxLimits.DEFAULT,
                 NetworkMode.NONE), listener);
 
         assertThat(sandbox.containerId()).isEqualTo(pooled);
-        assertThat(host.execProcesses.get(pooled)).as("the standby's process file holds no job data")
-                .contains("mags-standby").doesNotContain("TOKEN");
-        assertThat(host.standbys.get(pooled).handedText()).as("the job goes to the standby shell through its stdin")
-                .isEqualTo("unset SHLVL OLDPWD\nexport TOKEN='a b'\\''c'\n"
-                        + "exec 'sh' '-c' 'echo '\\''it'\\'''\\''s'\\''' </dev/null\n");
-        assertThat(started("exec").stream().filter(argv -> argv.contains(pooled)).count())
-                .as("no runc exec of its own for the job").isEqualTo(1);
+        assertThat(config).as("the container's config holds no job data").contains("mags-standby").doesNotContain("TOKEN");
         assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
         assertThat(output).containsExactly("STDOUT:warm");
+        assertThat(host.handed.get(pooled)).as("the job goes to the standby shell through its FIFO")
+                .isEqualTo("unset SHLVL OLDPWD\nexport TOKEN='a b'\\''c'\n"
+                        + "exec 'sh' '-c' 'echo '\\''it'\\'''\\''s'\\''' </dev/null\n");
+        assertThat(started("exec")).as("no runc exec for the job").isEmpty();
         assertThat(sandboxesDir().resolve(sandbox.containerId())).doesNotExist();
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
-        assertThat(started("create")).hasSize(2);
+        assertThat(started("run")).hasSize(2);
     }
 
     @Test
@@ -355,7 +371,7 @@ class LocalAgentTest {
         assertThat(sandbox.containerId()).isEqualTo("job-1");
         assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
         assertThat(output).containsExactly("STDOUT:cold");
-        assertThat(host.standbys.get(pooled).handedText()).as("the unused standby was dismissed with nothing").isEmpty();
+        assertThat(host.handed.get(pooled)).as("the unused standby was dismissed with nothing").isEmpty();
         assertThat(sandboxesDir().resolve(pooled)).doesNotExist();
     }
 

@@ -28,12 +28,20 @@ final class Bench {
             String id = mags.run(JobRequest.inline(script)).requestId();
             JobInfo done = mags.follow(id, 0, l -> out.append(l.message()).append('\n'));
             if (done.status() != JobStatus.COMPLETED || !out.toString().equals(expected)) {
-                errors.incrementAndGet();
+                error(errors, "job " + id + " ended " + done.status() + " (" + done.errorMessage() + ") with output '"
+                        + out + "'");
             }
         } catch (RuntimeException e) {
-            errors.incrementAndGet();
+            error(errors, e.toString());
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** Counts an error; the first few are described on stderr, so that a count of errors comes with its reasons. */
+    private static void error(AtomicInteger errors, String what) {
+        if (errors.incrementAndGet() <= 5) {
+            System.err.println("bench: error: " + what);
+        }
     }
 
     static void sleep(long millis) {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param initBinary a static busybox on the host, bind-mounted read-only at {@link #INIT_BINARY} so that
  *     the init process needs nothing from the image
  * @param idMapping the host ids of the sandbox's user namespace
+ * @param ioDir a host directory of FIFOs bind-mounted read-only at {@link #IO_DIR} (the init's standby shell
+ *     talks to the agent through them), or null for none
  */
 public record BundleSpec(
         List<String> args,
@@ -32,7 +34,11 @@ public record BundleSpec(
         String cgroupsPath,
         Resources resources,
         Path initBinary,
-        IdMapping idMapping) {
+        IdMapping idMapping,
+        Path ioDir) {
+
+    /** Where {@link #ioDir} appears in the container. */
+    public static final String IO_DIR = "/.mags/io";
 
     /** Where {@link #initBinary} appears in the container: a hidden directory off every PATH. */
     public static final String INIT_BINARY = "/.mags/busybox";

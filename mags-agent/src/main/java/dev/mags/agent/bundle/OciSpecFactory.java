@@ -83,6 +83,11 @@ public final class OciSpecFactory {
         mounts.add(bind("/etc/resolv.conf", spec.resolvConf()));
         mounts.add(new Mount(BundleSpec.INIT_BINARY, "bind", spec.initBinary().toString(),
                 List.of("bind", "ro", "nosuid", "nodev")));
+        if (spec.ioDir() != null) {
+            // Read-only: nothing can be created there; the FIFOs in it can still be opened for writing.
+            mounts.add(new Mount(BundleSpec.IO_DIR, "bind", spec.ioDir().toString(),
+                    List.of("bind", "ro", "nosuid", "nodev", "noexec")));
+        }
         return mounts;
     }
 

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives a sandbox outbound networking. Called once the container's network namespace exists and
- * before anything untrusted runs in it: with runc, after {@code runc create} and before
- * {@code runc start}, with the pid of the container's init. {@link #attach} starts slirp4netns
+ * before anything untrusted runs in it: once the container runs (its init only waits for a job then),
+ * with the pid of the container's init. {@link #attach} starts slirp4netns
  * for that namespace, waits until it answers, and adds the {@link SandboxRoutes} that keep the host,
  * link-local and the policy's denied networks out of reach.
  *

@@ -20,7 +20,7 @@ public interface ProcessLauncher {
     /**
      * Starts {@code argv} with stdin from {@code /dev/null} and stdout and stderr appended to
      * {@code output}. For commands that leave a process behind which inherits their output (such as
-     * {@code runc create}, whose container keeps it): a pipe would not reach EOF until that process
+     * {@code runc run --detach}, whose container keeps it): a pipe would not reach EOF until that process
      * ends. Launchers that do not start real processes may ignore {@code output}.
      */
     default Process startWritingTo(List<String> argv, Path output) throws IOException {

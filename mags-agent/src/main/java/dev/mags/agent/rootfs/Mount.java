@@ -20,11 +20,21 @@ public final class Mount {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final CommandRunner runner;
+    private final MountCalls calls;
     private final Path mountInfo;
 
-    /** @param mountInfo normally {@code /proc/self/mountinfo}; a file in tests */
+    /** Overlays and unmounts through the mount programs. @param mountInfo normally {@code /proc/self/mountinfo}; a file in tests */
     public Mount(CommandRunner runner, Path mountInfo) {
+        this(runner, new ProgramMountCalls(runner), mountInfo);
+    }
+
+    /**
+     * @param calls how overlays are mounted and mounts removed (loop mounts always use the mount program,
+     *     which finds and attaches a free loop device)
+     */
+    public Mount(CommandRunner runner, MountCalls calls, Path mountInfo) {
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.calls = Objects.requireNonNull(calls, "calls");
         this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo");
     }
 
@@ -53,7 +63,8 @@ public final class Mount {
     }
 
     public void overlay(String source, List<Path> lowers, Path upper, Path work, Path target) {
-        runner.run(overlayArgv(source, lowers, upper, work, target), TIMEOUT);
+        List<String> argv = overlayArgv(source, lowers, upper, work, target);
+        calls.mount(source, target, "overlay", argv.get(4));
     }
 
     /**
@@ -70,12 +81,12 @@ public final class Mount {
     }
 
     public void umount(Path target) {
-        runner.run(List.of("umount", target.toString()), TIMEOUT);
+        calls.umount(target, false);
     }
 
     /** Detaches the mount now and frees it once nothing uses it any more; the fallback when umount says busy. */
     public void umountLazy(Path target) {
-        runner.run(List.of("umount", "--lazy", target.toString()), TIMEOUT);
+        calls.umount(target, true);
     }
 
     /**

@@ -50,25 +50,21 @@ public final class Runc {
     }
 
     /**
-     * argv of {@code create}: the runtime sets the container up and leaves its init process waiting
-     * to be started. Its own errors also go to {@code log} as JSON.
+     * argv of {@code run --detach}: the runtime sets the container up and starts its init process in one
+     * go (one runtime process instead of create's and start's), and returns. Its own errors also go to
+     * {@code log} as JSON.
      */
-    public List<String> createArgv(Path bundle, String id, Path log) {
+    public List<String> runArgv(Path bundle, String id, Path log) {
         return List.of(binary, "--root", root.toString(), "--log", log.toString(), "--log-format", "json",
-                "create", "--bundle", bundle.toString(), id);
+                "run", "--detach", "--bundle", bundle.toString(), id);
     }
 
     /**
-     * Creates the container. The container's init inherits the runtime's stdout and stderr, so they go
-     * to the file {@code output}, never to pipes: a pipe would stay open as long as the container runs.
+     * Creates and starts the container. The container's init inherits the runtime's stdout and stderr, so
+     * they go to the file {@code output}, never to pipes: a pipe would stay open as long as the container runs.
      */
-    public void create(Path bundle, String id, Path log, Path output) {
-        runner.runWritingTo(createArgv(bundle, id, log), CREATE, output);
-    }
-
-    /** Lets the created container's init process run its command. */
-    public void start(String id) {
-        runner.run(List.of(binary, "--root", root.toString(), "start", id), SHORT);
+    public void run(Path bundle, String id, Path log, Path output) {
+        runner.runWritingTo(runArgv(bundle, id, log), CREATE, output);
     }
 
     /**

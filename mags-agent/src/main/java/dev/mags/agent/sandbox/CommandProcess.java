@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The job's command as a host process, known by the pid the runtime writes once it started it.
+ * The job's command as a host process, known by the pid the runtime writes once it started it (or,
+ * for a job handed to an {@link InitStandby}, by its reporting shell).
  * Watched directly because {@code runc exec} outlives it: the runtime copies the command's output
  * and returns only when every writer of it is gone, which a background process of the job may never
  * be until the container is killed.
@@ -20,6 +21,13 @@ final class CommandProcess {
     CommandProcess(Path pidFile, boolean wrapped) {
         this.pidFile = pidFile;
         this.wrapped = wrapped;
+    }
+
+    /** The reporting shell of an {@link InitStandby}, known from the start; its children are the command. */
+    static CommandProcess reportedBy(ProcessHandle reporter) {
+        CommandProcess command = new CommandProcess(null, true);
+        command.handle = Optional.of(reporter);
+        return command;
     }
 
     /** Whether the command has ended; false as long as the runtime has not said which process it is. */

@@ -30,8 +30,8 @@ public final class Container {
     private final CgroupTree cgroups;
     private final String cgroupParent;
     private final AtomicBoolean taken = new AtomicBoolean();
-    /** A shell waiting for the job (warm pool members); null when none, or once handed out. */
-    private final AtomicReference<Standby> standby = new AtomicReference<>();
+    /** The init's shell waiting for the job; null once handed out (or dismissed). */
+    private final AtomicReference<InitStandby> standby = new AtomicReference<>();
     /** Null for a sandbox without outbound network. */
     private final AttachedNetwork network;
 
@@ -86,20 +86,20 @@ public final class Container {
         return runc.isInitAlive(id());
     }
 
-    /** Keeps {@code shell} ready for the job; the release ends it if no job took it. */
-    void prime(Standby shell) {
-        cleanup.push("end the standby shell of " + id(), shell::destroy);
+    /** Keeps {@code shell} ready for the job; the release closes the agent's ends of its FIFOs. */
+    void prime(InitStandby shell) {
+        cleanup.push("close the standby shell of " + id(), shell::close);
         standby.set(shell);
     }
 
-    /** Whether a standby shell was started and has died since (the container is then not worth handing out). */
+    /** Whether the standby shell has died while it waited (the container is then not worth handing out). */
     public boolean standbyDied() {
-        Standby shell = standby.get();
+        InitStandby shell = standby.get();
         return shell != null && !shell.isAlive();
     }
 
     /** The standby shell, once; null if there is none. */
-    Standby takeStandby() {
+    InitStandby takeStandby() {
         return standby.getAndSet(null);
     }
 

@@ -28,12 +28,18 @@ import java.util.Map;
 
 /**
  * Builds a container up to the point where a job's command can be executed in it: directory, disk
- * (sparse ext4 file, loop-mounted), per-sandbox /etc files, overlay root, config.json, then
- * {@code runc create} and {@code runc start} of the waiting init. Each acquired resource goes on a
+ * (sparse ext4 file, loop-mounted), per-sandbox /etc files, the standby shell's FIFOs, overlay root,
+ * config.json, {@code runc run --detach} of the init, the network, and the connection to the init's
+ * {@link InitStandby}. Each acquired resource goes on a
  * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
  * stack goes to the {@link Container}.
  */
 public final class ContainerBuilder {
+    /**
+     * Bounds the wait for the init's standby shell to open its FIFOs: a few ms normally, seconds when many
+     * sandboxes start at once on a small host.
+     */
+    private static final java.time.Duration STANDBY_WAIT = java.time.Duration.ofSeconds(60);
     private final SandboxSettings settings;
     private final Runc runc;
     private final Mount mount;
@@ -64,13 +70,16 @@ public final class ContainerBuilder {
     public Container build(ContainerSpec spec) {
         String id = spec.id();
         SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), id);
-        BundleSpec bundle = bundleSpec(spec, paths);
+        ExitMarker marker = new ExitMarker();
+        BundleSpec bundle = bundleSpec(spec, paths, marker);
         CleanupStack cleanup = new CleanupStack();
         try {
             createDirectory(id, paths, cleanup);
             prepareRootfs(spec, paths, cleanup);
             AttachedNetwork net = createContainer(spec, paths, bundle, cleanup);
-            return new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
+            Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
+            container.prime(connectStandby(id, paths, marker));
+            return container;
         } catch (AgentException e) {
             throw unwind(cleanup, e);
         } catch (RuntimeException e) {
@@ -88,14 +97,14 @@ public final class ContainerBuilder {
         return failure;
     }
 
-    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths) {
+    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths, ExitMarker marker) {
         SandboxLimits limits = spec.shape().limits();
         try {
-            return new BundleSpec(SandboxInit.argv(), Map.of(), paths.rootfs(), settings.hostname(),
+            return new BundleSpec(SandboxInit.argv(marker), Map.of(), paths.rootfs(), settings.hostname(),
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
                             settings.swapAccounting()),
-                    settings.initBinary(), settings.idMapping());
+                    settings.initBinary(), settings.idMapping(), paths.io());
         } catch (IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + ": " + e.getMessage(), e);
         }
@@ -132,6 +141,10 @@ public final class ContainerBuilder {
             SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
                     ? SandboxNetwork.resolvConf() : SandboxEtc.NO_NETWORK_RESOLV_CONF);
             MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
+            for (Path fifo : InitStandby.createFifos(paths.io())) {
+                MappedRoot.giveToRoot(settings.idMapping(), fifo);
+            }
+            MappedRoot.giveToRoot(settings.idMapping(), paths.io());
             List<Path> lowers = spec.baseLayer() == null ? List.of(spec.imageRootfs())
                     : List.of(spec.baseLayer(), spec.imageRootfs());
             mount.overlay("mags-" + spec.id(), lowers, paths.upper(), paths.work(), paths.rootfs());
@@ -168,7 +181,11 @@ public final class ContainerBuilder {
         return workspace;
     }
 
-    /** Creates the container, gives it its network if it has one, and starts its init; returns the network. */
+    /**
+     * Creates and starts the container, then gives it its network if it has one; returns the network. Its
+     * init meanwhile only starts the standby shell, which waits for a job: nothing in the sandbox uses the
+     * network before the build is done.
+     */
     private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
             CleanupStack cleanup) {
         String id = spec.id();
@@ -180,10 +197,8 @@ public final class ContainerBuilder {
         cleanup.push("remove the cgroups of " + id, () -> cgroups.remove(settings.cgroupParent(), id));
         cleanup.push("delete container " + id, () -> deleteContainer(id));
         try {
-            runc.create(paths.bundle(), id, paths.runtimeLog(), paths.createOutput());
-            AttachedNetwork net = spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
-            runc.start(id);
-            return net;
+            runc.run(paths.bundle(), id, paths.runtimeLog(), paths.createOutput());
+            return spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
         } catch (CommandFailedException e) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the OCI runtime could not start sandbox " + id + ": "
@@ -192,14 +207,14 @@ public final class ContainerBuilder {
     }
 
     /**
-     * Attaches user-mode NAT to the network namespace runc made for the created container, before its
-     * init runs anything: the namespace belongs to the container's user namespace, so it can only be
-     * reached through the init's pid.
+     * Attaches user-mode NAT to the network namespace runc made for the container, before any job runs in
+     * it: the namespace belongs to the container's user namespace, so it can only be reached through the
+     * init's pid.
      */
     private AttachedNetwork attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
         long pid = runc.initPid(id)
                 .orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost sandbox " + id
-                        + " between create and start"));
+                        + " after starting it"));
         try {
             AttachedNetwork net = network.attach(id, pid, paths.dir().resolve("net"));
             cleanup.push("close the network of " + id, net::close);
@@ -207,6 +222,22 @@ public final class ContainerBuilder {
         } catch (NetworkException e) {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot give sandbox " + id + " its network: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Connects to the standby shell the init started; the container's release closes the connection.
+     *
+     * @throws AgentException RUNTIME_FAILED when the shell does not open its FIFOs in time
+     */
+    private InitStandby connectStandby(String id, SandboxPaths paths, ExitMarker marker) {
+        long pid = runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED,
+                "the runtime lost sandbox " + id + " after starting it"));
+        try {
+            return InitStandby.connect(paths.io(), pid, marker, STANDBY_WAIT);
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the init of sandbox " + id
+                    + " did not start its standby shell: " + e.getMessage(), e);
         }
     }
 

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,7 +68,8 @@ public final class ExecLauncher {
 
     /**
      * Starts {@code spec}'s command in {@code container}; with {@code again}, in a container kept after
-     * an earlier command (no command may run in it now), else in a fresh one.
+     * an earlier command (no command may run in it now), else in a fresh one. A fresh container's command
+     * goes to its {@link InitStandby} when the standby can express it, else to a {@code runc exec}.
      */
     public LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, AfterCommand after,
             boolean again) {
@@ -79,31 +78,38 @@ public final class ExecLauncher {
         }
         String id = spec.sandboxId();
         SandboxPaths paths = container.paths();
+        InitCommand handed = again ? null : handToStandby(container, spec);
+        if (handed != null) {
+            ExitMarker marker = handed.marker();
+            OutputGate gate = new OutputGate(output);
+            OutputListener sink = marker.filter(gate);
+            List<Thread> readers = List.of(
+                    OutputPump.start(id, handed.stdout(), OutputStream.STDOUT, sink),
+                    OutputPump.start(id, handed.stderr(), OutputStream.STDERR, sink));
+            gate.open();
+            return new LocalSandbox(id, container, handed, CommandProcess.reportedBy(handed.reporter()), readers, gate,
+                    spec.limits(), after, marker);
+        }
         ExitMarker marker = after.keepContainer() ? new ExitMarker() : null;
         List<String> command = marker == null ? spec.command() : marker.wrap(spec.command());
-        Process handed = again ? null : handToStandby(container, spec, marker);
-        Process exec = handed;
-        if (exec == null) {
-            try {
-                // An earlier command's pid and runtime errors must not be taken for this one's.
-                Files.deleteIfExists(paths.execPid());
-                Files.deleteIfExists(paths.execLog());
-                Files.writeString(paths.label(), id + "\n");
-                ExecProcess.write(paths.bundle(), paths.execProcess(), command, spec.environment(), WORKING_DIRECTORY);
-                exec = runc.exec(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
-            } catch (IOException e) {
-                throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
-                        "cannot start the OCI runtime for sandbox " + id + ": " + e.getMessage(), e));
-            }
+        Process exec;
+        try {
+            // An earlier command's pid and runtime errors must not be taken for this one's.
+            Files.deleteIfExists(paths.execPid());
+            Files.deleteIfExists(paths.execLog());
+            Files.writeString(paths.label(), id + "\n");
+            ExecProcess.write(paths.bundle(), paths.execProcess(), command, spec.environment(), WORKING_DIRECTORY);
+            exec = runc.exec(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
+        } catch (IOException e) {
+            throw released(container, new AgentException(AgentErrorCode.RUNTIME_FAILED,
+                    "cannot start the OCI runtime for sandbox " + id + ": " + e.getMessage(), e));
         }
         OutputGate gate = new OutputGate(output);
         OutputListener sink = marker == null ? gate : marker.filter(gate);
         List<Thread> readers = List.of(
                 OutputPump.start(id, exec.getInputStream(), OutputStream.STDOUT, sink),
                 OutputPump.start(id, exec.getErrorStream(), OutputStream.STDERR, sink));
-        if (handed == null) {
-            awaitStarted(id, exec, paths, container);
-        }
+        awaitStarted(id, exec, paths, container);
         if (!exec.isAlive()) {
             List<String> errors = RuntimeLog.errors(paths.execLog());
             if (!errors.isEmpty()) {
@@ -115,52 +121,20 @@ public final class ExecLauncher {
             }
         }
         gate.open();
-        return new LocalSandbox(id, container, exec, new CommandProcess(paths.execPid(), marker != null), readers, gate,
-                spec.limits(), after, marker);
+        return new LocalSandbox(id, container, new RuntimeExecCommand(exec), new CommandProcess(paths.execPid(),
+                marker != null), readers, gate, spec.limits(), after, marker);
     }
 
     /**
-     * Starts a standby shell in {@code container} (a warm pool member), which then waits for its job.
-     *
-     * @throws AgentException RUNTIME_FAILED when the shell does not start; the container is left as it was
+     * The container's standby shell turned into the job's command, or null when the job needs its own
+     * exec (a job the standby cannot express, a dead standby, none left): the standby is then dismissed.
      */
-    public void prime(Container container) {
-        SandboxPaths paths = container.paths();
-        Process exec;
-        try {
-            Files.deleteIfExists(paths.execPid());
-            Files.deleteIfExists(paths.execLog());
-            ExecProcess.write(paths.bundle(), paths.execProcess(), Standby.COMMAND, Map.of(), WORKING_DIRECTORY);
-            exec = runc.execWithInput(container.id(), paths.execProcess(), paths.execPid(), paths.execLog());
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot start a standby shell in " + container
-                    + ": " + e.getMessage(), e);
-        }
-        Standby standby = new Standby(exec);
-        container.prime(standby); // from here the container's release ends it, whatever happens next
-        try {
-            waitForStart(exec, paths);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "interrupted while priming " + container, e);
-        }
-        if (!exec.isAlive() || !runc.hasExecStarted(paths.execPid())) {
-            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the standby shell of " + container
-                    + " did not start: " + String.join("; ", RuntimeLog.errors(paths.execLog())));
-        }
-    }
-
-    /**
-     * The container's standby shell turned into the job's command, or null when it has none or the job
-     * needs its own exec (a kept container's reporting shell, a job the standby cannot express, a dead
-     * standby): the standby is then dismissed.
-     */
-    private static Process handToStandby(Container container, SandboxSpec spec, ExitMarker marker) {
-        Standby standby = container.takeStandby();
+    private static InitCommand handToStandby(Container container, SandboxSpec spec) {
+        InitStandby standby = container.takeStandby();
         if (standby == null) {
             return null;
         }
-        var text = marker == null ? Standby.jobText(spec.command(), spec.environment()) : Optional.<String>empty();
+        var text = InitStandby.jobText(spec.command(), spec.environment());
         if (text.isPresent() && standby.isAlive()) {
             try {
                 Files.writeString(container.paths().label(), spec.sandboxId() + "\n");

@@ -28,9 +28,30 @@ final class ExitMarker {
     /** {@code argv} run under the reporting shell; SIGTERM to that shell's children reaches the command. */
     List<String> wrap(List<String> argv) {
         List<String> wrapped = new ArrayList<>(List.of(BundleSpec.INIT_BINARY, "sh", "-c",
-                "\"$@\"; printf '%s %d\\n' " + marker + " $? >&2", "mags-command"));
+                reportingScript("\"$@\""), "mags-command"));
         wrapped.addAll(argv);
         return wrapped;
+    }
+
+    /**
+     * A busybox shell script that runs {@code command} (shell text), then prints the marker line with its exit
+     * code to stderr. The script's own stderr is /dev/null meanwhile, so that the shell's word on a command
+     * killed by a signal ("Terminated") never reaches the job's output.
+     */
+    String reportingScript(String command) {
+        // The command's own redirection happens in its subshell: one on the command itself would be made (and
+        // kept while it runs) by this shell, which would then report a signal on the job's stderr after all.
+        return "exec 3>&2 2>/dev/null; (exec 2>&3 3>&-; exec " + command + "); printf '%s %d\\n' " + marker + " $? >&3";
+    }
+
+    /** Whether the marker line came through. */
+    boolean reported() {
+        return code.isDone() && !code.isCompletedExceptionally();
+    }
+
+    /** The output ended: no marker line can come any more, and a wait for it ends at once. */
+    void outputEnded() {
+        code.completeExceptionally(new IllegalStateException("the output ended without the exit marker"));
     }
 
     /** Passes lines on to {@code next}, except the marker (which may end a line the command left unfinished). */

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A job running in a container: the foreground {@code runc exec} process, its two output readers and
+ * A job running in a container: the command (handed to the init's standby shell, or a foreground
+ * {@code runc exec}), its two output readers and
  * the container. One virtual thread waits for the command to end, tells why it ended (a stop request,
  * or the command itself, or a limit it hit), kills the container so that nothing the job left running
  * survives, waits for all output, completes {@link #finished()}, releases the container, and only
@@ -48,7 +49,7 @@ public final class LocalSandbox implements RunningSandbox {
 
     private final String id;
     private final Container container;
-    private final Process exec;
+    private final RunningCommand exec;
     private final CommandProcess command;
     private final List<Thread> readers;
     private final OutputGate gate;
@@ -63,10 +64,10 @@ public final class LocalSandbox implements RunningSandbox {
     private volatile ScheduledFuture<?> timeoutTask;
 
     /**
-     * @param exec the foreground {@code runc exec}, which exits with the command's exit code
+     * @param exec the process that tells the command's end and exit code
      * @param command the command's own process, which a stop request sends SIGTERM to
      */
-    LocalSandbox(String id, Container container, Process exec, CommandProcess command, List<Thread> readers,
+    LocalSandbox(String id, Container container, RunningCommand exec, CommandProcess command, List<Thread> readers,
             OutputGate gate, SandboxLimits limits, AfterCommand after, ExitMarker marker) {
         this.marker = marker;
         this.gate = gate;
@@ -215,7 +216,7 @@ public final class LocalSandbox implements RunningSandbox {
     private boolean awaitCommand(Duration wait) throws InterruptedException {
         long deadline = wait == null ? Long.MAX_VALUE : System.nanoTime() + wait.toNanos();
         long pollMillis = 1;
-        while (!exec.waitFor(pollMillis, TimeUnit.MILLISECONDS)) {
+        while (!exec.waitFor(pollMillis)) {
             if (command.hasEnded()) {
                 return true;
             }
@@ -236,7 +237,7 @@ public final class LocalSandbox implements RunningSandbox {
         if (reported.isPresent()) {
             return reported.get();
         }
-        if (exec.waitFor(10, TimeUnit.MILLISECONDS)) {
+        if (exec.waitFor(10)) {
             return exec.exitValue();
         }
         log.warn("sandbox {}: the command ended without reporting its exit code", id);
@@ -245,12 +246,12 @@ public final class LocalSandbox implements RunningSandbox {
 
     /** The command's exit code, which the runtime reports once the container is down. */
     private int awaitRuntime() throws InterruptedException {
-        if (exec.waitFor(Container.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (exec.waitFor(Container.KILL_WAIT.toMillis())) {
             return exec.exitValue();
         }
         log.warn("sandbox {}: the runtime still runs {} after its container was killed; ending it", id, Container.KILL_WAIT);
         exec.destroyForcibly();
-        return exec.waitFor();
+        return exec.exitValue();
     }
 
     /**

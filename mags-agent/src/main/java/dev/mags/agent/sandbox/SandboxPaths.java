@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * @param rootfs where the overlay is mounted; the container's root
  * @param etc the sandbox's own hostname, hosts and resolv.conf, bind-mounted into it
  * @param runtimeLog the runtime's own JSON log of create and start
- * @param createOutput stdout and stderr of {@code runc create}, inherited by the container's init
+ * @param createOutput stdout and stderr of {@code runc run --detach}, inherited by the container's init
  * @param execProcess the job's process (argv, environment, cwd) for the runtime's exec, readable by root only
  * @param execLog the runtime's own JSON log of the job's exec
  * @param execPid where the runtime writes the host pid of the job's command
@@ -35,6 +35,11 @@ public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path
 
     public Path label() {
         return dir.resolve(LABEL_FILE);
+    }
+
+    /** The FIFOs of the init's standby shell (stdin, stdout, stderr), bind-mounted at {@code /.mags/io}. */
+    public Path io() {
+        return dir.resolve("io");
     }
 
     public Path etcHostname() {

@@ -44,7 +44,8 @@ public final class MappedRoot {
         }
     }
 
-    private static void giveToRoot(IdMapping mapping, Path path) throws IOException {
+    /** Makes {@code path} (not a symlink's target) the mapped root's. */
+    public static void giveToRoot(IdMapping mapping, Path path) throws IOException {
         Files.setAttribute(path, "unix:uid", (int) mapping.start(), LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", (int) mapping.start(), LinkOption.NOFOLLOW_LINKS);
     }

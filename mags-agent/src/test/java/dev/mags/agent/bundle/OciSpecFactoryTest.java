@@ -25,7 +25,7 @@ class OciSpecFactoryTest {
         return new BundleSpec(List.of("sh", "-c", "echo hi"), env, DIR.resolve("rootfs"), "mags-vm",
                 DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1",
                 new BundleSpec.Resources(64L << 20, 250, 4096, swapAccounting), Path.of("/bin/busybox"),
-                new IdMapping(100_000, 65_536));
+                new IdMapping(100_000, 65_536), DIR.resolve("io"));
     }
 
     private static JsonNode json(BundleSpec spec) throws Exception {
@@ -125,7 +125,7 @@ class OciSpecFactoryTest {
         mounts.forEach(m -> destinations.add(m.get("destination").asText()));
 
         assertThat(destinations).containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys",
-                "/sys/fs/cgroup", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/.mags/busybox");
+                "/sys/fs/cgroup", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/.mags/busybox", "/.mags/io");
         assertThat(texts(mounts.get(5).get("options"))).contains("ro", "nosuid", "noexec", "nodev");
         assertThat(texts(mounts.get(6).get("options"))).contains("ro");
         assertThat(mounts.get(8).get("type").asText()).isEqualTo("bind");
@@ -133,6 +133,8 @@ class OciSpecFactoryTest {
         assertThat(texts(mounts.get(8).get("options"))).contains("rbind");
         assertThat(mounts.get(10).get("source").asText()).isEqualTo("/bin/busybox");
         assertThat(texts(mounts.get(10).get("options"))).contains("bind", "ro", "nosuid", "nodev");
+        assertThat(mounts.get(11).get("source").asText()).isEqualTo("/data/sandboxes/s1/io");
+        assertThat(texts(mounts.get(11).get("options"))).contains("bind", "ro", "nosuid", "nodev", "noexec");
     }
 
     @Test

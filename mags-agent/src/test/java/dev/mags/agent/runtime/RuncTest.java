@@ -18,15 +18,13 @@ class RuncTest {
     private final Runc runc = new Runc(new CommandRunner(launcher), "runc", Path.of("/data/runtime"));
 
     @Test
-    void createsWithItsOwnRootAndAJsonLogWritingToAFile() {
+    void runsDetachedWithItsOwnRootAndAJsonLogWritingToAFile() {
         Path out = Path.of("/data/sandboxes/s1/create.out");
-        runc.create(Path.of("/data/sandboxes/s1/bundle"), "s1", Path.of("/data/sandboxes/s1/runtime.log"), out);
-        runc.start("s1");
+        runc.run(Path.of("/data/sandboxes/s1/bundle"), "s1", Path.of("/data/sandboxes/s1/runtime.log"), out);
 
         assertThat(launcher.started()).containsExactly(
                 List.of("runc", "--root", "/data/runtime", "--log", "/data/sandboxes/s1/runtime.log",
-                        "--log-format", "json", "create", "--bundle", "/data/sandboxes/s1/bundle", "s1"),
-                List.of("runc", "--root", "/data/runtime", "start", "s1"));
+                        "--log-format", "json", "run", "--detach", "--bundle", "/data/sandboxes/s1/bundle", "s1"));
     }
 
     @Test

@@ -1,0 +1,24 @@
+package dev.mags.agent.rootfs;
+
+import dev.mags.agent.process.CommandFailedException;
+import java.nio.file.Path;
+
+/**
+ * How a mount is made and removed: with the kernel's calls from this process ({@link KernelMountCalls}), or
+ * with the {@code mount} and {@code umount} programs ({@link ProgramMountCalls}, which tests fake).
+ */
+public interface MountCalls {
+    /**
+     * Mounts {@code source} of file system {@code type} on {@code target} with {@code options}.
+     *
+     * @throws CommandFailedException naming the mount and the kernel's reason
+     */
+    void mount(String source, Path target, String type, String options);
+
+    /**
+     * Unmounts {@code target}; {@code lazy} detaches it now and frees it once nothing uses it.
+     *
+     * @throws CommandFailedException naming the unmount and the kernel's reason (busy, say)
+     */
+    void umount(Path target, boolean lazy);
+}

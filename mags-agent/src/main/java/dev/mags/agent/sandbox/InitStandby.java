@@ -1,0 +1,271 @@
+package dev.mags.agent.sandbox;
+
+import dev.mags.agent.bundle.BundleSpec;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A shell of the image that the container's init starts before anything else and that waits for the job,
+ * so that a job needs no {@code runc exec} (tens of ms of CPU, the largest share of a sandbox's cost): its
+ * stdin, stdout and stderr are three FIFOs in the sandbox directory, bind-mounted read-only at
+ * {@link BundleSpec#IO_DIR}, whose host ends the agent opens once the container has started. It runs with
+ * the container's user, capabilities, limits and environment, in {@code /root}, as {@code runc exec} would.
+ *
+ * <p>The shell runs under a small reporting shell of the host's busybox (the init's only child while the
+ * job runs; SIGTERM to its children reaches the command) that prints an {@link ExitMarker} line with the
+ * exit code to stderr when the shell ends. Handing it a job writes a few lines (the job's variables, then
+ * {@code exec} of its argv with stdin from {@code /dev/null}) and closes its stdin; the shell then becomes
+ * the job's command in the same process. Only a job the lines express exactly is handed over: its program
+ * is {@code sh} (what the standby itself runs, so it exists) and it keeps the container's {@code PATH}; its
+ * variable names are shell identifiers; the text stays under {@link #MAX_TEXT} (the shell reads it a line at
+ * a time). Otherwise the standby is {@link #dismiss() dismissed} and the command gets its own
+ * {@code runc exec}. API jobs are {@code sh -c SCRIPT}. The job's environment goes through the FIFO, never
+ * into a file.
+ */
+final class InitStandby implements AutoCloseable {
+    static final int MAX_TEXT = 16 * 1024;
+    static final String REPORTER_NAME = "mags-command";
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Reads every line of stdin, then runs them; runs in the image's own {@code sh}. */
+    static final String STANDBY = "s=; while IFS= read -r l; do s=\"$s$l\n\"; done; eval \"$s\"";
+
+    private final ExitMarker marker;
+    private final OutputStream in;
+    private final InputStream out;
+    private final InputStream err;
+    private final ProcessHandle reporter;
+
+    private InitStandby(ExitMarker marker, OutputStream in, InputStream out, InputStream err, ProcessHandle reporter) {
+        this.marker = marker;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.reporter = reporter;
+    }
+
+    /**
+     * The init's argv: starts the reporting shell with the FIFOs as its stdio, in the foreground (a
+     * background job of a script would start with SIGINT and SIGQUIT ignored, and so would the job), then
+     * waits forever, reaping orphans; see {@link SandboxInit}.
+     */
+    static List<String> initArgv(ExitMarker marker) {
+        String io = BundleSpec.IO_DIR;
+        String busybox = BundleSpec.INIT_BINARY;
+        String init = busybox + " sh -c \"$1\" " + REPORTER_NAME + " \"$2\"; " + SandboxInit.SCRIPT;
+        // The reporting shell opens the FIFOs itself (a redirection on its command line would be made by the
+        // init before it forks), so once they are open it exists. busybox's own sh applet would win over the
+        // image's sh by name: it finds the image's along PATH.
+        String report = "exec <" + io + "/in >" + io + "/out 2>" + io + "/err; "
+                + "IFS=:; set -f; s=; for d in $PATH; do if [ -x \"$d/sh\" ]; then s=\"$d/sh\"; break; fi; done; "
+                + "unset IFS; set +f; cd /root 2>/dev/null; " + marker.reportingScript("\"$s\" -c \"$1\" mags-standby");
+        return List.of(busybox, "sh", "-c", init, "mags-init", report, STANDBY);
+    }
+
+    /** Makes the three FIFOs in {@code io}, which the caller gives to the sandbox's root. */
+    static List<Path> createFifos(Path io) throws IOException {
+        Files.createDirectory(io);
+        List<Path> fifos = List.of(io.resolve("in"), io.resolve("out"), io.resolve("err"));
+        for (Path fifo : fifos) {
+            dev.mags.storage.tree.NativeFs.mknod(fifo, dev.mags.storage.tree.NativeFs.S_IFIFO | 0600, 0, 0);
+        }
+        return fifos;
+    }
+
+    /**
+     * Opens the host ends of the FIFOs, in the order the reporting shell opens its own (each open waits for
+     * the other end), and finds the reporting shell: the init's only child then.
+     *
+     * @throws IOException when the shell does not open them within {@code wait}, or cannot be found
+     */
+    static InitStandby connect(Path io, long initPid, ExitMarker marker, Duration wait) throws IOException {
+        Opener opener = new Opener(io);
+        Thread thread = Thread.ofPlatform().daemon().name("standby-open-" + io.getParent().getFileName()).start(opener);
+        try {
+            if (!thread.join(wait)) {
+                unblock(io);
+                thread.join(Duration.ofSeconds(5));
+                opener.closeAll();
+                throw new IOException("the container's init did not open its standby shell's FIFOs within " + wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unblock(io);
+            opener.closeAll();
+            throw new IOException("interrupted while connecting to the standby shell", e);
+        }
+        if (opener.failure != null) {
+            opener.closeAll();
+            throw opener.failure;
+        }
+        Optional<ProcessHandle> reporter = awaitOnlyChild(initPid, Duration.ofSeconds(5));
+        if (reporter.isEmpty()) {
+            opener.closeAll();
+            throw new IOException("the standby shell of init " + initPid + " did not start");
+        }
+        return new InitStandby(marker, opener.in, opener.out, opener.err, reporter.get());
+    }
+
+    /** Opening a FIFO read-write never waits, and completes the open the other side waits in. */
+    private static void unblock(Path io) {
+        for (String name : List.of("in", "out", "err")) {
+            try (RandomAccessFile ignored = new RandomAccessFile(io.resolve(name).toFile(), "rw")) {
+                // opened and closed: enough for a waiting open to complete
+            } catch (IOException e) {
+                // nothing waits on this one
+            }
+        }
+    }
+
+    /**
+     * The only child of {@code pid}, read from the kernel's children list (one small file, no scan of /proc).
+     * The reporting shell opened the FIFOs, so it is there; the list is read again for a moment only in case
+     * the kernel's view lags.
+     */
+    private static Optional<ProcessHandle> awaitOnlyChild(long pid, Duration wait) throws IOException {
+        Path file = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            String children = Files.readString(file).strip();
+            if (!children.isEmpty()) {
+                if (children.contains(" ")) {
+                    throw new IOException("init " + pid + " should have one child, the standby shell; it has " + children);
+                }
+                return ProcessHandle.of(Long.parseLong(children));
+            }
+            if (System.nanoTime() > deadline) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the standby shell", e);
+            }
+        }
+    }
+
+    /** Whether the shell still waits for its job. */
+    boolean isAlive() {
+        return reporter.isAlive() && !marker.reported();
+    }
+
+    ExitMarker marker() {
+        return marker;
+    }
+
+    /**
+     * The lines that make the standby shell the job's command, or empty when they cannot express it:
+     * its variables (on top of the container's, which the shell has) and {@code exec} of its argv.
+     */
+    static Optional<String> jobText(List<String> argv, Map<String, String> environment) {
+        if (argv.isEmpty() || !argv.getFirst().equals("sh") || environment.containsKey("PATH")) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder("unset SHLVL OLDPWD\n"); // the standby shell's own, not the job's
+        for (var variable : new TreeMap<>(environment).entrySet()) {
+            if (!IDENTIFIER.matcher(variable.getKey()).matches()) {
+                return Optional.empty();
+            }
+            text.append("export ").append(variable.getKey()).append('=').append(quote(variable.getValue())).append('\n');
+        }
+        text.append("exec");
+        argv.forEach(arg -> text.append(' ').append(quote(arg)));
+        text.append(" </dev/null\n");
+        return text.length() > MAX_TEXT ? Optional.empty() : Optional.of(text.toString());
+    }
+
+    /** Single quotes keep every character but the quote itself, which is closed, escaped and reopened. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Hands the job over: the standby shell becomes the job's command.
+     *
+     * @throws IOException when the shell is gone (nothing reads its stdin)
+     */
+    InitCommand hand(String jobText) throws IOException {
+        try (in) {
+            in.write(jobText.getBytes(StandardCharsets.UTF_8));
+        }
+        return new InitCommand(out, err, reporter, marker);
+    }
+
+    /**
+     * Ends the shell unused: an empty job makes it exit 0; what it printed is read to the end and dropped on
+     * a thread of its own, so that it never blocks on a full FIFO.
+     */
+    void dismiss() {
+        closeQuietly(in);
+        for (InputStream stream : List.of(out, err)) {
+            Thread.ofPlatform().daemon().name("standby-drain").start(() -> {
+                try (stream) {
+                    stream.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // closed: nothing more to drop
+                }
+            });
+        }
+    }
+
+    /** Closes the host ends (the container's release ends the shell itself). */
+    @Override
+    public void close() {
+        closeQuietly(in);
+        closeQuietly(out);
+        closeQuietly(err);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // already closed or broken: either way released
+        }
+    }
+
+    /** Opens the three host ends in the reporting shell's order. */
+    private static final class Opener implements Runnable {
+        private final Path io;
+        volatile OutputStream in;
+        volatile InputStream out;
+        volatile InputStream err;
+        volatile IOException failure;
+
+        Opener(Path io) {
+            this.io = io;
+        }
+
+        @Override
+        public void run() {
+            try {
+                in = new FileOutputStream(io.resolve("in").toFile());
+                out = new FileInputStream(io.resolve("out").toFile());
+                err = new FileInputStream(io.resolve("err").toFile());
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        void closeAll() {
+            for (AutoCloseable c : new AutoCloseable[] {in, out, err}) {
+                if (c != null) {
+                    closeQuietly(c);
+                }
+            }
+        }
+    }
+}
