@@ -92,6 +92,11 @@ public record AgentConfig(
         return dataDir.resolve("workspaces");
     }
 
+    /** {@code <dataDir>/disk-templates}: a freshly formatted disk per size, copied for each sandbox. */
+    public Path diskTemplatesDir() {
+        return dataDir.resolve("disk-templates");
+    }
+
     /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
     public Path sandboxesDir() {
         return dataDir.resolve("sandboxes");

@@ -48,8 +48,9 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
         return new Losetup(runner(), sysBlock);
     }
 
-    SandboxDisk disk() {
-        return new SandboxDisk(new Mkfs(runner()), mount(), losetup());
+    /** Disks; with {@code templatesDir}, sandbox disks are copies of a template formatted once per size. */
+    SandboxDisk disk(Path templatesDir) {
+        return new SandboxDisk(new Mkfs(runner()), mount(), losetup(), templatesDir);
     }
 
     SandboxNetwork network(AgentConfig config) {

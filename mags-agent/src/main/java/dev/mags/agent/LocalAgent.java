@@ -113,12 +113,12 @@ public final class LocalAgent implements Agent {
         this.config = Objects.requireNonNull(config, "config");
         this.backup = backup;
         this.images = new ImageStore(config.imagesDir());
-        this.workspaces = new WorkspaceDisks(config.workspacesDir(), config.sandboxesDir(), host.disk(),
+        this.workspaces = new WorkspaceDisks(config.workspacesDir(), config.sandboxesDir(), host.disk(config.diskTemplatesDir()),
                 new Resize2fs(host.runner()));
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping());
-        this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(), host.cgroups(),
+        this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(config.diskTemplatesDir()), host.cgroups(),
                 host.network(config));
         this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));

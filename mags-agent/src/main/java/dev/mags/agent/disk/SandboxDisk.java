@@ -7,6 +7,8 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,14 +16,22 @@ import java.util.Objects;
  * Only what is written takes space on the host.
  */
 public final class SandboxDisk {
+    private static final Duration AUTO_CLEAR_WAIT = Duration.ofMillis(200);
     private final Mkfs mkfs;
     private final Mount mount;
     private final Losetup losetup;
+    private final DiskTemplates templates;
 
     public SandboxDisk(Mkfs mkfs, Mount mount, Losetup losetup) {
+        this(mkfs, mount, losetup, null);
+    }
+
+    /** @param templatesDir where formatted templates are kept ({@link #createFresh}), or null to format each disk */
+    public SandboxDisk(Mkfs mkfs, Mount mount, Losetup losetup, Path templatesDir) {
         this.mkfs = Objects.requireNonNull(mkfs, "mkfs");
         this.mount = Objects.requireNonNull(mount, "mount");
         this.losetup = Objects.requireNonNull(losetup, "losetup");
+        this.templates = templatesDir == null ? null : new DiskTemplates(templatesDir, mkfs);
     }
 
     /** Creates {@code file} ({@code sizeBytes}, sparse) and formats it; a new file, never an existing one. */
@@ -31,6 +41,23 @@ public final class SandboxDisk {
             raf.setLength(sizeBytes);
         }
         mkfs.ext4(file);
+    }
+
+    /**
+     * Creates {@code file} as {@link #format} does, by copying a template formatted once per size when there
+     * are templates: for throwaway sandbox disks (copies share the template's file system UUID).
+     */
+    public void createFresh(Path file, long sizeBytes) throws IOException {
+        if (templates == null || !templates.usable(sizeBytes)) {
+            format(file, sizeBytes);
+            return;
+        }
+        try {
+            templates.copyTo(file, sizeBytes);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /** Mounts the formatted {@code file} on the existing directory {@code target}. */
@@ -48,9 +75,28 @@ public final class SandboxDisk {
             mount.unmount(m.mountPoint());
         }
         Path normalized = file.toAbsolutePath().normalize();
-        for (LoopDevice device : losetup.backedBelow(normalized)) {
-            if (device.backingFile().equals(normalized)) {
-                detach(device.device(), normalized);
+        for (LoopDevice device : awaitAutoClear(normalized)) {
+            detach(device.device(), normalized);
+        }
+    }
+
+    /**
+     * The loop devices still on {@code file} after a short wait: the kernel clears an auto-clear device on
+     * its last close, which it may finish a moment after the unmount returned; a detach is needed (and
+     * costs a process) only when one stays.
+     */
+    private List<LoopDevice> awaitAutoClear(Path file) {
+        long deadline = System.nanoTime() + AUTO_CLEAR_WAIT.toNanos();
+        while (true) {
+            List<LoopDevice> left = losetup.backedBelow(file).stream().filter(d -> d.backingFile().equals(file)).toList();
+            if (left.isEmpty() || System.nanoTime() > deadline) {
+                return left;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // cleanup goes on: detach what is left now
+                return left;
             }
         }
     }

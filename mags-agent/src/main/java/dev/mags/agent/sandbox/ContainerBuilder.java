@@ -163,7 +163,7 @@ public final class ContainerBuilder {
         long size = spec.shape().limits().diskBytes();
         Path workspace = spec.workspaceDisk();
         if (workspace == null) {
-            disk.format(paths.diskImage(), size);
+            disk.createFresh(paths.diskImage(), size);
             return paths.diskImage();
         }
         if (!Files.exists(workspace)) {

@@ -41,7 +41,12 @@ final class ExitMarker {
     String reportingScript(String command) {
         // The command's own redirection happens in its subshell: one on the command itself would be made (and
         // kept while it runs) by this shell, which would then report a signal on the job's stderr after all.
-        return "exec 3>&2 2>/dev/null; (exec 2>&3 3>&-; exec " + command + "); printf '%s %d\\n' " + marker + " $? >&3";
+        return "exec 3>&2 2>/dev/null; (exec 2>&3 3>&-; exec " + command + "); " + reportCommand();
+    }
+
+    /** Prints the marker line with the exit code of the command before it to fd 3 (where the script keeps stderr). */
+    String reportCommand() {
+        return "printf '%s %d\\n' " + marker + " $? >&3";
     }
 
     /** Whether the marker line came through. */

@@ -39,8 +39,12 @@ final class InitStandby implements AutoCloseable {
     static final int MAX_TEXT = 16 * 1024;
     static final String REPORTER_NAME = "mags-command";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** Reads every line of stdin, then runs them; runs in the image's own {@code sh}. */
-    static final String STANDBY = "s=; while IFS= read -r l; do s=\"$s$l\n\"; done; eval \"$s\"";
+    /**
+     * Takes stderr from fd 3 (the reporting shell's own stderr is /dev/null, so that its word on a command
+     * killed by a signal, "Terminated", never reaches the job's output), reads every line of stdin, then
+     * runs them; runs in the image's own {@code sh}.
+     */
+    static final String STANDBY = "exec 2>&3 3>&-; s=; while IFS= read -r l; do s=\"$s$l\n\"; done; eval \"$s\"";
 
     private final ExitMarker marker;
     private final OutputStream in;
@@ -70,7 +74,8 @@ final class InitStandby implements AutoCloseable {
         // image's sh by name: it finds the image's along PATH.
         String report = "exec <" + io + "/in >" + io + "/out 2>" + io + "/err; "
                 + "IFS=:; set -f; s=; for d in $PATH; do if [ -x \"$d/sh\" ]; then s=\"$d/sh\"; break; fi; done; "
-                + "unset IFS; set +f; cd /root 2>/dev/null; " + marker.reportingScript("\"$s\" -c \"$1\" mags-standby");
+                + "unset IFS; set +f; cd /root 2>/dev/null; exec 3>&2 2>/dev/null; \"$s\" -c \"$1\" mags-standby; "
+                + marker.reportCommand();
         return List.of(busybox, "sh", "-c", init, "mags-init", report, STANDBY);
     }
 
