@@ -68,10 +68,10 @@ class PersistentWorkspaceE2EIT {
             Proc.Result list = ok(env, "workspace", "list");
             assertThat(list.stdout()).contains("ws").contains("persistent");
 
-            // A standard S3 client from Debian's packages sees the snapshot and the chunks.
+            // A standard S3 client from Debian's packages sees the snapshot and the pack holding the small files.
             List<String> objects = s3cmdList(magsd.dataDir.resolve("s3.json"));
             assertThat(objects).anyMatch(o -> o.contains("/workspaces/") && o.contains("/ws/snapshots/"));
-            assertThat(objects).anyMatch(o -> o.contains("/chunks/"));
+            assertThat(objects).anyMatch(o -> o.contains("/packs/"));
 
             deleteLocalCopies(magsd);
             Proc.Result restored = ok(env, "run", "-w", "ws", "-p", "cat /root/a /opt/t/x; test ! -e /bin/vi && echo gone");

@@ -52,7 +52,10 @@ class CrashSafetyIT {
         WorkspaceStorage storage = new WorkspaceStorage(s3.store(), StorageSettings.defaults(tmp.resolve("state")));
         first = storage.sync(tree, WS, ProgressListener.NONE).id();
         v1 = TreeDigest.contents(tree);
-        Trees.many(tree.resolve("v2"), 80, 60_000, 2);          // new files
+        for (int i = 0; i < 80; i++) {                            // new files, each a chunk object of its own
+            Trees.file(tree.resolve("v2/f" + i), 400_000, 200 + i);
+        }
+        Trees.many(tree.resolve("v2-small"), 200, 20_000, 4);   // new small files, packed
         Trees.file(tree.resolve("d1/sub1/f1.bin"), 300_000, 3);  // a changed one
         Files.delete(tree.resolve("d2/sub2/f2.bin"));             // a deleted one
     }
@@ -74,7 +77,7 @@ class CrashSafetyIT {
         WorkspaceStorage storage = new WorkspaceStorage(faulty, StorageSettings.defaults(tmp.resolve("state")));
         int point = 0;
         for (int budget : new int[] {0, 3, 10, 25}) {
-            faulty.failPutsAfter(budget, k -> k.startsWith("chunks/") || k.contains("/snapshots/"));
+            faulty.failPutsAfter(budget, k -> k.startsWith("chunks/") || k.startsWith("packs/") || k.contains("/snapshots/"));
             assertThatThrownBy(() -> storage.sync(tree, WS, ProgressListener.NONE))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThat(storage.latest(WS)).contains(first);

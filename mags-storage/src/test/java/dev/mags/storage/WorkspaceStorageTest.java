@@ -154,11 +154,13 @@ class WorkspaceStorageTest {
         WorkspaceStorage s = storage(faulty, 10);
         SnapshotInfo first = s.sync(tree, WS, ProgressListener.NONE);
         var before = TreeDigest.contents(tree);
-        Trees.many(tree.resolve("new"), 20, 10_000, 9);
+        for (int i = 0; i < 20; i++) {
+            Trees.file(tree.resolve("new/f" + i), 300_000, 90 + i); // chunk objects of their own: one put each
+        }
         Files.writeString(tree.resolve("d1/sub1/f1.bin"), "overwritten");
         // chunks uploaded by a failed attempt are found by the next one, so the budgets add up: 0+1+3+6 < 21
         for (int n : new int[] {0, 1, 3, 6}) {
-            faulty.failPutsAfter(n, k -> k.startsWith("chunks/") || k.contains("/snapshots/"));
+            faulty.failPutsAfter(n, k -> k.startsWith("chunks/") || k.startsWith("packs/") || k.contains("/snapshots/"));
             assertThatThrownBy(() -> s.sync(tree, WS, ProgressListener.NONE))
                     .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("injected fault");
             assertThat(s.latest(WS)).contains(first.id());
@@ -173,10 +175,56 @@ class WorkspaceStorageTest {
 
     @Test
     void aCorruptChunkFailsTheRestoreAndLeavesNothingBehind() throws IOException {
-        Files.writeString(tree.resolve("a"), "hello");
+        Trees.file(tree.resolve("big"), 1 << 20, 5);
         storage.sync(tree, WS, ProgressListener.NONE);
         String key = store.list(BucketLayout.CHUNKS).findFirst().orElseThrow().key();
+        store.corrupt(key, com.github.luben.zstd.Zstd.compress(new byte[1 << 20]));
+        assertRestoreFailsAsCorrupt();
+    }
+
+    @Test
+    void aCorruptPackFailsTheRestoreAndLeavesNothingBehind() throws IOException {
+        Files.writeString(tree.resolve("a"), "hello");
+        storage.sync(tree, WS, ProgressListener.NONE);
+        String key = store.list(BucketLayout.PACKS).findFirst().orElseThrow().key();
         store.corrupt(key, com.github.luben.zstd.Zstd.compress("HELLO".getBytes()));
+        assertRestoreFailsAsCorrupt();
+    }
+
+    @Test
+    void smallFilesTravelInPacksAndRestoreWithARequestPerPack() throws IOException {
+        Trees.many(tree.resolve("small"), 500, 40_000, 12); // 20 MB: three packs
+        Trees.file(tree.resolve("big"), 9 << 20, 13);      // three chunk objects
+        FaultInjectingObjectStore counting = new FaultInjectingObjectStore(store);
+        WorkspaceStorage s = storage(counting, 10);
+        s.sync(tree, WS, ProgressListener.NONE);
+        long packs = store.list(BucketLayout.PACKS).count();
+        assertThat(packs).isBetween(2L, 4L);
+        assertThat(store.list(BucketLayout.CHUNKS).count()).isEqualTo(3);
+
+        int getsBefore = counting.gets();
+        Path restored = tmp.resolve("r");
+        s.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restored)).isEqualTo(TreeDigest.contents(tree));
+        // the manifest, one range of each pack, one request per large chunk
+        assertThat(counting.gets() - getsBefore).isEqualTo(1 + packs + 3);
+    }
+
+    @Test
+    void aPackKeepsServingTheUnchangedFilesOfLaterSnapshots() throws IOException {
+        Trees.many(tree.resolve("small"), 50, 2_000, 14);
+        storage.sync(tree, WS, ProgressListener.NONE);
+        Files.writeString(tree.resolve("small/changed"), "new small file");
+        Files.writeString(tree.resolve("small/d0/sub0/f0.bin"), "rewritten");
+        SnapshotInfo second = storage.sync(tree, WS, ProgressListener.NONE);
+        assertThat(second.filesRead()).isEqualTo(2);
+        assertThat(store.list(BucketLayout.PACKS).count()).isEqualTo(2);
+        Path restored = tmp.resolve("r");
+        storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restored)).isEqualTo(TreeDigest.contents(tree));
+    }
+
+    private void assertRestoreFailsAsCorrupt() throws IOException {
         Path restored = tmp.resolve("r");
         assertThatThrownBy(() -> storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE))
                 .isInstanceOf(CorruptDataException.class).hasMessageContaining("is corrupt");
@@ -224,6 +272,6 @@ class WorkspaceStorageTest {
         assertThat(storage.deleteWorkspace(WS)).isEqualTo(1);
         assertThat(storage.snapshots(WS)).isEmpty();
         assertThat(storage.workspaces("alice")).extracting(w -> w.workspace().name()).containsExactly("other");
-        assertThat(store.list(BucketLayout.CHUNKS).count()).isEqualTo(1);
+        assertThat(store.list(BucketLayout.PACKS).count()).isEqualTo(1); // the same small file packs the same way
     }
 }

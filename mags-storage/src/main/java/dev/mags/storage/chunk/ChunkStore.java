@@ -6,10 +6,16 @@ import dev.mags.storage.object.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Content-addressed chunks in the object store: upload once, fetch verified. */
+/**
+ * Content-addressed chunks in the object store: upload once, fetch verified. A large chunk is an object of its
+ * own; small ones travel in packs (many frames in one object), since an object per small file makes a restore
+ * of many small files pay one request per file.
+ */
 public final class ChunkStore {
     /** Plain size above which a chunk is looked up before it is compressed and sent. */
     public static final int HEAD_FIRST_ABOVE = 256 * 1024;
+    /** Chunks of at most this many plain bytes go into packs; larger ones are objects of their own. */
+    public static final int PACKED_AT_MOST = HEAD_FIRST_ABOVE;
 
     private final ObjectStore store;
     private final ChunkCodec codec;
@@ -33,6 +39,26 @@ public final class ChunkStore {
         }
         byte[] encoded = codec.encode(plain, length);
         return store.putIfAbsent(key, encoded) ? encoded.length : 0;
+    }
+
+    /** The frame stored for a chunk: what {@link #storePack} packs and {@link #decode} reads back. */
+    public byte[] encode(byte[] plain, int length) {
+        return codec.encode(plain, length);
+    }
+
+    /** Stores a pack under its content hash; a pack already there (the same bytes) is left as it is. */
+    public void storePack(String sha256Hex, byte[] pack) {
+        store.putIfAbsent(BucketLayout.packKey(sha256Hex), pack);
+    }
+
+    /** Bytes {@code offset .. offset + length - 1} of a pack: the frames of one or more chunks. */
+    public byte[] fetchPackRange(String sha256Hex, long offset, int length) {
+        return store.getRange(BucketLayout.packKey(sha256Hex), offset, length);
+    }
+
+    /** The plain bytes of a frame taken from a pack; throws {@code CorruptDataException} unless they hash to {@code id}. */
+    public byte[] decode(ChunkId id, byte[] frame) {
+        return codec.decode(id, frame);
     }
 
     public boolean exists(ChunkId id) {

@@ -6,6 +6,7 @@ import dev.mags.storage.lock.Leases;
 import dev.mags.storage.manifest.Entry;
 import dev.mags.storage.manifest.Manifest;
 import dev.mags.storage.manifest.ManifestStore;
+import dev.mags.storage.manifest.PackSlot;
 import dev.mags.storage.object.ObjectInfo;
 import dev.mags.storage.object.ObjectStore;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes chunks that no manifest references, safely while syncs run on any host.
+ * Removes chunks and packs that no manifest references, safely while syncs run on any host. A pack goes
+ * when no manifest references any chunk in it; one live small file keeps its whole pack.
  *
  * <p>The danger: a sync that finds chunk C already in the bucket (uploaded by another workspace, or by its
  * own previous snapshot) does not upload it again, and commits a manifest referencing C minutes later. If
@@ -61,14 +63,15 @@ public final class GarbageCollector {
         Set<String> referenced = new HashSet<>();
         mark(seenManifests, referenced);
         Map<String, ObjectInfo> candidates = new HashMap<>();
-        long chunksSeen;
-        try (var s = store.list(BucketLayout.CHUNKS)) {
-            List<ObjectInfo> all = s.toList();
-            chunksSeen = all.size();
-            for (ObjectInfo o : all) {
-                Optional<String> hash = BucketLayout.chunkHash(o.key());
-                if (hash.isPresent() && !referenced.contains(hash.get())) {
-                    candidates.put(hash.get(), o);
+        long chunksSeen = 0;
+        for (String prefix : List.of(BucketLayout.CHUNKS, BucketLayout.PACKS)) {
+            try (var s = store.list(prefix)) {
+                List<ObjectInfo> all = s.toList();
+                chunksSeen += all.size();
+                for (ObjectInfo o : all) {
+                    if (isGarbage(o.key(), referenced)) {
+                        candidates.put(o.key(), o);
+                    }
                 }
             }
         }
@@ -81,7 +84,7 @@ public final class GarbageCollector {
                 Instant now = store.head(lease.key()).map(ObjectInfo::lastModified).orElseGet(Instant::now);
                 List<ObjectInfo> doomed = new ArrayList<>();
                 for (Map.Entry<String, ObjectInfo> c : candidates.entrySet()) {
-                    if (referenced.contains(c.getKey())) {
+                    if (!isGarbage(c.getKey(), referenced)) {
                         continue;
                     }
                     if (c.getValue().lastModified().isAfter(now.minus(grace))) {
@@ -105,7 +108,17 @@ public final class GarbageCollector {
         return report;
     }
 
-    /** Adds the chunks of every manifest not seen yet. A manifest that cannot be read aborts the collection. */
+    /** A chunk or pack object that no manifest read so far references; other keys under those prefixes are left alone. */
+    private static boolean isGarbage(String key, Set<String> referenced) {
+        Optional<String> chunk = BucketLayout.chunkHash(key);
+        if (chunk.isPresent()) {
+            return !referenced.contains(BucketLayout.chunkKey(chunk.get()));
+        }
+        Optional<String> pack = BucketLayout.packHash(key);
+        return pack.isPresent() && !referenced.contains(BucketLayout.packKey(pack.get()));
+    }
+
+    /** Adds the chunk and pack keys of every manifest not seen yet. A manifest that cannot be read aborts the collection. */
     private void mark(Set<String> seen, Set<String> referenced) {
         List<String> keys;
         try (var s = store.list(BucketLayout.WORKSPACES)) {
@@ -120,7 +133,10 @@ public final class GarbageCollector {
                 continue; // deleted since the listing: its chunks may go
             }
             for (Entry e : m.entries()) {
-                referenced.addAll(e.chunks());
+                for (String chunk : e.chunks()) {
+                    PackSlot slot = m.packed().get(chunk);
+                    referenced.add(slot == null ? BucketLayout.chunkKey(chunk) : BucketLayout.packKey(slot.pack()));
+                }
             }
             seen.add(key);
         }

@@ -1,6 +1,7 @@
 package dev.mags.storage.index;
 
 import dev.mags.storage.manifest.Entry;
+import dev.mags.storage.manifest.PackSlot;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,16 @@ import java.util.stream.Collectors;
 /**
  * What the last sync of a workspace on this host saw: the snapshot it committed, that snapshot's entries
  * (to tell an unchanged tree, which needs no new snapshot) and the identity of its regular files. Only
- * trusted while that snapshot is still the workspace's latest in the store.
+ * trusted while that snapshot is still the workspace's latest in the store. {@code packed} is that snapshot's
+ * pack table, so unchanged small chunks keep their place without reading the manifest.
  */
-public record LocalIndex(String snapshotId, List<IndexedFile> files, List<Entry> entries) {
-    public static final LocalIndex EMPTY = new LocalIndex("", List.of(), List.of());
+public record LocalIndex(String snapshotId, List<IndexedFile> files, List<Entry> entries, Map<String, PackSlot> packed) {
+    public static final LocalIndex EMPTY = new LocalIndex("", List.of(), List.of(), Map.of());
 
     public LocalIndex {
         files = List.copyOf(files);
         entries = entries == null ? List.of() : List.copyOf(entries);
+        packed = packed == null ? Map.of() : Map.copyOf(packed);
     }
 
     public Map<String, IndexedFile> byPath() {

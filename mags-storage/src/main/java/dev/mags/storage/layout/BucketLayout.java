@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Where everything lives in the bucket. All objects are immutable except the lease objects.
  * <pre>
- * chunks/&lt;h[0:2]&gt;/&lt;sha256 hex&gt;                                  zstd frame of the chunk's plain bytes
+ * chunks/&lt;h[0:2]&gt;/&lt;sha256 hex&gt;                                  zstd frame of one large chunk's plain bytes
+ * packs/&lt;h[0:2]&gt;/&lt;sha256 hex of the pack&gt;                       small chunks' zstd frames, one after another
  * workspaces/&lt;owner&gt;/&lt;workspace&gt;/snapshots/&lt;snapshot-id&gt;.json.zst   the manifest: the commit point of a sync
  * locks/shared/&lt;lease-id&gt;.json                                    one per running sync (heartbeat)
  * locks/exclusive.json                                             garbage collection's sweep
@@ -13,6 +14,7 @@ import java.util.Optional;
  */
 public final class BucketLayout {
     public static final String CHUNKS = "chunks/";
+    public static final String PACKS = "packs/";
     public static final String WORKSPACES = "workspaces/";
     public static final String SHARED_LOCKS = "locks/shared/";
     public static final String EXCLUSIVE_LOCK = "locks/exclusive.json";
@@ -28,6 +30,19 @@ public final class BucketLayout {
     /** The hash named by a chunk key, or empty for a key that is not a chunk. */
     public static Optional<String> chunkHash(String key) {
         if (!key.startsWith(CHUNKS)) {
+            return Optional.empty();
+        }
+        String hash = key.substring(key.lastIndexOf('/') + 1);
+        return hash.length() == 64 ? Optional.of(hash) : Optional.empty();
+    }
+
+    public static String packKey(String sha256Hex) {
+        return PACKS + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+    }
+
+    /** The hash named by a pack key, or empty for a key that is not a pack. */
+    public static Optional<String> packHash(String key) {
+        if (!key.startsWith(PACKS)) {
             return Optional.empty();
         }
         String hash = key.substring(key.lastIndexOf('/') + 1);

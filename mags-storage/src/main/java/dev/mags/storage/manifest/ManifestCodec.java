@@ -78,8 +78,8 @@ public final class ManifestCodec {
     }
 
     private static void checkFormat(int format, String what) {
-        if (format != Manifest.FORMAT) {
-            throw new CorruptDataException("manifest " + what + " has format " + format + "; this mags reads format "
+        if (format < 1 || format > Manifest.FORMAT) {
+            throw new CorruptDataException("manifest " + what + " has format " + format + "; this mags reads formats 1 to "
                     + Manifest.FORMAT);
         }
     }

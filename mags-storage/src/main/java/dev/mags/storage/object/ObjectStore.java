@@ -1,5 +1,8 @@
 package dev.mags.storage.object;
 
+import dev.mags.storage.error.CorruptDataException;
+import dev.mags.storage.error.StoreUnavailableException;
+
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.Optional;
@@ -24,6 +27,25 @@ public interface ObjectStore {
 
     /** Streams the object; the caller closes the stream. Throws {@code NotFoundException} if absent. */
     InputStream get(String key);
+
+    /**
+     * Bytes {@code offset .. offset + length - 1} of the object (S3 {@code Range}). Throws
+     * {@code NotFoundException} if absent and {@code CorruptDataException} if the object is shorter.
+     */
+    default byte[] getRange(String key, long offset, int length) {
+        try (InputStream in = get(key)) {
+            in.skipNBytes(offset);
+            byte[] data = in.readNBytes(length);
+            if (data.length != length) {
+                throw new CorruptDataException("object " + key + " in " + describe() + " ends before byte " + (offset + length));
+            }
+            return data;
+        } catch (java.io.EOFException e) {
+            throw new CorruptDataException("object " + key + " in " + describe() + " ends before byte " + offset, e);
+        } catch (java.io.IOException e) {
+            throw new StoreUnavailableException("cannot download " + key + " from " + describe() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The object's size and modification time (the store's clock), or empty if absent. */
     Optional<ObjectInfo> head(String key);

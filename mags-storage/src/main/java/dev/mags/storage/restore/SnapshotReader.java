@@ -16,6 +16,7 @@ import dev.mags.storage.manifest.Entry;
 import dev.mags.storage.manifest.EntryType;
 import dev.mags.storage.manifest.Manifest;
 import dev.mags.storage.manifest.ManifestStore;
+import dev.mags.storage.manifest.PackSlot;
 import dev.mags.storage.object.ObjectStore;
 import dev.mags.storage.progress.Progress;
 import dev.mags.storage.progress.Progress.Phase;
@@ -30,6 +31,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Materialises a snapshot exactly: types (whiteouts, opaque dirs, devices, fifos), owners, modes with setuid
- * bits, nanosecond mtimes, symlinks, hard links and kept xattrs; every chunk is verified against its hash.
+ * bits, nanosecond mtimes, symlinks, hard links and kept xattrs; every chunk is fetched once, packed chunks a
+ * pack range per request, and verified against its hash.
  * It builds the tree in a temporary directory beside the target and renames it into place at the end, so a
  * failed restore leaves no half tree at the target. Then it writes the local index, so the next sync of the
  * restored tree opens no file that has not changed.
@@ -82,7 +85,7 @@ public final class SnapshotReader {
             Files.createDirectories(tmp.getParent());
             Files.createDirectory(tmp);
             TreeWriter.createSkeleton(tmp, entries);
-            writeFiles(tmp, entries, listener);
+            writeFiles(tmp, m, listener);
             TreeWriter.createHardLinks(tmp, entries);
             TreeWriter.applyMetadata(tmp, entries);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -94,7 +97,7 @@ public final class SnapshotReader {
             throw new LocalIoException("cannot restore snapshot " + id + " of workspace " + ref + " to " + target + ": "
                     + e.getMessage(), e);
         }
-        indexes.save(ref, index(id, target, entries));
+        indexes.save(ref, index(id, target, entries, m.packed()));
         long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
         RestoreInfo info = new RestoreInfo(ref, id, target, entries.size(), files, m.bytes(),
                 Duration.ofNanos(System.nanoTime() - started));
@@ -103,31 +106,36 @@ public final class SnapshotReader {
         return info;
     }
 
-    private void writeFiles(Path root, List<Entry> entries, ProgressListener listener) throws IOException {
-        List<Entry> files = entries.stream().filter(Entry::isFile).toList();
+    private void writeFiles(Path root, Manifest m, ProgressListener listener) throws IOException {
+        List<Entry> files = m.entries().stream().filter(Entry::isFile).toList();
         long bytesTotal = files.stream().mapToLong(Entry::size).sum();
         AtomicLong filesDone = new AtomicLong();
         AtomicLong bytesDone = new AtomicLong();
         Runnable report = () -> listener.onProgress(new Progress(Phase.TRANSFERRING, filesDone.get(), files.size(),
                 bytesDone.get(), bytesTotal, 0));
-        ExecutorService filePool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("restore-write-", 0).factory());
-        ExecutorService fetchPool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("restore-fetch-", 0).factory());
-        FileRestorer restorer = new FileRestorer(chunks, fetchPool, n -> {
-            bytesDone.addAndGet(n);
+        ChunkRestorer restorer = new ChunkRestorer(chunks, m.packed(), w -> {
+            bytesDone.addAndGet(w.bytes());
+            if (w.fileDone()) {
+                filesDone.incrementAndGet();
+            }
             report.run();
         });
+        List<RestoredFile> restored = new ArrayList<>(files.size());
+        for (Entry e : files) {
+            RestoredFile f = new RestoredFile(root, e, m.chunkSize());
+            restored.add(f);
+            if (e.chunks().isEmpty()) {
+                f.create();
+                filesDone.incrementAndGet();
+            } else {
+                restorer.add(f);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("restore-", 0).factory());
         try {
             List<CompletableFuture<Void>> futures = new ArrayList<>();
-            for (Entry e : files) {
-                futures.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        restorer.restore(root, e);
-                    } catch (IOException ex) {
-                        throw new LocalIoException("cannot write " + root.resolve(e.path()) + ": " + ex.getMessage(), ex);
-                    }
-                    filesDone.incrementAndGet();
-                    report.run();
-                }, filePool));
+            for (Runnable task : restorer.tasks()) {
+                futures.add(CompletableFuture.runAsync(task, pool));
             }
             for (CompletableFuture<Void> f : futures) {
                 try {
@@ -140,14 +148,14 @@ public final class SnapshotReader {
                     throw ex;
                 }
             }
-            listener.onProgress(new Progress(Phase.DONE, files.size(), files.size(), bytesTotal, bytesTotal, 0));
         } finally {
-            filePool.shutdownNow();
-            fetchPool.shutdownNow();
+            pool.shutdownNow();
         }
+        restored.forEach(RestoredFile::checkComplete);
+        listener.onProgress(new Progress(Phase.DONE, files.size(), files.size(), bytesTotal, bytesTotal, 0));
     }
 
-    private static LocalIndex index(SnapshotId id, Path root, List<Entry> entries) {
+    private static LocalIndex index(SnapshotId id, Path root, List<Entry> entries, Map<String, PackSlot> packed) {
         List<IndexedFile> files = new ArrayList<>();
         for (Entry e : entries) {
             if (e.isFile()) {
@@ -159,7 +167,7 @@ public final class SnapshotReader {
                 }
             }
         }
-        return new LocalIndex(id.value(), files, entries);
+        return new LocalIndex(id.value(), files, entries, packed);
     }
 
     private static void cleanUp(Path tmp, Exception cause) {

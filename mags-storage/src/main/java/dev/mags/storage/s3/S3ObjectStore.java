@@ -1,5 +1,6 @@
 package dev.mags.storage.s3;
 
+import dev.mags.storage.error.CorruptDataException;
 import dev.mags.storage.error.NotFoundException;
 import dev.mags.storage.error.StoreRejectedException;
 import dev.mags.storage.object.ObjectInfo;
@@ -155,6 +156,28 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                 }
             }
         };
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        if (length == 0) {
+            return new byte[0];
+        }
+        String action = action("downloading", key);
+        byte[] data;
+        try {
+            data = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key)
+                    .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArrayUnsafe();
+        } catch (NoSuchKeyException e) {
+            throw new NotFoundException("no object " + key + " in bucket " + config.bucket() + " at " + endpoint, e);
+        } catch (RuntimeException e) {
+            throw S3Errors.translate(e, action, endpoint);
+        }
+        if (data.length != length) {
+            throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint
+                    + " returned " + data.length + " bytes for a range of " + length + " at " + offset);
+        }
+        return data;
     }
 
     private static RuntimeException asRuntime(Exception e) {

@@ -1,6 +1,7 @@
 package dev.mags.storage.sync;
 
 import dev.mags.storage.chunk.ChunkStore;
+import dev.mags.storage.manifest.PackSlot;
 import dev.mags.storage.error.LocalIoException;
 import dev.mags.storage.error.StoreUnavailableException;
 import dev.mags.storage.index.IndexedFile;
@@ -46,8 +47,9 @@ final class FileTransfer {
     record Plan(Map<String, FileReadTask.Result> reused, List<ScannedEntry> toRead, long filesTotal,
                         long bytesTotal, long reusedBytes) {}
 
+    /** What was read and sent; {@code packed} says where this sync's small chunks went. */
     record Transfer(Map<String, FileReadTask.Result> results, long filesRead, long bytesRead,
-                            long chunksUploaded, long bytesUploaded) {}
+                            long chunksUploaded, long bytesUploaded, Map<String, PackSlot> packed) {}
 
     static Plan plan(List<ScannedEntry> scanned, LocalIndex index) {
         Map<String, IndexedFile> previous = index.byPath();
@@ -77,7 +79,7 @@ final class FileTransfer {
         Map<String, FileReadTask.Result> results = new HashMap<>(plan.reused());
         List<ScannedEntry> toRead = plan.toRead();
         if (toRead.isEmpty()) {
-            return new Transfer(results, 0, 0, 0, 0);
+            return new Transfer(results, 0, 0, 0, 0, Map.of());
         }
         AtomicLong filesDone = new AtomicLong(plan.filesTotal() - toRead.size());
         AtomicLong bytesDone = new AtomicLong(plan.reusedBytes());
@@ -87,7 +89,7 @@ final class FileTransfer {
         ExecutorService chunkPool = Executors.newFixedThreadPool(options.parallelism(), Thread.ofPlatform().daemon().name("sync-upload-", 0).factory());
         ChunkUploader uploader = new ChunkUploader(chunks, chunkPool, options.parallelism() * 2, Set.copyOf(index.chunks()));
         Runnable report = () -> listener.onProgress(new Progress(Phase.TRANSFERRING, filesDone.get(), ft, bytesDone.get(), bt,
-                uploader.bytesUploaded.get()));
+                uploader.bytesUploaded()));
         FileReadTask reader = new FileReadTask(opener, uploader, n -> {
             bytesDone.addAndGet(n);
             report.run();
@@ -141,8 +143,9 @@ final class FileTransfer {
             if (first != null) {
                 throw first;
             }
-            return new Transfer(results, toRead.size(), bytesRead, uploader.chunksUploaded.get(),
-                    uploader.bytesUploaded.get());
+            Map<String, PackSlot> packed = uploader.finish();
+            return new Transfer(results, toRead.size(), bytesRead, uploader.chunksUploaded(),
+                    uploader.bytesUploaded(), packed);
         } finally {
             filePool.shutdownNow();
             chunkPool.shutdownNow();

@@ -14,6 +14,7 @@ import dev.mags.storage.lock.Leases;
 import dev.mags.storage.manifest.Entry;
 import dev.mags.storage.manifest.EntryType;
 import dev.mags.storage.manifest.Manifest;
+import dev.mags.storage.manifest.PackSlot;
 import dev.mags.storage.manifest.ManifestStore;
 import dev.mags.storage.object.ObjectStore;
 import dev.mags.storage.progress.Progress;
@@ -80,12 +81,13 @@ public final class SnapshotWriter {
             }
             FileTransfer.Transfer t = transfer.transfer(plan, index, listener);
             List<Entry> entries = entries(scanned, t.results());
+            Map<String, PackSlot> packed = packTable(entries, t.packed(), index.packed());
             long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
             long bytes = entries.stream().filter(Entry::isFile).mapToLong(Entry::size).sum();
             long racyAfter = scanStartNs - options.racyWindow().toNanos();
             if (latest.isPresent() && entries.equals(index.entries())) {
                 if (t.filesRead() > 0) {
-                    indexes.save(ref, newIndex(latest.get(), scanned, t.results(), entries, racyAfter));
+                    indexes.save(ref, newIndex(latest.get(), scanned, t.results(), entries, packed, racyAfter));
                 }
                 listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
                         plan.bytesTotal(), t.bytesUploaded()));
@@ -100,8 +102,8 @@ public final class SnapshotWriter {
             lease.ensureHeld();
             SnapshotId id = SnapshotId.next(clock.instant(), latest.orElse(null));
             manifests.commit(ref, new Manifest(Manifest.FORMAT, id.value(), ref.owner(), ref.name(),
-                    id.time().toString(), "", Chunking.CHUNK_SIZE, files, bytes, entries.size(), entries));
-            indexes.save(ref, newIndex(id, scanned, t.results(), entries, racyAfter));
+                    id.time().toString(), "", Chunking.CHUNK_SIZE, files, bytes, entries.size(), entries, packed));
+            indexes.save(ref, newIndex(id, scanned, t.results(), entries, packed, racyAfter));
             listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
                     plan.bytesTotal(), t.bytesUploaded()));
             SnapshotInfo info = new SnapshotInfo(ref, id, entries.size(), files, bytes, t.filesRead(), t.bytesRead(),
@@ -150,12 +152,33 @@ public final class SnapshotWriter {
     }
 
     /**
+     * The new snapshot's pack table: where its packed chunks are, packed by this sync or (unchanged files, and
+     * chunks this sync found known) by an earlier one. Slots no entry references any more are dropped.
+     */
+    private static Map<String, PackSlot> packTable(List<Entry> entries, Map<String, PackSlot> fresh,
+                                                   Map<String, PackSlot> previous) {
+        Map<String, PackSlot> table = new HashMap<>();
+        for (Entry e : entries) {
+            for (String chunk : e.chunks()) {
+                PackSlot slot = fresh.get(chunk);
+                if (slot == null) {
+                    slot = previous.get(chunk);
+                }
+                if (slot != null) {
+                    table.put(chunk, slot);
+                }
+            }
+        }
+        return table;
+    }
+
+    /**
      * The index of the new snapshot. A file changed shortly before the scan is recorded with ctime -1, so the
      * next sync reads it again: file times have the kernel's coarse clock tick, and a write in the same tick
      * as our stat, after our read, would leave size, mtime and ctime as we saw them (git's "racy clean").
      */
     private static LocalIndex newIndex(SnapshotId id, List<ScannedEntry> scanned, Map<String, FileReadTask.Result> results,
-                                       List<Entry> entries, long racyAfterNs) {
+                                       List<Entry> entries, Map<String, PackSlot> packed, long racyAfterNs) {
         List<IndexedFile> files = new ArrayList<>();
         for (ScannedEntry s : scanned) {
             FileReadTask.Result r = results.get(s.entry().path());
@@ -164,7 +187,7 @@ public final class SnapshotWriter {
                 files.add(new IndexedFile(s.entry().path(), r.size(), r.stat().mtimeNs(), ctime, r.stat().ino(), r.chunks()));
             }
         }
-        return new LocalIndex(id.value(), files, entries);
+        return new LocalIndex(id.value(), files, entries, packed);
     }
 
     private static long nanos(Clock clock) {

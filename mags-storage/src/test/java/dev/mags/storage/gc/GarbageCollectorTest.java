@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.storage.StorageSettings;
 import dev.mags.storage.WorkspaceStorage;
+import dev.mags.storage.chunk.ChunkStore;
 import dev.mags.storage.error.LockConflictException;
 import dev.mags.storage.layout.BucketLayout;
 import dev.mags.storage.layout.WorkspaceRef;
@@ -47,11 +48,22 @@ class GarbageCollectorTest {
         }
     }
 
+    static Set<String> packs(ObjectStore store) {
+        try (var s = store.list(BucketLayout.PACKS)) {
+            return s.map(ObjectInfo::key).collect(Collectors.toSet());
+        }
+    }
+
+    /** Two files large enough to be chunk objects of their own (small ones travel in per-workspace packs). */
     Path tree(String name, String shared, String own) throws IOException {
         Path t = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(t.resolve("shared"), shared);
-        Files.writeString(t.resolve("own"), own);
+        Files.writeString(t.resolve("shared"), large(shared));
+        Files.writeString(t.resolve("own"), large(own));
         return t;
+    }
+
+    static String large(String text) {
+        return (text + "\n").repeat(ChunkStore.PACKED_AT_MOST / (text.length() + 1) + 1);
     }
 
     @Test
@@ -158,5 +170,36 @@ class GarbageCollectorTest {
         Path restored = tmp.resolve("ra");
         s.restore(A, Optional.empty(), restored, ProgressListener.NONE);
         assertThat(TreeDigest.contents(restored)).isEqualTo(TreeDigest.contents(ta));
+    }
+
+    @Test
+    void aPackStaysWhileAnySnapshotUsesOneOfItsChunksAndGoesWithTheLast() throws IOException {
+        InMemoryObjectStore store = new InMemoryObjectStore();
+        LeaseSettings leases = new LeaseSettings(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMillis(20),
+                Duration.ofSeconds(5));
+        WorkspaceStorage s = new WorkspaceStorage(store, StorageSettings.defaults(tmp.resolve("state")).withGcGrace(Duration.ZERO)
+                .withLeases(leases).withKeepLast(1).withSync(new SyncOptions(4, 3, Duration.ZERO)));
+        Path ta = Files.createDirectories(tmp.resolve("small"));
+        Files.writeString(ta.resolve("kept"), "unchanged small file");
+        Files.writeString(ta.resolve("edited"), "first version");
+        s.sync(ta, A, ProgressListener.NONE);
+        Files.writeString(ta.resolve("edited"), "second, longer version");
+        s.sync(ta, A, ProgressListener.NONE); // retention deleted the first snapshot; "kept" still lives in its pack
+        Path tb = Files.createDirectories(tmp.resolve("small-b"));
+        Files.writeString(tb.resolve("b"), "bob's file");
+        s.sync(tb, B, ProgressListener.NONE);
+        assertThat(packs(store)).hasSize(3);
+
+        assertThat(s.collectGarbage().chunksDeleted()).isZero();
+        Path restored = tmp.resolve("ra");
+        s.restore(A, Optional.empty(), restored, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restored)).isEqualTo(TreeDigest.contents(ta));
+
+        s.deleteWorkspace(A);
+        assertThat(s.collectGarbage().chunksDeleted()).isEqualTo(2);
+        assertThat(packs(store)).hasSize(1);
+        Path restoredB = tmp.resolve("rb");
+        s.restore(B, Optional.empty(), restoredB, ProgressListener.NONE);
+        assertThat(TreeDigest.contents(restoredB)).isEqualTo(TreeDigest.contents(tb));
     }
 }

@@ -28,7 +28,7 @@ class ManifestCodecTest {
                 new Entry("loop", EntryType.BLOCK_DEVICE, 0660, 0, 6, 7L, 0, null, 7, 300, false, Map.of(), List.of()),
                 new Entry("pipe", EntryType.FIFO, 0644, 0, 0, -8L, 0, null, 0, 0, false, Map.of("user.k", "dg=="), List.of()));
         return new Manifest(Manifest.FORMAT, "20251123T072301123Z-9f3a01bc", "alice", "proj", "2025-11-23T07:23:01.123Z",
-                "host1", 4 << 20, 3, 5_000_000, entries.size(), entries);
+                "host1", 4 << 20, 3, 5_000_000, entries.size(), entries, Map.of(H2, new PackSlot(H1, 8_388_608, 1_234)));
     }
 
     @Test
@@ -46,7 +46,7 @@ class ManifestCodecTest {
             many.add(new Entry("f" + i, EntryType.FILE, 0644, 0, 0, i, 10, null, 0, 0, false, Map.of(), List.of(H1)));
         }
         Manifest big = new Manifest(m.format(), m.snapshotId(), m.owner(), m.workspace(), m.createdAt(), m.host(),
-                m.chunkSize(), m.files(), m.bytes(), many.size(), many);
+                m.chunkSize(), m.files(), m.bytes(), many.size(), many, m.packed());
         ManifestSummary s = ManifestCodec.decodeSummary(new ByteArrayInputStream(ManifestCodec.encode(big)), "test");
         assertThat(s).isEqualTo(big.summary());
     }
@@ -54,10 +54,21 @@ class ManifestCodecTest {
     @Test
     void aNewerFormatIsRefusedByName() {
         Manifest m = sample();
-        Manifest newer = new Manifest(2, m.snapshotId(), m.owner(), m.workspace(), m.createdAt(), m.host(), m.chunkSize(),
-                m.files(), m.bytes(), m.entryCount(), m.entries());
+        Manifest newer = new Manifest(Manifest.FORMAT + 1, m.snapshotId(), m.owner(), m.workspace(), m.createdAt(), m.host(),
+                m.chunkSize(), m.files(), m.bytes(), m.entryCount(), m.entries(), m.packed());
         assertThatThrownBy(() -> ManifestCodec.decode(new ByteArrayInputStream(ManifestCodec.encode(newer)), "k"))
-                .isInstanceOf(CorruptDataException.class).hasMessageContaining("format 2");
+                .isInstanceOf(CorruptDataException.class).hasMessageContaining("format " + (Manifest.FORMAT + 1));
+    }
+
+    @Test
+    void aFormatOneManifestWithoutPacksIsStillRead() {
+        Manifest m = sample();
+        Manifest old = new Manifest(1, m.snapshotId(), m.owner(), m.workspace(), m.createdAt(), m.host(), m.chunkSize(),
+                m.files(), m.bytes(), m.entryCount(), m.entries(), null);
+        Manifest back = ManifestCodec.decode(new ByteArrayInputStream(ManifestCodec.encode(old)), "k");
+        assertThat(back.format()).isEqualTo(1);
+        assertThat(back.packed()).isEmpty();
+        assertThat(back.entries()).isEqualTo(m.entries());
     }
 
     @Test

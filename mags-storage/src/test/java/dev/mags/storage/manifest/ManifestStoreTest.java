@@ -20,7 +20,7 @@ class ManifestStoreTest {
         manifests.commit(WS, m);
         manifests.commit(WS, m);
         Manifest other = new Manifest(m.format(), m.snapshotId(), m.owner(), m.workspace(), m.createdAt(), "other-host",
-                m.chunkSize(), m.files(), m.bytes(), m.entryCount(), m.entries());
+                m.chunkSize(), m.files(), m.bytes(), m.entryCount(), m.entries(), m.packed());
         assertThatThrownBy(() -> manifests.commit(WS, other)).isInstanceOf(InvalidStorageArgumentException.class)
                 .hasMessageContaining("already exists");
         assertThat(manifests.latest(WS)).contains(new SnapshotId(m.snapshotId()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mags.storage.error.CorruptDataException;
 import dev.mags.storage.error.InvalidStorageArgumentException;
 import dev.mags.storage.error.NotFoundException;
 import dev.mags.storage.error.StoreRejectedException;
@@ -59,6 +60,17 @@ class S3ObjectStoreIT {
         store.delete("chunks/never/was");
         assertThat(store.list("chunks/").count()).isZero();
         assertThat(store.list("").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRangeOfAnObjectIsReadWithOneRequestAndAShortObjectIsCorrupt() {
+        var store = s3.store();
+        store.put("packs/ab/p", "0123456789".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(store.getRange("packs/ab/p", 3, 4), StandardCharsets.UTF_8)).isEqualTo("3456");
+        assertThat(store.getRange("packs/ab/p", 0, 10)).hasSize(10);
+        assertThatThrownBy(() -> store.getRange("packs/ab/p", 8, 5)).isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("packs/ab/p");
+        assertThatThrownBy(() -> store.getRange("packs/ab/none", 0, 1)).isInstanceOf(NotFoundException.class);
     }
 
     @Test

@@ -122,6 +122,12 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     }
 
     @Override
+    public byte[] getRange(String key, long offset, int length) {
+        gets.incrementAndGet();
+        return delegate.getRange(key, offset, length);
+    }
+
+    @Override
     public Optional<ObjectInfo> head(String key) {
         return delegate.head(key);
     }

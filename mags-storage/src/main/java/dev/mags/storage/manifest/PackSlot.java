@@ -1,0 +1,28 @@
+package dev.mags.storage.manifest;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+
+/**
+ * Where a small chunk lives: bytes {@code offset .. offset + length - 1} of a pack object hold its zstd frame.
+ * Written as {@code ["<pack sha256>", offset, length]} to keep manifests of many small files small.
+ *
+ * @param pack   the pack's name (SHA-256 hex of the whole pack object)
+ * @param offset where the chunk's frame starts in the pack
+ * @param length bytes of the frame
+ */
+@JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonPropertyOrder({"pack", "offset", "length"})
+public record PackSlot(String pack, long offset, int length) {
+    public PackSlot {
+        Objects.requireNonNull(pack, "pack");
+        if (offset < 0 || length < 1) {
+            throw new IllegalArgumentException("not a pack slot: " + offset + "+" + length + " in " + pack);
+        }
+    }
+
+    public long end() {
+        return offset + length;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.mags.storage.restore;
+
+import dev.mags.storage.chunk.ChunkId;
+import dev.mags.storage.chunk.ChunkStore;
+import dev.mags.storage.error.LocalIoException;
+import dev.mags.storage.manifest.PackSlot;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Fetches every distinct chunk of a snapshot once and writes it wherever the snapshot has it. Packed chunks
+ * are fetched a pack range at a time (one request for the frames of many small files); a large chunk is one
+ * request of its own. {@link #tasks} cuts the work into independent pieces for a pool.
+ */
+final class ChunkRestorer {
+    /** Unneeded bytes between two wanted frames above which a pack is fetched in two requests instead of one. */
+    private static final long MAX_GAP = 1 << 20;
+    /** No single request asks for more than this. */
+    private static final long MAX_RANGE = 64L << 20;
+
+    /** Chunk {@code index} of {@code file}. */
+    record Placement(RestoredFile file, int index) {}
+
+    /** What one written chunk did: its plain bytes, and whether it completed a file. */
+    record Written(long bytes, boolean fileDone) {}
+
+    private final ChunkStore chunks;
+    private final Map<String, PackSlot> packed;
+    private final Map<String, List<Placement>> placements = new LinkedHashMap<>();
+    private final Consumer<Written> onWritten;
+
+    ChunkRestorer(ChunkStore chunks, Map<String, PackSlot> packed, Consumer<Written> onWritten) {
+        this.chunks = chunks;
+        this.packed = packed;
+        this.onWritten = onWritten;
+    }
+
+    void add(RestoredFile file) {
+        List<String> ids = file.entry().chunks();
+        for (int i = 0; i < ids.size(); i++) {
+            placements.computeIfAbsent(ids.get(i), k -> new ArrayList<>()).add(new Placement(file, i));
+        }
+    }
+
+    /** One task per run of nearby frames in a pack, one per chunk of its own; packs first (they are many files). */
+    List<Runnable> tasks() {
+        Map<String, List<String>> byPack = new LinkedHashMap<>();
+        List<Runnable> alone = new ArrayList<>();
+        for (String id : placements.keySet()) {
+            PackSlot slot = packed.get(id);
+            if (slot == null) {
+                alone.add(() -> place(id, chunks.fetch(new ChunkId(id))));
+            } else {
+                byPack.computeIfAbsent(slot.pack(), k -> new ArrayList<>()).add(id);
+            }
+        }
+        List<Runnable> out = new ArrayList<>();
+        byPack.forEach((pack, ids) -> out.addAll(rangeTasks(pack, ids)));
+        out.addAll(alone);
+        return out;
+    }
+
+    private List<Runnable> rangeTasks(String pack, List<String> ids) {
+        List<String> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparingLong(id -> packed.get(id).offset()));
+        List<Runnable> out = new ArrayList<>();
+        List<String> run = new ArrayList<>();
+        long start = 0;
+        long end = 0;
+        for (String id : sorted) {
+            PackSlot s = packed.get(id);
+            if (!run.isEmpty() && (s.offset() - end > MAX_GAP || Math.max(end, s.end()) - start > MAX_RANGE)) {
+                out.add(rangeTask(pack, run, start, end));
+                run = new ArrayList<>();
+            }
+            if (run.isEmpty()) {
+                start = s.offset();
+                end = s.end();
+            }
+            run.add(id);
+            end = Math.max(end, s.end());
+        }
+        if (!run.isEmpty()) {
+            out.add(rangeTask(pack, run, start, end));
+        }
+        return out;
+    }
+
+    private Runnable rangeTask(String pack, List<String> ids, long start, long end) {
+        return () -> {
+            byte[] range = chunks.fetchPackRange(pack, start, (int) (end - start));
+            for (String id : ids) {
+                PackSlot s = packed.get(id);
+                int from = (int) (s.offset() - start);
+                byte[] frame = Arrays.copyOfRange(range, from, from + s.length());
+                place(id, chunks.decode(new ChunkId(id), frame));
+            }
+        };
+    }
+
+    private void place(String id, byte[] plain) {
+        for (Placement p : placements.get(id)) {
+            boolean done;
+            try {
+                done = p.file().write(p.index(), plain);
+            } catch (IOException e) {
+                throw new LocalIoException("cannot write " + p.file().entry().path() + ": " + e.getMessage(), e);
+            }
+            onWritten.accept(new Written(plain.length, done));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mags.storage.restore;
+
+import dev.mags.storage.error.CorruptDataException;
+import dev.mags.storage.manifest.Entry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A regular file being restored. Its chunks arrive in any order from any thread (a pack holds chunks of many
+ * files, a large file's chunks are fetched in parallel), each written at its place: chunk i at i × chunk size.
+ */
+final class RestoredFile {
+    private final Entry entry;
+    private final Path path;
+    private final int chunkSize;
+    private final AtomicLong written = new AtomicLong();
+
+    RestoredFile(Path root, Entry entry, int chunkSize) {
+        this.entry = entry;
+        this.path = root.resolve(entry.path());
+        this.chunkSize = chunkSize;
+    }
+
+    Entry entry() {
+        return entry;
+    }
+
+    /** Creates the file (for a file without chunks, all there is to do). */
+    void create() throws IOException {
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS).close();
+    }
+
+    /**
+     * Writes chunk {@code index}. Every chunk but the last is exactly one chunk size long (fixed-size chunking);
+     * a manifest that says otherwise is refused rather than leaving holes.
+     *
+     * @return true if this write completed the file
+     */
+    boolean write(int index, byte[] plain) throws IOException {
+        boolean last = index == entry.chunks().size() - 1;
+        long offset = (long) index * chunkSize;
+        if (last ? offset + plain.length != entry.size() : plain.length != chunkSize) {
+            throw new CorruptDataException("file " + entry.path() + " of " + entry.size() + " bytes cannot hold "
+                    + plain.length + " bytes as its chunk " + (index + 1) + " of " + entry.chunks().size());
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buf = ByteBuffer.wrap(plain);
+            long at = offset;
+            while (buf.hasRemaining()) {
+                at += ch.write(buf, at);
+            }
+        }
+        return written.addAndGet(plain.length) == entry.size();
+    }
+
+    /** Throws unless every byte of the file was written. */
+    void checkComplete() {
+        if (written.get() != entry.size()) {
+            throw new CorruptDataException("file " + entry.path() + " should have " + entry.size() + " bytes, its chunks hold "
+                    + written.get());
+        }
+    }
+}
