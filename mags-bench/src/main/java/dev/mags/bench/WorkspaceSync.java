@@ -48,6 +48,7 @@ final class WorkspaceSync {
     private final Duration racyWindow;
     private final List<String> notes;
     private final List<String> surprises = new ArrayList<>();
+    private final List<Double> restoreCpuShare = new ArrayList<>();
 
     private WorkspaceSync(Path dir, SyncPlan plan, ObjectStore store, StorageSettings settings, List<String> notes) {
         this.dir = dir;
@@ -187,9 +188,11 @@ final class WorkspaceSync {
         List<Double> seconds = new ArrayList<>();
         for (int k = 0; k < plan.restores(); k++) {
             Path target = dir.resolve("restored-" + k);
+            long cpu = processCpuNanos();
             long t = System.nanoTime();
             RestoreInfo r = storage.restore(WORKSPACE, Optional.empty(), target, ProgressListener.NONE);
             long nanos = System.nanoTime() - t;
+            restoreCpuShare.add((processCpuNanos() - cpu) / (double) nanos);
             seconds.add(nanos / 1e9);
             mbps.add(mbps(r.bytes(), nanos));
             expect(r.files() == plan.files() && r.bytes() == plan.bytes(), "a restore wrote " + r.files()
@@ -210,6 +213,9 @@ final class WorkspaceSync {
         notes.add(String.format("restore at %.0f%% of the S3 server's single-stream get rate (target: at least 80%%);"
                         + " unchanged re-sync p50 %.0f ms (target at 1 GiB in 10,000 files: at most 300 ms)",
                 100 * out.get("restore_mbps").p50() / get, out.get("sync_unchanged_ms").p50()));
+        notes.add(String.format("restore kept %.2f cores busy on average (this process: the S3 server, its client and"
+                + " the restore; the kernel's file writes included)", restoreCpuShare.stream().mapToDouble(d -> d)
+                .sorted().skip(restoreCpuShare.size() / 2).findFirst().orElse(0)));
         if (!surprises.isEmpty()) {
             notes.add("workspace sync: unexpected: " + String.join("; ", surprises));
         }
@@ -220,6 +226,11 @@ final class WorkspaceSync {
         if (!ok && !surprises.contains(what)) {
             surprises.add(what);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double mbps(long bytes, long nanos) {

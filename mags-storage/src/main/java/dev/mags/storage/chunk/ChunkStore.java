@@ -1,5 +1,6 @@
 package dev.mags.storage.chunk;
 
+import dev.mags.storage.error.CorruptDataException;
 import dev.mags.storage.error.StoreUnavailableException;
 import dev.mags.storage.layout.BucketLayout;
 import dev.mags.storage.object.ObjectStore;
@@ -56,9 +57,24 @@ public final class ChunkStore {
         return store.getRange(BucketLayout.packKey(sha256Hex), offset, length);
     }
 
-    /** The plain bytes of a frame taken from a pack; throws {@code CorruptDataException} unless they hash to {@code id}. */
-    public byte[] decode(ChunkId id, byte[] frame) {
-        return codec.decode(id, frame);
+    /** A whole pack, checked against its name: its frames need no check of their own. */
+    public byte[] fetchPack(String sha256Hex, int size) {
+        byte[] pack = fetchPackRange(sha256Hex, 0, size);
+        ChunkId actual = ChunkId.of(pack);
+        if (!actual.hex().equals(sha256Hex)) {
+            throw new CorruptDataException("pack " + sha256Hex + " is corrupt: its content hashes to " + actual);
+        }
+        return pack;
+    }
+
+    /** The plain bytes of a frame of a pack {@link #fetchPack} checked. */
+    public byte[] decodeFromCheckedPack(ChunkId id, byte[] pack, int offset, int length) {
+        return codec.decompress(id, pack, offset, length);
+    }
+
+    /** The plain bytes of a frame in a pack range; throws {@code CorruptDataException} unless they hash to {@code id}. */
+    public byte[] decode(ChunkId id, byte[] range, int offset, int length) {
+        return codec.decode(id, range, offset, length);
     }
 
     public boolean exists(ChunkId id) {

@@ -165,13 +165,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
         String action = action("downloading", key);
         byte[] data;
-        try {
-            data = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key)
-                    .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArrayUnsafe();
+        // read straight into an array of the range's size: getObjectAsBytes would grow and copy a buffer
+        try (InputStream in = s3.getObject(b -> b.bucket(config.bucket()).key(key)
+                .range("bytes=" + offset + "-" + (offset + length - 1)))) {
+            data = in.readNBytes(length);
         } catch (NoSuchKeyException e) {
             throw new NotFoundException("no object " + key + " in bucket " + config.bucket() + " at " + endpoint, e);
-        } catch (RuntimeException e) {
-            throw S3Errors.translate(e, action, endpoint);
+        } catch (IOException | RuntimeException e) {
+            throw S3Errors.translate(asRuntime(e), action, endpoint);
         }
         if (data.length != length) {
             throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint

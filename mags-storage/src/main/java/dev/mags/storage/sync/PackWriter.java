@@ -76,7 +76,7 @@ final class PackWriter {
         String hash = ChunkId.of(s.bytes()).hex();
         store.storePack(hash, s.bytes());
         for (Pending p : s.chunks()) {
-            slots.put(p.chunk(), new PackSlot(hash, p.offset(), p.length()));
+            slots.put(p.chunk(), new PackSlot(hash, p.offset(), p.length(), s.bytes().length));
         }
         chunksStored.addAndGet(s.chunks().size());
         bytesStored.addAndGet(s.bytes().length);

@@ -28,7 +28,7 @@ class ManifestCodecTest {
                 new Entry("loop", EntryType.BLOCK_DEVICE, 0660, 0, 6, 7L, 0, null, 7, 300, false, Map.of(), List.of()),
                 new Entry("pipe", EntryType.FIFO, 0644, 0, 0, -8L, 0, null, 0, 0, false, Map.of("user.k", "dg=="), List.of()));
         return new Manifest(Manifest.FORMAT, "20251123T072301123Z-9f3a01bc", "alice", "proj", "2025-11-23T07:23:01.123Z",
-                "host1", 4 << 20, 3, 5_000_000, entries.size(), entries, Map.of(H2, new PackSlot(H1, 8_388_608, 1_234)));
+                "host1", 4 << 20, 3, 5_000_000, entries.size(), entries, Map.of(H2, new PackSlot(H1, 8_388_608, 1_234, 8_400_000)));
     }
 
     @Test
