@@ -24,25 +24,30 @@ public final class BucketLayout {
     private BucketLayout() {}
 
     public static String chunkKey(String sha256Hex) {
-        return CHUNKS + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+        return contentKey(CHUNKS, sha256Hex);
     }
 
     /** The hash named by a chunk key, or empty for a key that is not a chunk. */
     public static Optional<String> chunkHash(String key) {
-        if (!key.startsWith(CHUNKS)) {
-            return Optional.empty();
-        }
-        String hash = key.substring(key.lastIndexOf('/') + 1);
-        return hash.length() == 64 ? Optional.of(hash) : Optional.empty();
+        return contentHash(CHUNKS, key);
     }
 
     public static String packKey(String sha256Hex) {
-        return PACKS + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+        return contentKey(PACKS, sha256Hex);
     }
 
     /** The hash named by a pack key, or empty for a key that is not a pack. */
     public static Optional<String> packHash(String key) {
-        if (!key.startsWith(PACKS)) {
+        return contentHash(PACKS, key);
+    }
+
+    /** Content-addressed objects fan out under the hash's first two hex digits. */
+    private static String contentKey(String prefix, String sha256Hex) {
+        return prefix + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+    }
+
+    private static Optional<String> contentHash(String prefix, String key) {
+        if (!key.startsWith(prefix)) {
             return Optional.empty();
         }
         String hash = key.substring(key.lastIndexOf('/') + 1);

@@ -13,6 +13,10 @@ class BucketLayoutTest {
         WorkspaceRef ws = WorkspaceRef.of("alice", "my-proj.1");
         SnapshotId id = new SnapshotId("20251123T072301123Z-9f3a01bc");
         assertThat(BucketLayout.chunkKey("ab" + "0".repeat(62))).isEqualTo("chunks/ab/ab" + "0".repeat(62));
+        assertThat(BucketLayout.packKey("cd" + "1".repeat(62))).isEqualTo("packs/cd/cd" + "1".repeat(62));
+        assertThat(BucketLayout.packHash(BucketLayout.packKey("cd" + "1".repeat(62)))).contains("cd" + "1".repeat(62));
+        assertThat(BucketLayout.packHash(BucketLayout.chunkKey("cd" + "1".repeat(62)))).isEmpty();
+        assertThat(BucketLayout.chunkHash("packs/cd/short")).isEmpty();
         assertThat(BucketLayout.manifestKey(ws, id))
                 .isEqualTo("workspaces/alice/my-proj.1/snapshots/20251123T072301123Z-9f3a01bc.json.zst");
         var parsed = BucketLayout.parseManifestKey(BucketLayout.manifestKey(ws, id)).orElseThrow();
