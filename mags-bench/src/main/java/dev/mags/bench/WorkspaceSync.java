@@ -214,8 +214,7 @@ final class WorkspaceSync {
                         + " unchanged re-sync p50 %.0f ms (target at 1 GiB in 10,000 files: at most 300 ms)",
                 100 * out.get("restore_mbps").p50() / get, out.get("sync_unchanged_ms").p50()));
         notes.add(String.format("restore kept %.2f cores busy on average (this process: the S3 server, its client and"
-                + " the restore; the kernel's file writes included)", restoreCpuShare.stream().mapToDouble(d -> d)
-                .sorted().skip(restoreCpuShare.size() / 2).findFirst().orElse(0)));
+                + " the restore; the kernel's file writes included)", Figure.of("cores", restoreCpuShare).p50()));
         if (!surprises.isEmpty()) {
             notes.add("workspace sync: unexpected: " + String.join("; ", surprises));
         }

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,12 +109,8 @@ public final class GarbageCollector {
 
     /** A chunk or pack object that no manifest read so far references; other keys under those prefixes are left alone. */
     private static boolean isGarbage(String key, Set<String> referenced) {
-        Optional<String> chunk = BucketLayout.chunkHash(key);
-        if (chunk.isPresent()) {
-            return !referenced.contains(BucketLayout.chunkKey(chunk.get()));
-        }
-        Optional<String> pack = BucketLayout.packHash(key);
-        return pack.isPresent() && !referenced.contains(BucketLayout.packKey(pack.get()));
+        boolean content = BucketLayout.chunkHash(key).isPresent() || BucketLayout.packHash(key).isPresent();
+        return content && !referenced.contains(key);
     }
 
     /** Adds the chunk and pack keys of every manifest not seen yet. A manifest that cannot be read aborts the collection. */

@@ -2,7 +2,8 @@ package dev.mags.storage.object;
 
 import dev.mags.storage.error.CorruptDataException;
 import dev.mags.storage.error.StoreUnavailableException;
-
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.Optional;
@@ -40,9 +41,9 @@ public interface ObjectStore {
                 throw new CorruptDataException("object " + key + " in " + describe() + " ends before byte " + (offset + length));
             }
             return data;
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new CorruptDataException("object " + key + " in " + describe() + " ends before byte " + offset, e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StoreUnavailableException("cannot download " + key + " from " + describe() + ": " + e.getMessage(), e);
         }
     }

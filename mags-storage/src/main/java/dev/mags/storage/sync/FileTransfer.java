@@ -1,12 +1,12 @@
 package dev.mags.storage.sync;
 
 import dev.mags.storage.chunk.ChunkStore;
-import dev.mags.storage.manifest.PackSlot;
 import dev.mags.storage.error.LocalIoException;
 import dev.mags.storage.error.StoreUnavailableException;
 import dev.mags.storage.index.IndexedFile;
 import dev.mags.storage.index.LocalIndex;
 import dev.mags.storage.manifest.EntryType;
+import dev.mags.storage.manifest.PackSlot;
 import dev.mags.storage.progress.Progress;
 import dev.mags.storage.progress.Progress.Phase;
 import dev.mags.storage.progress.ProgressListener;
