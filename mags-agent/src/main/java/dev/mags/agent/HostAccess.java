@@ -41,7 +41,7 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
 
     Mount mount() {
         CommandRunner runner = runner();
-        return new Mount(runner, kernelMounts ? KernelMountCalls.load() : new ProgramMountCalls(runner), mountInfo);
+        return new Mount(kernelMounts ? KernelMountCalls.load() : new ProgramMountCalls(runner), mountInfo);
     }
 
     Losetup losetup() {

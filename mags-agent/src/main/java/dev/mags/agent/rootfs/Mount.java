@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -17,23 +16,16 @@ import java.util.Objects;
  * the host's mount table.
  */
 public final class Mount {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private final CommandRunner runner;
     private final MountCalls calls;
     private final Path mountInfo;
 
-    /** Overlays and unmounts through the mount programs. @param mountInfo normally {@code /proc/self/mountinfo}; a file in tests */
+    /** Mounts and unmounts through the mount programs. @param mountInfo normally {@code /proc/self/mountinfo}; a file in tests */
     public Mount(CommandRunner runner, Path mountInfo) {
-        this(runner, new ProgramMountCalls(runner), mountInfo);
+        this(new ProgramMountCalls(runner), mountInfo);
     }
 
-    /**
-     * @param calls how overlays are mounted and mounts removed (loop mounts always use the mount program,
-     *     which finds and attaches a free loop device)
-     */
-    public Mount(CommandRunner runner, MountCalls calls, Path mountInfo) {
-        this.runner = Objects.requireNonNull(runner, "runner");
+    /** @param calls how overlays and loop devices are mounted and mounts removed */
+    public Mount(MountCalls calls, Path mountInfo) {
         this.calls = Objects.requireNonNull(calls, "calls");
         this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo");
     }
@@ -68,16 +60,12 @@ public final class Mount {
     }
 
     /**
-     * argv mounting the ext4 image {@code file} on {@code target} through a loop device that mount
-     * attaches (and marks auto-clear, so unmounting detaches it). {@code noinit_itable}: the kernel
-     * does not zero the lazily initialised inode tables in the background, so the file stays sparse.
+     * Mounts the ext4 image {@code file} on {@code target} through an auto-clear loop device, so unmounting
+     * detaches it. {@code noinit_itable}: the kernel does not zero the lazily initialised inode tables in the
+     * background, so the file stays sparse.
      */
-    public static List<String> loopArgv(Path file, Path target) {
-        return List.of("mount", "-t", "ext4", "-o", "loop,noinit_itable", file.toString(), target.toString());
-    }
-
     public void loop(Path file, Path target) {
-        runner.run(loopArgv(file, target), TIMEOUT);
+        calls.mountLoop(file, target, "ext4", "noinit_itable");
     }
 
     public void umount(Path target) {

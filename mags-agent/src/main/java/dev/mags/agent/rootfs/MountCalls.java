@@ -16,6 +16,14 @@ public interface MountCalls {
     void mount(String source, Path target, String type, String options);
 
     /**
+     * Attaches {@code file} to a free loop device marked auto-clear (unmounting frees it) and mounts that
+     * device on {@code target} as {@code type} with {@code options}, as {@code mount -o loop} does.
+     *
+     * @throws CommandFailedException naming the mount and the reason
+     */
+    void mountLoop(Path file, Path target, String type, String options);
+
+    /**
      * Unmounts {@code target}; {@code lazy} detaches it now and frees it once nothing uses it.
      *
      * @throws CommandFailedException naming the unmount and the kernel's reason (busy, say)

@@ -22,6 +22,11 @@ public final class ProgramMountCalls implements MountCalls {
     }
 
     @Override
+    public void mountLoop(Path file, Path target, String type, String options) {
+        runner.run(List.of("mount", "-t", type, "-o", "loop," + options, file.toString(), target.toString()), TIMEOUT);
+    }
+
+    @Override
     public void umount(Path target, boolean lazy) {
         List<String> argv = new ArrayList<>(List.of("umount"));
         if (lazy) {
