@@ -48,8 +48,11 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
         return new Losetup(runner(), sysBlock);
     }
 
-    /** Disks; with {@code templatesDir}, sandbox disks are copies of a template formatted once per size. */
-    SandboxDisk disk(Path templatesDir) {
+    /**
+     * Disks; with {@code templatesDir}, sandbox disks are copies of a template formatted once per size.
+     * Public for the benchmark, which restores workspaces onto disks made as the agent makes them.
+     */
+    public SandboxDisk disk(Path templatesDir) {
         return new SandboxDisk(new Mkfs(runner()), mount(), losetup(), templatesDir);
     }
 

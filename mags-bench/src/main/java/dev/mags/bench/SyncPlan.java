@@ -25,7 +25,7 @@ record SyncPlan(long bytes, int files, int unchanged, int oneChanged, int restor
 
     /** The spec's size: 1 GiB in 10,000 files. */
     static SyncPlan full() {
-        return new SyncPlan(1024 * MIB, 10_000, 10, 5, 3, 8, (int) (16 * MIB));
+        return new SyncPlan(1024 * MIB, 10_000, 10, 5, 5, 16, (int) (16 * MIB));
     }
 
     /** Small enough that the whole quick run stays under two minutes. */

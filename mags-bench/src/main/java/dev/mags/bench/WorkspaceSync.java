@@ -1,5 +1,7 @@
 package dev.mags.bench;
 
+import dev.mags.agent.HostAccess;
+import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.storage.StorageSettings;
 import dev.mags.storage.WorkspaceStorage;
 import dev.mags.storage.layout.WorkspaceRef;
@@ -29,8 +31,9 @@ import java.util.SplittableRandom;
  * Measures the first sync, unchanged re-syncs, one-file-changed re-syncs and restores beside the raw S3
  * server's single-stream put and get rates, so the sync rates read against what the store itself does.
  * Times are what a caller waits for (retention after a sync included). Rates are MB/s of plain bytes,
- * MB = 10^6 bytes. The server, the tree, the bucket's files and the restored trees all live in one
- * directory, deleted at the end.
+ * MB = 10^6 bytes. The server, the tree, the bucket's files and the restore disks all live in one
+ * directory, deleted at the end. Restores go onto fresh loop-mounted ext4 disks as in magsd, so this part
+ * needs root.
  *
  * <p>Alone, without magsd or an image: {@code java -cp 'mags-bench/target/lib/*' dev.mags.bench.BenchMain
  * --only sync [--quick]} (prints the table, writes no result file).
@@ -183,21 +186,36 @@ final class WorkspaceSync {
         return ms;
     }
 
-    /** Restores of the latest snapshot, each into a fresh directory deleted right after; rates go to {@code mbps}. */
+    /**
+     * Restores of the latest snapshot, each as magsd restores a workspace: onto a freshly formatted ext4 disk
+     * (the agent's own format and loop mount), unmounted and deleted right after; rates go to {@code mbps}.
+     * Only {@code restore} is timed, not the format or the unmount's write-back.
+     */
     private List<Double> restores(List<Double> mbps) throws IOException {
+        SandboxDisk disks = HostAccess.system().disk(null);
+        long diskBytes = 2 * plan.bytes() + (256L << 20);
         List<Double> seconds = new ArrayList<>();
         for (int k = 0; k < plan.restores(); k++) {
-            Path target = dir.resolve("restored-" + k);
-            long cpu = processCpuNanos();
-            long t = System.nanoTime();
-            RestoreInfo r = storage.restore(WORKSPACE, Optional.empty(), target, ProgressListener.NONE);
-            long nanos = System.nanoTime() - t;
-            restoreCpuShare.add((processCpuNanos() - cpu) / (double) nanos);
-            seconds.add(nanos / 1e9);
-            mbps.add(mbps(r.bytes(), nanos));
-            expect(r.files() == plan.files() && r.bytes() == plan.bytes(), "a restore wrote " + r.files()
-                    + " files of " + r.bytes() + " bytes");
-            TreeWriter.deleteRecursively(target);
+            Path image = dir.resolve("restore-" + k + ".img");
+            Path mnt = dir.resolve("restore-" + k);
+            disks.format(image, diskBytes);
+            Files.createDirectories(mnt);
+            disks.mount(image, mnt);
+            try {
+                long cpu = processCpuNanos();
+                long t = System.nanoTime();
+                RestoreInfo r = storage.restore(WORKSPACE, Optional.empty(), mnt.resolve("upper"), ProgressListener.NONE);
+                long nanos = System.nanoTime() - t;
+                restoreCpuShare.add((processCpuNanos() - cpu) / (double) nanos);
+                seconds.add(nanos / 1e9);
+                mbps.add(mbps(r.bytes(), nanos));
+                expect(r.files() == plan.files() && r.bytes() == plan.bytes(), "a restore wrote " + r.files()
+                        + " files of " + r.bytes() + " bytes");
+            } finally {
+                disks.release(image, mnt);
+                Files.deleteIfExists(mnt);
+                Files.deleteIfExists(image);
+            }
         }
         return seconds;
     }

@@ -1,11 +1,8 @@
 package dev.mags.storage.chunk;
 
 import dev.mags.storage.error.CorruptDataException;
-import dev.mags.storage.error.StoreUnavailableException;
 import dev.mags.storage.layout.BucketLayout;
 import dev.mags.storage.object.ObjectStore;
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Content-addressed chunks in the object store: upload once, fetch verified. A large chunk is an object of its
@@ -42,7 +39,7 @@ public final class ChunkStore {
         return store.putIfAbsent(key, encoded) ? encoded.length : 0;
     }
 
-    /** The frame stored for a chunk: what {@link #storePack} packs and {@link #decode} reads back. */
+    /** The frame stored for a chunk: what {@link #storePack} packs and {@link FrameDecoder} reads back. */
     public byte[] encode(byte[] plain, int length) {
         return codec.encode(plain, length);
     }
@@ -67,30 +64,12 @@ public final class ChunkStore {
         return pack;
     }
 
-    /** The plain bytes of a frame of a pack {@link #fetchPack} checked. */
-    public byte[] decodeFromCheckedPack(ChunkId id, byte[] pack, int offset, int length) {
-        return codec.decompress(id, pack, offset, length);
-    }
-
-    /** The plain bytes of a frame in a pack range; throws {@code CorruptDataException} unless they hash to {@code id}. */
-    public byte[] decode(ChunkId id, byte[] range, int offset, int length) {
-        return codec.decode(id, range, offset, length);
-    }
-
     public boolean exists(ChunkId id) {
         return store.exists(BucketLayout.chunkKey(id.hex()));
     }
 
-    /** The chunk's plain bytes; throws {@code CorruptDataException} if they do not hash to {@code id}. */
-    public byte[] fetch(ChunkId id) {
-        String key = BucketLayout.chunkKey(id.hex());
-        byte[] stored;
-        try (InputStream in = store.get(key)) {
-            stored = in.readAllBytes();
-        } catch (IOException e) {
-            throw new StoreUnavailableException("cannot download chunk " + key + " from " + store.describe() + ": "
-                    + e.getMessage(), e);
-        }
-        return codec.decode(id, stored);
+    /** The stored frame of a chunk kept as an object of its own; {@link FrameDecoder#decode} checks and decodes it. */
+    public byte[] fetchFrame(ChunkId id) {
+        return store.getBytes(BucketLayout.chunkKey(id.hex()));
     }
 }

@@ -29,6 +29,15 @@ public interface ObjectStore {
     /** Streams the object; the caller closes the stream. Throws {@code NotFoundException} if absent. */
     InputStream get(String key);
 
+    /** The whole object in memory (a chunk, a manifest). Throws {@code NotFoundException} if absent. */
+    default byte[] getBytes(String key) {
+        try (InputStream in = get(key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot download " + key + " from " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Bytes {@code offset .. offset + length - 1} of the object (S3 {@code Range}). Throws
      * {@code NotFoundException} if absent and {@code CorruptDataException} if the object is shorter.

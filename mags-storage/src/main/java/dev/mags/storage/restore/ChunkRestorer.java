@@ -2,22 +2,27 @@ package dev.mags.storage.restore;
 
 import dev.mags.storage.chunk.ChunkId;
 import dev.mags.storage.chunk.ChunkStore;
+import dev.mags.storage.chunk.FrameDecoder;
 import dev.mags.storage.error.LocalIoException;
 import dev.mags.storage.manifest.PackSlot;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
  * Fetches every distinct chunk of a snapshot once and writes it wherever the snapshot has it. Packed chunks
  * are fetched a pack range at a time (one request for the frames of many small files); a large chunk is one
- * request of its own. {@link #tasks} cuts the work into independent pieces for a pool.
+ * request of its own. {@link #tasks} cuts the work into independent pieces for a pool; each piece borrows a
+ * {@link FrameDecoder} (its buffers are reused from piece to piece), and closing the restorer closes them.
  */
-final class ChunkRestorer {
+final class ChunkRestorer implements AutoCloseable {
     /** Unneeded bytes between two wanted frames above which a pack is fetched in two requests instead of one. */
     private static final long MAX_GAP = 1 << 20;
     /** No single request asks for more than this. */
@@ -33,6 +38,9 @@ final class ChunkRestorer {
     private final Map<String, PackSlot> packed;
     private final Map<String, List<Placement>> placements = new LinkedHashMap<>();
     private final Consumer<Written> onWritten;
+    /** Decoders not in use: at most one per pool thread is ever made. */
+    private final Queue<FrameDecoder> idle = new ConcurrentLinkedQueue<>();
+    private final Queue<FrameDecoder> made = new ConcurrentLinkedQueue<>();
 
     ChunkRestorer(ChunkStore chunks, Map<String, PackSlot> packed, Consumer<Written> onWritten) {
         this.chunks = chunks;
@@ -54,7 +62,11 @@ final class ChunkRestorer {
         for (String id : placements.keySet()) {
             PackSlot slot = packed.get(id);
             if (slot == null) {
-                alone.add(() -> place(id, chunks.fetch(new ChunkId(id))));
+                alone.add(() -> {
+                    ChunkId chunk = new ChunkId(id);
+                    byte[] frame = chunks.fetchFrame(chunk);
+                    withDecoder(d -> place(id, d.decode(chunk, frame, 0, frame.length)));
+                });
             } else {
                 byPack.computeIfAbsent(slot.pack(), k -> new ArrayList<>()).add(id);
             }
@@ -98,25 +110,44 @@ final class ChunkRestorer {
             // A whole pack is checked against its name once (zstd-compressed bytes, about half the plain ones);
             // frames from part of a pack are checked one by one against their chunk ids.
             byte[] range = whole ? chunks.fetchPack(pack, (int) packSize) : chunks.fetchPackRange(pack, start, (int) (end - start));
-            for (String id : ids) {
-                PackSlot s = packed.get(id);
-                ChunkId chunk = new ChunkId(id);
-                int from = (int) (s.offset() - start);
-                place(id, whole ? chunks.decodeFromCheckedPack(chunk, range, from, s.length())
-                        : chunks.decode(chunk, range, from, s.length()));
-            }
+            withDecoder(d -> {
+                for (String id : ids) {
+                    PackSlot s = packed.get(id);
+                    ChunkId chunk = new ChunkId(id);
+                    int from = (int) (s.offset() - start);
+                    place(id, whole ? d.decompress(chunk, range, from, s.length()) : d.decode(chunk, range, from, s.length()));
+                }
+            });
         };
     }
 
-    private void place(String id, byte[] plain) {
+    private void withDecoder(Consumer<FrameDecoder> work) {
+        FrameDecoder d = idle.poll();
+        if (d == null) {
+            d = new FrameDecoder();
+            made.add(d);
+        }
+        try {
+            work.accept(d);
+        } finally {
+            idle.add(d);
+        }
+    }
+
+    private void place(String id, ByteBuffer plain) {
         for (Placement p : placements.get(id)) {
             boolean done;
             try {
-                done = p.file().write(p.index(), plain);
+                done = p.file().write(p.index(), plain.duplicate());
             } catch (IOException e) {
                 throw new LocalIoException("cannot write " + p.file().entry().path() + ": " + e.getMessage(), e);
             }
-            onWritten.accept(new Written(plain.length, done));
+            onWritten.accept(new Written(plain.remaining(), done));
         }
+    }
+
+    @Override
+    public void close() {
+        made.forEach(FrameDecoder::close);
     }
 }

@@ -41,22 +41,22 @@ final class RestoredFile {
      *
      * @return true if this write completed the file
      */
-    boolean write(int index, byte[] plain) throws IOException {
+    boolean write(int index, ByteBuffer plain) throws IOException {
         boolean last = index == entry.chunks().size() - 1;
         long offset = (long) index * chunkSize;
-        if (last ? offset + plain.length != entry.size() : plain.length != chunkSize) {
+        int length = plain.remaining();
+        if (last ? offset + length != entry.size() : length != chunkSize) {
             throw new CorruptDataException("file " + entry.path() + " of " + entry.size() + " bytes cannot hold "
-                    + plain.length + " bytes as its chunk " + (index + 1) + " of " + entry.chunks().size());
+                    + length + " bytes as its chunk " + (index + 1) + " of " + entry.chunks().size());
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buf = ByteBuffer.wrap(plain);
             long at = offset;
-            while (buf.hasRemaining()) {
-                at += ch.write(buf, at);
+            while (plain.hasRemaining()) {
+                at += ch.write(plain, at);
             }
         }
-        return written.addAndGet(plain.length) == entry.size();
+        return written.addAndGet(length) == entry.size();
     }
 
     /** Throws unless every byte of the file was written. */

@@ -113,28 +113,36 @@ public final class SnapshotReader {
         AtomicLong bytesDone = new AtomicLong();
         Runnable report = () -> listener.onProgress(new Progress(Phase.TRANSFERRING, filesDone.get(), files.size(),
                 bytesDone.get(), bytesTotal, 0));
-        ChunkRestorer restorer = new ChunkRestorer(chunks, m.packed(), w -> {
+        try (ChunkRestorer restorer = new ChunkRestorer(chunks, m.packed(), w -> {
             bytesDone.addAndGet(w.bytes());
             if (w.fileDone()) {
                 filesDone.incrementAndGet();
             }
             report.run();
-        });
-        List<RestoredFile> restored = new ArrayList<>(files.size());
-        for (Entry e : files) {
-            RestoredFile f = new RestoredFile(root, e, m.chunkSize());
-            restored.add(f);
-            if (e.chunks().isEmpty()) {
-                f.create();
-                filesDone.incrementAndGet();
-            } else {
-                restorer.add(f);
+        })) {
+            List<RestoredFile> restored = new ArrayList<>(files.size());
+            for (Entry e : files) {
+                RestoredFile f = new RestoredFile(root, e, m.chunkSize());
+                restored.add(f);
+                if (e.chunks().isEmpty()) {
+                    f.create();
+                    filesDone.incrementAndGet();
+                } else {
+                    restorer.add(f);
+                }
             }
+            run(restorer.tasks());
+            restored.forEach(RestoredFile::checkComplete);
         }
+        listener.onProgress(new Progress(Phase.DONE, files.size(), files.size(), bytesTotal, bytesTotal, 0));
+    }
+
+    /** Runs the tasks on a pool of {@code parallelism} threads; the first failure cancels the rest. Returns when no task runs. */
+    private void run(List<Runnable> tasks) {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("restore-", 0).factory());
         try {
             List<CompletableFuture<Void>> futures = new ArrayList<>();
-            for (Runnable task : restorer.tasks()) {
+            for (Runnable task : tasks) {
                 futures.add(CompletableFuture.runAsync(task, pool));
             }
             for (CompletableFuture<Void> f : futures) {
@@ -150,9 +158,9 @@ public final class SnapshotReader {
             }
         } finally {
             pool.shutdownNow();
+            // the tasks' decoders are closed next: no task may still be using one
+            pool.close();
         }
-        restored.forEach(RestoredFile::checkComplete);
-        listener.onProgress(new Progress(Phase.DONE, files.size(), files.size(), bytesTotal, bytesTotal, 0));
     }
 
     private static LocalIndex index(SnapshotId id, Path root, List<Entry> entries, Map<String, PackSlot> packed) {

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -159,24 +161,51 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public byte[] getRange(String key, long offset, int length) {
-        if (length == 0) {
-            return new byte[0];
-        }
+    public byte[] getBytes(String key) {
         String action = action("downloading", key);
         byte[] data;
-        // read straight into an array of the range's size: getObjectAsBytes would grow and copy a buffer
-        try (InputStream in = s3.getObject(b -> b.bucket(config.bucket()).key(key)
-                .range("bytes=" + offset + "-" + (offset + length - 1)))) {
-            data = in.readNBytes(length);
+        int n;
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(config.bucket()).key(key))) {
+            Long size = in.response().contentLength();
+            if (size == null) {
+                return in.readAllBytes();
+            }
+            // an array of the object's size, filled in one copy (readAllBytes gathers buffers and copies them)
+            data = new byte[Math.toIntExact(size)];
+            n = in.readNBytes(data, 0, data.length);
         } catch (NoSuchKeyException e) {
             throw new NotFoundException("no object " + key + " in bucket " + config.bucket() + " at " + endpoint, e);
         } catch (IOException | RuntimeException e) {
             throw S3Errors.translate(asRuntime(e), action, endpoint);
         }
-        if (data.length != length) {
+        if (n != data.length) {
             throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint
-                    + " returned " + data.length + " bytes for a range of " + length + " at " + offset);
+                    + " ended after " + n + " of its " + data.length + " bytes");
+        }
+        return data;
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        if (length == 0) {
+            return new byte[0];
+        }
+        String action = action("downloading", key);
+        byte[] data = new byte[length];
+        int n;
+        // read straight into an array of the range's size, one copy: getObjectAsBytes and readNBytes(int)
+        // gather into buffers first and copy them into the result
+        try (InputStream in = s3.getObject(b -> b.bucket(config.bucket()).key(key)
+                .range("bytes=" + offset + "-" + (offset + length - 1)))) {
+            n = in.readNBytes(data, 0, length);
+        } catch (NoSuchKeyException e) {
+            throw new NotFoundException("no object " + key + " in bucket " + config.bucket() + " at " + endpoint, e);
+        } catch (IOException | RuntimeException e) {
+            throw S3Errors.translate(asRuntime(e), action, endpoint);
+        }
+        if (n != length) {
+            throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint
+                    + " returned " + n + " bytes for a range of " + length + " at " + offset);
         }
         return data;
     }

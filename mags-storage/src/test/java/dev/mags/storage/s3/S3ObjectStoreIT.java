@@ -74,6 +74,19 @@ class S3ObjectStoreIT {
     }
 
     @Test
+    void aWholeObjectIsReadIntoOneArrayOfItsSize() {
+        var store = s3.store();
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(big);
+        store.put("chunks/ab/big", big);
+        store.put("chunks/ab/empty", new byte[0]);
+        assertThat(store.getBytes("chunks/ab/big")).isEqualTo(big);
+        assertThat(store.getBytes("chunks/ab/empty")).isEmpty();
+        assertThatThrownBy(() -> store.getBytes("chunks/ab/none")).isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("chunks/ab/none");
+    }
+
+    @Test
     void listingPagesThroughMoreThanAThousandObjects() {
         for (int i = 0; i < 1100; i++) {
             s3.store().put(String.format("many/%05d", i), new byte[] {1});

@@ -2,6 +2,7 @@ package dev.mags.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sync part end to end on a tiny tree: every figure, nothing left behind. Times are never checked. */
-class WorkspaceSyncTest {
+/**
+ * The sync part end to end on a tiny tree: every figure, nothing left behind (no directory, no mount, no
+ * loop device). Times are never checked. As root: restores go onto loop-mounted disks.
+ */
+class WorkspaceSyncIT {
     @TempDir
     Path dir;
 
@@ -33,5 +37,8 @@ class WorkspaceSyncTest {
         figures.values().forEach(f -> assertThat(f.p50()).isFinite().isPositive());
         assertThat(notes).hasSize(3).noneMatch(n -> n.contains("unexpected")).anyMatch(n -> n.contains("cores busy"));
         assertThat(work).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(work.toString());
+        assertThat(new String(new ProcessBuilder("losetup", "-a").start().getInputStream().readAllBytes()))
+                .doesNotContain(work.toString());
     }
 }
