@@ -97,9 +97,19 @@ public record AgentConfig(
         return dataDir.resolve("disk-templates");
     }
 
-    /** {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. */
+    /**
+     * {@code <dataDir>/sandboxes}: one directory per sandbox, named by its id. The agent mounts a tmpfs here
+     * (as on the runtime root under the data dir): a sandbox's bundle, FIFOs, logs and mount points live as
+     * long as the sandbox, and creating and deleting a score of them per sandbox on a disk file system costs
+     * more than the sandbox's own start (see {@code rootfs/TmpfsDirs}).
+     */
     public Path sandboxesDir() {
         return dataDir.resolve("sandboxes");
+    }
+
+    /** {@code <dataDir>/sandbox-disks}: each sandbox's own disk image, {@code <id>.img}, beside the tmpfs. */
+    public Path sandboxDisksDir() {
+        return dataDir.resolve("sandbox-disks");
     }
 
     public AgentConfig withRuntimeBinary(String binary) {

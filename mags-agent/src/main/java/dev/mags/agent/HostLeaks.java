@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Lists what sandboxes of an agent configuration (warm pool members included) left on the host:
- * runtime containers under its runtime root, mounts under its sandboxes directory, loop devices
- * whose backing files are there, cgroup directories under its cgroup parent, sandbox directories, and loop devices on workspace disks (the disks themselves are kept on purpose). For tests that assert "nothing left behind" and for operators.
+ * runtime containers under its runtime root, mounts under its sandboxes directory, sandbox disk images and
+ * the loop devices on them, cgroup directories under its cgroup parent, sandbox directories, and loop devices on workspace disks (the disks themselves are kept on purpose). For tests that assert "nothing left behind" and for operators.
  */
 public final class HostLeaks {
     private HostLeaks() {}
@@ -31,6 +31,6 @@ public final class HostLeaks {
 
     static HostInventory inventory(AgentConfig config, HostAccess host) {
         return HostInventory.scan(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
-                config.cgroupParent(), config.sandboxesDir());
+                config.cgroupParent(), config.sandboxesDir(), config.sandboxDisksDir());
     }
 }

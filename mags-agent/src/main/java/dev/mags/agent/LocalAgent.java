@@ -4,6 +4,7 @@ import dev.mags.agent.image.ImageStore;
 import dev.mags.agent.network.NetworkReaper;
 import dev.mags.agent.pool.WarmPool;
 import dev.mags.agent.reconcile.Reconciler;
+import dev.mags.agent.rootfs.TmpfsDirs;
 import dev.mags.agent.sandbox.CleanupStack;
 import dev.mags.agent.sandbox.Container;
 import dev.mags.agent.sandbox.ContainerBuilder;
@@ -73,6 +74,7 @@ public final class LocalAgent implements Agent {
     private final ContainerBuilder builder;
     private final ExecLauncher execs;
     private final Reconciler reconciler;
+    private final TmpfsDirs tmpfs;
     private final NetworkReaper networkReaper;
     private final WarmPool<Container> pool;
     private final ScheduledExecutorService timers;
@@ -113,9 +115,11 @@ public final class LocalAgent implements Agent {
         this.config = Objects.requireNonNull(config, "config");
         this.backup = backup;
         this.images = new ImageStore(config.imagesDir());
+        this.tmpfs = new TmpfsDirs(host.mount(), tmpfsDirs(config));
+        tmpfs.ensure();
         this.workspaces = new WorkspaceDisks(config.workspacesDir(), config.sandboxesDir(), host.disk(config.diskTemplatesDir()),
                 new Resize2fs(host.runner()));
-        SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.cgroupParent(),
+        SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.sandboxDisksDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping());
         this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(config.diskTemplatesDir()), host.cgroups(),
@@ -123,7 +127,7 @@ public final class LocalAgent implements Agent {
         this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
-                config.cgroupParent(), config.sandboxesDir(), config.workspacesDir());
+                config.cgroupParent(), config.sandboxesDir(), config.sandboxDisksDir(), config.workspacesDir());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-timeouts").daemon().factory());
         Map<SandboxShape, Integer> targets = new LinkedHashMap<>();
         config.warmPool().active().forEach(e -> targets.put(new SandboxShape(e.image(), e.limits(), e.network()), e.size()));
@@ -572,6 +576,18 @@ public final class LocalAgent implements Agent {
             log.warn("a sandbox ended with an error while the agent closed", e);
         } finally {
             timers.shutdownNow();
+            tmpfs.release();
         }
+    }
+
+    /** The sandboxes directory, and the runtime's state when it is the agent's own (under the data dir). */
+    private static Map<Path, String> tmpfsDirs(AgentConfig config) {
+        Map<Path, String> dirs = new LinkedHashMap<>();
+        // 0711: the sandboxes' root (an unprivileged host uid) passes through to its FIFOs and etc files
+        dirs.put(config.sandboxesDir(), "mode=0711,size=256m");
+        if (config.runtimeRoot().startsWith(config.dataDir())) {
+            dirs.put(config.runtimeRoot(), "mode=0700,size=64m");
+        }
+        return dirs;
     }
 }

@@ -86,9 +86,9 @@ final class FakeHost implements AutoCloseable {
 
     private synchronized Process mount(List<String> argv) throws IOException {
         if (mountResult.exitValue() == 0) {
-            boolean loop = argv.contains("ext4");
-            String line = "90 27 0:50 / " + argv.get(argv.size() - 1) + " rw - " + (loop ? "ext4 /dev/loop9" : "overlay "
-                    + argv.get(argv.size() - 2)) + " rw\n";
+            String type = argv.get(argv.indexOf("-t") + 1);
+            String source = type.equals("ext4") ? "/dev/loop9" : argv.get(argv.size() - 2);
+            String line = "90 27 0:50 / " + argv.get(argv.size() - 1) + " rw - " + type + " " + source + " rw\n";
             writeMountInfo(Files.readString(mountInfo) + line);
         }
         return mountResult;

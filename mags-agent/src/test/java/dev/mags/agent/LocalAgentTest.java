@@ -99,7 +99,8 @@ class LocalAgentTest {
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
                 .hasMessage("base image 'busybox' was built for sandbox root at host uid 200000, but this agent runs sandbox "
                         + "root as host uid 100000; rebuild it with: bin/magsd image build busybox");
-        assertThat(host.launcher.started()).isEmpty();
+        assertThat(host.launcher.started()).as("nothing but the agent's own tmpfs mounts")
+                .allSatisfy(argv -> assertThat(argv).contains("tmpfs"));
     }
 
     @Test
@@ -274,6 +275,22 @@ class LocalAgentTest {
         assertThat(exitOf(sandbox).reason()).isEqualTo(ExitReason.AGENT_SHUTDOWN);
         assertThatThrownBy(() -> agent.launch(spec("s2", "busybox"), listener))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.SHUTTING_DOWN));
+    }
+
+    @Test
+    void sandboxFilesAndRuntimeStateLiveOnTmpfsMountsThatCloseTakesAway() throws Exception {
+        Path sandboxes = host.config().sandboxesDir().toRealPath();
+        Path runtime = host.config().runtimeRoot().toRealPath();
+        assertThat(Files.readString(host.mountInfo)).contains(" " + sandboxes + " rw - tmpfs ")
+                .contains(" " + runtime + " rw - tmpfs ");
+        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+        assertThat(host.config().sandboxDisksDir().resolve("s1.img")).as("the disk image stays off the tmpfs").exists();
+
+        agent.close();
+
+        assertThat(sandbox.exit()).isDone();
+        assertThat(host.config().sandboxDisksDir().resolve("s1.img")).doesNotExist();
+        assertThat(Files.readString(host.mountInfo)).doesNotContain("tmpfs");
     }
 
     @Test

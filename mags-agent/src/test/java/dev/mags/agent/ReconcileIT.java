@@ -51,7 +51,9 @@ class ReconcileIT {
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount overlay mags-" + job));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount ext4 /dev/loop"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("loop device /dev/loop")
-                .endsWith(job + "/disk.img"));
+                .endsWith("sandbox-disks/" + job + ".img"));
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("sandbox disk image ")
+                .contains(job + ".img").endsWith("(sandbox " + id + ")"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("cgroup directory /sys/fs/cgroup/memory/"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("sandbox directory "));
 

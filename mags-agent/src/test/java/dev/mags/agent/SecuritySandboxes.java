@@ -59,7 +59,7 @@ final class SecuritySandboxes implements AutoCloseable {
 
     /** The host side of a running sandbox's writable layer. */
     Path upper(String sandboxId) {
-        return dev.mags.agent.sandbox.SandboxPaths.of(host.config.sandboxesDir(), sandboxId).upper();
+        return dev.mags.agent.sandbox.SandboxPaths.of(host.config.sandboxesDir(), host.config.sandboxDisksDir(), sandboxId).upper();
     }
 
     Run run(String script) throws Exception {

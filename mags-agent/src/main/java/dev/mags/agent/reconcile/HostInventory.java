@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 /**
  * Every sandbox resource found on the host, each carrying its container id: the runtime's containers
  * under its root (and state it left of containers it never finished creating), mounts under the
- * sandboxes directory, loop devices whose backing file is there, cgroup directories under the cgroup
- * parent, and the sandbox directories themselves. A container's id is the sandbox id of the job it
+ * sandboxes directory, sandboxes' disk images ({@code <id>.img} in the disks directory) and loop devices
+ * whose backing file is one of them (or, as an earlier layout had it, in a sandbox directory), cgroup
+ * directories under the cgroup parent, and the sandbox directories themselves. A container's id is the sandbox id of the job it
  * was built for, or a warm pool member's own id; {@code labels} maps a pool member that was handed to
  * a job to that job's sandbox id. What could not be looked at is listed in {@code problems}.
  */
@@ -35,12 +36,14 @@ public record HostInventory(
         List<LoopDevice> loopDevices,
         Map<String, List<Path>> cgroupDirs,
         List<Path> sandboxDirs,
+        List<Path> diskImages,
         Map<String, String> labels,
         List<String> problems,
-        Path sandboxesDir) {
+        Path sandboxesDir,
+        Path disksDir) {
 
     public static HostInventory scan(Runc runc, Mount mount, Losetup losetup, CgroupTree cgroups, String cgroupParent,
-            Path sandboxesDir) {
+            Path sandboxesDir, Path disksDir) {
         List<String> problems = new ArrayList<>();
         List<ContainerState> containers = List.of();
         List<String> staleStates = List.of();
@@ -63,9 +66,10 @@ public record HostInventory(
         }
         List<LoopDevice> loops = List.of();
         try {
-            loops = losetup.backedBelow(sandboxesDir).stream()
+            loops = new ArrayList<>(losetup.backedBelow(disksDir));
+            losetup.backedBelow(sandboxesDir).stream()
                     .filter(d -> !d.backingFile().equals(sandboxesDir))
-                    .toList();
+                    .forEach(loops::add);
         } catch (RuntimeException e) {
             problems.add("cannot list the loop devices: " + e.getMessage());
         }
@@ -83,8 +87,17 @@ public record HostInventory(
                 problems.add("cannot list " + sandboxesDir + ": " + e.getMessage());
             }
         }
-        return new HostInventory(containers, staleStates, mounts, loops, cgroupDirs, dirs, labels(dirs), problems,
-                sandboxesDir);
+        List<Path> images = List.of();
+        if (Files.isDirectory(disksDir)) {
+            try (Stream<Path> children = Files.list(disksDir)) {
+                images = children.filter(p -> p.getFileName().toString().endsWith(SandboxPaths.DISK_IMAGE_SUFFIX))
+                        .sorted().toList();
+            } catch (IOException e) {
+                problems.add("cannot list " + disksDir + ": " + e.getMessage());
+            }
+        }
+        return new HostInventory(containers, staleStates, mounts, loops, cgroupDirs, dirs, images, labels(dirs), problems,
+                sandboxesDir, disksDir);
     }
 
     private static Map<String, String> labels(List<Path> dirs) {
@@ -111,7 +124,14 @@ public record HostInventory(
 
     /** The container a loop device belongs to, by its backing file. */
     public String sandboxIdOf(LoopDevice d) {
-        return firstElementBelow(d.backingFile());
+        return d.backingFile().startsWith(disksDir) ? sandboxIdOfImage(d.backingFile()) : firstElementBelow(d.backingFile());
+    }
+
+    /** The container a disk image in the disks directory belongs to: its name without the suffix. */
+    public static String sandboxIdOfImage(Path image) {
+        String name = image.getFileName().toString();
+        return name.endsWith(SandboxPaths.DISK_IMAGE_SUFFIX)
+                ? name.substring(0, name.length() - SandboxPaths.DISK_IMAGE_SUFFIX.length()) : name;
     }
 
     private String firstElementBelow(Path path) {
@@ -133,6 +153,7 @@ public record HostInventory(
         loopDevices.forEach(d -> ids.add(sandboxIdOf(d)));
         ids.addAll(cgroupDirs.keySet());
         sandboxDirs.forEach(d -> ids.add(d.getFileName().toString()));
+        diskImages.forEach(d -> ids.add(sandboxIdOfImage(d)));
         return ids;
     }
 
@@ -145,6 +166,7 @@ public record HostInventory(
         loopDevices.forEach(d -> lines.add("loop device " + d.device() + " on " + d.backingFile()));
         cgroupDirs.values().forEach(ds -> ds.forEach(d -> lines.add("cgroup directory " + d)));
         sandboxDirs.forEach(d -> lines.add("sandbox directory " + d + job(d.getFileName().toString())));
+        diskImages.forEach(d -> lines.add("sandbox disk image " + d + job(sandboxIdOfImage(d))));
         return lines;
     }
 

@@ -11,6 +11,7 @@ import dev.mags.agent.runtime.ContainerState;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.protocol.v1.ReconcileReport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +22,8 @@ import java.util.TreeSet;
 /**
  * Removes what sandboxes left on the host that are no longer wanted, e.g. after the agent crashed:
  * containers first (killing their processes frees the mounts and cgroups), then mounts (overlay roots
- * before the disks under them), then loop devices, then cgroup directories, then sandbox directories.
+ * before the disks under them), then loop devices, then cgroup directories, then disk images and sandbox
+ * directories.
  * Warm pool members are containers like any other; one that was handed to a job is kept when that
  * job's sandbox id is kept, and reported by it. Keeps going past failures and reports each one.
  */
@@ -32,22 +34,24 @@ public final class Reconciler {
     private final CgroupTree cgroups;
     private final String cgroupParent;
     private final Path sandboxesDir;
+    private final Path disksDir;
     private final Path workspacesDir;
 
     /** A reconciler that also detaches loop devices left on workspace disks (never deleting the disks). */
     public Reconciler(Runc runc, Mount mount, Losetup losetup, CgroupTree cgroups, String cgroupParent, Path sandboxesDir,
-            Path workspacesDir) {
+            Path disksDir, Path workspacesDir) {
         this.runc = runc;
         this.mount = mount;
         this.losetup = losetup;
         this.cgroups = cgroups;
         this.cgroupParent = cgroupParent;
         this.sandboxesDir = sandboxesDir;
+        this.disksDir = disksDir;
         this.workspacesDir = workspacesDir;
     }
 
     private HostInventory scan() {
-        return HostInventory.scan(runc, mount, losetup, cgroups, cgroupParent, sandboxesDir);
+        return HostInventory.scan(runc, mount, losetup, cgroups, cgroupParent, sandboxesDir, disksDir);
     }
 
     /** @param keep container ids, or sandbox ids of jobs, whose resources stay */
@@ -93,6 +97,24 @@ public final class Reconciler {
         }
         Set<String> stillMounted = new TreeSet<>();
         after.mounts().forEach(m -> stillMounted.add(after.sandboxIdOf(m)));
+        Set<String> stillAttached = new TreeSet<>();
+        try {
+            losetup.backedBelow(disksDir).forEach(d -> stillAttached.add(after.sandboxIdOf(d)));
+        } catch (RuntimeException e) {
+            problems.add("cannot list the loop devices on sandbox disks: " + e.getMessage());
+            after.diskImages().forEach(i -> stillAttached.add(HostInventory.sandboxIdOfImage(i)));
+        }
+        for (Path image : after.diskImages()) {
+            String id = HostInventory.sandboxIdOfImage(image);
+            if (kept.contains(id)) {
+                continue;
+            }
+            if (stillAttached.contains(id)) {
+                problems.add("sandbox " + kept.job(id) + ": disk image " + image + " kept because a loop device still backs onto it");
+            } else {
+                attempt(kept.job(id), "disk image " + image, reaped, problems, () -> Files.deleteIfExists(image));
+            }
+        }
         for (Path dir : after.sandboxDirs()) {
             String id = dir.getFileName().toString();
             if (kept.contains(id)) {

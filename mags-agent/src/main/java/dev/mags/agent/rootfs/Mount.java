@@ -68,6 +68,11 @@ public final class Mount {
         calls.mountLoop(file, target, "ext4", "noinit_itable");
     }
 
+    /** Mounts a new tmpfs on the existing directory {@code target}; {@code options} are tmpfs's own ({@code mode=}, {@code size=}). */
+    public void tmpfs(Path target, String options) {
+        calls.mount("tmpfs", target, "tmpfs", options);
+    }
+
     public void umount(Path target) {
         calls.umount(target, false);
     }

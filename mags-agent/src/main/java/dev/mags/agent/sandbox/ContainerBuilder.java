@@ -69,7 +69,7 @@ public final class ContainerBuilder {
      */
     public Container build(ContainerSpec spec) {
         String id = spec.id();
-        SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), id);
+        SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), settings.disksDir(), id);
         ExitMarker marker = new ExitMarker();
         BundleSpec bundle = bundleSpec(spec, paths, marker);
         CleanupStack cleanup = new CleanupStack();
@@ -127,6 +127,9 @@ public final class ContainerBuilder {
     private void prepareRootfs(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup) {
         try {
             Path image = prepareDisk(spec, paths);
+            if (image.equals(paths.diskImage())) {
+                cleanup.push("delete the disk " + image, () -> Files.deleteIfExists(image));
+            }
             Files.createDirectory(paths.disk());
             cleanup.push("release the disk " + image, () -> disk.release(image, paths.disk()));
             disk.mount(image, paths.disk());
@@ -156,13 +159,14 @@ public final class ContainerBuilder {
     }
 
     /**
-     * The disk file to mount: the sandbox's own, new (removed with its directory), or its workspace's,
+     * The disk file to mount: the sandbox's own, new (deleted when the sandbox is released), or its workspace's,
      * formatted on first use and never again. A workspace disk whose formatting failed is removed.
      */
     private Path prepareDisk(ContainerSpec spec, SandboxPaths paths) throws IOException {
         long size = spec.shape().limits().diskBytes();
         Path workspace = spec.workspaceDisk();
         if (workspace == null) {
+            Files.createDirectories(paths.diskImage().getParent());
             disk.createFresh(paths.diskImage(), size);
             return paths.diskImage();
         }

@@ -3,7 +3,8 @@ package dev.mags.agent.sandbox;
 import java.nio.file.Path;
 
 /**
- * Where one sandbox's files live: {@code <dataDir>/sandboxes/<containerId>/}. Named by the container
+ * Where one sandbox's files live: {@code <dataDir>/sandboxes/<containerId>/} (a tmpfs: bundle, FIFOs, mount
+ * points, logs) and its disk image {@code <dataDir>/sandbox-disks/<containerId>.img}. Named by the container
  * id (the job's sandbox id, or a warm pool member's own id) so that a restarted agent can tell whose
  * leftovers it finds; {@link #label()} names the job a pool member was handed to.
  *
@@ -25,10 +26,13 @@ public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path
     /** The file in a sandbox directory that names the job (sandbox id) the container runs. */
     public static final String LABEL_FILE = "sandbox-id";
 
-    public static SandboxPaths of(Path sandboxesDir, String containerId) {
+    /** The suffix of a sandbox's disk image in the disks directory. */
+    public static final String DISK_IMAGE_SUFFIX = ".img";
+
+    public static SandboxPaths of(Path sandboxesDir, Path disksDir, String containerId) {
         Path dir = sandboxesDir.resolve(containerId);
         Path disk = dir.resolve("disk");
-        return new SandboxPaths(dir, dir.resolve("disk.img"), disk, disk.resolve("upper"), disk.resolve("work"),
+        return new SandboxPaths(dir, disksDir.resolve(containerId + DISK_IMAGE_SUFFIX), disk, disk.resolve("upper"), disk.resolve("work"),
                 dir.resolve("rootfs"), dir.resolve("bundle"), dir.resolve("etc"), dir.resolve("runtime.log"),
                 dir.resolve("create.out"), dir.resolve("exec.json"), dir.resolve("exec.log"), dir.resolve("exec.pid"));
     }

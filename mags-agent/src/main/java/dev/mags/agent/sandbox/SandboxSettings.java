@@ -8,13 +8,14 @@ import java.time.Duration;
  * The agent-wide settings every sandbox is built with.
  *
  * @param sandboxesDir where sandbox directories are created, {@code <dataDir>/sandboxes}
+ * @param disksDir where sandboxes' own disk images are created, {@code <dataDir>/sandbox-disks}
  * @param cgroupParent cgroups go to {@code /<cgroupParent>/<containerId>}
  * @param stopGrace how long a sandbox may take to end after SIGTERM when it times out
  * @param initBinary the host's static busybox, which runs each container's init
  * @param swapAccounting whether the host can limit memory plus swap (see the bundle's resources)
  * @param idMapping the host ids of the sandboxes' user namespace
  */
-public record SandboxSettings(Path sandboxesDir, String cgroupParent, String hostname, Duration stopGrace,
+public record SandboxSettings(Path sandboxesDir, Path disksDir, String cgroupParent, String hostname, Duration stopGrace,
         Path initBinary, boolean swapAccounting, IdMapping idMapping) {
 
     public String cgroupsPath(String containerId) {

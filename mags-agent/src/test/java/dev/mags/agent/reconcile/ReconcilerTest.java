@@ -24,12 +24,14 @@ class ReconcilerTest {
 
     private final FakeProcessLauncher launcher = new FakeProcessLauncher();
     private Path sandboxes;
+    private Path disks;
     private Path cgroups;
     private Reconciler reconciler;
 
     @BeforeEach
     void setUp() throws Exception {
         sandboxes = Files.createDirectories(dir.resolve("data/sandboxes"));
+        disks = dir.resolve("data/sandbox-disks");
         cgroups = Files.createDirectories(dir.resolve("cgroup"));
         Path mountInfo = Files.writeString(dir.resolve("mountinfo"), String.join("\n",
                 "27 1 254:0 / / rw - ext4 /dev/vda rw",
@@ -43,7 +45,10 @@ class ReconcilerTest {
         for (String[] loop : new String[][] {{"loop9", "orphan"}, {"loop8", "kept"}, {"loop7", "warm-1"}}) {
             Files.createDirectories(sysBlock.resolve(loop[0]).resolve("loop"));
             Files.writeString(sysBlock.resolve(loop[0]).resolve("loop/backing_file"),
-                    sandboxes.resolve(loop[1]).resolve("disk.img") + " (deleted)\n");
+                    disks.resolve(loop[1] + ".img") + "\n");
+        }
+        for (String id : List.of("orphan", "kept", "warm-1", "stale")) {
+            Files.writeString(Files.createDirectories(disks).resolve(id + ".img"), "");
         }
         // Workspace disks: ws-a is mounted by the kept sandbox, ws-b by nothing any more.
         for (String[] loop : new String[][] {{"loop5", "ws-a"}, {"loop4", "ws-b"}}) {
@@ -58,7 +63,7 @@ class ReconcilerTest {
                 : FakeProcess.succeeds(""));
         CommandRunner runner = new CommandRunner(launcher);
         reconciler = new Reconciler(new Runc(runner, "runc", dir.resolve("runtime")), new Mount(runner, mountInfo),
-                new Losetup(runner, sysBlock), new CgroupTree(cgroups), "mags", sandboxes, dir.resolve("workspaces"));
+                new Losetup(runner, sysBlock), new CgroupTree(cgroups), "mags", sandboxes, disks, dir.resolve("workspaces"));
         Files.createDirectories(dir.resolve("runtime/half"));
         Files.writeString(dir.resolve("runtime/half/exec.fifo"), "");
         Files.createDirectories(dir.resolve("runtime/kept"));
@@ -73,7 +78,7 @@ class ReconcilerTest {
     void reapsEverythingNotKeptAndNothingElse() {
         ReconcileReport report = reconciler.reconcile(Set.of("kept"));
 
-        assertThat(report.reapedSandboxIds()).containsExactly("half", "job-7", "orphan");
+        assertThat(report.reapedSandboxIds()).containsExactly("half", "job-7", "orphan", "stale");
         assertThat(dir.resolve("runtime/half")).doesNotExist();
         assertThat(dir.resolve("runtime/kept")).isDirectory();
         assertThat(launcher.started()).contains(
@@ -94,6 +99,11 @@ class ReconcilerTest {
         assertThat(cgroups.resolve("memory/mags/orphan")).doesNotExist();
         assertThat(cgroups.resolve("memory/mags/kept")).isDirectory();
         assertThat(sandboxes.resolve("kept")).isDirectory();
+        assertThat(disks.resolve("stale.img")).as("an image no loop device backs onto").doesNotExist();
+        assertThat(disks.resolve("kept.img")).isRegularFile();
+        // the fake detach leaves the device listed: an image still attached is kept and reported
+        assertThat(disks.resolve("orphan.img")).isRegularFile();
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("orphan.img").contains("loop device"));
     }
 
     @Test
@@ -110,7 +120,7 @@ class ReconcilerTest {
     void aPoolMemberHandedToAJobIsKeptByTheJobsSandboxId() {
         ReconcileReport report = reconciler.reconcile(Set.of("kept", "job-7"));
 
-        assertThat(report.reapedSandboxIds()).containsExactly("half", "orphan");
+        assertThat(report.reapedSandboxIds()).containsExactly("half", "orphan", "stale");
         assertThat(cgroups.resolve("memory/mags/warm-1")).isDirectory();
         assertThat(launcher.started()).noneSatisfy(argv -> assertThat(argv).contains("/dev/loop7"));
     }

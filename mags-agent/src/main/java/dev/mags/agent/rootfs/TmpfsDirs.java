@@ -1,0 +1,90 @@
+package dev.mags.agent.rootfs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Directories whose files live only as long as a sandbox (sandbox directories: bundle, FIFOs, logs, mount
+ * points; the runtime's state), each on a tmpfs of its own. A sandbox creates and deletes a score of such
+ * files; on a disk file system every one is an inode allocated and freed, and on ext4 without a journal
+ * (as on the machines mags is measured on) each allocation first scans past the inodes deleted in the last
+ * minutes, a cost that grew with the churn until it outweighed the sandbox's own start. Disk images stay
+ * on the data dir's file system: a tmpfs would hold the sandboxes' data in memory.
+ *
+ * <p>{@link #ensure} mounts what is not mounted yet and keeps a tmpfs a crashed agent left (reconcile
+ * then clears what is in it). A directory that already holds files without being a mount point is used
+ * as it is, with a warning: mounting over it would hide leftovers from reconcile. {@link #release}
+ * unmounts the tmpfs mounts this object made, each only when nothing is left in it.
+ */
+public final class TmpfsDirs {
+    private static final Logger LOG = LoggerFactory.getLogger(TmpfsDirs.class);
+
+    private final Mount mount;
+    /** Directory → tmpfs options (mode, size). */
+    private final Map<Path, String> dirs;
+    private final List<Path> mounted = new ArrayList<>();
+
+    public TmpfsDirs(Mount mount, Map<Path, String> dirs) {
+        this.mount = mount;
+        this.dirs = new LinkedHashMap<>(dirs);
+    }
+
+    /** Makes each directory a tmpfs if it can; returns one line per directory left on the disk file system. */
+    public synchronized List<String> ensure() {
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<Path, String> e : dirs.entrySet()) {
+            Path dir = e.getKey();
+            try {
+                Files.createDirectories(dir);
+                Path real = dir.toRealPath();
+                if (isMountPoint(real)) {
+                    continue;
+                }
+                if (!isEmpty(real)) {
+                    warnings.add(dir + " holds files and is not a mount point: left as it is until they are gone");
+                    continue;
+                }
+                mount.tmpfs(real, e.getValue());
+                mounted.add(real);
+            } catch (IOException | RuntimeException e2) {
+                warnings.add("cannot mount a tmpfs on " + dir + ": " + e2.getMessage());
+            }
+        }
+        warnings.forEach(w -> LOG.warn("{}; sandboxes' files there go to the disk file system", w));
+        return warnings;
+    }
+
+    /** Unmounts the tmpfs mounts {@link #ensure} made that hold nothing any more; the others stay for the next start. */
+    public synchronized void release() {
+        for (Path dir : List.copyOf(mounted)) {
+            try {
+                if (!isEmpty(dir) || mount.mountsUnder(dir).stream().anyMatch(m -> !m.mountPoint().equals(dir))) {
+                    LOG.info("{} is not empty; its tmpfs stays mounted for reconcile at the next start", dir);
+                    continue;
+                }
+                mount.umount(dir);
+                mounted.remove(dir);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot unmount the tmpfs on {}: {}", dir, e.getMessage());
+            }
+        }
+    }
+
+    private boolean isMountPoint(Path real) {
+        return mount.table().stream().anyMatch(m -> m.mountPoint().equals(real));
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.findAny().isEmpty();
+        }
+    }
+}
