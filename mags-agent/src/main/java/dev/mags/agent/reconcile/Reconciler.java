@@ -97,6 +97,23 @@ public final class Reconciler {
         }
         Set<String> stillMounted = new TreeSet<>();
         after.mounts().forEach(m -> stillMounted.add(after.sandboxIdOf(m)));
+        removeDiskImages(after, kept, reaped, problems);
+        for (Path dir : after.sandboxDirs()) {
+            String id = dir.getFileName().toString();
+            if (kept.contains(id)) {
+                continue;
+            }
+            if (stillMounted.contains(id)) {
+                problems.add("sandbox " + kept.job(id) + ": directory " + dir + " kept because something is still mounted in it");
+            } else {
+                attempt(kept.job(id), "directory " + dir, reaped, problems, () -> DirectoryTree.delete(dir));
+            }
+        }
+        return new ReconcileReport(List.copyOf(reaped), problems);
+    }
+
+    /** Deletes the disk images of sandboxes not kept; one a loop device still backs onto stays and is reported. */
+    private void removeDiskImages(HostInventory after, Kept kept, Set<String> reaped, List<String> problems) {
         Set<String> stillAttached = new TreeSet<>();
         try {
             losetup.backedBelow(disksDir).forEach(d -> stillAttached.add(after.sandboxIdOf(d)));
@@ -115,18 +132,6 @@ public final class Reconciler {
                 attempt(kept.job(id), "disk image " + image, reaped, problems, () -> Files.deleteIfExists(image));
             }
         }
-        for (Path dir : after.sandboxDirs()) {
-            String id = dir.getFileName().toString();
-            if (kept.contains(id)) {
-                continue;
-            }
-            if (stillMounted.contains(id)) {
-                problems.add("sandbox " + kept.job(id) + ": directory " + dir + " kept because something is still mounted in it");
-            } else {
-                attempt(kept.job(id), "directory " + dir, reaped, problems, () -> DirectoryTree.delete(dir));
-            }
-        }
-        return new ReconcileReport(List.copyOf(reaped), problems);
     }
 
     /**
