@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * minutes, a cost that grew with the churn until it outweighed the sandbox's own start. Disk images stay
  * on the data dir's file system: a tmpfs would hold the sandboxes' data in memory.
  *
- * <p>{@link #ensure} mounts what is not mounted yet and keeps a tmpfs a crashed agent left (reconcile
+ * <p>{@link #ensure} mounts what is not mounted yet and takes over a tmpfs a crashed agent left (reconcile
  * then clears what is in it). A directory that already holds files without being a mount point is used
- * as it is, with a warning: mounting over it would hide leftovers from reconcile. {@link #release}
- * unmounts the tmpfs mounts this object made, each only when nothing is left in it.
+ * as it is, with a warning: mounting over it would hide leftovers from reconcile; so is one with another
+ * file system mounted on it (an operator's choice). {@link #release} unmounts the tmpfs mounts this
+ * object made or took over, each only when nothing is left in it.
  */
 public final class TmpfsDirs {
     private static final Logger LOG = LoggerFactory.getLogger(TmpfsDirs.class);
@@ -30,7 +32,7 @@ public final class TmpfsDirs {
     private final Mount mount;
     /** Directory → tmpfs options (mode, size). */
     private final Map<Path, String> dirs;
-    private final List<Path> mounted = new ArrayList<>();
+    private final List<Path> managed = new ArrayList<>();
 
     public TmpfsDirs(Mount mount, Map<Path, String> dirs) {
         this.mount = mount;
@@ -45,7 +47,11 @@ public final class TmpfsDirs {
             try {
                 Files.createDirectories(dir);
                 Path real = dir.toRealPath();
-                if (isMountPoint(real)) {
+                Optional<MountEntry> existing = mountedOn(real);
+                if (existing.isPresent()) {
+                    if (existing.get().fsType().equals("tmpfs")) {
+                        managed.add(real); // a crashed agent's: reconcile empties it, release unmounts it
+                    }
                     continue;
                 }
                 if (!isEmpty(real)) {
@@ -53,7 +59,7 @@ public final class TmpfsDirs {
                     continue;
                 }
                 mount.tmpfs(real, e.getValue());
-                mounted.add(real);
+                managed.add(real);
             } catch (IOException | RuntimeException e2) {
                 warnings.add("cannot mount a tmpfs on " + dir + ": " + e2.getMessage());
             }
@@ -62,24 +68,25 @@ public final class TmpfsDirs {
         return warnings;
     }
 
-    /** Unmounts the tmpfs mounts {@link #ensure} made that hold nothing any more; the others stay for the next start. */
+    /** Unmounts the tmpfs mounts {@link #ensure} made or took over that hold nothing any more; the others stay for the next start. */
     public synchronized void release() {
-        for (Path dir : List.copyOf(mounted)) {
+        for (Path dir : List.copyOf(managed)) {
             try {
                 if (!isEmpty(dir) || mount.mountsUnder(dir).stream().anyMatch(m -> !m.mountPoint().equals(dir))) {
                     LOG.info("{} is not empty; its tmpfs stays mounted for reconcile at the next start", dir);
                     continue;
                 }
                 mount.umount(dir);
-                mounted.remove(dir);
+                managed.remove(dir);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot unmount the tmpfs on {}: {}", dir, e.getMessage());
             }
         }
     }
 
-    private boolean isMountPoint(Path real) {
-        return mount.table().stream().anyMatch(m -> m.mountPoint().equals(real));
+    /** The topmost mount on {@code real}, if any. */
+    private Optional<MountEntry> mountedOn(Path real) {
+        return mount.table().stream().filter(m -> m.mountPoint().equals(real)).reduce((first, later) -> later);
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -66,6 +66,23 @@ class TmpfsDirsTest {
     }
 
     @Test
+    void aTmpfsACrashedAgentLeftIsTakenOverAndReleased() throws IOException {
+        Files.createDirectories(sandboxes);
+        Files.createDirectories(runtime);
+        Files.writeString(mountInfo, Files.readString(mountInfo)
+                + "91 27 0:51 / " + sandboxes.toRealPath() + " rw - tmpfs tmpfs rw\n"
+                + "92 27 0:52 / " + runtime.toRealPath() + " rw - ext4 /dev/vdb rw\n");
+
+        assertThat(tmpfs.ensure()).isEmpty();
+        assertThat(launcher.started()).as("nothing mounted again").isEmpty();
+
+        tmpfs.release();
+
+        assertThat(Files.readString(mountInfo)).doesNotContain(" " + sandboxes.toRealPath() + " ")
+                .as("an operator's own file system stays").contains(" " + runtime.toRealPath() + " ");
+    }
+
+    @Test
     void aDirectoryWithFilesIsNotHiddenUnderAMount() throws IOException {
         Files.createDirectories(sandboxes.resolve("left-by-an-older-agent"));
 
