@@ -42,6 +42,7 @@ final class WorkspaceSync {
     private static final WorkspaceRef WORKSPACE = WorkspaceRef.of("bench", "sync");
     private static final WorkspaceRef WARM_UP = WorkspaceRef.of("bench", "warm-up");
     private static final long SEED = 11;
+    private static final int WARM_UP_RESTORES = 5;
     private static final double MB = 1e6;
 
     private final Path dir;
@@ -76,7 +77,7 @@ final class WorkspaceSync {
         Path tree = dir.resolve("upper");
         List<Path> files = SyncTree.write(tree, plan.bytes(), plan.files(), SEED);
         Path warmUpTree = dir.resolve("warm-up");
-        SyncTree.write(warmUpTree, 16 << 20, 200, SEED + 1);
+        SyncTree.write(warmUpTree, 64 << 20, 600, SEED + 1);
         // Files changed within the racy window before a sync are read again by the next one: the tree
         // ages past it while the raw S3 rates are measured and the JIT warms up, so the re-syncs measure
         // settled files.
@@ -143,9 +144,12 @@ final class WorkspaceSync {
     private void warmUp(Path tree) throws IOException {
         storage.sync(tree, WARM_UP, ProgressListener.NONE);
         storage.sync(tree, WARM_UP, ProgressListener.NONE);
-        Path restored = dir.resolve("warm-up-restored");
-        storage.restore(WARM_UP, Optional.empty(), restored, ProgressListener.NONE);
-        TreeWriter.deleteRecursively(restored);
+        // Several restores: the JIT compiles the restore path as a long-running magsd's would be
+        for (int k = 0; k < WARM_UP_RESTORES; k++) {
+            Path restored = dir.resolve("warm-up-restored-" + k);
+            storage.restore(WARM_UP, Optional.empty(), restored, ProgressListener.NONE);
+            TreeWriter.deleteRecursively(restored);
+        }
         TreeWriter.deleteRecursively(tree);
     }
 

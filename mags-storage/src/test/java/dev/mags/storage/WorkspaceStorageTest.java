@@ -183,11 +183,25 @@ class WorkspaceStorageTest {
     }
 
     @Test
-    void aCorruptPackFailsTheRestoreAndLeavesNothingBehind() throws IOException {
+    void aCorruptPackWithoutFrameChecksumsFailsItsHashAndTheRestore() throws IOException {
         Files.writeString(tree.resolve("a"), "hello");
         storage.sync(tree, WS, ProgressListener.NONE);
         String key = store.list(BucketLayout.PACKS).findFirst().orElseThrow().key();
-        store.corrupt(key, com.github.luben.zstd.Zstd.compress("HELLO".getBytes()));
+        byte[] pack = store.getBytes(key);
+        pack[4] &= ~0x04; // the frame now says it has no checksum, as frames written before it had none
+        pack[pack.length - 6] ^= 'h' ^ 'H'; // "hello" becomes "Hello"
+        store.corrupt(key, pack);
+        assertRestoreFailsAsCorrupt();
+    }
+
+    @Test
+    void aPackWithAChangedByteFailsTheFramesChecksumAndTheRestore() throws IOException {
+        Trees.file(tree.resolve("small"), 50_000, 21); // random bytes: zstd stores them as they are
+        storage.sync(tree, WS, ProgressListener.NONE);
+        String key = store.list(BucketLayout.PACKS).findFirst().orElseThrow().key();
+        byte[] pack = store.getBytes(key);
+        pack[pack.length - 100] ^= 1; // in the stored bytes, before the frame's 4-byte checksum
+        store.corrupt(key, pack);
         assertRestoreFailsAsCorrupt();
     }
 

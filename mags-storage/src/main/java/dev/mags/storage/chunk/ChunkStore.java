@@ -54,14 +54,12 @@ public final class ChunkStore {
         return store.getRange(BucketLayout.packKey(sha256Hex), offset, length);
     }
 
-    /** A whole pack, checked against its name: its frames need no check of their own. */
-    public byte[] fetchPack(String sha256Hex, int size) {
-        byte[] pack = fetchPackRange(sha256Hex, 0, size);
+    /** Throws {@code CorruptDataException} unless the whole {@code pack} hashes to its name. */
+    public static void checkPack(String sha256Hex, byte[] pack) {
         ChunkId actual = ChunkId.of(pack);
         if (!actual.hex().equals(sha256Hex)) {
             throw new CorruptDataException("pack " + sha256Hex + " is corrupt: its content hashes to " + actual);
         }
-        return pack;
     }
 
     public boolean exists(ChunkId id) {

@@ -20,47 +20,61 @@ public final class FrameDecoder implements AutoCloseable {
 
     private final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
     private final MessageDigest sha = ChunkId.sha256();
-    private ByteBuffer src = ByteBuffer.allocateDirect(0);
     private ByteBuffer dst = ByteBuffer.allocateDirect(0);
 
-    /** The plain bytes of the frame at {@code offset} of {@code frames}, after checking that they hash to {@code id}. */
+    /**
+     * The plain bytes of the frame at {@code offset} of {@code frames}, checked: by zstd against the frame's
+     * own checksum when it {@link #hasChecksum has one}, else (a frame written before mags added the checksum)
+     * by SHA-256 against {@code id}.
+     */
     public ByteBuffer decode(ChunkId id, byte[] frames, int offset, int length) {
         ByteBuffer plain = decompress(id, frames, offset, length);
-        sha.update(plain.duplicate());
-        String actual = HexFormat.of().formatHex(sha.digest());
-        if (!actual.equals(id.hex())) {
-            throw new CorruptDataException("chunk " + id + " is corrupt: its content hashes to " + actual);
+        if (!hasChecksum(frames, offset, length)) {
+            sha.update(plain.duplicate());
+            String actual = HexFormat.of().formatHex(sha.digest());
+            if (!actual.equals(id.hex())) {
+                throw new CorruptDataException("chunk " + id + " is corrupt: its content hashes to " + actual);
+            }
         }
         return plain;
     }
 
     /**
-     * The plain bytes of a frame whose integrity the caller has checked another way (it comes from a whole
-     * pack that hashed to its name); a frame that does not decompress is still refused.
+     * The plain bytes of a frame, checked only by zstd (its checksum, when it has one): for frames the caller
+     * has checked another way (a whole pack that hashed to its name). A frame that does not decompress, or
+     * whose checksum does not match, is refused.
      */
     public ByteBuffer decompress(ChunkId id, byte[] frames, int offset, int length) {
         long size;
         try {
             size = Zstd.getFrameContentSize(frames, offset, length);
         } catch (ZstdException | IllegalArgumentException e) {
-            throw new CorruptDataException("chunk " + id + " is not a zstd frame: " + e.getMessage(), e);
+            throw new CorruptDataException("chunk " + id + " is corrupt: not a zstd frame: " + e.getMessage(), e);
         }
         if (size < 0 || size > MAX_PLAIN) {
-            throw new CorruptDataException("chunk " + id + " is not a zstd frame with a plausible size (" + size + ")");
+            throw new CorruptDataException("chunk " + id + " is corrupt: not a zstd frame with a plausible size (" + size + ")");
         }
-        src = capacity(src, length);
-        src.put(frames, offset, length).flip();
         dst = capacity(dst, (int) size);
         int n;
         try {
-            n = ctx.decompressDirectByteBuffer(dst, 0, (int) size, src, 0, length);
+            // straight from the array (pinned, not copied) into the direct buffer
+            n = ctx.decompressByteArrayToDirectByteBuffer(dst, 0, (int) size, frames, offset, length);
         } catch (ZstdException | IllegalArgumentException e) {
-            throw new CorruptDataException("chunk " + id + " cannot be decompressed: " + e.getMessage(), e);
+            throw new CorruptDataException("chunk " + id + " is corrupt: " + e.getMessage(), e);
         }
         if (n != size) {
-            throw new CorruptDataException("chunk " + id + " cannot be decompressed: " + n + " of " + size + " bytes");
+            throw new CorruptDataException("chunk " + id + " is corrupt: it decompresses to " + n + " of " + size + " bytes");
         }
         return dst.position(0).limit(n);
+    }
+
+    /**
+     * Whether the frame at {@code offset} carries zstd's content checksum, which {@link #decompress} then
+     * checks: the frame magic number (28 b5 2f fd), then a header descriptor whose bit 2 is the flag.
+     */
+    public static boolean hasChecksum(byte[] frames, int offset, int length) {
+        return length > 4 && frames[offset] == 0x28 && frames[offset + 1] == (byte) 0xb5 && frames[offset + 2] == 0x2f
+                && frames[offset + 3] == (byte) 0xfd && (frames[offset + 4] & 0x04) != 0;
     }
 
     /** {@code buffer} cleared, or a larger one if it cannot hold {@code bytes}. */

@@ -107,15 +107,23 @@ final class ChunkRestorer implements AutoCloseable {
         long packSize = packed.get(ids.get(0)).packSize();
         boolean whole = start == 0 && end == packSize && ids.stream().allMatch(id -> packed.get(id).packSize() == packSize);
         return () -> {
-            // A whole pack is checked against its name once (zstd-compressed bytes, about half the plain ones);
-            // frames from part of a pack are checked one by one against their chunk ids.
-            byte[] range = whole ? chunks.fetchPack(pack, (int) packSize) : chunks.fetchPackRange(pack, start, (int) (end - start));
+            byte[] range = chunks.fetchPackRange(pack, start, (int) (end - start));
+            // Frames with zstd's checksum are checked by zstd as they are decompressed. A whole pack of frames
+            // without (written before mags added the checksum) is checked against its name once, on its
+            // compressed bytes; such frames from part of a pack are checked one by one against their chunk ids.
+            boolean packCheck = whole && !ids.stream().allMatch(id -> {
+                PackSlot s = packed.get(id);
+                return FrameDecoder.hasChecksum(range, (int) (s.offset() - start), s.length());
+            });
+            if (packCheck) {
+                ChunkStore.checkPack(pack, range);
+            }
             withDecoder(d -> {
                 for (String id : ids) {
                     PackSlot s = packed.get(id);
                     ChunkId chunk = new ChunkId(id);
                     int from = (int) (s.offset() - start);
-                    place(id, whole ? d.decompress(chunk, range, from, s.length()) : d.decode(chunk, range, from, s.length()));
+                    place(id, packCheck ? d.decompress(chunk, range, from, s.length()) : d.decode(chunk, range, from, s.length()));
                 }
             });
         };

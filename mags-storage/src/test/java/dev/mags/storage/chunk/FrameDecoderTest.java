@@ -44,10 +44,27 @@ class FrameDecoderTest {
     }
 
     @Test
-    void contentThatDoesNotHashToItsIdIsRefused() {
-        byte[] plain = "what was stored".getBytes();
-        byte[] frame = codec.encode(plain, plain.length);
+    void framesCarryTheirContentSizeAndZstdsChecksumWhichDecompressionChecks() {
+        byte[] plain = new byte[10_000];
+        new Random(3).nextBytes(plain);
+        byte[] frame = codec.encode(plain, 6_000);
+        assertThat(com.github.luben.zstd.Zstd.getFrameContentSize(frame)).isEqualTo(6_000);
+        assertThat(FrameDecoder.hasChecksum(frame, 0, frame.length)).isTrue();
+        assertThat(FrameDecoder.hasChecksum(com.github.luben.zstd.Zstd.compress(plain), 0, frame.length)).isFalse();
+
+        frame[frame.length - 10] ^= 1; // random bytes are stored raw: the frame still decodes, to other bytes
         try (FrameDecoder decoder = new FrameDecoder()) {
+            assertThatThrownBy(() -> decoder.decompress(ChunkId.of(plain, 0, 6_000), frame, 0, frame.length))
+                    .isInstanceOf(CorruptDataException.class).hasMessageContaining("is corrupt");
+        }
+    }
+
+    @Test
+    void aFrameWithoutChecksumIsCheckedAgainstItsChunkId() {
+        byte[] plain = "what was stored".getBytes();
+        byte[] frame = com.github.luben.zstd.Zstd.compress(plain); // as frames were written before the checksum
+        try (FrameDecoder decoder = new FrameDecoder()) {
+            assertThat(bytes(decoder.decode(ChunkId.of(plain), frame, 0, frame.length))).isEqualTo(plain);
             ChunkId other = ChunkId.of("something else".getBytes());
             assertThatThrownBy(() -> decoder.decode(other, frame, 0, frame.length))
                     .isInstanceOf(CorruptDataException.class).hasMessageContaining(other.hex());
