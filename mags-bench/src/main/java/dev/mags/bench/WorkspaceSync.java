@@ -202,10 +202,10 @@ final class WorkspaceSync {
         for (int k = 0; k < plan.restores(); k++) {
             Path image = dir.resolve("restore-" + k + ".img");
             Path mnt = dir.resolve("restore-" + k);
-            disks.format(image, diskBytes);
-            Files.createDirectories(mnt);
-            disks.mount(image, mnt);
             try {
+                disks.format(image, diskBytes);
+                Files.createDirectories(mnt);
+                disks.mount(image, mnt);
                 long cpu = processCpuNanos();
                 long t = System.nanoTime();
                 RestoreInfo r = storage.restore(WORKSPACE, Optional.empty(), mnt.resolve("upper"), ProgressListener.NONE);

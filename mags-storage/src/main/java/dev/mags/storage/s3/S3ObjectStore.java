@@ -13,9 +13,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -162,15 +162,35 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public byte[] getBytes(String key) {
+        return read(key, null);
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        if (length == 0) {
+            return new byte[0];
+        }
+        byte[] data = read(key, "bytes=" + offset + "-" + (offset + length - 1));
+        if (data.length != length) {
+            throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint
+                    + " returned " + data.length + " bytes for a range of " + length + " at " + offset);
+        }
+        return data;
+    }
+
+    /**
+     * The object, or its {@code range} (null: all of it), in one array of the response's length, filled in one
+     * copy: {@code getObjectAsBytes} and {@code readAllBytes} gather buffers first and copy them into the result.
+     */
+    private byte[] read(String key, String range) {
         String action = action("downloading", key);
         byte[] data;
         int n;
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(config.bucket()).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(config.bucket()).key(key).range(range))) {
             Long size = in.response().contentLength();
             if (size == null) {
                 return in.readAllBytes();
             }
-            // an array of the object's size, filled in one copy (readAllBytes gathers buffers and copies them)
             data = new byte[Math.toIntExact(size)];
             n = in.readNBytes(data, 0, data.length);
         } catch (NoSuchKeyException e) {
@@ -181,31 +201,6 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         if (n != data.length) {
             throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint
                     + " ended after " + n + " of its " + data.length + " bytes");
-        }
-        return data;
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) {
-        if (length == 0) {
-            return new byte[0];
-        }
-        String action = action("downloading", key);
-        byte[] data = new byte[length];
-        int n;
-        // read straight into an array of the range's size, one copy: getObjectAsBytes and readNBytes(int)
-        // gather into buffers first and copy them into the result
-        try (InputStream in = s3.getObject(b -> b.bucket(config.bucket()).key(key)
-                .range("bytes=" + offset + "-" + (offset + length - 1)))) {
-            n = in.readNBytes(data, 0, length);
-        } catch (NoSuchKeyException e) {
-            throw new NotFoundException("no object " + key + " in bucket " + config.bucket() + " at " + endpoint, e);
-        } catch (IOException | RuntimeException e) {
-            throw S3Errors.translate(asRuntime(e), action, endpoint);
-        }
-        if (n != length) {
-            throw new CorruptDataException("object " + key + " in bucket " + config.bucket() + " at " + endpoint
-                    + " returned " + n + " bytes for a range of " + length + " at " + offset);
         }
         return data;
     }
