@@ -104,7 +104,9 @@ class SandboxNetworkIT {
         Cmd lookup = box.exec("busybox", "nslookup", "files.example.test", SandboxNetwork.NAMESERVER);
 
         assertThat(lookup.out()).as(lookup.toString()).contains("198.51.100.7");
-        assertThat(remoteDns.peers()).anyMatch(l -> l.startsWith("query " + remote.hostAddress + " files.example.test"));
+        // the server prints the query before it answers, but its output reaches us through a reader thread
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(remoteDns.peers())
+                .anyMatch(l -> l.startsWith("query " + remote.hostAddress + " files.example.test")));
     }
 
     @Test
