@@ -28,8 +28,8 @@ public interface Agent extends AutoCloseable {
 
     /**
      * {@link #launch(SandboxSpec, OutputListener)} that calls {@code gate} right before the command is
-     * handed to the sandbox. This default calls it before anything else, which is as safe (the command
-     * cannot start before it) but leaves the gate closed for the whole build.
+     * handed to the sandbox (see {@link CommandGate}). This default calls it before anything else: as safe,
+     * since the command cannot start before it, but a crash during the build then counts as a launch too.
      */
     default RunningSandbox launch(SandboxSpec spec, OutputListener output, CommandGate gate) {
         gate.beforeCommand();
