@@ -26,6 +26,7 @@ import dev.mags.protocol.v1.SyncResult;
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.CommandGate;
 import dev.mags.protocol.v1.ImageInfo;
 import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.ReconcileReport;
@@ -157,8 +158,14 @@ public final class LocalAgent implements Agent {
 
     @Override
     public RunningSandbox launch(SandboxSpec spec, OutputListener output) {
+        return launch(spec, output, CommandGate.OPEN);
+    }
+
+    @Override
+    public RunningSandbox launch(SandboxSpec spec, OutputListener output, CommandGate gate) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(gate, "gate");
         String id = spec.sandboxId();
         if (closing) {
             throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the agent is shutting down; sandbox " + id + " not started");
@@ -171,11 +178,11 @@ public final class LocalAgent implements Agent {
         try {
             SandboxShape shape = new SandboxShape(spec.image(), spec.limits(), spec.network());
             if (spec.workspace() != null) {
-                sandbox = launchInWorkspace(id, shape, spec, output);
+                sandbox = launchInWorkspace(id, shape, spec, output, gate);
             } else if (spec.base() != null) {
-                sandbox = start(build(id, shape, null, requireBackup().base(spec.base())), spec, output);
+                sandbox = start(build(id, shape, null, requireBackup().base(spec.base())), spec, output, gate);
             } else {
-                sandbox = launchShared(id, shape, spec, output);
+                sandbox = launchShared(id, shape, spec, output, gate);
             }
         } catch (RuntimeException e) {
             ids.remove(id);
@@ -190,10 +197,11 @@ public final class LocalAgent implements Agent {
     }
 
     /** A sandbox from the warm pool if it has one of this shape, else built for the job. */
-    private LocalSandbox launchShared(String id, SandboxShape shape, SandboxSpec spec, OutputListener output) {
+    private LocalSandbox launchShared(String id, SandboxShape shape, SandboxSpec spec, OutputListener output,
+            CommandGate gate) {
         Optional<Container> warm = pool.take(shape);
         try {
-            return start(warm.orElseGet(() -> build(id, shape, null, null)), spec, output);
+            return start(warm.orElseGet(() -> build(id, shape, null, null)), spec, output, gate);
         } catch (ContainerGoneException e) {
             if (warm.isEmpty()) {
                 throw e;
@@ -201,7 +209,7 @@ public final class LocalAgent implements Agent {
             // The pool member died after the pool checked it: not the job's fault, so run it cold.
             log.info("sandbox {}: pool member {} died before its command started; building a container", id,
                     warm.get().id());
-            return start(build(id, shape, null, null), spec, output);
+            return start(build(id, shape, null, null), spec, output, gate);
         }
     }
 
@@ -209,7 +217,8 @@ public final class LocalAgent implements Agent {
      * A workspace's sandbox is built cold (its writable layer is the workspace's disk, restored from
      * storage first when this host has no copy) or, when it is up already, runs the command in it.
      */
-    private LocalSandbox launchInWorkspace(String id, SandboxShape shape, SandboxSpec spec, OutputListener output) {
+    private LocalSandbox launchInWorkspace(String id, SandboxShape shape, SandboxSpec spec, OutputListener output,
+            CommandGate gate) {
         WorkspaceRef ref = spec.workspace();
         if (ref.stored() != null) {
             requireBackup();
@@ -234,7 +243,7 @@ public final class LocalAgent implements Agent {
             LiveWorkspace opened = ws;
             AfterCommand after = new AfterCommand(ref.keepAlive(), () -> finalSync(opened));
             try {
-                LocalSandbox sandbox = execs.start(ws.container(), spec, output, after, again);
+                LocalSandbox sandbox = execs.start(ws.container(), spec, output, after, again, gate);
                 ws.running(sandbox);
                 return sandbox;
             } catch (RuntimeException e) {
@@ -327,9 +336,9 @@ public final class LocalAgent implements Agent {
         ws.close();
     }
 
-    private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
+    private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, CommandGate gate) {
         try {
-            return execs.start(container, spec, output);
+            return execs.start(container, spec, output, AfterCommand.RELEASE, false, gate);
         } catch (RuntimeException e) {
             containers.remove(container.id()); // released by the exec launcher
             throw e;

@@ -40,6 +40,8 @@ public final class FakeAgent implements Agent {
     /** Workspace keys the agent keeps, as a real one keeps their disks. */
     final Set<String> workspaces = ConcurrentHashMap.newKeySet();
     final List<String> deletedWorkspaces = new CopyOnWriteArrayList<>();
+    /** Called with each sandbox's spec right before its script starts. */
+    volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
 
     public FakeAgent(String... imageNames) {
         for (String n : imageNames) {
@@ -69,6 +71,7 @@ public final class FakeAgent implements Agent {
             workspaces.add(spec.workspace().key());
         }
         launched.add(spec);
+        beforeScript.accept(spec);
         FakeSandbox sb = new FakeSandbox(spec, output);
         running.put(spec.sandboxId(), sb);
         Thread.ofVirtual().start(sb::interpret);

@@ -10,6 +10,7 @@ import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.UserRecord;
 import dev.mags.controlplane.state.UserStore;
+import dev.mags.protocol.v1.SandboxSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +24,17 @@ class RestartRecoveryTest {
     Path dir;
 
     @Test
-    void runningJobsEndInErrorAndPendingJobsRunAfterARestart() {
-        // State as a killed server leaves it: one job running, one pending.
+    void runningAndLaunchedJobsEndInErrorAndOnlyNeverLaunchedPendingJobsRunAfterARestart() {
+        // State as a killed server leaves it: one job running, one launched (its script may have started
+        // before the kill, it was not yet marked running), one pending that never got that far.
         try (Database db = Database.sqlite(dir.resolve("state.db"))) {
             new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
             JobStore jobs = new JobStore(db.jdbi());
             jobs.insert(job("was-running", JobStatus.PENDING));
+            jobs.markLaunched("was-running", Instant.now());
             jobs.markRunning("was-running", Instant.now());
+            jobs.insert(job("was-launched", JobStatus.PENDING));
+            jobs.markLaunched("was-launched", Instant.now());
             jobs.insert(job("was-pending", JobStatus.PENDING));
         }
         FakeAgent agent = new FakeAgent("busybox");
@@ -41,8 +46,33 @@ class RestartRecoveryTest {
             assertThat(crashed.status()).isEqualTo(JobStatus.ERROR);
             assertThat(crashed.errorMessage()).contains("magsd stopped while the job was running");
             assertThat(crashed.finishedAt()).isNotNull();
+
+            JobRecord launched = jobs.findAnyUser("was-launched").orElseThrow();
+            assertThat(launched.status()).isEqualTo(JobStatus.ERROR);
+            assertThat(launched.errorMessage()).startsWith("magsd stopped while starting the job")
+                    .contains("may or may not have started and was not run again");
+            assertThat(launched.finishedAt()).isNotNull();
+
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     jobs.findAnyUser("was-pending").orElseThrow().status() == JobStatus.COMPLETED);
+            assertThat(agent.launched).extracting(SandboxSpec::sandboxId).containsExactly("was-pending");
+        }
+    }
+
+    @Test
+    void aLaunchIsRecordedOnlyOnceAndOnlyForAPendingJob() {
+        try (Database db = Database.sqlite(dir.resolve("state.db"))) {
+            new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
+            JobStore jobs = new JobStore(db.jdbi());
+            jobs.insert(job("j", JobStatus.PENDING));
+            assertThat(jobs.findAnyUser("j").orElseThrow().launchedAt()).isNull();
+            assertThat(jobs.markLaunched("j", Instant.ofEpochMilli(1000))).isTrue();
+            assertThat(jobs.markLaunched("j", Instant.ofEpochMilli(2000))).as("a second launch").isFalse();
+            assertThat(jobs.findAnyUser("j").orElseThrow().launchedAt()).isEqualTo(Instant.ofEpochMilli(1000));
+
+            jobs.insert(job("done", JobStatus.PENDING));
+            jobs.finish("done", JobStatus.ERROR, null, "stopped before it started", Instant.now());
+            assertThat(jobs.markLaunched("done", Instant.now())).as("a job that has ended").isFalse();
         }
     }
 

@@ -48,6 +48,21 @@ final class Failures {
         return new MagsConnectionException(method + " " + uri + " failed: " + detail(e), e);
     }
 
+    /**
+     * A request that changes something failed after it may have reached the server: a lost answer, or a
+     * timeout while the server may still be at it. The connection's own retry of a POST on a new
+     * connection makes a lost answer look like a refused connection, so the phase decides, not the error.
+     */
+    MagsException unanswered(String method, URI uri, IOException e, Duration timeout) {
+        if (e instanceof java.net.SocketTimeoutException) {
+            String within = timeout == null ? "" : " within " + human(timeout);
+            return new MagsTimeoutException("no answer from " + method + " " + uri + within
+                    + "; the server may still carry it out", e);
+        }
+        return new MagsOutcomeUnknownException(method + " " + uri + " got no answer (the connection failed: "
+                + detail(e) + "); the server may or may not have carried it out", e);
+    }
+
     MagsConnectionException interrupted(String method, URI uri, InterruptedException e) {
         return new MagsConnectionException("interrupted while waiting for " + method + " " + uri, e);
     }

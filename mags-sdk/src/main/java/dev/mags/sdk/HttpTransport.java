@@ -137,6 +137,7 @@ final class HttpTransport implements AutoCloseable {
         int status;
         String text;
         HttpURLConnection c = null;
+        boolean mayHaveArrived = false;
         try {
             c = connect(method, path, timeout);
             if (body != null) {
@@ -144,6 +145,10 @@ final class HttpTransport implements AutoCloseable {
                 if (body.length > 0) {
                     c.setRequestProperty("Content-Type", "application/json");
                 }
+            }
+            c.connect(); // a failure up to here means the request was never sent
+            mayHaveArrived = true;
+            if (body != null) {
                 // Buffered, not streaming mode: in streaming mode a 401's body is lost to the
                 // connection's authentication retry logic, and with it the server's message.
                 try (OutputStream out = c.getOutputStream()) {
@@ -154,7 +159,8 @@ final class HttpTransport implements AutoCloseable {
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             text = in == null ? "" : readFully(in);
         } catch (IOException e) {
-            throw failures.ioFailure(method, uri, e, requestTimeout);
+            throw mayHaveArrived && changesState(method) ? failures.unanswered(method, uri, e, timeout)
+                    : failures.ioFailure(method, uri, e, timeout);
         } finally {
             if (c != null) {
                 open.remove(c);
@@ -164,6 +170,11 @@ final class HttpTransport implements AutoCloseable {
             throw failures.httpError(method, uri, status, text);
         }
         return read(text, answer, "answer to " + method + " " + uri);
+    }
+
+    /** Whether a request may change something on the server, so that repeating it blindly is not safe. */
+    private static boolean changesState(String method) {
+        return !method.equals("GET") && !method.equals("HEAD");
     }
 
     private static String readFully(InputStream in) throws IOException {

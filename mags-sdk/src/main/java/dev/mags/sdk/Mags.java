@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * Client of the mags REST API. Thread-safe; one instance can serve a whole program. Method
  * names follow the reference SDK. Every method throws a {@link MagsException}: a
  * {@link MagsApiException} when the server refused, a {@link MagsConnectionException} when it
- * could not be reached, a {@link MagsTimeoutException} when it did not answer in time.
+ * could not be reached, a {@link MagsTimeoutException} when it did not answer in time, a
+ * {@link MagsOutcomeUnknownException} when a request that changes something (POST, DELETE) may have
+ * reached it but no answer came back.
  *
  * <pre>{@code
  * try (Mags mags = Mags.builder().baseUrl(URI.create("http://127.0.0.1:8080")).token(token).build()) {
@@ -139,6 +141,9 @@ public final class Mags implements AutoCloseable {
      * is a job's request id or a workspace's name. Waits as long as the sync takes (up to an hour).
      *
      * @throws MagsApiException 409 for a local workspace, 503 when storage is unreachable (nothing was synced)
+     * @throws MagsOutcomeUnknownException when the answer was lost (the connection broke or the server stopped):
+     *     the sync may have committed; {@link #listWorkspaces()} shows the last sync, and syncing an unchanged
+     *     workspace again is quick and returns the same snapshot
      */
     public WorkspaceSync sync(String jobOrWorkspace) {
         return http.postWaiting(ApiPaths.job(Ids.segment(jobOrWorkspace), "sync"), null, WorkspaceSync.class, LONG_OPERATION);

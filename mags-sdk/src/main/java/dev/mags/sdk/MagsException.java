@@ -5,7 +5,7 @@ package dev.mags.sdk;
  * server's error code for {@link MagsApiException}, a fixed code for the others.
  */
 public abstract sealed class MagsException extends RuntimeException
-        permits MagsApiException, MagsConnectionException, MagsTimeoutException {
+        permits MagsApiException, MagsConnectionException, MagsOutcomeUnknownException, MagsTimeoutException {
 
     private final String code;
 

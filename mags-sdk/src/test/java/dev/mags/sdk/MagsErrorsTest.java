@@ -91,6 +91,39 @@ class MagsErrorsTest {
     }
 
     @Test
+    void aSyncWhoseAnswerIsLostSaysTheOutcomeIsUnknownNotThatTheServerIsUnreachable() {
+        try (LostAnswerServer dying = LostAnswerServer.start();
+                Mags client = Mags.builder().baseUrl(dying.uri()).token("tok").build()) {
+            assertThatThrownBy(() -> client.sync("ws"))
+                    .isInstanceOfSatisfying(MagsOutcomeUnknownException.class, e -> {
+                        assertThat(e.code()).isEqualTo("outcome_unknown");
+                        assertThat(e.getMessage()).startsWith("POST " + dying.uri() + "/api/v1/mags-jobs/ws/sync got no answer")
+                                .endsWith("the server may or may not have carried it out")
+                                .doesNotContain("cannot reach");
+                    });
+            assertThat(dying.requestLines()).containsExactly("POST /api/v1/mags-jobs/ws/sync HTTP/1.1");
+        }
+    }
+
+    @Test
+    void aReadWhoseAnswerIsLostIsAConnectionFailure() {
+        try (LostAnswerServer dying = LostAnswerServer.start();
+                Mags client = Mags.builder().baseUrl(dying.uri()).token("tok").build()) {
+            assertThatThrownBy(client::whoami).isInstanceOf(MagsConnectionException.class);
+        }
+    }
+
+    @Test
+    void aChangeThatNeverReachedTheServerSaysItCannotReachIt() {
+        String url = "http://127.0.0.1:" + FreePort.pick();
+        try (Mags offline = Mags.builder().baseUrl(url).token("tok").build()) {
+            assertThatThrownBy(() -> offline.sync("ws"))
+                    .isInstanceOf(MagsConnectionException.class)
+                    .hasMessageStartingWith("cannot reach the mags server at " + url + ": ");
+        }
+    }
+
+    @Test
     void slowAnswerIsATimeout() {
         server.on("GET", "/api/v1/me", (request, exchange) -> {
             try {

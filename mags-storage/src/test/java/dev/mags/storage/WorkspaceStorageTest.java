@@ -108,6 +108,32 @@ class WorkspaceStorageTest {
         assertThat(Files.readString(restored.resolve("d3/sub3/f3.bin"))).isEqualTo("changed");
     }
 
+    /**
+     * The manifest was stored but the sync did not learn it (the store's answer was lost, or the process was
+     * killed right after the commit): syncing the unchanged tree again opens no file and makes no new snapshot.
+     */
+    @Test
+    void aRetryOfASyncThatCommittedUnseenIsCheapAndMakesNoNewSnapshot() throws IOException {
+        sampleTree();
+        storage.sync(tree, WS, ProgressListener.NONE);
+        Files.writeString(tree.resolve("d3/sub3/f3.bin"), "changed");
+        FaultInjectingObjectStore answersLost = new FaultInjectingObjectStore(store)
+                .loseAnswers(k -> k.startsWith("workspaces/"));
+        assertThatThrownBy(() -> storage(answersLost, 10).sync(tree, WS, ProgressListener.NONE))
+                .isInstanceOf(StoreUnavailableException.class);
+        List<dev.mags.storage.history.SnapshotSummary> committed = storage.snapshots(WS);
+        assertThat(committed).as("the second sync committed").hasSize(2);
+        opener.reset();
+
+        SnapshotInfo retry = storage(store, 10).sync(tree, WS, ProgressListener.NONE);
+
+        assertThat(retry.unchanged()).isTrue();
+        assertThat(retry.id()).isEqualTo(committed.getLast().id());
+        assertThat(opener.opened()).isEmpty();
+        assertThat(retry.bytesUploaded()).isZero();
+        assertThat(storage.snapshots(WS)).hasSize(2);
+    }
+
     @Test
     void aRestoredTreeIsIndexedSoItsFirstSyncReadsNothing() throws IOException {
         sampleTree();

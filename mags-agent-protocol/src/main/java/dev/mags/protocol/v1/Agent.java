@@ -27,6 +27,16 @@ public interface Agent extends AutoCloseable {
     RunningSandbox launch(SandboxSpec spec, OutputListener output);
 
     /**
+     * {@link #launch(SandboxSpec, OutputListener)} that calls {@code gate} right before the command is
+     * handed to the sandbox (see {@link CommandGate}). This default calls it before anything else: as safe,
+     * since the command cannot start before it, but a crash during the build then counts as a launch too.
+     */
+    default RunningSandbox launch(SandboxSpec spec, OutputListener output, CommandGate gate) {
+        gate.beforeCommand();
+        return launch(spec, output);
+    }
+
+    /**
      * Removes every sandbox resource on the host whose id is not in {@code keep}: containers, mounts,
      * cgroups, directories. Called on start, before any launch.
      */

@@ -7,6 +7,7 @@ import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v1.CommandGate;
 import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.OutputStream;
 import dev.mags.protocol.v1.SandboxSpec;
@@ -59,22 +60,26 @@ public final class ExecLauncher {
     }
 
     /**
-     * Starts {@code spec}'s command in {@code container}, which must not have run one before. The
-     * caller must call {@link LocalSandbox#supervise}.
-     */
-    public LocalSandbox start(Container container, SandboxSpec spec, OutputListener output) {
-        return start(container, spec, output, AfterCommand.RELEASE, false);
-    }
-
-    /**
      * Starts {@code spec}'s command in {@code container}; with {@code again}, in a container kept after
      * an earlier command (no command may run in it now), else in a fresh one. A fresh container's command
      * goes to its {@link InitStandby} when the standby can express it, else to a {@code runc exec}.
+     * {@code commandGate} is called right before the command is handed over; if it throws, the container
+     * is released and the command never starts. The caller must call {@link LocalSandbox#supervise}.
      */
     public LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, AfterCommand after,
-            boolean again) {
+            boolean again, CommandGate commandGate) {
         if (!again && !container.take()) {
             throw new IllegalStateException(container + " was already handed to a job");
+        }
+        try {
+            commandGate.beforeCommand();
+        } catch (RuntimeException e) {
+            try {
+                container.release();
+            } catch (CleanupStack.CleanupException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            throw e;
         }
         String id = spec.sandboxId();
         SandboxPaths paths = container.paths();

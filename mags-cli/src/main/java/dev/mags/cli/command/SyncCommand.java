@@ -6,6 +6,8 @@ import dev.mags.cli.output.SyncProgressBar;
 import dev.mags.cli.output.Text;
 import dev.mags.sdk.Mags;
 import dev.mags.sdk.MagsException;
+import dev.mags.sdk.MagsOutcomeUnknownException;
+import dev.mags.sdk.MagsTimeoutException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +46,8 @@ public final class SyncCommand implements Callable<Integer> {
             CompletableFuture<WorkspaceSync> sync = CompletableFuture.supplyAsync(() -> mags.sync(workspace),
                     r -> Thread.ofPlatform().daemon().start(r));
             result = System.console() != null && !json.enabled() ? withBar(sync, poller) : join(sync);
+        } catch (MagsOutcomeUnknownException | MagsTimeoutException e) {
+            throw unknownOutcome(e);
         }
         if (json.enabled()) {
             JsonOutput.print(ctx.out(), result);
@@ -56,6 +60,19 @@ public final class SyncCommand implements Callable<Integer> {
                     + " uploaded in " + result.durationMs() + " ms.");
         }
         return 0;
+    }
+
+    /**
+     * The sync was sent but its answer never came (the server stopped, the connection broke): it may have
+     * committed. Says so, and how to find out, instead of reporting a server that cannot be reached.
+     */
+    private MagsOutcomeUnknownException unknownOutcome(MagsException e) {
+        String why = e instanceof MagsOutcomeUnknownException && e.getCause() != null && e.getCause().getMessage() != null
+                ? "the connection to the server failed before its answer came (" + e.getCause().getMessage() + ")"
+                : e.getMessage();
+        return new MagsOutcomeUnknownException("the sync of workspace " + workspace + " may or may not have completed: "
+                + why + ". Its last sync is in the LAST SYNC column of `mags workspace list`; syncing again is safe,"
+                + " and quick if nothing changed: mags sync " + workspace, e);
     }
 
     private WorkspaceSync withBar(CompletableFuture<WorkspaceSync> sync, Mags poller) throws InterruptedException {

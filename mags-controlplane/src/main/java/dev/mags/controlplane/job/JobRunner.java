@@ -176,7 +176,7 @@ public final class JobRunner implements AutoCloseable {
         RunningSandbox sandbox;
         e.launching = true;
         try {
-            sandbox = agent.launch(spec, listener(out));
+            sandbox = agent.launch(spec, listener(out), () -> recordLaunch(e));
         } catch (AgentException ex) {
             finish(out, JobStatus.ERROR, null, "could not start the sandbox: " + ex.getMessage());
             return;
@@ -187,12 +187,28 @@ public final class JobRunner implements AutoCloseable {
             sandbox.stop(stopGrace);
         }
         SandboxExit exit = sandbox.finished().join();
+        record(out, exit, timeout);
         if (job.workspaceId() != null) {
             touchWorkspace(job);
         }
-        record(out, exit, timeout);
         // The client has its answer; the slot (and the workspace) stay taken until the sandbox is released.
         sandbox.exit().join();
+    }
+
+    /**
+     * Called by the agent once the sandbox is built, right before the script is handed to it: on disk before
+     * the script can start, so that after a crash a job that may have run is not run again. A second call for
+     * the same launch (a sandbox replaced before its script started) finds it recorded already.
+     */
+    private void recordLaunch(Execution e) {
+        if (e.launchRecorded) {
+            return;
+        }
+        if (!jobs.markLaunched(e.job.id(), clock.instant())) {
+            throw new IllegalStateException("job " + e.job.id() + " is no longer pending or was launched before; "
+                    + "it is not started again");
+        }
+        e.launchRecorded = true;
     }
 
     static String workspaceKey(JobRecord job) {
@@ -226,11 +242,15 @@ public final class JobRunner implements AutoCloseable {
                 ts, line);
     }
 
-    /** Persists the remaining output, then the final status, then tells the followers. */
+    /**
+     * Records the final status first, as one small write, so that a job that ended is never reported as
+     * interrupted by a crash that follows; then persists the remaining output (until then readers get it
+     * from memory), and only then tells the followers, so none of them misses a line before the status.
+     */
     private void finish(JobOutput out, JobStatus status, Integer exitCode, String message) {
         String id = out.jobId();
-        persistWithRetry(out);
         jobs.finish(id, status, exitCode, message, clock.instant());
+        persistWithRetry(out);
         JobInfo info = jobs.findAnyUser(id).map(JobViews::info).orElseThrow();
         out.close(info);
     }
@@ -294,6 +314,7 @@ public final class JobRunner implements AutoCloseable {
         volatile RunningSandbox sandbox;
         volatile boolean stopRequested;
         volatile boolean launching;
+        volatile boolean launchRecorded;
 
         Execution(JobRecord job) {
             this.job = job;

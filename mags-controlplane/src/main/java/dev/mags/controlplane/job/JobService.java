@@ -222,8 +222,9 @@ public final class JobService {
     }
 
     /**
-     * After a restart: jobs that were running lost their sandbox (the agent reaped it), so they end
-     * in error saying so; jobs still pending never started and are run now.
+     * After a restart: jobs that were running lost their sandbox (the agent reaped it), so they end in error
+     * saying so. A pending job that was launched may have started its script before the crash: it ends in
+     * error too, and is not run again. Jobs still pending that were never launched run now.
      */
     public void recoverAfterRestart() {
         for (JobRecord job : jobs.withStatus(JobStatus.RUNNING)) {
@@ -233,8 +234,18 @@ public final class JobService {
             LOG.info("job {} was running when magsd stopped; marked as error", job.id());
         }
         for (JobRecord job : jobs.withStatus(JobStatus.PENDING)) {
+            if (job.launchedAt() != null) {
+                jobs.finish(job.id(), JobStatus.ERROR, null, INTERRUPTED_LAUNCH + clock.instant(), clock.instant());
+                LOG.info("job {} was being started when magsd stopped; marked as error, not run again", job.id());
+                continue;
+            }
             LOG.info("resuming pending job {}", job.id());
             runner.enqueue(job);
         }
     }
+
+    /** The reason of a job whose launch a crash interrupted; the time of the restart follows. */
+    private static final String INTERRUPTED_LAUNCH = "magsd stopped while starting the job; its script may or may "
+            + "not have started and was not run again (check its output and workspace; submit it again if it did "
+            + "not run); its sandbox was removed when magsd restarted at ";
 }

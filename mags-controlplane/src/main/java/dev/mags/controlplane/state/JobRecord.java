@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * A job row of the state store; {@code workspaceId} is the name of its owner's workspace, or null.
  * {@code persistent}: the sandbox stays after the script; {@code noSync}: its workspace is not synced to
- * storage; {@code baseWorkspaceId}/{@code baseSnapshot}: the base it runs on (the snapshot resolved at submit).
+ * storage; {@code baseWorkspaceId}/{@code baseSnapshot}: the base it runs on (the snapshot resolved at submit);
+ * {@code launchedAt}: when the runner asked the agent to start its script (null until then), so that a job
+ * pending with it after a crash is known to have maybe run.
  */
 public record JobRecord(
         String id,
@@ -30,11 +32,21 @@ public record JobRecord(
         boolean persistent,
         boolean noSync,
         String baseWorkspaceId,
-        String baseSnapshot) {
+        String baseSnapshot,
+        Instant launchedAt) {
 
     public JobRecord {
         environment = Map.copyOf(environment);
         limits = limits == null ? SandboxLimits.DEFAULT : limits;
+    }
+
+    /** A job not launched yet. */
+    public JobRecord(String id, String userId, String name, String script, String type, String image,
+            Map<String, String> environment, Integer timeoutSeconds, SandboxLimits limits, JobStatus status,
+            Integer exitCode, String errorMessage, Instant createdAt, Instant startedAt, Instant finishedAt,
+            String workspaceId, boolean persistent, boolean noSync, String baseWorkspaceId, String baseSnapshot) {
+        this(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode, errorMessage,
+                createdAt, startedAt, finishedAt, workspaceId, persistent, noSync, baseWorkspaceId, baseSnapshot, null);
     }
 
     /** A job without persistence or base. */
@@ -43,6 +55,6 @@ public record JobRecord(
             Integer exitCode, String errorMessage, Instant createdAt, Instant startedAt, Instant finishedAt,
             String workspaceId) {
         this(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode, errorMessage,
-                createdAt, startedAt, finishedAt, workspaceId, false, false, null, null);
+                createdAt, startedAt, finishedAt, workspaceId, false, false, null, null, null);
     }
 }

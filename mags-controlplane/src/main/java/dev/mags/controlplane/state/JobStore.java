@@ -25,7 +25,7 @@ public final class JobStore {
             nullableInt(rs, "exit_code"), rs.getString("error_message"),
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
             rs.getString("workspace_id"), rs.getBoolean("persistent"), rs.getBoolean("no_sync"),
-            rs.getString("base_workspace_id"), rs.getString("base_snapshot"));
+            rs.getString("base_workspace_id"), rs.getString("base_snapshot"), instant(rs, "launched_at"));
 
     private final Jdbi jdbi;
 
@@ -92,6 +92,17 @@ public final class JobStore {
     public List<JobRecord> withStatus(JobStatus status) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status = :status ORDER BY created_at")
                 .bind("status", status.wireName()).map(JOB).list());
+    }
+
+    /**
+     * Records that a pending job's script is about to be started; false if it was no longer pending or had
+     * been launched before (then it must not be started). Once this returns the record survives a kill of
+     * the process (SQLite in WAL mode writes every commit to the log file before it returns).
+     */
+    public boolean markLaunched(String jobId, Instant at) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET launched_at = :t "
+                        + "WHERE id = :id AND status = 'pending' AND launched_at IS NULL")
+                .bind("t", at.toEpochMilli()).bind("id", jobId).execute()) == 1;
     }
 
     /** Moves a pending job to running; false if it was no longer pending. */

@@ -101,9 +101,13 @@ public final class SnapshotWriter {
                     plan.bytesTotal(), t.bytesUploaded()));
             lease.ensureHeld();
             SnapshotId id = SnapshotId.next(clock.instant(), latest.orElse(null));
+            // The index first: if the commit goes through unseen (its answer lost, the process killed right
+            // after it), the retry finds the index of the snapshot that is now the latest, so an unchanged
+            // tree opens no file and makes no second snapshot. An index whose snapshot was never committed
+            // is ignored, since the store's latest differs (ids carry 32 random bits).
+            indexes.save(ref, newIndex(id, scanned, t.results(), entries, packed, racyAfter));
             manifests.commit(ref, new Manifest(Manifest.FORMAT, id.value(), ref.owner(), ref.name(),
                     id.time().toString(), "", Chunking.CHUNK_SIZE, files, bytes, entries.size(), entries, packed));
-            indexes.save(ref, newIndex(id, scanned, t.results(), entries, packed, racyAfter));
             listener.onProgress(new Progress(Phase.DONE, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
                     plan.bytesTotal(), t.bytesUploaded()));
             SnapshotInfo info = new SnapshotInfo(ref, id, entries.size(), files, bytes, t.filesRead(), t.bytesRead(),

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * Wraps a store and misbehaves on purpose: fails every put after the first N matching ones, delays puts,
- * or blocks puts until released. Counts operations, for tests of crash safety and of garbage collection.
+ * blocks puts until released, or stores puts and then loses their answer. Counts operations, for tests of crash safety and of garbage collection.
  */
 public final class FaultInjectingObjectStore implements ObjectStore {
     private final ObjectStore delegate;
@@ -24,6 +24,7 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     private volatile Duration putDelay = Duration.ZERO;
     private volatile CountDownLatch gate;
     private volatile Predicate<String> gatedKeys = k -> k.startsWith("chunks/");
+    private volatile Predicate<String> lostAnswers = k -> false;
 
     public FaultInjectingObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -50,6 +51,12 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     public FaultInjectingObjectStore holdPuts(Predicate<String> keys) {
         this.gatedKeys = keys;
         this.gate = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Puts of matching keys are stored, and then fail as if their answer was lost on the way back. */
+    public FaultInjectingObjectStore loseAnswers(Predicate<String> keys) {
+        this.lostAnswers = keys;
         return this;
     }
 
@@ -106,13 +113,22 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     @Override
     public boolean putIfAbsent(String key, byte[] data) {
         beforePut(key);
-        return delegate.putIfAbsent(key, data);
+        boolean written = delegate.putIfAbsent(key, data);
+        afterPut(key);
+        return written;
     }
 
     @Override
     public void put(String key, byte[] data) {
         beforePut(key);
         delegate.put(key, data);
+        afterPut(key);
+    }
+
+    private void afterPut(String key) {
+        if (lostAnswers.test(key)) {
+            throw new StoreUnavailableException("injected fault: the answer to the upload of " + key + " was lost");
+        }
     }
 
     @Override

@@ -1,0 +1,120 @@
+package dev.mags.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v1.WorkspaceRef;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gate of a launch on real runc: called once, when the sandbox is ready and before its command starts;
+ * a gate that throws keeps the command from ever running (fresh, pooled and kept sandboxes alike) and leaves
+ * nothing behind. Needs root.
+ */
+class CommandGateIT {
+    private static final int POOL_SIZE = 1;
+    private static ItHost host;
+    private static LocalAgent agent;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        host = ItHost.create();
+        agent = host.agent(WarmPoolConfig.of("busybox", POOL_SIZE));
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
+    }
+
+    private static SandboxSpec spec(String script) {
+        return SandboxSpec.shell(ItHost.uniqueId("gate"), "busybox", script, Map.of(), null);
+    }
+
+    private static RecordingListener run(SandboxSpec spec) throws Exception {
+        RecordingListener out = new RecordingListener();
+        SandboxExit exit = agent.launch(spec, out, CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
+        assertThat(exit).as("stderr %s", out.stderr()).isEqualTo(SandboxExit.exited(0));
+        return out;
+    }
+
+    @Test
+    void theGateIsCalledOnceAndTheCommandStartsOnlyAfterIt() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<Instant> gateLeft = new AtomicReference<>();
+        RecordingListener out = new RecordingListener();
+        SandboxExit exit = agent.launch(spec("echo started"), out, () -> {
+            calls.incrementAndGet();
+            sleep(500); // a command started before the gate would have printed well before it returns
+            gateLeft.set(Instant.now());
+        }).exit().get(60, TimeUnit.SECONDS);
+
+        assertThat(exit).isEqualTo(SandboxExit.exited(0));
+        assertThat(calls).hasValue(1);
+        assertThat(out.lines()).singleElement().satisfies(line -> {
+            assertThat(line.text()).isEqualTo("started");
+            assertThat(line.timestamp()).isAfterOrEqualTo(gateLeft.get());
+        });
+    }
+
+    @Test
+    void aGateThatThrowsKeepsTheCommandOfAPooledSandboxFromRunning() {
+        IllegalStateException refused = new IllegalStateException("not recorded");
+        RecordingListener out = new RecordingListener();
+        assertThatThrownBy(() -> agent.launch(spec("echo ran"), out, () -> {
+            throw refused;
+        })).isSameAs(refused);
+        assertThat(out.lines()).isEmpty();
+    }
+
+    @Test
+    void aGateThatThrowsKeepsTheCommandFromTouchingTheWorkspace() throws Exception {
+        WorkspaceRef fresh = new WorkspaceRef(ItHost.uniqueId("gate-ws"));
+        assertThatThrownBy(() -> agent.launch(spec("echo ran > /root/ran").withWorkspace(fresh), new RecordingListener(),
+                () -> {
+                    throw new IllegalStateException("not recorded");
+                })).hasMessage("not recorded");
+        assertThat(run(spec("test -e /root/ran && echo ran || echo never").withWorkspace(fresh)).stdout())
+                .containsExactly("never");
+        agent.deleteWorkspace(fresh.key());
+
+        // A kept sandbox (the command runs in a container that outlived the one before) is gated the same way.
+        WorkspaceRef kept = new WorkspaceRef(ItHost.uniqueId("gate-kept"), null, true);
+        run(spec("echo first > /root/first").withWorkspace(kept));
+        assertThatThrownBy(() -> agent.launch(spec("echo ran > /root/ran").withWorkspace(kept), new RecordingListener(),
+                () -> {
+                    throw new IllegalStateException("not recorded");
+                })).hasMessage("not recorded");
+        assertThat(run(spec("cat /root/first; test -e /root/ran && echo ran || echo never").withWorkspace(kept)).stdout())
+                .containsExactly("first", "never");
+        agent.endWorkspaceSandbox(kept.key());
+        agent.deleteWorkspace(kept.key());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.mags.controlplane.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mags.api.JobInfo;
+import dev.mags.api.JobStatus;
+import dev.mags.api.LogEntry;
+import dev.mags.controlplane.FakeAgent;
+import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.state.JobRecord;
+import dev.mags.controlplane.state.JobStore;
+import dev.mags.controlplane.state.LogStore;
+import dev.mags.controlplane.state.UserRecord;
+import dev.mags.controlplane.state.UserStore;
+import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.workspace.WorkspaceLocks;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job's exit is stored before its remaining output, so that a crash in between cannot turn a job that
+ * ended into one reported as interrupted; followers still get every line before the final status.
+ */
+class FinishOrderTest {
+    @TempDir
+    Path dir;
+
+    /** A follower that notes, when told the final status, how many of the job's lines the store holds. */
+    private static final class Follower implements OutputSubscriber {
+        final List<LogEntry> lines = new CopyOnWriteArrayList<>();
+        final LogStore store;
+        volatile JobInfo finished;
+        volatile int storedWhenFinished = -1;
+
+        Follower(LogStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public void onLog(LogEntry entry) {
+            lines.add(entry);
+        }
+
+        @Override
+        public void onFinished(JobInfo info) {
+            storedWhenFinished = store.readAll(info.requestId(), 0).size();
+            finished = info;
+        }
+    }
+
+    @Test
+    void theFinalStatusIsStoredBeforeTheRemainingOutputAndFollowersMissNoLine() {
+        try (Database db = Database.sqlite(dir.resolve("state.db"))) {
+            new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
+            // Notes how many output lines were stored at the moment the job's status became final.
+            db.jdbi().useHandle(h -> {
+                h.execute("CREATE TABLE probe (job_id TEXT, lines_stored INTEGER)");
+                h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs "
+                        + "WHEN NEW.status IN ('completed', 'error') BEGIN "
+                        + "INSERT INTO probe SELECT NEW.id, COUNT(*) FROM job_logs WHERE job_id = NEW.id; END");
+            });
+            JobStore jobs = new JobStore(db.jdbi());
+            LogStore logs = new LogStore(db.jdbi());
+            // No background flush within the test: every line is still in memory when the job ends.
+            try (OutputRegistry outputs = new OutputRegistry(logs, 1 << 20, Duration.ofHours(1).toMillis());
+                    JobRunner runner = new JobRunner(new FakeAgent("busybox"), jobs, logs, outputs, Clock.systemUTC(), 2,
+                            Duration.ofSeconds(1), Duration.ofMinutes(1), new WorkspaceStore(db.jdbi()),
+                            new WorkspaceLocks())) {
+                JobRecord job = new JobRecord("j1", "u1", null, "out one\nerr two\nout three", "inline", "busybox",
+                        Map.of(), null, null, JobStatus.PENDING, null, null, Instant.now(), null, null, null);
+                jobs.insert(job);
+                Follower follower = new Follower(logs);
+                outputs.open("j1").subscribe(0, follower);
+                runner.enqueue(job);
+                runner.awaitEnd("j1", Duration.ofSeconds(10));
+
+                int storedAtStatus = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT lines_stored FROM probe WHERE job_id = 'j1'").mapTo(Integer.class).one());
+                assertThat(storedAtStatus).as("output lines stored when the exit was recorded").isZero();
+                assertThat(jobs.findAnyUser("j1").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+                assertThat(follower.lines).extracting(LogEntry::message).containsExactly("one", "two", "three");
+                assertThat(follower.finished.status()).isEqualTo(JobStatus.COMPLETED);
+                assertThat(follower.storedWhenFinished).as("lines in the store when followers were told").isEqualTo(3);
+            }
+        }
+    }
+}
