@@ -80,7 +80,9 @@ final class ServeCommand implements Callable<Integer> {
     String cgroupParent;
 
     @Option(names = "--max-concurrent-jobs", defaultValue = "${env:MAGS_MAX_CONCURRENT_JOBS:-64}",
-            description = "Sandboxes run at once; later jobs wait as pending (default ${DEFAULT-VALUE}).")
+            description = "Sandboxes run at once, kept ones (-p) included; later jobs wait as pending for running ones"
+                    + " to end, but not behind kept ones: while those are among them, a job that would start one more"
+                    + " is refused with 429 (env MAGS_MAX_CONCURRENT_JOBS, default ${DEFAULT-VALUE}).")
     int maxConcurrentJobs;
 
     @Option(names = "--max-sandboxes-per-user", defaultValue = "${env:MAGS_MAX_SANDBOXES_PER_USER:-16}",

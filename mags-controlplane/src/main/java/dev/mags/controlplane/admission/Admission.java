@@ -109,7 +109,7 @@ public final class Admission {
             throw new TooManyRequestsException("server_full", "this server's " + maxConcurrentJobs + " sandboxes "
                     + "(--max-concurrent-jobs) are taken, " + after.kept() + " of them by sandboxes kept alive after "
                     + "their script (-p), which do not end by themselves; a job does not wait behind them. Try again when "
-                    + "jobs have ended, or stop a kept sandbox of yours with `mags stop NAME`.");
+                    + "jobs have ended, or, if you keep a sandbox, stop it with `mags stop NAME`.");
         }
     }
 
