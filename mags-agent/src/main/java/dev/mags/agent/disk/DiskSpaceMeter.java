@@ -1,7 +1,6 @@
 package dev.mags.agent.disk;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -29,17 +28,22 @@ public final class DiskSpaceMeter {
     private static final long STX_BLOCKS_OFFSET = 48;
     private static final int ENOENT = 2;
 
-    interface LibC extends Library {
-        int statx(int dirfd, String path, int flags, int mask, Pointer buffer) throws LastErrorException;
+    /** Direct mapping: a call costs a fraction of an interface mapping's, and admission makes one per disk. */
+    private static final class LibC {
+        static {
+            Native.register("c");
+        }
+
+        static native int statx(int dirfd, String path, int flags, int mask, Pointer buffer) throws LastErrorException;
     }
 
     private final Path sandboxDisksDir;
-    private final LibC libc;
+    /** statx's output, reused under this object's lock. */
+    private final Memory buffer = new Memory(STATX_BUFFER);
     private volatile FileStore store;
 
     public DiskSpaceMeter(Path sandboxDisksDir) {
         this.sandboxDisksDir = sandboxDisksDir;
-        this.libc = Native.load("c", LibC.class);
     }
 
     /** Bytes an unprivileged writer may still write to the file system of the sandbox disks. */
@@ -52,7 +56,7 @@ public final class DiskSpaceMeter {
     }
 
     /** Summed over every disk image in the sandbox disks directory and {@code otherDisks}: size less allocation. */
-    public long growableBytes(Collection<Path> otherDisks) {
+    public synchronized long growableBytes(Collection<Path> otherDisks) {
         long total = 0;
         try (Stream<Path> files = Files.isDirectory(sandboxDisksDir) ? Files.list(sandboxDisksDir) : Stream.empty()) {
             for (Path disk : (Iterable<Path>) files::iterator) {
@@ -68,10 +72,10 @@ public final class DiskSpaceMeter {
     }
 
     /** A file's size less the bytes allocated to it; 0 for one that is gone (released meanwhile). */
-    long growable(Path file) {
-        try (Memory buffer = new Memory(STATX_BUFFER)) {
+    private long growable(Path file) {
+        try {
             buffer.clear();
-            libc.statx(AT_FDCWD, file.toString(), AT_SYMLINK_NOFOLLOW, STATX_SIZE | STATX_BLOCKS, buffer);
+            LibC.statx(AT_FDCWD, file.toString(), AT_SYMLINK_NOFOLLOW, STATX_SIZE | STATX_BLOCKS, buffer);
             long size = buffer.getLong(STX_SIZE_OFFSET);
             long allocated = buffer.getLong(STX_BLOCKS_OFFSET) * 512;
             return Math.max(0, size - allocated);
