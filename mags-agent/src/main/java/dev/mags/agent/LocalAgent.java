@@ -14,6 +14,7 @@ import dev.mags.agent.sandbox.ExecLauncher;
 import dev.mags.agent.sandbox.LocalSandbox;
 import dev.mags.agent.sandbox.SandboxSettings;
 import dev.mags.agent.sandbox.SandboxShape;
+import dev.mags.agent.disk.DiskSpaceMeter;
 import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.sandbox.AfterCommand;
 import dev.mags.agent.workspace.LiveWorkspace;
@@ -27,15 +28,19 @@ import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v1.HostUsage;
 import dev.mags.protocol.v1.ImageInfo;
 import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.ReconcileReport;
 import dev.mags.protocol.v1.RunningSandbox;
+import dev.mags.protocol.v1.SandboxLimits;
 import dev.mags.protocol.v1.SandboxSpec;
 import dev.mags.protocol.v1.WorkspaceInfo;
 import dev.mags.protocol.v1.WorkspaceRef;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -87,6 +92,7 @@ public final class LocalAgent implements Agent {
     private final ReadWriteLock building = new ReentrantReadWriteLock();
     private final Map<String, LocalSandbox> live = new ConcurrentHashMap<>();
     private final WorkspaceDisks workspaces;
+    private final DiskSpaceMeter diskSpace;
     /** Workspace storage; null when this agent has none (stored workspaces are refused then). */
     private final WorkspaceBackup backup;
     /** Workspaces whose sandbox is up, by workspace key. */
@@ -120,6 +126,7 @@ public final class LocalAgent implements Agent {
         tmpfs.ensure();
         this.workspaces = new WorkspaceDisks(config.workspacesDir(), config.sandboxesDir(), host.disk(config.diskTemplatesDir()),
                 new Resize2fs(host.runner()));
+        this.diskSpace = new DiskSpaceMeter(config.sandboxDisksDir());
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.sandboxDisksDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping());
@@ -511,6 +518,17 @@ public final class LocalAgent implements Agent {
             }
             workspaces.resize(new WorkspaceRef(key), diskBytes);
         }
+    }
+
+    @Override
+    public HostUsage usage() {
+        Map<String, SandboxLimits> sandboxes = new HashMap<>();
+        List<Path> liveDisks = new ArrayList<>();
+        for (LiveWorkspace ws : liveWorkspaces.values()) {
+            sandboxes.put(ws.ref().key(), ws.container().shape().limits());
+            liveDisks.add(workspaces.diskImage(ws.ref()));
+        }
+        return new HostUsage(diskSpace.freeBytes(), diskSpace.growableBytes(liveDisks), sandboxes);
     }
 
     @Override

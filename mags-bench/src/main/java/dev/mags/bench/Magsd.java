@@ -23,7 +23,10 @@ final class Magsd implements AutoCloseable {
         this.dataDir = dataDir;
         List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/magsd").toString(), "serve",
                 "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(),
-                "--default-image", image, "--cgroup-parent", "mags-bench-" + port));
+                "--default-image", image, "--cgroup-parent", "mags-bench-" + port,
+                // One user runs up to 100 sandboxes at once (load, density) whose disks are written little.
+                "--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0",
+                "--disk-overcommit", "100"));
         argv.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolveSibling("magsd-" + port + ".log").toFile());

@@ -1,11 +1,13 @@
 package dev.mags.controlplane;
 
+import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
+import dev.mags.controlplane.state.AdmissionQueries;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
@@ -50,8 +52,10 @@ public final class ControlPlane implements AutoCloseable {
                 config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks);
         WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agent,
                 config.limits().max().diskBytes());
+        Admission admission = new Admission(config.admission(), config.maxConcurrentJobs(),
+                new AdmissionQueries(db.jdbi()), agent);
         this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
-                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService);
+                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission);
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.api = new ApiServer(config, tokens, jobs, workspaceService,

@@ -10,12 +10,14 @@ import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.ExitReason;
+import dev.mags.protocol.v1.HostUsage;
 import dev.mags.protocol.v1.ImageInfo;
 import dev.mags.protocol.v1.OutputListener;
 import dev.mags.protocol.v1.OutputStream;
 import dev.mags.protocol.v1.ReconcileReport;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxLimits;
 import dev.mags.protocol.v1.SandboxSpec;
 import dev.mags.protocol.v1.WorkspaceInfo;
 import java.time.Duration;
@@ -42,6 +44,10 @@ public final class FakeAgent implements Agent {
     final List<String> deletedWorkspaces = new CopyOnWriteArrayList<>();
     /** Called with each sandbox's spec right before its script starts. */
     volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
+    /** Live workspace sandboxes by key: kept alive after a command of a keepAlive spec, or running one now. */
+    final Map<String, SandboxLimits> liveWorkspaces = new ConcurrentHashMap<>();
+    /** What {@link #usage()} reports as free on the disks' file system. */
+    volatile long diskFreeBytes = 1L << 50;
 
     public FakeAgent(String... imageNames) {
         for (String n : imageNames) {
@@ -69,6 +75,7 @@ public final class FakeAgent implements Agent {
                 throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + spec.workspace().key() + " is in use");
             }
             workspaces.add(spec.workspace().key());
+            liveWorkspaces.putIfAbsent(spec.workspace().key(), spec.limits());
         }
         launched.add(spec);
         beforeScript.accept(spec);
@@ -105,7 +112,17 @@ public final class FakeAgent implements Agent {
 
     @Override
     public Optional<SyncResult> endWorkspaceSandbox(String key) {
+        liveWorkspaces.remove(key);
         return Optional.empty();
+    }
+
+    /** Sandbox disks as a real agent counts them: wholly sparse, so each may still take its whole size. */
+    @Override
+    public HostUsage usage() {
+        long growable = running.values().stream().filter(r -> r.spec.workspace() == null)
+                .mapToLong(r -> r.spec.limits().diskBytes()).sum()
+                + liveWorkspaces.values().stream().mapToLong(SandboxLimits::diskBytes).sum();
+        return new HostUsage(diskFreeBytes, growable, Map.copyOf(liveWorkspaces));
     }
 
     @Override
@@ -183,6 +200,10 @@ public final class FakeAgent implements Agent {
 
         void end(SandboxExit e) {
             running.remove(spec.sandboxId());
+            boolean keptAfter = e.reason() == ExitReason.EXITED && spec.workspace() != null && spec.workspace().keepAlive();
+            if (spec.workspace() != null && !keptAfter) {
+                liveWorkspaces.remove(spec.workspace().key());
+            }
             exit.complete(e);
         }
 

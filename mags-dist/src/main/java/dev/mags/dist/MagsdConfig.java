@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.agent.network.EgressPolicy;
+import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,8 @@ public record MagsdConfig(
         EgressPolicy egress,
         Duration workspaceIdleTimeout,
         Duration workspaceSyncInterval,
-        int snapshotKeep) {
+        int snapshotKeep,
+        AdmissionPolicy admission) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -48,6 +50,7 @@ public record MagsdConfig(
         if (snapshotKeep < 1) {
             throw new IllegalArgumentException("--snapshot-keep must be at least 1");
         }
+        Objects.requireNonNull(admission, "admission");
         if (warmPoolSize < 0) {
             throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }

@@ -1,5 +1,6 @@
 package dev.mags.dist;
 
+import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
@@ -79,8 +80,37 @@ final class ServeCommand implements Callable<Integer> {
     String cgroupParent;
 
     @Option(names = "--max-concurrent-jobs", defaultValue = "${env:MAGS_MAX_CONCURRENT_JOBS:-64}",
-            description = "Sandboxes run at once; later jobs wait as pending (default ${DEFAULT-VALUE}).")
+            description = "Sandboxes run at once, kept ones (-p) included; later jobs wait as pending for running ones"
+                    + " to end, but not behind kept ones: while those are among them, a job that would start one more"
+                    + " is refused with 429 (env MAGS_MAX_CONCURRENT_JOBS, default ${DEFAULT-VALUE}).")
     int maxConcurrentJobs;
+
+    @Option(names = "--max-sandboxes-per-user", defaultValue = "${env:MAGS_MAX_SANDBOXES_PER_USER:-16}",
+            description = "Live sandboxes one user may hold: running jobs', those kept alive after their script (-p) "
+                    + "and those of jobs waiting to start; past it a job is refused with 429 (env "
+                    + "MAGS_MAX_SANDBOXES_PER_USER, default ${DEFAULT-VALUE}; 0 for no limit).")
+    int maxSandboxesPerUser;
+
+    @Option(names = "--max-memory-per-user-mb", defaultValue = "${env:MAGS_MAX_MEMORY_PER_USER_MB}",
+            description = "The memory limits of one user's live sandboxes, summed, MiB; past it a job is refused with "
+                    + "429 (env MAGS_MAX_MEMORY_PER_USER_MB, default: the host's memory; 0 for no limit).")
+    Long maxMemoryPerUserMb;
+
+    @Option(names = "--max-cpus-per-user", defaultValue = "${env:MAGS_MAX_CPUS_PER_USER}",
+            description = "The CPU limits of one user's live sandboxes, summed, cores; past it a job is refused with "
+                    + "429 (env MAGS_MAX_CPUS_PER_USER, default: four times the host's cores; 0 for no limit).")
+    Double maxCpusPerUser;
+
+    @Option(names = "--disk-reserve-gb", defaultValue = "${env:MAGS_DISK_RESERVE_GB:-4}",
+            description = "Free space of the data dir's file system, GiB, that sandbox disks are never promised; a job "
+                    + "whose disk does not fit beside what live disks may still take is refused with 507 (env "
+                    + "MAGS_DISK_RESERVE_GB, default ${DEFAULT-VALUE}).")
+    long diskReserveGb;
+
+    @Option(names = "--disk-overcommit", defaultValue = "${env:MAGS_DISK_OVERCOMMIT:-1}",
+            description = "How many times the free space above the reserve the sparse sandbox disks may be promised "
+                    + "(env MAGS_DISK_OVERCOMMIT, default ${DEFAULT-VALUE}: no more than there is).")
+    double diskOvercommit;
 
     @Option(names = "--workspace-idle-timeout", defaultValue = "${env:MAGS_WORKSPACE_IDLE_TIMEOUT:-600}",
             description = "A local workspace (mags run -w NAME) no job has used for this many seconds is removed "
@@ -140,7 +170,26 @@ final class ServeCommand implements Callable<Integer> {
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
-                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep);
+                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy());
+    }
+
+    private AdmissionPolicy admissionPolicy() {
+        if (maxSandboxesPerUser < 0 || (maxMemoryPerUserMb != null && maxMemoryPerUserMb < 0)
+                || (maxCpusPerUser != null && maxCpusPerUser < 0)) {
+            throw new IllegalArgumentException("--max-sandboxes-per-user, --max-memory-per-user-mb and --max-cpus-per-user "
+                    + "must be 0 (no limit) or more");
+        }
+        if (diskReserveGb < 0) {
+            throw new IllegalArgumentException("--disk-reserve-gb must be 0 or more");
+        }
+        if (!(diskOvercommit > 0)) {
+            throw new IllegalArgumentException("--disk-overcommit must be more than 0 (1 promises no more than there is)");
+        }
+        AdmissionPolicy host = AdmissionPolicy.standard();
+        return new AdmissionPolicy(maxSandboxesPerUser,
+                maxMemoryPerUserMb == null ? host.maxMemoryBytesPerUser() : maxMemoryPerUserMb * SandboxLimits.MIB,
+                maxCpusPerUser == null ? host.maxCpuMillisPerUser() : Math.round(maxCpusPerUser * 1000),
+                diskReserveGb * SandboxLimits.GIB, diskOvercommit);
     }
 
     private EgressPolicy egressPolicy() {
@@ -173,6 +222,7 @@ final class ServeCommand implements Callable<Integer> {
     static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
-                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout());
+                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
+                cfg.admission());
     }
 }

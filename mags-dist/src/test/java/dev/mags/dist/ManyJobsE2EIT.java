@@ -37,7 +37,10 @@ class ManyJobsE2EIT {
     @Test
     void twoHundredMixedJobsLeaveNothingBehind() throws Exception {
         Path data = tmp.resolve("data");
+        // 200 jobs queued at once by one user, beyond any per-user limit; their disks are written little.
         try (MagsdFixture magsd = new MagsdFixture(data, TestImages.busybox(), "busybox").with("--pids-limit", "64")
+                .with("--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0",
+                        "--disk-overcommit", "100")
                 .start()) {
             Api api = new Api(magsd.url(), magsd.adminToken());
             List<String> ids = new ArrayList<>();

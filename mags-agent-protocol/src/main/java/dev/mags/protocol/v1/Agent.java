@@ -81,6 +81,9 @@ public interface Agent extends AutoCloseable {
      */
     void resizeWorkspace(String key, long diskBytes);
 
+    /** Free disk space, what the disks in use may still take of it, and the live workspace sandboxes. */
+    HostUsage usage();
+
     /** The owner's workspaces in storage. */
     List<StoredWorkspaceInfo> storedWorkspaces(String owner);
 

@@ -1,5 +1,6 @@
 package dev.mags.controlplane.config;
 
+import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param stopGrace time between SIGTERM and SIGKILL when a job is stopped
  * @param limits the operator's default and maximum sandbox limits
  * @param workspaceIdleTimeout a local workspace no job has used for this long is removed
+ * @param admission per-user limits on live sandboxes and the disk reserve, checked when a job is submitted
  */
 public record ControlPlaneConfig(
         String listenHost,
@@ -26,7 +28,8 @@ public record ControlPlaneConfig(
         long maxLogBytesPerJob,
         Duration stopGrace,
         LimitsPolicy limits,
-        Duration workspaceIdleTimeout) {
+        Duration workspaceIdleTimeout,
+        AdmissionPolicy admission) {
 
     public ControlPlaneConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -37,18 +40,24 @@ public record ControlPlaneConfig(
         if (workspaceIdleTimeout == null || workspaceIdleTimeout.isNegative() || workspaceIdleTimeout.isZero()) {
             throw new IllegalArgumentException("workspaceIdleTimeout must be positive");
         }
+        Objects.requireNonNull(admission, "admission");
     }
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
                 64L * 1024 * 1024, Duration.ofSeconds(5), LimitsPolicy.standard(),
-                DEFAULT_WORKSPACE_IDLE_TIMEOUT);
+                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard());
     }
 
     public static final Duration DEFAULT_WORKSPACE_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
+    public ControlPlaneConfig withAdmission(AdmissionPolicy policy) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                maxLogBytesPerJob, stopGrace, limits, workspaceIdleTimeout, policy);
+    }
+
     public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                maxLogBytesPerJob, stopGrace, limits, idle);
+                maxLogBytesPerJob, stopGrace, limits, idle, admission);
     }
 }

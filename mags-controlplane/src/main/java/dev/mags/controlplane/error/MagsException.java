@@ -6,7 +6,7 @@ package dev.mags.controlplane.error;
  */
 public abstract sealed class MagsException extends RuntimeException
         permits BadRequestException, UnauthorizedException, NotFoundException, ConflictException,
-                UnavailableException {
+                UnavailableException, TooManyRequestsException, InsufficientStorageException {
     private static final long serialVersionUID = 1L;
     private final String code;
 

@@ -10,7 +10,6 @@ import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.state.LogStore;
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -18,20 +17,24 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.StatusCodes;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.xnio.OptionMap;
 
-/** The REST API on Undertow: routes, authentication, and the one error mapper. */
+/**
+ * The REST API on Undertow: routes, authentication, the one error mapper, and the request checks that
+ * run before any route (folded or repeated headers).
+ */
 public final class ApiServer implements AutoCloseable {
     /** JSON bodies are small; file uploads will get their own limit. */
     private static final long MAX_JSON_BODY = 1024 * 1024;
 
     private final List<Route> routes;
-    private final Undertow undertow;
+    private final ControlPlaneConfig config;
     private final GracefulShutdownHandler shutdown;
+    private HttpListener listener;
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
             OutputRegistry outputs, LogStore logs, Supplier<Health> health) {
@@ -65,13 +68,8 @@ public final class ApiServer implements AutoCloseable {
         for (Route r : routes) {
             router.add(r.method(), r.template(), r.handler());
         }
-        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(router, json));
-        this.undertow = Undertow.builder()
-                .addHttpListener(config.listenPort(), config.listenHost())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_JSON_BODY)
-                .setServerOption(UndertowOptions.ENABLE_STATISTICS, false)
-                .setHandler(shutdown)
-                .build();
+        this.config = config;
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(router), json));
     }
 
     private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {
@@ -93,13 +91,16 @@ public final class ApiServer implements AutoCloseable {
 
     private record Route(String method, String template, HttpHandler handler) {}
 
-    public void start() {
-        undertow.start();
+    public synchronized void start() {
+        listener = HttpListener.start(config.listenHost(), config.listenPort(), shutdown, OptionMap.builder()
+                .set(UndertowOptions.MAX_ENTITY_SIZE, MAX_JSON_BODY)
+                .set(UndertowOptions.ENABLE_STATISTICS, false)
+                .getMap());
     }
 
     /** The port actually bound (useful when configured as 0). */
-    public int port() {
-        return ((InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress()).getPort();
+    public synchronized int port() {
+        return listener.port();
     }
 
     /** Stops taking requests, lets running ones finish for a moment, then closes. */
@@ -111,7 +112,11 @@ public final class ApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        undertow.stop();
+        synchronized (this) {
+            if (listener != null) {
+                listener.close();
+            }
+        }
     }
 
     /** What {@code /healthz} reports. */

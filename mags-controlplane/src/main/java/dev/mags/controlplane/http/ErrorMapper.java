@@ -7,6 +7,8 @@ import dev.mags.controlplane.error.ConflictException;
 import dev.mags.controlplane.error.MagsException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.error.UnauthorizedException;
+import dev.mags.controlplane.error.InsufficientStorageException;
+import dev.mags.controlplane.error.TooManyRequestsException;
 import dev.mags.controlplane.error.UnavailableException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -68,6 +70,8 @@ final class ErrorMapper implements HttpHandler {
             case NotFoundException n -> StatusCodes.NOT_FOUND;
             case ConflictException c -> StatusCodes.CONFLICT;
             case UnavailableException u -> StatusCodes.SERVICE_UNAVAILABLE;
+            case TooManyRequestsException r -> StatusCodes.TOO_MANY_REQUESTS;
+            case InsufficientStorageException s -> StatusCodes.INSUFFICIENT_STORAGE;
             default -> isTooLarge(t) ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.INTERNAL_SERVER_ERROR;
         };
     }

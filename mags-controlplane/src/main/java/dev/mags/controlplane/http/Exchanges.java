@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.controlplane.error.BadRequestException;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ final class Exchanges {
     }
 
     static <T> T readJson(HttpServerExchange ex, ObjectMapper json, Class<T> type) {
-        String contentType = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        String contentType = singleHeader(ex, Headers.CONTENT_TYPE);
         if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new BadRequestException("unsupported_media_type",
                     "request body must be JSON (Content-Type: application/json), got " + contentType);
@@ -42,13 +44,25 @@ final class Exchanges {
             return value;
         } catch (IOException e) {
             if (e instanceof JsonProcessingException jpe) {
-                throw jpe instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-                        ? new BadRequestException("unknown_field", "unknown field '" + u.getPropertyName() + "'")
-                        : new BadRequestException("invalid_json", "request body is not valid: "
-                                + jpe.getOriginalMessage());
+                throw JsonInputErrors.of(jpe);
             }
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The value of a header a request may carry once, or null; a second one is refused rather than
+     * ignored (which of two Authorization headers counts is exactly what must not be guessed).
+     */
+    static String singleHeader(HttpServerExchange ex, HttpString name) {
+        HeaderValues values = ex.getRequestHeaders().get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw RequestChecks.duplicate(name);
+        }
+        return values.getFirst();
     }
 
     static String pathParam(HttpServerExchange ex, String name) {

@@ -7,6 +7,7 @@ import dev.mags.api.JobPage;
 import dev.mags.api.JobRequest;
 import dev.mags.api.JobStatus;
 import dev.mags.api.LogEntry;
+import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.Principal;
 import dev.mags.controlplane.error.BadRequestException;
 import dev.mags.controlplane.error.NotFoundException;
@@ -48,10 +49,12 @@ public final class JobService {
     private final LimitsPolicy limits;
     private final WorkspaceStore workspaces;
     private final WorkspaceService workspaceService;
+    private final Admission admission;
 
     public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, Agent agent,
             Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces,
-            WorkspaceService workspaceService) {
+            WorkspaceService workspaceService, Admission admission) {
+        this.admission = admission;
         this.workspaces = workspaces;
         this.workspaceService = workspaceService;
         this.jobs = jobs;
@@ -79,17 +82,21 @@ public final class JobService {
                 request.timeoutSeconds(), sandboxLimits, JobStatus.PENDING, null, null, clock.instant(), null, null,
                 workspace == null ? null : workspace.value(), persistent, noSync,
                 base == null ? null : base.workspace(), base == null ? null : base.snapshot());
-        if (workspace != null) {
-            // Marked used now, so the idle reaper leaves it alone while the job waits its turn.
-            workspaces.touch(who.userId(), workspace.value(), workspace.agentKey(who.userId()), clock.instant());
-            if (persistent && !noSync) {
-                workspaces.markPersistent(who.userId(), workspace.value());
+        Long resizedDisk = workspace == null ? null
+                : workspaces.find(who.userId(), workspace.value()).map(WorkspaceRecord::diskBytes).orElse(null);
+        admission.admit(new Admission.Candidate(who.userId(), job.workspaceId(), sandboxLimits, resizedDisk), () -> {
+            if (workspace != null) {
+                // Marked used now, so the idle reaper leaves it alone while the job waits its turn.
+                workspaces.touch(who.userId(), workspace.value(), workspace.agentKey(who.userId()), clock.instant());
+                if (persistent && !noSync) {
+                    workspaces.markPersistent(who.userId(), workspace.value());
+                }
+                if (base != null) {
+                    workspaces.setBaseIfNone(who.userId(), workspace.value(), base.workspace(), base.snapshot());
+                }
             }
-            if (base != null) {
-                workspaces.setBaseIfNone(who.userId(), workspace.value(), base.workspace(), base.snapshot());
-            }
-        }
-        jobs.insert(job);
+            jobs.insert(job);
+        });
         runner.enqueue(job);
         return JobAccepted.of(job.id());
     }
