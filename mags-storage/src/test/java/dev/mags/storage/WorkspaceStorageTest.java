@@ -101,7 +101,7 @@ class WorkspaceStorageTest {
 
         Files.writeString(tree.resolve("d3/sub3/f3.bin"), "changed");
         SnapshotInfo third = storage.sync(tree, WS, ProgressListener.NONE);
-        assertThat(opener.opened()).containsExactly(tree.resolve("d3/sub3/f3.bin"));
+        assertThat(opener.opened()).containsExactly("d3/sub3/f3.bin");
         assertThat(third.chunksUploaded()).isEqualTo(1);
         Path restored = tmp.resolve("r");
         storage.restore(WS, Optional.empty(), restored, ProgressListener.NONE);
@@ -253,12 +253,12 @@ class WorkspaceStorageTest {
         Files.writeString(tree.resolve("keep"), "k");
         Files.writeString(tree.resolve("tmpfile"), "t");
         Files.createLink(tree.resolve("tmpfile-link"), tree.resolve("tmpfile"));
-        dev.mags.storage.sync.FileOpener deleting = file -> {
-            if (file.getFileName().toString().startsWith("tmpfile")) {
+        dev.mags.storage.sync.FileOpener deleting = (root, file) -> {
+            if (file.startsWith("tmpfile")) {
                 Files.deleteIfExists(tree.resolve("tmpfile"));
                 Files.deleteIfExists(tree.resolve("tmpfile-link"));
             }
-            return dev.mags.storage.sync.FileOpener.DEFAULT.open(file);
+            return dev.mags.storage.sync.FileOpener.DEFAULT.open(root, file);
         };
         WorkspaceStorage s = new WorkspaceStorage(store, StorageSettings.defaults(tmp.resolve("state2")), deleting,
                 Clock.systemUTC());
