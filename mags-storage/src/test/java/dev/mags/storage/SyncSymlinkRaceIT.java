@@ -76,7 +76,8 @@ class SyncSymlinkRaceIT {
     @EnumSource(TreeRoot.Resolution.class)
     void aTreeSwappingDirectoriesWithSymlinksToTheHostNeverGetsAHostFileIntoASnapshot(TreeRoot.Resolution resolution)
             throws Exception {
-        FileOpener opener = (root, path) -> {
+        // openat2: the sync exactly as magsd runs it; the walk: the same tree root reopened with the fallback
+        FileOpener opener = resolution == TreeRoot.Resolution.OPENAT2 ? FileOpener.DEFAULT : (root, path) -> {
             try (TreeRoot r = TreeRoot.open(root.path(), resolution)) {
                 return r.openForReading(path);
             }
