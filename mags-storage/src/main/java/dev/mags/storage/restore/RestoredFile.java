@@ -2,27 +2,26 @@ package dev.mags.storage.restore;
 
 import dev.mags.storage.error.CorruptDataException;
 import dev.mags.storage.manifest.Entry;
+import dev.mags.storage.tree.TreeFile;
+import dev.mags.storage.tree.TreeRoot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A regular file being restored. Its chunks arrive in any order from any thread (a pack holds chunks of many
  * files, a large file's chunks are fetched in parallel), each written at its place: chunk i at i × chunk size.
+ * The file is opened beneath the restore's root for each write (no symlink followed on the way or at the end).
  */
 final class RestoredFile {
     private final Entry entry;
-    private final Path path;
+    private final TreeRoot root;
     private final int chunkSize;
     private final AtomicLong written = new AtomicLong();
 
-    RestoredFile(Path root, Entry entry, int chunkSize) {
+    RestoredFile(TreeRoot root, Entry entry, int chunkSize) {
         this.entry = entry;
-        this.path = root.resolve(entry.path());
+        this.root = root;
         this.chunkSize = chunkSize;
     }
 
@@ -32,7 +31,7 @@ final class RestoredFile {
 
     /** Creates the file (for a file without chunks, all there is to do). */
     void create() throws IOException {
-        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS).close();
+        root.createFile(entry.path(), 0600).close();
     }
 
     /**
@@ -49,12 +48,8 @@ final class RestoredFile {
             throw new CorruptDataException("file " + entry.path() + " of " + entry.size() + " bytes cannot hold "
                     + length + " bytes as its chunk " + (index + 1) + " of " + entry.chunks().size());
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            long at = offset;
-            while (plain.hasRemaining()) {
-                at += ch.write(plain, at);
-            }
+        try (TreeFile f = root.openForWriting(entry.path())) {
+            f.write(offset, plain);
         }
         return written.addAndGet(length) == entry.size();
     }

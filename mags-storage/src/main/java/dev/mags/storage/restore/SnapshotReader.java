@@ -21,13 +21,16 @@ import dev.mags.storage.object.ObjectStore;
 import dev.mags.storage.progress.Progress;
 import dev.mags.storage.progress.Progress.Phase;
 import dev.mags.storage.progress.ProgressListener;
+import dev.mags.storage.tree.DirCursor;
 import dev.mags.storage.tree.FileStat;
+import dev.mags.storage.tree.TreeRoot;
 import dev.mags.storage.tree.TreeWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,14 +84,19 @@ public final class SnapshotReader {
             throw new CorruptDataException("snapshot " + id + " of workspace " + ref + " is unusable: " + e.getMessage(), e);
         }
         Path tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".restore-" + UUID.randomUUID());
+        LocalIndex index;
         try {
             Files.createDirectories(tmp.getParent());
-            Files.createDirectory(tmp);
-            TreeWriter.createSkeleton(tmp, entries);
-            writeFiles(tmp, m, listener);
-            TreeWriter.createHardLinks(tmp, entries);
-            TreeWriter.applyMetadata(tmp, entries);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            // 0700 until the root entry's mode is applied: nobody else enters a tree being built
+            Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try (TreeRoot root = TreeRoot.open(tmp)) {
+                TreeWriter.createSkeleton(root, entries);
+                writeFiles(root, m, listener);
+                TreeWriter.createHardLinks(root, entries);
+                TreeWriter.applyMetadata(root, entries);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                index = index(id, root, entries, m.packed()); // the root descriptor follows the rename
+            }
         } catch (IOException | RuntimeException e) {
             cleanUp(tmp, e);
             if (e instanceof StorageException se) {
@@ -97,7 +105,7 @@ public final class SnapshotReader {
             throw new LocalIoException("cannot restore snapshot " + id + " of workspace " + ref + " to " + target + ": "
                     + e.getMessage(), e);
         }
-        indexes.save(ref, index(id, target, entries, m.packed()));
+        indexes.save(ref, index);
         long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
         RestoreInfo info = new RestoreInfo(ref, id, target, entries.size(), files, m.bytes(),
                 Duration.ofNanos(System.nanoTime() - started));
@@ -106,7 +114,7 @@ public final class SnapshotReader {
         return info;
     }
 
-    private void writeFiles(Path root, Manifest m, ProgressListener listener) throws IOException {
+    private void writeFiles(TreeRoot root, Manifest m, ProgressListener listener) throws IOException {
         List<Entry> files = m.entries().stream().filter(Entry::isFile).toList();
         long bytesTotal = files.stream().mapToLong(Entry::size).sum();
         AtomicLong filesDone = new AtomicLong();
@@ -163,17 +171,25 @@ public final class SnapshotReader {
         }
     }
 
-    private static LocalIndex index(SnapshotId id, Path root, List<Entry> entries, Map<String, PackSlot> packed) {
+    /**
+     * The local index of the restored tree: each file's stat, by its directory's descriptor. A file that
+     * cannot be stat'ed is left out (the next sync reads it), as is everything if the tree cannot be opened.
+     */
+    private static LocalIndex index(SnapshotId id, TreeRoot root, List<Entry> entries, Map<String, PackSlot> packed) {
         List<IndexedFile> files = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.isFile()) {
-                try {
-                    FileStat st = FileStat.of(root.resolve(e.path()));
-                    files.add(new IndexedFile(e.path(), st.size(), st.mtimeNs(), st.ctimeNs(), st.ino(), e.chunks()));
-                } catch (IOException ex) {
-                    LOG.debug("not indexing {}: {}", e.path(), ex.toString());
+        try (DirCursor dirs = new DirCursor(root)) {
+            for (Entry e : entries) {
+                if (e.isFile()) {
+                    try {
+                        FileStat st = dirs.parentOf(e.path()).stat(TreeRoot.nameOf(e.path()));
+                        files.add(new IndexedFile(e.path(), st.size(), st.mtimeNs(), st.ctimeNs(), st.ino(), e.chunks()));
+                    } catch (IOException ex) {
+                        LOG.debug("not indexing {}: {}", e.path(), ex.toString());
+                    }
                 }
             }
+        } catch (IOException ex) {
+            LOG.warn("not indexing the restored tree {}: {}", root.path(), ex.toString());
         }
         return new LocalIndex(id.value(), files, entries, packed);
     }

@@ -1,16 +1,17 @@
 package dev.mags.storage.sync;
 
+import dev.mags.storage.tree.TreeFile;
+import dev.mags.storage.tree.TreeRoot;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
-/** Opens files for reading: the seam through which tests count how many files a sync really reads. */
+/**
+ * Opens a file of the tree being synced for reading, by its path relative to the tree's root: the seam
+ * through which tests count how many files a sync really reads. {@link #DEFAULT} resolves the path beneath
+ * the root without following a symlink anywhere ({@link TreeRoot#openForReading}).
+ */
 @FunctionalInterface
 public interface FileOpener {
-    FileOpener DEFAULT = file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    FileOpener DEFAULT = TreeRoot::openForReading;
 
-    ReadableByteChannel open(Path file) throws IOException;
+    TreeFile open(TreeRoot root, String path) throws IOException;
 }

@@ -3,10 +3,9 @@ package dev.mags.storage.sync;
 import dev.mags.storage.chunk.Chunking;
 import dev.mags.storage.tree.FileStat;
 import dev.mags.storage.tree.ScannedEntry;
+import dev.mags.storage.tree.TreeFile;
+import dev.mags.storage.tree.TreeRoot;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one changed file into fixed-size chunks and hands them to the uploader. A file that changes while it
- * is read (the sandbox may be running) is read again, up to three times; after that the last read is kept
- * and the next sync, seeing a new ctime, reads it once more.
+ * Reads one changed file into fixed-size chunks and hands them to the uploader. The file is opened once,
+ * beneath the tree's root (O_NOFOLLOW, O_NONBLOCK, no symlink on the way) and must be a regular file by fstat
+ * of that descriptor; every read and the stability check go through the same descriptor. A file that changes
+ * while it is read (the sandbox may be running) is read again, up to three times; after that the last read
+ * is kept and the next sync, seeing a new ctime, reads it once more.
  */
 final class FileReadTask {
     private static final Logger LOG = LoggerFactory.getLogger(FileReadTask.class);
@@ -40,67 +41,53 @@ final class FileReadTask {
         this.bytesDone = bytesDone;
     }
 
-    Result read(ScannedEntry scanned) throws IOException, InterruptedException {
-        Path file = scanned.file();
-        FileStat before = scanned.stat();
-        for (int attempt = 1; ; attempt++) {
-            List<CompletableFuture<String>> parts = new ArrayList<>();
-            long size = readInto(file, before.size(), parts, attempt == 1);
-            List<String> chunks = new ArrayList<>(parts.size());
-            for (CompletableFuture<String> part : parts) {
-                chunks.add(Futures.join(part));
-            }
-            FileStat after = FileStat.of(file);
-            boolean stable = after.size() == size && after.mtimeNs() == before.mtimeNs() && after.ctimeNs() == before.ctimeNs();
-            if (stable || attempt == ATTEMPTS) {
-                if (!stable) {
-                    LOG.warn("{} kept changing while it was read; keeping the last read ({} bytes)", file, size);
+    Result read(TreeRoot root, ScannedEntry scanned) throws IOException, InterruptedException {
+        try (TreeFile file = opener.open(root, scanned.path())) {
+            FileStat before = scanned.stat();
+            for (int attempt = 1; ; attempt++) {
+                List<CompletableFuture<String>> parts = new ArrayList<>();
+                long size = readInto(file, before.size(), parts, attempt == 1);
+                List<String> chunks = new ArrayList<>(parts.size());
+                for (CompletableFuture<String> part : parts) {
+                    chunks.add(Futures.join(part));
                 }
-                return new Result(chunks, size, before);
+                FileStat after = file.stat();
+                boolean stable = after.size() == size && after.mtimeNs() == before.mtimeNs()
+                        && after.ctimeNs() == before.ctimeNs();
+                if (stable || attempt == ATTEMPTS) {
+                    if (!stable) {
+                        LOG.warn("{} kept changing while it was read; keeping the last read ({} bytes)", scanned.path(), size);
+                    }
+                    return new Result(chunks, size, before);
+                }
+                before = after;
             }
-            before = after;
         }
     }
 
-    private long readInto(Path file, long expected, List<CompletableFuture<String>> parts, boolean countProgress)
+    private long readInto(TreeFile file, long expected, List<CompletableFuture<String>> parts, boolean countProgress)
             throws IOException, InterruptedException {
         long total = 0;
-        try (ReadableByteChannel ch = opener.open(file)) {
-            while (true) {
-                long remaining = Math.max(expected - total, 0);
-                byte[] buf = new byte[(int) Math.min(Chunking.CHUNK_SIZE, Math.max(remaining + 1, 8192))];
-                int n = fill(ch, buf);
-                if (n == buf.length && buf.length < Chunking.CHUNK_SIZE) {
-                    buf = Arrays.copyOf(buf, Chunking.CHUNK_SIZE); // the file grew past what stat said
-                    n += fill(ch, ByteBuffer.wrap(buf, n, buf.length - n));
-                }
-                if (n > 0) {
-                    int len = n;
-                    parts.add(uploader.submit(buf, len, () -> {
-                        if (countProgress) {
-                            bytesDone.accept(len);
-                        }
-                    }));
-                    total += n;
-                }
-                if (n < Chunking.CHUNK_SIZE) {
-                    return total;
-                }
+        while (true) {
+            long remaining = Math.max(expected - total, 0);
+            byte[] buf = new byte[(int) Math.min(Chunking.CHUNK_SIZE, Math.max(remaining + 1, 8192))];
+            int n = file.read(total, buf, 0, buf.length);
+            if (n == buf.length && buf.length < Chunking.CHUNK_SIZE) {
+                buf = Arrays.copyOf(buf, Chunking.CHUNK_SIZE); // the file grew past what stat said
+                n += file.read(total + n, buf, n, buf.length - n);
+            }
+            if (n > 0) {
+                int len = n;
+                parts.add(uploader.submit(buf, len, () -> {
+                    if (countProgress) {
+                        bytesDone.accept(len);
+                    }
+                }));
+                total += n;
+            }
+            if (n < Chunking.CHUNK_SIZE) {
+                return total;
             }
         }
-    }
-
-    private static int fill(ReadableByteChannel ch, byte[] buf) throws IOException {
-        return fill(ch, ByteBuffer.wrap(buf));
-    }
-
-    private static int fill(ReadableByteChannel ch, ByteBuffer bb) throws IOException {
-        int start = bb.position();
-        while (bb.hasRemaining()) {
-            if (ch.read(bb) < 0) {
-                break;
-            }
-        }
-        return bb.position() - start;
     }
 }

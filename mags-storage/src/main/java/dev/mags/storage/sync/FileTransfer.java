@@ -11,6 +11,7 @@ import dev.mags.storage.progress.Progress;
 import dev.mags.storage.progress.Progress.Phase;
 import dev.mags.storage.progress.ProgressListener;
 import dev.mags.storage.tree.ScannedEntry;
+import dev.mags.storage.tree.TreeRoot;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +76,7 @@ final class FileTransfer {
         return new Plan(reused, toRead, filesTotal, bytesTotal, reusedBytes);
     }
 
-    Transfer transfer(Plan plan, LocalIndex index, ProgressListener listener) {
+    Transfer transfer(TreeRoot root, Plan plan, LocalIndex index, ProgressListener listener) {
         Map<String, FileReadTask.Result> results = new HashMap<>(plan.reused());
         List<ScannedEntry> toRead = plan.toRead();
         if (toRead.isEmpty()) {
@@ -104,21 +105,22 @@ final class FileTransfer {
                         throw new java.util.concurrent.CancellationException("sync failed");
                     }
                     try {
-                        FileReadTask.Result r = reader.read(s);
+                        FileReadTask.Result r = reader.read(root, s);
                         filesDone.incrementAndGet();
                         report.run();
                         return r;
                     } catch (java.nio.file.NoSuchFileException e) {
-                        LOG.debug("{} was deleted while the sync ran; it is not in this snapshot", s.file());
+                        // deleted, or replaced (a symlink or another kind of entry in its way) while the sync ran
+                        LOG.debug("{} is not in this snapshot: {}", s.path(), e.getMessage());
                         filesDone.incrementAndGet();
                         return FileReadTask.Result.VANISHED;
                     } catch (IOException e) {
                         failed.set(true);
-                        throw new LocalIoException("cannot read " + s.file() + ": " + e.getMessage(), e);
+                        throw new LocalIoException("cannot read " + s.path() + " in " + root.path() + ": " + e.getMessage(), e);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         failed.set(true);
-                        throw new StoreUnavailableException("interrupted while uploading " + s.file(), e);
+                        throw new StoreUnavailableException("interrupted while uploading " + s.path(), e);
                     } catch (RuntimeException e) {
                         failed.set(true);
                         throw e;

@@ -21,6 +21,7 @@ import dev.mags.storage.progress.Progress;
 import dev.mags.storage.progress.ProgressListener;
 import dev.mags.storage.progress.Progress.Phase;
 import dev.mags.storage.tree.ScannedEntry;
+import dev.mags.storage.tree.TreeRoot;
 import dev.mags.storage.tree.TreeScanner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,10 +63,11 @@ public final class SnapshotWriter {
         this.clock = clock;
     }
 
+    /** Syncs the tree at {@code dir}; every file in it is reached beneath its root ({@link TreeRoot}). */
     public SnapshotInfo sync(Path dir, WorkspaceRef ref, ProgressListener listener) {
         long started = System.nanoTime();
         Lease lease = null;
-        try {
+        try (TreeRoot root = openRoot(dir, ref)) {
             Optional<SnapshotId> latest = manifests.latest(ref);
             LocalIndex index = indexes.load(ref);
             if (latest.isEmpty() || !index.snapshot().equals(latest.map(SnapshotId::value))) {
@@ -73,13 +75,13 @@ public final class SnapshotWriter {
             }
             listener.onProgress(new Progress(Phase.SCANNING, 0, 0, 0, 0, 0));
             long scanStartNs = nanos(clock);
-            List<ScannedEntry> scanned = scan(dir, ref);
+            List<ScannedEntry> scanned = scan(root, ref);
             FileTransfer.Plan plan = FileTransfer.plan(scanned, index);
             if (!plan.toRead().isEmpty()) {
                 // before any chunk is looked up in or sent to the store: collection must not run meanwhile
                 lease = leases.acquireShared("sync of workspace " + ref);
             }
-            FileTransfer.Transfer t = transfer.transfer(plan, index, listener);
+            FileTransfer.Transfer t = transfer.transfer(root, plan, index, listener);
             List<Entry> entries = entries(scanned, t.results());
             Map<String, PackSlot> packed = packTable(entries, t.packed(), index.packed());
             long files = entries.stream().filter(e -> e.type() == EntryType.FILE || e.type() == EntryType.HARDLINK).count();
@@ -122,11 +124,19 @@ public final class SnapshotWriter {
         }
     }
 
-    private List<ScannedEntry> scan(Path dir, WorkspaceRef ref) {
+    private static TreeRoot openRoot(Path dir, WorkspaceRef ref) {
         try {
-            return TreeScanner.scan(dir);
+            return TreeRoot.open(dir);
         } catch (IOException e) {
-            throw new LocalIoException("cannot scan " + dir + " to sync workspace " + ref + ": " + e.getMessage(), e);
+            throw new LocalIoException("cannot open " + dir + " to sync workspace " + ref + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<ScannedEntry> scan(TreeRoot root, WorkspaceRef ref) {
+        try {
+            return TreeScanner.scan(root);
+        } catch (IOException e) {
+            throw new LocalIoException("cannot scan " + root.path() + " to sync workspace " + ref + ": " + e.getMessage(), e);
         }
     }
 

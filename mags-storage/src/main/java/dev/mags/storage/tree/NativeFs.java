@@ -13,6 +13,8 @@ import java.util.Map;
  * File system calls java.nio cannot make: device nodes (overlay whiteouts), chmod with setuid bits, lchown,
  * nanosecond times on symlinks, and extended attributes outside the {@code user.} namespace
  * ({@code trusted.overlay.opaque}, {@code security.capability}). Failures are IOExceptions naming the call.
+ * By full path, for the host's own files only: every intermediate symlink is followed. Inside a tree that a
+ * sandbox can change, use {@link TreeRoot} and {@link TreeDir}.
  */
 public final class NativeFs {
     public static final int S_IFMT = 0170000;

@@ -1,7 +1,13 @@
 package dev.mags.storage.tree;
 
 import dev.mags.storage.manifest.Entry;
-import java.nio.file.Path;
 
-/** An entry found by the scanner: its manifest entry (a FILE still without chunks), where it is, and its stat. */
-public record ScannedEntry(Entry entry, Path file, FileStat stat) {}
+/**
+ * An entry found by the scanner: its manifest entry (a FILE still without chunks) and its stat. Where it is
+ * is its path relative to the scanned tree's root, {@code entry().path()}: opened again only beneath that root.
+ */
+public record ScannedEntry(Entry entry, FileStat stat) {
+    public String path() {
+        return entry.path();
+    }
+}

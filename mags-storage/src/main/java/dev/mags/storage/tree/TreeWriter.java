@@ -4,7 +4,6 @@ import dev.mags.storage.manifest.Entry;
 import dev.mags.storage.manifest.EntryType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashSet;
@@ -59,88 +58,131 @@ public final class TreeWriter {
         }
     }
 
-    public static Path resolve(Path root, Entry e) {
-        return e.path().isEmpty() ? root : root.resolve(e.path());
-    }
-
-    /** Creates every entry except regular files and hard links; {@code root} exists. */
-    public static void createSkeleton(Path root, List<Entry> entries) throws IOException {
-        for (Entry e : entries) {
-            Path p = resolve(root, e);
-            switch (e.type()) {
-                case DIR -> {
-                    if (!e.path().isEmpty()) {
-                        Files.createDirectory(p);
-                    }
+    /** Creates every entry except regular files and hard links; the root exists. */
+    public static void createSkeleton(TreeRoot root, List<Entry> entries) throws IOException {
+        try (DirCursor dirs = new DirCursor(root)) {
+            for (Entry e : entries) {
+                if (e.path().isEmpty()) {
+                    continue;
                 }
-                case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.target()));
-                case WHITEOUT -> NativeFs.mknod(p, NativeFs.S_IFCHR | e.mode(), 0, 0);
-                case CHAR_DEVICE -> NativeFs.mknod(p, NativeFs.S_IFCHR | e.mode(), e.major(), e.minor());
-                case BLOCK_DEVICE -> NativeFs.mknod(p, NativeFs.S_IFBLK | e.mode(), e.major(), e.minor());
-                case FIFO -> NativeFs.mknod(p, NativeFs.S_IFIFO | e.mode(), 0, 0);
-                case FILE, HARDLINK -> { }
+                TreeDir d = dirs.parentOf(e.path());
+                String name = TreeRoot.nameOf(e.path());
+                switch (e.type()) {
+                    // 0700 until the metadata pass sets the snapshot's mode: nobody else enters a tree being built
+                    case DIR -> d.mkdir(name, 0700);
+                    case SYMLINK -> d.symlink(name, e.target());
+                    case WHITEOUT -> d.mknod(name, NativeFs.S_IFCHR | (e.mode() & 0777), 0, 0);
+                    case CHAR_DEVICE -> d.mknod(name, NativeFs.S_IFCHR | (e.mode() & 0777), e.major(), e.minor());
+                    case BLOCK_DEVICE -> d.mknod(name, NativeFs.S_IFBLK | (e.mode() & 0777), e.major(), e.minor());
+                    case FIFO -> d.mknod(name, NativeFs.S_IFIFO | (e.mode() & 0777), 0, 0);
+                    case FILE, HARDLINK -> { }
+                }
             }
         }
     }
 
-    public static void createHardLinks(Path root, List<Entry> entries) throws IOException {
-        for (Entry e : entries) {
-            if (e.type() == EntryType.HARDLINK) {
-                Files.createLink(resolve(root, e), root.resolve(e.target()));
+    public static void createHardLinks(TreeRoot root, List<Entry> entries) throws IOException {
+        try (DirCursor dirs = new DirCursor(root)) {
+            for (Entry e : entries) {
+                if (e.type() == EntryType.HARDLINK) {
+                    try (TreeDir from = root.openDir(TreeRoot.parentOf(e.target()))) {
+                        dirs.parentOf(e.path()).link(TreeRoot.nameOf(e.path()), from, TreeRoot.nameOf(e.target()));
+                    }
+                }
             }
         }
     }
 
     /** Owner, mode, xattrs and times of every entry; directories last and deepest first. */
-    public static void applyMetadata(Path root, List<Entry> entries) throws IOException {
-        for (Entry e : entries) {
-            if (e.type() != EntryType.DIR && e.type() != EntryType.HARDLINK) {
-                apply(root, e);
+    public static void applyMetadata(TreeRoot root, List<Entry> entries) throws IOException {
+        try (DirCursor dirs = new DirCursor(root)) {
+            for (Entry e : entries) {
+                if (e.type() != EntryType.DIR && e.type() != EntryType.HARDLINK) {
+                    apply(dirs, e);
+                }
             }
-        }
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            if (entries.get(i).type() == EntryType.DIR) {
-                apply(root, entries.get(i));
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                if (entries.get(i).type() == EntryType.DIR) {
+                    apply(dirs, entries.get(i));
+                }
             }
         }
     }
 
-    private static void apply(Path root, Entry e) throws IOException {
-        Path p = resolve(root, e);
-        NativeFs.lchown(p, e.uid(), e.gid());
+    /** Every change by the entry's directory descriptor and name, none following a symlink. */
+    private static void apply(DirCursor dirs, Entry e) throws IOException {
+        TreeDir d = e.path().isEmpty() ? dirs.root() : dirs.parentOf(e.path());
+        String name = e.path().isEmpty() ? "." : TreeRoot.nameOf(e.path());
+        d.chown(name, e.uid(), e.gid());
         if (e.type() != EntryType.SYMLINK) {
-            NativeFs.chmod(p, e.mode());
+            d.chmod(name, e.mode());
         }
         for (Map.Entry<String, String> x : e.xattrs().entrySet()) {
-            NativeFs.setXattr(p, x.getKey(), Base64.getDecoder().decode(x.getValue()));
+            d.setXattr(name, x.getKey(), Base64.getDecoder().decode(x.getValue()));
         }
         if (e.opaque()) {
-            NativeFs.setXattr(p, XattrPolicy.OVERLAY_OPAQUE, "y".getBytes(StandardCharsets.US_ASCII));
+            d.setXattr(name, XattrPolicy.OVERLAY_OPAQUE, "y".getBytes(StandardCharsets.US_ASCII));
         }
-        NativeFs.setTimes(p, e.mtimeNs());
+        d.setTimes(name, e.mtimeNs());
     }
 
-    /** Deletes {@code dir} and everything in it without following symlinks; a missing dir is fine. */
+    /**
+     * Deletes {@code dir} and everything in it; a missing dir is fine, a symlink is removed, not followed. It
+     * walks with directory descriptors (unlinkat relative to each opened directory), so a directory swapped
+     * for a symlink meanwhile costs at most that symlink, never a file outside, and it enters no other file
+     * system (a mount point inside stays, and its removal fails).
+     */
     public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Path abs = dir.toAbsolutePath();
+        Path parentPath = abs.getParent();
+        if (parentPath == null) {
+            throw new IOException("refusing to delete the root directory");
+        }
+        TreeDir parent;
+        try {
+            parent = TreeDir.openHostDir(parentPath);
+        } catch (java.nio.file.NoSuchFileException e) {
             return;
         }
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
-                    throws IOException {
-                Files.deleteIfExists(f);
-                return java.nio.file.FileVisitResult.CONTINUE;
+        try (parent) {
+            String name = abs.getFileName().toString();
+            FileStat st;
+            try {
+                st = parent.stat(name);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return;
             }
+            removeTree(parent, name, st.dev());
+        }
+    }
 
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return java.nio.file.FileVisitResult.CONTINUE;
+    /** Removes the entry {@code name} of {@code dir} and all below it; false if it did not exist. */
+    private static boolean removeTree(TreeDir dir, String name, long dev) throws IOException {
+        TreeDir child;
+        try {
+            child = dir.openDir(name);
+        } catch (TreeChangedException notADirectory) {
+            return remove(dir, name, false);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        try (child) {
+            if (child.stat().dev() != dev) {
+                throw new IOException(dir.where(name) + " is a mount point: unmount it first; nothing under it was deleted");
             }
-        });
+            for (String n : child.list()) {
+                removeTree(child, n, dev);
+            }
+        }
+        return remove(dir, name, true);
+    }
+
+    private static boolean remove(TreeDir dir, String name, boolean directory) throws IOException {
+        try {
+            dir.remove(name, directory);
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
     }
 }

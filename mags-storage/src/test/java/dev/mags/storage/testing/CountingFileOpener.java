@@ -1,23 +1,23 @@
 package dev.mags.storage.testing;
 
 import dev.mags.storage.sync.FileOpener;
+import dev.mags.storage.tree.TreeFile;
+import dev.mags.storage.tree.TreeRoot;
 import java.io.IOException;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records every file a sync opens. */
+/** Records every file a sync opens, by its path relative to the synced tree. */
 public final class CountingFileOpener implements FileOpener {
-    private final List<Path> opened = new CopyOnWriteArrayList<>();
+    private final List<String> opened = new CopyOnWriteArrayList<>();
 
     @Override
-    public ReadableByteChannel open(Path file) throws IOException {
-        opened.add(file);
-        return FileOpener.DEFAULT.open(file);
+    public TreeFile open(TreeRoot root, String path) throws IOException {
+        opened.add(path);
+        return FileOpener.DEFAULT.open(root, path);
     }
 
-    public List<Path> opened() {
+    public List<String> opened() {
         return List.copyOf(opened);
     }
 
