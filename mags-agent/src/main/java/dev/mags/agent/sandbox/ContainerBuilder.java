@@ -28,9 +28,10 @@ import java.util.Map;
 
 /**
  * Builds a container up to the point where a job's command can be executed in it: directory, disk
- * (sparse ext4 file, loop-mounted), per-sandbox /etc files, the standby shell's FIFOs, overlay root,
- * config.json, {@code runc run --detach} of the init, the network, and the connection to the init's
- * {@link InitStandby}. Each acquired resource goes on a
+ * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
+ * overlay root, config.json, {@code runc run --detach} of the init (its output on an {@link InitOutput}),
+ * the network, and the connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
+ * see names a host path or the sandbox id. Each acquired resource goes on a
  * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
  * stack goes to the {@link Container}.
  */
