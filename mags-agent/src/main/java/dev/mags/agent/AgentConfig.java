@@ -26,6 +26,11 @@ import java.util.Objects;
  *     {@link EgressPolicy#defaults()} denies every non-public IPv4 range
  * @param idMapping the host ids of the sandboxes' user namespace: root inside is host uid
  *     {@code idMapping.start()} (100000 by default, for 65536 ids); images must be built for the same start
+ * @param openFiles every sandbox process's RLIMIT_NOFILE, soft and hard ({@value #DEFAULT_OPEN_FILES} by default).
+ *     With the pids limit it bounds the files a sandbox can hold open on the host: each process has at most
+ *     this many descriptors, and a sandbox at most {@code pids} processes and threads, so
+ *     {@code pids × openFiles} (256 × 1024 = 262,144 with magsd's defaults). Each such file's kernel memory
+ *     (about 200 bytes) is charged to the sandbox's memory cgroup
  */
 public record AgentConfig(
         Path dataDir,
@@ -38,7 +43,8 @@ public record AgentConfig(
         Path initBinary,
         WarmPoolConfig warmPool,
         EgressPolicy egress,
-        IdMapping idMapping) {
+        IdMapping idMapping,
+        long openFiles) {
 
     public static final String DEFAULT_RUNTIME = "runc";
     public static final String DEFAULT_CGROUP_PARENT = "mags";
@@ -47,6 +53,14 @@ public record AgentConfig(
     public static final Path DEFAULT_INIT_BINARY = Path.of("/bin/busybox");
     /** magsd's default image: jobs that name none run on it, so it is what the warm pool keeps by default. */
     public static final String DEFAULT_WARM_IMAGE = "debian";
+    /**
+     * What programs expect (the traditional soft limit, {@code select()}'s FD_SETSIZE): npm, pip, git, dev
+     * servers and compilers run within it. Node raises its soft limit to the hard one, so the hard limit is
+     * the same: a sandbox's bound stays pids × 1024.
+     */
+    public static final long DEFAULT_OPEN_FILES = 1024;
+    /** The kernel's own ceiling for a process's descriptors ({@code fs.nr_open}'s default). */
+    static final long MAX_OPEN_FILES = 1 << 20;
 
     /** Validates every field at once and makes paths absolute. */
     public AgentConfig {
@@ -66,6 +80,9 @@ public record AgentConfig(
         if (warmPool == null) problems.add("warmPool is missing");
         if (egress == null) problems.add("egress is missing");
         if (idMapping == null) problems.add("idMapping is missing");
+        if (openFiles < 64 || openFiles > MAX_OPEN_FILES) {
+            problems.add("openFiles must be between 64 and " + MAX_OPEN_FILES + ", not " + openFiles);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
         }
@@ -78,13 +95,14 @@ public record AgentConfig(
     /**
      * runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm,
      * init {@code /bin/busybox}, two warm sandboxes of the debian image with default limits, the
-     * default egress policy, sandbox root at host uid 100000.
+     * default egress policy, sandbox root at host uid 100000, {@value #DEFAULT_OPEN_FILES} open files per process.
      */
     public static AgentConfig defaults(Path dataDir, Path imagesDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
                 DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_STOP_GRACE, DEFAULT_INIT_BINARY,
-                WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults(), IdMapping.DEFAULT);
+                WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults(), IdMapping.DEFAULT,
+                DEFAULT_OPEN_FILES);
     }
 
     /** {@code <dataDir>/workspaces}: one directory per workspace, named by its key, holding its disk. */
@@ -114,41 +132,46 @@ public record AgentConfig(
 
     public AgentConfig withRuntimeBinary(String binary) {
         return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, stopGrace, initBinary,
-                warmPool, egress, idMapping);
+                warmPool, egress, idMapping, openFiles);
     }
 
     public AgentConfig withRuntimeRoot(Path root) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, stopGrace, initBinary,
-                warmPool, egress, idMapping);
+                warmPool, egress, idMapping, openFiles);
     }
 
     public AgentConfig withCgroupParent(String parent) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, stopGrace, initBinary,
-                warmPool, egress, idMapping);
+                warmPool, egress, idMapping, openFiles);
     }
 
     public AgentConfig withStopGrace(Duration grace) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, grace, initBinary,
-                warmPool, egress, idMapping);
+                warmPool, egress, idMapping, openFiles);
     }
 
     public AgentConfig withInitBinary(Path binary) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace, binary,
-                warmPool, egress, idMapping);
+                warmPool, egress, idMapping, openFiles);
     }
 
     public AgentConfig withWarmPool(WarmPoolConfig pool) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, pool, egress, idMapping);
+                initBinary, pool, egress, idMapping, openFiles);
     }
 
     public AgentConfig withIdMapping(IdMapping mapping) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, warmPool, egress, mapping);
+                initBinary, warmPool, egress, mapping, openFiles);
+    }
+
+    public AgentConfig withOpenFiles(long limit) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
+                initBinary, warmPool, egress, idMapping, limit);
     }
 
     public AgentConfig withEgress(EgressPolicy policy) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, warmPool, policy, idMapping);
+                initBinary, warmPool, policy, idMapping, openFiles);
     }
 }

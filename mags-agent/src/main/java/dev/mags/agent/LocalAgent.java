@@ -129,7 +129,7 @@ public final class LocalAgent implements Agent {
         this.diskSpace = new DiskSpaceMeter(config.sandboxDisksDir());
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.sandboxDisksDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
-                config.idMapping());
+                config.idMapping(), config.openFiles());
         this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(config.diskTemplatesDir()), host.cgroups(),
                 host.network(config));
         this.networkReaper = host.networkReaper();

@@ -27,6 +27,7 @@ class AgentConfigTest {
         assertThat(config.egress()).isEqualTo(EgressPolicy.defaults());
         assertThat(config.idMapping()).isEqualTo(new IdMapping(100_000, 65_536));
         assertThat(config.initBinary()).isEqualTo(Path.of("/bin/busybox"));
+        assertThat(config.openFiles()).isEqualTo(1024);
         assertThat(config.warmPool().active()).singleElement().satisfies(e -> {
             assertThat(e.image()).isEqualTo("debian");
             assertThat(e.limits()).isEqualTo(SandboxLimits.DEFAULT);
@@ -60,7 +61,7 @@ class AgentConfigTest {
     @Test
     void namesEveryInvalidFieldAtOnce() {
         assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host",
-                Duration.ofSeconds(-1), null, null, null, null))
+                Duration.ofSeconds(-1), null, null, null, null, 8))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataDir is missing")
                 .hasMessageContaining("runtimeBinary is missing")
@@ -70,7 +71,8 @@ class AgentConfigTest {
                 .hasMessageContaining("initBinary")
                 .hasMessageContaining("warmPool")
                 .hasMessageContaining("egress is missing")
-                .hasMessageContaining("idMapping is missing");
+                .hasMessageContaining("idMapping is missing")
+                .hasMessageContaining("openFiles must be between 64 and 1048576, not 8");
     }
 
     @Test
@@ -78,7 +80,7 @@ class AgentConfigTest {
         AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i"))
                 .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO)
                 .withWarmPool(WarmPoolConfig.disabled()).withEgress(EgressPolicy.parse("10.0.0.0/8", ""))
-                .withIdMapping(new IdMapping(200_000, 1000));
+                .withIdMapping(new IdMapping(200_000, 1000)).withOpenFiles(4096);
 
         assertThat(config.cgroupParent()).isEqualTo("mags-test");
         assertThat(config.runtimeBinary()).isEqualTo("crun");
@@ -86,6 +88,7 @@ class AgentConfigTest {
         assertThat(config.warmPool().active()).isEmpty();
         assertThat(config.egress().denied()).hasSize(1);
         assertThat(config.idMapping().start()).isEqualTo(200_000);
+        assertThat(config.openFiles()).isEqualTo(4096);
         assertThat(config.dataDir()).isEqualTo(Path.of("/d"));
     }
 }

@@ -4,6 +4,7 @@ import static dev.mags.agent.EscapeImageRecipe.CAP_BUSYBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mags.agent.SecuritySandboxes.Run;
+import dev.mags.protocol.v1.SandboxLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,11 +103,16 @@ class EscapeFilesystemIT {
 
         Run first = sandboxes.run("echo 'evil::0:0::/:/bin/sh' >> /etc/passwd; echo pwned > " + CAP_BUSYBOX + "; rm /bin/ls;"
                 + " lower=$(sed -n 's/.*lowerdir=\\([^,]*\\).*/\\1/p' /proc/self/mountinfo | head -1); echo \"$lower\";"
-                + " echo pwned > \"$lower/pwned\"; touch /pwned; echo done");
+                + " echo pwned > \"$lower/pwned\"; echo pwned > " + image + "/pwned; touch /pwned; echo done");
         Run second = sandboxes.run("grep -c evil /etc/passwd; " + CAP_BUSYBOX + " true && echo intact; ls /bin/ls; ls /pwned");
 
-        assertThat(first.stdout()).containsExactly(image.toString(), "done");
-        assertThat(first.stderr()).containsExactly("sh: can't create " + image + "/pwned: nonexistent directory");
+        // The mount table names the layers by the descriptors the agent held while it mounted them: inside, that
+        // is a descriptor the shell does not have, and the image's host path is not there either.
+        assertThat(first.stdout()).hasSize(2).endsWith("done");
+        String lower = first.stdout().getFirst();
+        assertThat(lower).matches("/proc/self/fd/[0-9]+");
+        assertThat(first.stderr()).containsExactly("sh: can't create " + lower + "/pwned: nonexistent directory",
+                "sh: can't create " + image + "/pwned: nonexistent directory");
         assertThat(second.stdout()).containsExactly("0", "intact", "/bin/ls");
         assertThat(second.stderr()).containsExactly("ls: /pwned: No such file or directory");
         assertThat(image.resolve("etc/passwd")).hasContent(passwd.strip());
@@ -117,7 +123,7 @@ class EscapeFilesystemIT {
 
     @Test
     void hostWideKernelSettingsAreReadOnly() throws Exception {
-        String corePattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern"));
+        String corePattern = SecuritySandboxes.kernelFile("/proc/sys/kernel/core_pattern");
         Run run = sandboxes.run("echo '|/tmp/evil' > /proc/sys/kernel/core_pattern; sysctl -w kernel.hostname=evil;"
                 + " echo 1 > /proc/sys/vm/drop_caches; echo done");
 
@@ -125,7 +131,7 @@ class EscapeFilesystemIT {
                 "sh: can't create /proc/sys/kernel/core_pattern: Read-only file system",
                 "sysctl: error setting key 'kernel.hostname': Read-only file system",
                 "sh: can't create /proc/sys/vm/drop_caches: Read-only file system");
-        assertThat(Path.of("/proc/sys/kernel/core_pattern")).hasContent(corePattern.strip());
+        assertThat(SecuritySandboxes.kernelFile("/proc/sys/kernel/core_pattern")).isEqualTo(corePattern);
     }
 
     @Test
@@ -138,6 +144,22 @@ class EscapeFilesystemIT {
                 "sh: can't create /sys/kernel/uevent_helper: Read-only file system",
                 "mkdir: can't create directory '/sys/fs/cgroup/memory/escape': Read-only file system",
                 "sh: can't create /sys/fs/cgroup/memory/notify_on_release: Read-only file system");
+    }
+
+    @Test
+    void theTmpfsHoldingTheCgroupMountsCannotBeWrittenAndShowsTheSandboxsOwnLimits() throws Exception {
+        // On cgroup v1 the runtime mounts a tmpfs as large as half the host's memory on /sys/fs/cgroup to hold
+        // the controllers' mounts; written, it filled the host's memory up to the sandbox's limit.
+        Run run = sandboxes.run("dd if=/dev/zero of=/sys/fs/cgroup/fill bs=1M count=8 2>&1 | head -1;"
+                + " mkdir /sys/fs/cgroup/escape; ln -s / /sys/fs/cgroup/link;"
+                + " cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max");
+
+        assertThat(run.stderr()).containsExactly(
+                "mkdir: can't create directory '/sys/fs/cgroup/escape': Read-only file system",
+                "ln: /sys/fs/cgroup/link: Read-only file system");
+        // programs that size themselves by their cgroup (the JVM, Node) read the sandbox's limits there
+        assertThat(run.stdout()).containsExactly("dd: can't open '/sys/fs/cgroup/fill': Read-only file system",
+                Long.toString(SandboxLimits.DEFAULT.memoryBytes()), Long.toString(SandboxLimits.DEFAULT.pids()));
     }
 
     @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mags.agent.SecuritySandboxes.Run;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -114,13 +112,13 @@ class EscapeKernelIT {
 
     @Test
     void theHostNameCannotBeChangedNeitherTheSandboxsNorTheHosts() throws Exception {
-        String hostName = Files.readString(Path.of("/proc/sys/kernel/hostname"));
+        String hostName = SecuritySandboxes.kernelFile("/proc/sys/kernel/hostname");
         Run run = sandboxes.run("hostname evil; echo evil > /proc/sys/kernel/hostname; hostname");
 
         assertThat(run.stderr()).containsExactly("hostname: sethostname: " + EPERM_TEXT,
                 "sh: can't create /proc/sys/kernel/hostname: Read-only file system");
         assertThat(run.stdout()).containsExactly("mags-vm");
-        assertThat(Path.of("/proc/sys/kernel/hostname")).hasContent(hostName.strip());
+        assertThat(SecuritySandboxes.kernelFile("/proc/sys/kernel/hostname")).isEqualTo(hostName);
     }
 
     @Test

@@ -165,7 +165,7 @@ final class FakeHost implements AutoCloseable {
         Matcher marker = MARKER.matcher(Files.readString(bundle.resolve("config.json")));
         if (marker.find()) {
             Thread.ofPlatform().daemon().name("fake-standby-" + id).start(
-                    () -> playStandby(id, init, bundle.resolveSibling("io"), marker.group()));
+                    () -> playStandby(id, init, bundle.resolveSibling("binds").resolve("io"), marker.group()));
         }
     }
 

@@ -221,7 +221,7 @@ class LocalAgentIT {
 
         assertThat(sandbox.containerId()).as("a warm pool member").startsWith("warm-");
         Path pids = Path.of("/sys/fs/cgroup/pids", host.config.cgroupParent(), sandbox.containerId());
-        assertThat(pids.resolve("pids.max")).hasContent("1024");
+        assertThat(pids.resolve("pids.max")).hasContent(Long.toString(SandboxLimits.DEFAULT.pids()));
         Path memory = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), sandbox.containerId());
         assertThat(memory.resolve("memory.limit_in_bytes")).hasContent(Long.toString(SandboxLimits.GIB));
         if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) { // only with swap accounting

@@ -121,7 +121,7 @@ class LocalAgentTest {
 
         assertThat(Files.getAttribute(sandboxDir, "unix:uid")).isEqualTo(100_000);
         assertThat((int) Files.getAttribute(sandboxDir, "unix:mode") & 07777).isEqualTo(0700);
-        assertThat(Files.getAttribute(sandboxDir.resolve("etc/hosts"), "unix:uid")).isEqualTo(100_000);
+        assertThat(Files.getAttribute(sandboxDir.resolve("binds/etc/hosts"), "unix:uid")).isEqualTo(100_000);
         assertThat(Files.readString(sandboxDir.resolve("bundle/config.json"))).contains("\"hostID\" : 100000");
         sandbox.stop(Duration.ofMillis(10));
         exitOf(sandbox);

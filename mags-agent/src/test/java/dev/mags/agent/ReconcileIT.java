@@ -48,7 +48,8 @@ class ReconcileIT {
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("container " + job + " (running")
                 .endsWith("(sandbox " + id + ")"));
         assertThat(leftovers).filteredOn(l -> l.startsWith("container warm-")).as("the job's and the idle pool member").hasSize(2);
-        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount overlay mags-" + job));
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount overlay mags on ").endsWith(job + "/rootfs"));
+        assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount tmpfs ").endsWith(job + "/binds"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("mount ext4 /dev/loop"));
         assertThat(leftovers).anySatisfy(l -> assertThat(l).startsWith("loop device /dev/loop")
                 .endsWith("sandbox-disks/" + job + ".img"));

@@ -8,8 +8,10 @@ import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.process.ProcessLauncher;
 import dev.mags.agent.security.FileCapabilities;
 import dev.mags.agent.security.IdShift;
+import dev.mags.protocol.v1.NetworkMode;
 import dev.mags.protocol.v1.RunningSandbox;
 import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v1.SandboxLimits;
 import dev.mags.protocol.v1.SandboxSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +47,7 @@ final class SecuritySandboxes implements AutoCloseable {
         return new SecuritySandboxes(host);
     }
 
-    record Run(SandboxExit exit, List<String> stdout, List<String> stderr) {
+    record Run(String id, SandboxExit exit, List<String> stdout, List<String> stderr) {
         Integer exitCode() {
             return exit.exitCode();
         }
@@ -63,17 +65,24 @@ final class SecuritySandboxes implements AutoCloseable {
     }
 
     Run run(String script) throws Exception {
+        String id = ItHost.uniqueId("sec");
         RecordingListener output = new RecordingListener();
-        SandboxExit exit = agent.launch(SandboxSpec.shell(ItHost.uniqueId("sec"), IMAGE, script, Map.of(), Duration.ofSeconds(60)),
+        SandboxExit exit = agent.launch(SandboxSpec.shell(id, IMAGE, script, Map.of(), Duration.ofSeconds(60)),
                 output).exit().get(90, TimeUnit.SECONDS);
-        return new Run(exit, output.stdout(), output.stderr());
+        return new Run(id, exit, output.stdout(), output.stderr());
     }
 
     /** Starts {@code script} and returns once it printed the line {@code ready}. */
     Started start(String script) throws InterruptedException {
+        return start(script, SandboxLimits.DEFAULT);
+    }
+
+    /** Starts {@code script} in a sandbox with {@code limits} and returns once it printed the line {@code ready}. */
+    Started start(String script, SandboxLimits limits) throws InterruptedException {
         String id = ItHost.uniqueId("sec");
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(id, IMAGE, script, Map.of(), Duration.ofSeconds(60)), output);
+        RunningSandbox sandbox = agent.launch(new SandboxSpec(id, IMAGE, List.of("sh", "-c", script), Map.of(),
+                Duration.ofSeconds(60), limits, NetworkMode.NONE), output);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!output.stdout().contains("ready")) {
             if (System.nanoTime() > deadline || sandbox.exit().isDone()) {
@@ -95,6 +104,16 @@ final class SecuritySandboxes implements AutoCloseable {
         List<Long> pids = Files.readAllLines(procs).stream().map(Long::parseLong).toList();
         assertThat(pids).isNotEmpty();
         return pids;
+    }
+
+    /**
+     * A kernel file of the host, read in one call: a sysctl under /proc/sys answers only the first read
+     * ({@code Files.readString} reads a file of size 0 a byte at a time and gets one character).
+     */
+    static String kernelFile(String path) throws IOException {
+        try (java.io.InputStream in = new java.io.FileInputStream(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
@@ -132,8 +133,80 @@ static long attempt(const char *name, long pid_arg) {
     exit(2);
 }
 
+/*
+ * The open-file flood: holds as many of the host's open files as the sandbox lets it. Forks children until
+ * fork fails (the pids limit); each child opens a file until open fails ("descriptors": the RLIMIT_NOFILE), or
+ * maps a file and closes its descriptor until mmap fails ("mappings": a mapping keeps the file open without a
+ * descriptor, so only memory bounds it), reports its count through a pipe and waits. The mapped file is on
+ * /dev/shm, a tmpfs: a file of the overlay root would be mapped through its backing file, which the kernel
+ * does not count among the open files. Prints the totals, then
+ * "ready", and waits to be killed with the sandbox. A child the OOM killer takes reports nothing; the parent
+ * stops at the first child that held nothing.
+ */
+static const char *MAPPED = "/dev/shm/escape-probe";
+
+static int hold_one(int mappings) {
+    int held = 0;
+    for (;;) {
+        int fd = open(mappings ? MAPPED : "/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return held;
+        if (mappings) {
+            void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+            close(fd);
+            if (p == MAP_FAILED) return held;
+        }
+        held++;
+    }
+}
+
+static int hold_files(int mappings) {
+    long processes = 1, files = 0;
+    char first_error[64] = "none";
+    if (mappings) {
+        int fd = open(MAPPED, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0 || ftruncate(fd, 4096) < 0) {
+            printf("held: 1 processes, 0 files, stopped by %s %s\nready\n", MAPPED, strerrorname_np(errno));
+            fflush(stdout);
+            for (;;) pause();
+        }
+        close(fd);
+    }
+    for (;;) {
+        int report[2];
+        if (pipe(report) < 0) {
+            snprintf(first_error, sizeof first_error, "pipe %s", strerrorname_np(errno));
+            break;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            snprintf(first_error, sizeof first_error, "fork %s", strerrorname_np(errno));
+            close(report[0]);
+            close(report[1]);
+            break;
+        }
+        if (pid == 0) {
+            close(report[0]);
+            int held = hold_one(mappings);
+            if (write(report[1], &held, sizeof held) != sizeof held) _exit(1);
+            for (;;) pause();
+        }
+        close(report[1]);
+        int held = 0;
+        ssize_t got = read(report[0], &held, sizeof held);
+        close(report[0]);
+        if (got != sizeof held || held == 0) break;
+        processes++;
+        files += held;
+    }
+    printf("held: %ld processes, %ld files, stopped by %s\nready\n", processes, files, first_error);
+    fflush(stdout);
+    for (;;) pause();
+}
+
 int main(int argc, char **argv) {
     long pid_arg = 1;
+    if (argc == 2 && !strcmp(argv[1], "hold_descriptors")) return hold_files(0);
+    if (argc == 2 && !strcmp(argv[1], "hold_mappings")) return hold_files(1);
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--pid=", 6)) {
             pid_arg = atol(argv[i] + 6);

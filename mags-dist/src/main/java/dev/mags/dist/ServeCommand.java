@@ -145,8 +145,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most disk a job may ask for, GiB (default ${DEFAULT-VALUE}).")
     long maxDiskGb;
 
-    @Option(names = "--pids-limit", defaultValue = "${env:MAGS_PIDS_LIMIT:-1024}",
-            description = "Most processes and threads per sandbox (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pids-limit", defaultValue = "${env:MAGS_PIDS_LIMIT:-256}",
+            description = "Most processes and threads per sandbox (default ${DEFAULT-VALUE}); each may hold 1024 open"
+                    + " files, so a sandbox holds at most this many times 1024.")
     long pidsLimit;
 
     @Option(names = "--egress-allow", defaultValue = "${env:MAGS_EGRESS_ALLOW:-}",

@@ -13,8 +13,12 @@ public record SandboxLimits(long memoryBytes, long cpuMillis, long diskBytes, lo
     public static final long MIB = 1024L * 1024;
     public static final long GIB = 1024L * MIB;
 
-    /** 1 GiB memory, one core, 2 GiB disk, 1024 processes. */
-    public static final SandboxLimits DEFAULT = new SandboxLimits(GIB, 1000, 2 * GIB, 1024);
+    /**
+     * 1 GiB memory, one core, 2 GiB disk, 256 processes and threads: room for package managers, compilers, a
+     * dev server and a browser, while the processes times their open-file limit (the agent's, 1024 by
+     * default) bounds what one sandbox can hold of the host's open files: 262,144.
+     */
+    public static final SandboxLimits DEFAULT = new SandboxLimits(GIB, 1000, 2 * GIB, 256);
 
     public SandboxLimits {
         if (memoryBytes < 16 * MIB) {

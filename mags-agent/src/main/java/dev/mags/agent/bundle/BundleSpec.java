@@ -49,14 +49,16 @@ public record BundleSpec(
      * @param memoryBytes memory limit; memory plus swap is limited to the same, so it cannot swap around it
      * @param cpuMillis CPU quota in thousandths of a core
      * @param pids most processes and threads at once
+     * @param openFiles each process's RLIMIT_NOFILE, soft and hard: with {@code pids}, what bounds the files a
+     *     sandbox can hold open on the host ({@code pids × openFiles})
      * @param swapAccounting whether the host's memory cgroup can limit memory plus swap; without it the
      *     sandbox gets swappiness 0 instead
      */
-    public record Resources(long memoryBytes, long cpuMillis, long pids, boolean swapAccounting) {
+    public record Resources(long memoryBytes, long cpuMillis, long pids, long openFiles, boolean swapAccounting) {
         public Resources {
-            if (memoryBytes <= 0 || cpuMillis <= 0 || pids <= 0) {
+            if (memoryBytes <= 0 || cpuMillis <= 0 || pids <= 0 || openFiles <= 0) {
                 throw new IllegalArgumentException("resource limits must be positive: " + memoryBytes + " bytes, "
-                        + cpuMillis + " millicores, " + pids + " processes");
+                        + cpuMillis + " millicores, " + pids + " processes, " + openFiles + " open files");
             }
         }
     }

@@ -50,7 +50,7 @@ public final class OciSpecFactory {
         List<String> kept = SandboxCapabilities.names();
         Capabilities caps = new Capabilities(kept, kept, kept);
         return new OciSpec.Process(false, new User(0, 0), spec.args(), environment(spec), "/root", caps,
-                List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), false);
+                List.of(new Rlimit("RLIMIT_NOFILE", spec.resources().openFiles(), spec.resources().openFiles())), false);
     }
 
     /** The defaults first, then the spec's variables in name order; the spec wins on a clash. */
@@ -96,8 +96,10 @@ public final class OciSpecFactory {
     }
 
     static Linux linux(BundleSpec spec) {
-        // Network namespace without interfaces but loopback: no outbound networking yet.
-        List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount", "user").stream()
+        // Network namespace without interfaces but loopback (slirp4netns adds one for outbound networking).
+        // A cgroup namespace: /proc/self/cgroup and the cgroup mounts' roots in the mount table show "/", not
+        // the host's cgroup path with the sandbox id, and /sys/fs/cgroup shows the sandbox's own limits.
+        List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount", "user", "cgroup").stream()
                 .map(Namespace::of).toList();
         List<IdMap> ids = idMaps(spec.idMapping());
         return new Linux(resources(spec.resources()), spec.cgroupsPath(), namespaces, KernelPaths.MASKED,

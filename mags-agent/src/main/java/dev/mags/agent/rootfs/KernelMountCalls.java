@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 import dev.mags.agent.process.CommandFailedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +20,9 @@ public final class KernelMountCalls implements MountCalls {
     private static final int MNT_DETACH = 2;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int O_PATH = 0x200000;
+    private static final int O_DIRECTORY = 0x10000;
+    private static final int O_NOFOLLOW = 0x20000;
     private static final int S_IFBLK = 0x6000;
     private static final int EBUSY = 16;
     private static final int ENOENT = 2;
@@ -106,6 +110,36 @@ public final class KernelMountCalls implements MountCalls {
             closeQuietly(loop);
             closeQuietly(backing);
         }
+    }
+
+    /**
+     * Opens each layer with {@code O_PATH} and names it {@code /proc/self/fd/N} in the options: the kernel
+     * resolves those links when it mounts and keeps the strings as given, so the mount tables (the
+     * sandbox's own, its {@code /proc/mounts}) show descriptor numbers instead of the images and data
+     * directories. The descriptors are closed once the mount is made; the overlay holds the layers itself.
+     */
+    @Override
+    public void mountOverlay(String source, List<Path> lowers, Path upper, Path work, Path target) {
+        List<Integer> fds = new ArrayList<>();
+        try {
+            List<String> lowerNames = new ArrayList<>();
+            for (Path lower : lowers) {
+                lowerNames.add(heldName(lower, fds));
+            }
+            String options = "lowerdir=" + String.join(":", lowerNames) + ",upperdir=" + heldName(upper, fds)
+                    + ",workdir=" + heldName(work, fds);
+            libc.mount(source, target.toString(), "overlay", 0, options);
+        } catch (LastErrorException e) {
+            throw failed(Mount.overlayArgv(source, lowers, upper, work, target), e);
+        } finally {
+            fds.forEach(this::closeQuietly);
+        }
+    }
+
+    private String heldName(Path dir, List<Integer> fds) {
+        int fd = libc.open(dir.toString(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fds.add(fd);
+        return "/proc/self/fd/" + fd;
     }
 
     private int freeLoopDevice() {

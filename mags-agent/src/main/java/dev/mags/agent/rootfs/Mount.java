@@ -32,7 +32,7 @@ public final class Mount {
 
     /**
      * argv mounting an overlay of read-only {@code lower} and writable {@code upper} on {@code target}.
-     * {@code source} shows in the mount table, so a label (the sandbox id) makes leftovers attributable.
+     * {@code source} shows in every mount table that lists the mount, the sandbox's own included.
      */
     public static List<String> overlayArgv(String source, Path lower, Path upper, Path work, Path target) {
         return overlayArgv(source, List.of(lower), upper, work, target);
@@ -54,9 +54,13 @@ public final class Mount {
         return List.of("mount", "-t", "overlay", "-o", options, source, target.toString());
     }
 
+    /**
+     * Mounts the overlay of {@link #overlayArgv}; through {@link KernelMountCalls} the options name descriptors
+     * rather than the directories, so that the sandbox's mount table shows no host path.
+     */
     public void overlay(String source, List<Path> lowers, Path upper, Path work, Path target) {
-        List<String> argv = overlayArgv(source, lowers, upper, work, target);
-        calls.mount(source, target, "overlay", argv.get(4));
+        overlayArgv(source, lowers, upper, work, target); // refuses what the option string cannot express
+        calls.mountOverlay(source, lowers, upper, work, target);
     }
 
     /**

@@ -26,6 +26,12 @@ public final class ProgramMountCalls implements MountCalls {
         runner.run(List.of("mount", "-t", type, "-o", "loop," + options, file.toString(), target.toString()), TIMEOUT);
     }
 
+    /** The {@code mount} program cannot use this process's descriptors: the options name the directories. */
+    @Override
+    public void mountOverlay(String source, List<Path> lowers, Path upper, Path work, Path target) {
+        runner.run(Mount.overlayArgv(source, lowers, upper, work, target), TIMEOUT);
+    }
+
     @Override
     public void umount(Path target, boolean lazy) {
         List<String> argv = new ArrayList<>(List.of("umount"));

@@ -128,7 +128,8 @@ public final class Container {
 
     /**
      * Kills the container if it still runs and releases everything it holds, in reverse order of
-     * acquisition: runtime state, cgroups, overlay, disk and loop device, directory. Releasing twice is harmless.
+     * acquisition: runtime state, cgroups, overlay, the tmpfs of its /etc files and FIFOs, disk and loop device,
+     * directory. Releasing twice is harmless.
      *
      * @throws CleanupStack.CleanupException naming every step that failed; reconcile removes what is left
      */

@@ -28,9 +28,10 @@ import java.util.Map;
 
 /**
  * Builds a container up to the point where a job's command can be executed in it: directory, disk
- * (sparse ext4 file, loop-mounted), per-sandbox /etc files, the standby shell's FIFOs, overlay root,
- * config.json, {@code runc run --detach} of the init, the network, and the connection to the init's
- * {@link InitStandby}. Each acquired resource goes on a
+ * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
+ * overlay root, config.json, {@code runc run --detach} of the init (its output on an {@link InitOutput}),
+ * the network, and the connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
+ * see names a host path or the sandbox id. Each acquired resource goes on a
  * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
  * stack goes to the {@link Container}.
  */
@@ -40,6 +41,14 @@ public final class ContainerBuilder {
      * sandboxes start at once on a small host.
      */
     private static final java.time.Duration STANDBY_WAIT = java.time.Duration.ofSeconds(60);
+    /** What the overlay is mounted as; the sandbox sees it as the source of its root. */
+    static final String OVERLAY_SOURCE = "mags";
+    /**
+     * The tmpfs of {@link SandboxPaths#binds()}: its files are a few hundred bytes (root inside may edit
+     * /etc/hosts, bounded by the size here instead of filling the tmpfs all sandboxes' directories share)
+     * and the three FIFOs; root's only until the builder gives it to the sandbox's root.
+     */
+    static final String BINDS_TMPFS = "mode=0700,size=256k,nr_inodes=32";
     private final SandboxSettings settings;
     private final Runc runc;
     private final Mount mount;
@@ -73,18 +82,27 @@ public final class ContainerBuilder {
         ExitMarker marker = new ExitMarker();
         BundleSpec bundle = bundleSpec(spec, paths, marker);
         CleanupStack cleanup = new CleanupStack();
-        try {
+        try (InitOutput initOutput = initOutput(id)) {
             createDirectory(id, paths, cleanup);
             prepareRootfs(spec, paths, cleanup);
-            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup);
+            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput);
             Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
-            container.prime(connectStandby(id, paths, marker));
+            container.prime(connectStandby(id, paths, marker, initOutput));
             return container;
         } catch (AgentException e) {
             throw unwind(cleanup, e);
         } catch (RuntimeException e) {
             throw unwind(cleanup, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "creating sandbox " + id + " failed unexpectedly: " + e, e));
+        }
+    }
+
+    private static InitOutput initOutput(String id) {
+        try {
+            return InitOutput.create();
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot create the init's output file of sandbox "
+                    + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -103,7 +121,7 @@ public final class ContainerBuilder {
             return new BundleSpec(SandboxInit.argv(marker), Map.of(), paths.rootfs(), settings.hostname(),
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
-                            settings.swapAccounting()),
+                            settings.openFiles(), settings.swapAccounting()),
                     settings.initBinary(), settings.idMapping(), paths.io());
         } catch (IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + ": " + e.getMessage(), e);
@@ -138,11 +156,14 @@ public final class ContainerBuilder {
                     Files.createDirectory(dir);
                 }
             }
-            for (Path dir : List.of(paths.rootfs(), paths.bundle())) {
+            for (Path dir : List.of(paths.rootfs(), paths.bundle(), paths.binds())) {
                 Files.createDirectory(dir);
             }
+            mount.tmpfs(paths.binds(), BINDS_TMPFS);
+            cleanup.push("unmount " + paths.binds(), () -> unmountIfMounted(paths.binds()));
             SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
                     ? SandboxNetwork.resolvConf() : SandboxEtc.NO_NETWORK_RESOLV_CONF);
+            MappedRoot.giveToRoot(settings.idMapping(), paths.binds());
             MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
             for (Path fifo : InitStandby.createFifos(paths.io())) {
                 MappedRoot.giveToRoot(settings.idMapping(), fifo);
@@ -150,8 +171,9 @@ public final class ContainerBuilder {
             MappedRoot.giveToRoot(settings.idMapping(), paths.io());
             List<Path> lowers = spec.baseLayer() == null ? List.of(spec.imageRootfs())
                     : List.of(spec.baseLayer(), spec.imageRootfs());
-            mount.overlay("mags-" + spec.id(), lowers, paths.upper(), paths.work(), paths.rootfs());
-            cleanup.push("unmount " + paths.rootfs(), () -> unmount(paths.rootfs()));
+            // The source shows in the sandbox's own mount table: a constant, not the sandbox id.
+            mount.overlay(OVERLAY_SOURCE, lowers, paths.upper(), paths.work(), paths.rootfs());
+            cleanup.push("unmount " + paths.rootfs(), () -> unmountIfMounted(paths.rootfs()));
         } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED,
                     "cannot prepare the root file system of sandbox " + spec.id() + ": " + e.getMessage(), e);
@@ -191,7 +213,7 @@ public final class ContainerBuilder {
      * network before the build is done.
      */
     private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
-            CleanupStack cleanup) {
+            CleanupStack cleanup, InitOutput initOutput) {
         String id = spec.id();
         try {
             ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle));
@@ -201,7 +223,7 @@ public final class ContainerBuilder {
         cleanup.push("remove the cgroups of " + id, () -> cgroups.remove(settings.cgroupParent(), id));
         cleanup.push("delete container " + id, () -> deleteContainer(id));
         try {
-            runc.run(paths.bundle(), id, paths.runtimeLog(), paths.createOutput());
+            runc.run(paths.bundle(), id, paths.runtimeLog(), initOutput.path());
             return spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
         } catch (CommandFailedException e) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
@@ -234,14 +256,15 @@ public final class ContainerBuilder {
      *
      * @throws AgentException RUNTIME_FAILED when the shell does not open its FIFOs in time
      */
-    private InitStandby connectStandby(String id, SandboxPaths paths, ExitMarker marker) {
+    private InitStandby connectStandby(String id, SandboxPaths paths, ExitMarker marker, InitOutput initOutput) {
         long pid = runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED,
                 "the runtime lost sandbox " + id + " after starting it"));
         try {
             return InitStandby.connect(paths.io(), pid, marker, STANDBY_WAIT);
         } catch (IOException e) {
+            String said = initOutput.tail();
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the init of sandbox " + id
-                    + " did not start its standby shell: " + e.getMessage(), e);
+                    + " did not start its standby shell: " + e.getMessage() + (said.isEmpty() ? "" : "; it said: " + said), e);
         }
     }
 
@@ -265,10 +288,10 @@ public final class ContainerBuilder {
         runc.deleteForce(id);
     }
 
-    private void unmount(Path rootfs) {
-        if (mount.mountsUnder(rootfs).isEmpty()) {
+    private void unmountIfMounted(Path target) {
+        if (mount.mountsUnder(target).isEmpty()) {
             return;
         }
-        mount.unmount(rootfs);
+        mount.unmount(target);
     }
 }

@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param initBinary the host's static busybox, which runs each container's init
  * @param swapAccounting whether the host can limit memory plus swap (see the bundle's resources)
  * @param idMapping the host ids of the sandboxes' user namespace
+ * @param openFiles every sandbox process's RLIMIT_NOFILE (see {@code AgentConfig.openFiles})
  */
 public record SandboxSettings(Path sandboxesDir, Path disksDir, String cgroupParent, String hostname, Duration stopGrace,
-        Path initBinary, boolean swapAccounting, IdMapping idMapping) {
+        Path initBinary, boolean swapAccounting, IdMapping idMapping, long openFiles) {
 
     public String cgroupsPath(String containerId) {
         return "/" + cgroupParent + "/" + containerId;

@@ -24,7 +24,7 @@ class OciSpecFactoryTest {
     private static BundleSpec spec(Map<String, String> env, boolean swapAccounting) {
         return new BundleSpec(List.of("sh", "-c", "echo hi"), env, DIR.resolve("rootfs"), "mags-vm",
                 DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1",
-                new BundleSpec.Resources(64L << 20, 250, 4096, swapAccounting), Path.of("/bin/busybox"),
+                new BundleSpec.Resources(64L << 20, 250, 4096, 512, swapAccounting), Path.of("/bin/busybox"),
                 new IdMapping(100_000, 65_536), DIR.resolve("io"));
     }
 
@@ -51,7 +51,8 @@ class OciSpecFactoryTest {
         assertThat(process.get("cwd").asText()).isEqualTo("/root");
         assertThat(process.get("noNewPrivileges").asBoolean()).as("setuid binaries of the image must work").isFalse();
         assertThat(process.get("rlimits").get(0).get("type").asText()).isEqualTo("RLIMIT_NOFILE");
-        assertThat(process.get("rlimits").get(0).get("hard").asInt()).isEqualTo(1024);
+        assertThat(process.get("rlimits").get(0).get("hard").asInt()).as("the spec's open files").isEqualTo(512);
+        assertThat(process.get("rlimits").get(0).get("soft").asInt()).isEqualTo(512);
     }
 
     @Test
@@ -163,7 +164,7 @@ class OciSpecFactoryTest {
         List<String> namespaces = new ArrayList<>();
         linux.get("namespaces").forEach(n -> namespaces.add(n.get("type").asText()));
 
-        assertThat(namespaces).containsExactly("pid", "network", "ipc", "uts", "mount", "user");
+        assertThat(namespaces).containsExactly("pid", "network", "ipc", "uts", "mount", "user", "cgroup");
         assertThat(linux.get("cgroupsPath").asText()).isEqualTo("/mags/s1");
         assertThat(linux.get("resources").get("pids").get("limit").asLong()).isEqualTo(4096);
         JsonNode devices = linux.get("resources").get("devices");
@@ -182,9 +183,13 @@ class OciSpecFactoryTest {
                 "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
                 // and what leaks kernel addresses, layout or energy use (a side channel)
                 "/proc/kallsyms", "/proc/kmsg", "/proc/interrupts", "/sys/kernel/vmcoreinfo", "/sys/kernel/btf",
-                "/sys/kernel/slab", "/sys/devices/virtual/powercap");
+                "/sys/kernel/slab", "/sys/devices/virtual/powercap",
+                // and what names the host: its boot, its disks (and other sandboxes' disk images), its machine
+                "/proc/cmdline", "/proc/partitions", "/proc/diskstats", "/proc/swaps", "/proc/modules",
+                "/proc/sys/kernel/random/boot_id", "/sys/block", "/sys/class/block", "/sys/dev/block",
+                "/sys/devices/virtual/block", "/sys/devices/virtual/dmi");
         assertThat(texts(linux.get("readonlyPaths"))).containsExactly(
-                "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+                "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", "/sys/fs/cgroup");
         List<String> sysOptions = texts(json(spec(Map.of())).get("mounts").get(5).get("options"));
         assertThat(sysOptions).as("/sys as a whole").contains("ro");
     }

@@ -57,6 +57,44 @@ class KernelMountCallsIT {
         awaitNoLoopDeviceOn(junk);
     }
 
+    @Test
+    void anOverlayIsMountedFromDescriptorsSoTheMountTableShowsNoPathOfItsLayers() throws Exception {
+        Path lower = Files.createDirectory(tmp.resolve("lower"));
+        Files.writeString(lower.resolve("from-lower"), "image");
+        Path upper = Files.createDirectory(tmp.resolve("upper"));
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path target = Files.createDirectory(tmp.resolve("root"));
+        calls.mountOverlay("mags", List.of(lower), upper, work, target);
+        try {
+            String fileSystem = mountInfoLine(target).split(" - ")[1]; // type, source, options
+            assertThat(fileSystem).startsWith("overlay mags ")
+                    .containsPattern("lowerdir=/proc/self/fd/[0-9]+,upperdir=/proc/self/fd/[0-9]+,workdir=/proc/self/fd/[0-9]+")
+                    .doesNotContain(tmp.toString());
+            assertThat(Files.readString(target.resolve("from-lower"))).isEqualTo("image");
+            Files.writeString(target.resolve("written"), "sandbox");
+            assertThat(upper.resolve("written")).hasContent("sandbox");
+            assertThat(lower.resolve("written")).doesNotExist();
+        } finally {
+            calls.umount(target, false);
+        }
+        assertThat(mountInfoLine(target)).isEmpty();
+    }
+
+    @Test
+    void anOverlayOnAMissingLayerFailsNamingItsPaths() throws Exception {
+        Path target = Files.createDirectory(tmp.resolve("root"));
+        Path missing = tmp.resolve("no-such-lower");
+        assertThatThrownBy(() -> calls.mountOverlay("mags", List.of(missing), Files.createDirectory(tmp.resolve("u")),
+                Files.createDirectory(tmp.resolve("w")), target))
+                .isInstanceOf(CommandFailedException.class).hasMessageContaining("lowerdir=" + missing);
+        assertThat(mountInfoLine(target)).isEmpty();
+    }
+
+    private static String mountInfoLine(Path target) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.split(" ")[4].equals(target.toString())).findFirst().orElse("");
+    }
+
     private Path ext4Image(String name) throws Exception {
         Path image = tmp.resolve(name);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {

@@ -25,7 +25,7 @@ class ExitDiagnosisTest {
     @Test
     void refusedForksArePidsLimit() {
         assertThat(ExitDiagnosis.diagnose(2, SandboxLimits.DEFAULT, new LimitEvents(0, 1), ROOMY))
-                .isEqualTo(new SandboxExit(2, ExitReason.PIDS_LIMIT, "process limit reached (limit 1024)"));
+                .isEqualTo(new SandboxExit(2, ExitReason.PIDS_LIMIT, "process limit reached (limit 256)"));
     }
 
     @Test
