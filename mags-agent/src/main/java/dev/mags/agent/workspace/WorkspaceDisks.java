@@ -3,6 +3,7 @@ package dev.mags.agent.workspace;
 import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.agent.rootfs.PrivateDirs;
 import dev.mags.protocol.v1.SyncProgress;
 import dev.mags.protocol.v1.SyncResult;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,8 @@ import java.util.stream.Stream;
  */
 public final class WorkspaceDisks {
     public static final String DISK_FILE = "disk.img";
+    /** In a forked workspace's directory: the name of the base copy its disk was made on (see {@link BaseCache}). */
+    static final String BASE_PIN = "base";
 
     private static final String UPPER = "upper";
     private static final String WORK = "work";
@@ -39,11 +43,17 @@ public final class WorkspaceDisks {
     private final Resize2fs resize2fs;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
+    /** Creates {@code workspacesDir} with mode 0700 (tightens it if it exists): the disks hold users' files. */
     public WorkspaceDisks(Path workspacesDir, Path scratchDir, SandboxDisk disk, Resize2fs resize2fs) {
         this.workspacesDir = workspacesDir;
         this.scratchDir = scratchDir;
         this.disk = disk;
         this.resize2fs = resize2fs;
+        try {
+            PrivateDirs.ensure(workspacesDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + workspacesDir, e);
+        }
     }
 
     public boolean exists(WorkspaceRef ref) {
@@ -63,7 +73,7 @@ public final class WorkspaceDisks {
         Path mnt = scratchDir.resolve("wsrestore-" + ref.key());
         boolean restored = false;
         try {
-            Files.createDirectories(dir);
+            PrivateDirs.ensure(dir);
             Files.deleteIfExists(fresh);
             disk.format(fresh, sizeBytes);
             Files.createDirectories(mnt);
@@ -200,6 +210,49 @@ public final class WorkspaceDisks {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete workspace " + ref.key(), e);
         }
+    }
+
+    /**
+     * Records that the workspace's disk was made on the base copy {@code baseName} (a fork): the copy is kept
+     * as long as the disk is, for the fork's next sandbox.
+     */
+    void pinBase(WorkspaceRef ref, String baseName) {
+        Path dir = workspacesDir.resolve(ref.key());
+        Path pin = dir.resolve(BASE_PIN);
+        try {
+            if (Files.isRegularFile(pin) && Files.readString(pin).strip().equals(baseName)) {
+                return;
+            }
+            PrivateDirs.ensure(dir);
+            Path tmp = dir.resolve(BASE_PIN + ".new");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PrivateDirs.FILE);
+            Files.writeString(tmp, baseName + "\n");
+            Files.move(tmp, pin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot record the base of workspace " + ref.key()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The base copies that workspace disks on this host were made on; a pin beside no disk (a failed first build) counts not. */
+    Set<String> pinnedBases() {
+        Set<String> pins = new HashSet<>();
+        if (!Files.isDirectory(workspacesDir)) {
+            return pins;
+        }
+        try (Stream<Path> dirs = Files.list(workspacesDir)) {
+            for (Path dir : dirs.toList()) {
+                Path pin = dir.resolve(BASE_PIN);
+                if (Files.isRegularFile(pin) && Files.isRegularFile(dir.resolve(DISK_FILE))) {
+                    pins.add(Files.readString(pin).strip());
+                }
+            }
+        } catch (IOException e) {
+            // the caller keeps every copy then: better than deleting one a fork needs
+            throw new UncheckedIOException("cannot read the base pins in " + workspacesDir, e);
+        }
+        return pins;
     }
 
     /** A workspace reserved for one sandbox. */
