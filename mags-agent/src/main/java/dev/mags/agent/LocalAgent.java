@@ -378,7 +378,7 @@ public final class LocalAgent implements Agent {
             try {
                 Path lower = base == null ? null : bases.acquire(base, containerId, workspace);
                 return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt(),
-                        workspace == null ? null : workspaces.diskImage(workspace), lower));
+                        workspace == null ? null : workspaces.diskFor(workspace), lower));
             } catch (RuntimeException e) {
                 forget(containerId); // the builder left nothing behind
                 throw e;

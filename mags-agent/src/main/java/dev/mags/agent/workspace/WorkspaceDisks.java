@@ -37,7 +37,11 @@ public final class WorkspaceDisks {
     private static final String WORK = "work";
 
     private final Path workspacesDir;
-    /** Where a disk is mounted aside for a restore or a sync at rest: under the sandboxes dir, so reconcile reaps what a crash leaves. */
+    /**
+     * Where a disk is mounted aside for a restore or a sync at rest ({@code <scratchDir>/ws*-<key>/disk}, the
+     * directory root's alone: the sandboxes' root passes through the scratch dir): under the sandboxes dir,
+     * so reconcile reaps what a crash leaves.
+     */
     private final Path scratchDir;
     private final SandboxDisk disk;
     private final Resize2fs resize2fs;
@@ -70,13 +74,14 @@ public final class WorkspaceDisks {
     public boolean restore(WorkspaceRef ref, long sizeBytes, WorkspaceBackup backup) {
         Path dir = workspacesDir.resolve(ref.key());
         Path fresh = dir.resolve(DISK_FILE + ".new");
-        Path mnt = scratchDir.resolve("wsrestore-" + ref.key());
+        Path aside = scratchDir.resolve("wsrestore-" + ref.key());
+        Path mnt = aside.resolve("disk");
         boolean restored = false;
         try {
             PrivateDirs.ensure(dir);
             Files.deleteIfExists(fresh);
             disk.format(fresh, sizeBytes);
-            Files.createDirectories(mnt);
+            PrivateDirs.ensure(mnt);
             disk.mount(fresh, mnt);
             try {
                 restored = backup.restoreLatest(ref.stored(), mnt.resolve(UPPER));
@@ -86,6 +91,7 @@ public final class WorkspaceDisks {
             } finally {
                 disk.release(fresh, mnt);
                 Files.deleteIfExists(mnt);
+                Files.deleteIfExists(aside);
             }
             if (restored) {
                 Files.move(fresh, diskImage(ref), StandardCopyOption.ATOMIC_MOVE);
@@ -103,19 +109,21 @@ public final class WorkspaceDisks {
 
     /** Syncs the disk of a workspace no sandbox uses: mounted aside for the time of the sync. */
     public SyncResult syncAtRest(WorkspaceRef ref, WorkspaceBackup backup, Consumer<SyncProgress> progress) {
-        Path mnt = scratchDir.resolve("wssync-" + ref.key());
+        Path aside = scratchDir.resolve("wssync-" + ref.key());
+        Path mnt = aside.resolve("disk");
         try (Hold h = hold(ref)) {
             if (!exists(ref)) {
                 throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + ref.stored().name()
                         + " has no data on this host to sync");
             }
-            Files.createDirectories(mnt);
+            PrivateDirs.ensure(mnt);
             disk.mount(diskImage(ref), mnt);
             try {
                 return backup.sync(ref.stored(), mnt.resolve(UPPER), progress);
             } finally {
                 disk.release(diskImage(ref), mnt);
                 Files.deleteIfExists(mnt);
+                Files.deleteIfExists(aside);
             }
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot mount the disk of workspace "
@@ -165,6 +173,17 @@ public final class WorkspaceDisks {
 
     public Path diskImage(WorkspaceRef ref) {
         return workspacesDir.resolve(ref.key()).resolve(DISK_FILE);
+    }
+
+    /** {@link #diskImage} for a sandbox about to be built on it: its directory is created (0700) if missing. */
+    public Path diskFor(WorkspaceRef ref) {
+        try {
+            PrivateDirs.ensure(workspacesDir.resolve(ref.key()));
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create the directory of workspace " + ref.key()
+                    + ": " + e.getMessage(), e);
+        }
+        return diskImage(ref);
     }
 
     /**
