@@ -36,10 +36,11 @@ final class DataDirModes {
 
     private DataDirModes() {}
 
-    /** Creates the data dir private from the start (a loose umask takes nothing away from 0710). */
-    static void create(Path dataDir) throws IOException {
+    /** Creates the data dir private from the start: group {@code sandboxGid}, 0710 (a loose umask adds nothing). */
+    static void create(Path dataDir, long sandboxGid) throws IOException {
         if (!Files.isDirectory(dataDir)) {
             Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x---")));
+            Files.setAttribute(dataDir, "unix:gid", (int) sandboxGid);
         }
     }
 

@@ -33,9 +33,10 @@ final class SingleNode implements AutoCloseable {
     static SingleNode start(MagsdConfig cfg) throws IOException {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            DataDirModes.create(cfg.dataDir());
+            long sandboxGid = Agents.config(cfg).idMapping().start();
+            DataDirModes.create(cfg.dataDir(), sandboxGid);
             opened.push(DataDirLock.acquire(cfg.dataDir()));
-            secure(cfg);
+            secure(cfg, sandboxGid);
             // SQLite creates its file 0644 less the umask, and its -wal, -shm and journal with the database's mode
             DataDirModes.createPrivateFile(cfg.stateDb());
             Database db = Database.sqlite(cfg.stateDb());
@@ -77,8 +78,7 @@ final class SingleNode implements AutoCloseable {
     }
 
     /** Makes the data dir private (see {@link DataDirModes}), saying what it changed. */
-    private static void secure(MagsdConfig cfg) throws IOException {
-        long sandboxGid = Agents.config(cfg).idMapping().start();
+    private static void secure(MagsdConfig cfg, long sandboxGid) throws IOException {
         List<DataDirModes.Change> changes = DataDirModes.secure(cfg.dataDir(), sandboxGid);
         if (!changes.isEmpty()) {
             int shown = Math.min(changes.size(), 20);
