@@ -1,62 +1,45 @@
 package dev.mags.agent.workspace;
 
-import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.NosuidBind;
-import dev.mags.agent.rootfs.PrivateDirs;
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.BaseLayer;
 import dev.mags.protocol.v1.StoredWorkspace;
 import dev.mags.protocol.v1.WorkspaceRef;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restored base snapshots ({@code --base}): {@code <dir>/<owner>/<name>/<snapshot>/}, each mounted read-only
- * as a lower layer of the sandboxes built on it. A copy is restored when a sandbox first needs it and kept
- * while a sandbox uses it (a lease per container, given back when the container is released) or a
- * workspace disk on this host was forked from it (a pin, see {@link WorkspaceDisks#pinBase}: the fork's
- * next sandbox needs the same snapshot, which retention may since have deleted from storage). When
- * neither holds it, the copy is renamed away at once and deleted in the background; {@link #reconcile}
- * removes every copy that nothing holds, and what a crash left. A copy is as large as the snapshot's
- * files: without this, each {@code --base} run on a new snapshot left one more behind for good.
- *
- * <p>The directory is root's alone (0700) and a {@code nosuid,nodev} mount of its own ({@link NosuidBind}):
- * a copy holds a user's files as their snapshot has them, setuid bits included, which only the sandboxes'
- * overlays may honour.
+ * Restored base snapshots ({@code --base}), each mounted read-only as a lower layer of the sandboxes built on
+ * it (on disk: {@link BaseDir}). A copy is restored when a container first needs it and kept while a
+ * container holds it (a lease per container id, given back when the container is released) or a workspace
+ * disk on this host was forked from it (a pin, {@link WorkspaceDisks#pinBase}: the fork's next sandbox needs
+ * the same snapshot, which retention may since have deleted from storage). When neither holds it, it is
+ * removed at once; {@link #reconcile} removes every copy nothing holds and what a crash left. A copy is as
+ * large as its snapshot's files: without this, each {@code --base} run on a new snapshot left one more
+ * behind for good.
  */
 public final class BaseCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BaseCache.class);
     /** The alphabet of storage's key segments (owner, name, snapshot id): never '.' first, so never a temp name. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-    /** Prefix of a copy renamed away for deletion. */
-    private static final String REMOVED = ".removed-";
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
     /** Restores a base snapshot to a target that does not exist yet; returns the bytes of its files. */
     public interface Restorer {
         long restore(BaseLayer layer, Path target);
     }
 
-    /** One restored copy; {@code users} is guarded by the cache. */
+    /** One copy, restored or being restored; {@code users} is guarded by the cache. */
     private static final class Copy {
         final String name;
         final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -68,44 +51,31 @@ public final class BaseCache implements AutoCloseable {
         }
     }
 
-    private final Path dir;
+    private final BaseDir dir;
     private final Restorer restorer;
     private final WorkspaceDisks workspaces;
-    private final NosuidBind mount;
     /** By name ({@code owner/name/snapshot}); only copies that exist or are being restored. */
     private final Map<String, Copy> copies = new HashMap<>();
     /** The copy each container holds. */
     private final Map<String, Copy> leases = new HashMap<>();
-    private final ExecutorService remover = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("base-remover").daemon().factory());
 
-    /** Creates {@code dir} (root's, 0700) and makes it a nosuid mount through {@code mount}. */
+    /** Copies under {@code dir}, which is made root's alone (0700) and a nosuid mount through {@code mount}. */
     public BaseCache(Path dir, Restorer restorer, WorkspaceDisks workspaces, NosuidBind mount) {
-        this(dir, restorer, workspaces, mount, true);
+        this(new BaseDir(dir, mount), restorer, workspaces);
     }
 
-    private BaseCache(Path dir, Restorer restorer, WorkspaceDisks workspaces, NosuidBind mount, boolean enabled) {
+    private BaseCache(BaseDir dir, Restorer restorer, WorkspaceDisks workspaces) {
         this.dir = dir;
         this.restorer = restorer;
         this.workspaces = workspaces;
-        this.mount = mount;
-        if (!enabled) {
-            return;
-        }
-        try {
-            PrivateDirs.ensure(dir);
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create " + dir + ": " + e.getMessage(), e);
-        }
-        mount.ensure(dir);
     }
 
     /** The cache of an agent without workspace storage: it has no bases, and refuses to restore one. */
     public static BaseCache none() {
-        return new BaseCache(null, null, null, null, false);
+        return new BaseCache(null, null, null);
     }
 
-    /** The name of a base's copy under the cache's directory. */
+    /** The name of a base's copy: {@code owner/name/snapshot}, each a plain path segment. */
     static String name(BaseLayer layer) {
         StoredWorkspace ws = layer.workspace();
         for (String segment : List.of(ws.owner(), ws.name(), layer.snapshotId())) {
@@ -144,10 +114,11 @@ public final class BaseCache implements AutoCloseable {
             copy.users++;
             leases.put(containerId, copy);
         }
-        Path target = dir.resolve(name);
         try {
+            Path target = dir.prepare(name);
             if (restoreHere) {
-                copy.bytes = restore(layer, target);
+                copy.bytes = Files.isDirectory(target) ? dir.sizeOf(target) // left by a removal that failed
+                        : restore(layer, target);
                 copy.ready.complete(null);
             } else {
                 copy.ready.join();
@@ -157,7 +128,7 @@ public final class BaseCache implements AutoCloseable {
             }
             return target;
         } catch (RuntimeException e) {
-            Throwable failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            RuntimeException failure = e instanceof CompletionException && e.getCause() instanceof RuntimeException r ? r : e;
             if (restoreHere) {
                 synchronized (this) {
                     copies.remove(name, copy); // the next acquire tries again
@@ -165,19 +136,11 @@ public final class BaseCache implements AutoCloseable {
                 copy.ready.completeExceptionally(failure);
             }
             release(containerId);
-            throw failure instanceof RuntimeException r ? r : e;
+            throw failure;
         }
     }
 
     private long restore(BaseLayer layer, Path target) {
-        try {
-            PrivateDirs.ensure(target.getParent());
-            if (Files.isDirectory(target)) { // left by a removal that could not rename it away
-                return DirectoryTree.sizeBytes(target);
-            }
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot prepare " + target + ": " + e.getMessage(), e);
-        }
         long bytes = restorer.restore(layer, target);
         LOG.info("restored base {} ({} bytes)", target, bytes);
         return bytes;
@@ -193,7 +156,8 @@ public final class BaseCache implements AutoCloseable {
         if (copy.users == 0 && copies.get(copy.name) == copy) {
             Set<String> pinned = pinned();
             if (pinned != null && !pinned.contains(copy.name)) {
-                remove(copy);
+                copies.remove(copy.name);
+                dir.remove(copy.name);
             }
         }
     }
@@ -206,98 +170,43 @@ public final class BaseCache implements AutoCloseable {
         }
         for (Copy copy : List.copyOf(copies.values())) {
             if (copy.users == 0 && copy.ready.isDone() && !pinned.contains(copy.name)) {
-                remove(copy);
+                copies.remove(copy.name);
+                dir.remove(copy.name);
             }
         }
-    }
-
-    /** The copies workspace disks are pinned to, or null when they cannot be read: nothing is removed then. */
-    private Set<String> pinned() {
-        if (workspaces == null) {
-            return null; // no storage: no copies
-        }
-        try {
-            return workspaces.pinnedBases();
-        } catch (java.io.UncheckedIOException e) {
-            LOG.warn("{}; base copies are kept until it can be read", e.getMessage());
-            return null;
-        }
-    }
-
-    /** Renames the copy away (a new restore of the same snapshot may start at once) and deletes it in the background. */
-    private void remove(Copy copy) {
-        copies.remove(copy.name, copy);
-        Path from = dir.resolve(copy.name);
-        Path trash = dir.resolve(REMOVED + UUID.randomUUID());
-        try {
-            if (!Files.exists(from)) {
-                return;
-            }
-            Files.move(from, trash, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            LOG.warn("cannot remove the base copy {}: {}; the next start removes it", from, e.getMessage());
-            return;
-        }
-        LOG.info("removed base {}: no sandbox or workspace uses it", copy.name);
-        remover.execute(() -> deleteQuietly(trash));
     }
 
     /**
      * Removes every copy nothing holds, the half-restored copies and the removals a crash left, and takes on
-     * the copies pinned by workspace disks; returns the names of what it removed. Called at start, when no
-     * sandbox of this agent runs, but safe at any time: copies being restored or held stay.
+     * the copies workspace disks pin; returns the names of what it removed. Called at start, when no sandbox
+     * of this agent runs, but safe at any time: copies being restored or held stay.
      */
     public synchronized List<String> reconcile() {
         Set<String> pinned = pinned();
-        List<String> removed = new ArrayList<>();
         if (pinned == null) {
-            return removed;
+            return List.of();
         }
-        remover.execute(this::deleteRemovedLeftovers);
-        try (Stream<Path> top = Files.list(dir)) {
-            for (Path p : top.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(REMOVED)) {
-                    continue; // the remover's, or a crash's: see below
-                }
-                for (Path ws : children(p)) {
-                    for (Path entry : children(ws)) {
-                        String name = dir.relativize(entry).toString();
-                        if (keep(name, entry, pinned)) {
-                            continue;
-                        }
-                        removed.add(name);
-                        deleteQuietly(entry);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot list the base copies in {}: {}", dir, e.getMessage());
-        }
+        List<String> removed = dir.sweep((name, entry) -> keep(name, entry, pinned));
         if (!removed.isEmpty()) {
             LOG.info("removed {} base copies no sandbox or workspace uses: {}", removed.size(), removed);
         }
         return removed;
     }
 
+    /** Whether reconcile keeps {@code <owner>/<name>/<entry>}: a known copy, a restore under way, a pinned copy. */
     private boolean keep(String name, Path entry, Set<String> pinned) {
-        Copy copy = copies.get(name);
-        if (copy != null) {
+        if (copies.containsKey(name)) {
             return true;
         }
         String file = entry.getFileName().toString();
         int restore = file.indexOf(".restore-");
-        if (file.startsWith(".") && restore > 0) { // a restore's temp dir: kept while that restore runs
-            Copy restoring = copies.get(dir.relativize(entry.getParent()).resolve(file.substring(1, restore)).toString());
+        if (file.startsWith(".") && restore > 0) { // a restore's temp dir, .<snapshot>.restore-<uuid>
+            Copy restoring = copies.get(name.substring(0, name.length() - file.length()) + file.substring(1, restore));
             return restoring != null && !restoring.ready.isDone();
         }
         if (pinned.contains(name) && Files.isDirectory(entry)) {
             Copy kept = new Copy(name);
-            try {
-                kept.bytes = DirectoryTree.sizeBytes(entry);
-            } catch (IOException e) {
-                kept.bytes = -1;
-            }
+            kept.bytes = dir.sizeOf(entry);
             kept.ready.complete(null);
             copies.put(name, kept);
             return true;
@@ -305,21 +214,16 @@ public final class BaseCache implements AutoCloseable {
         return false;
     }
 
-    /** Deletes the renamed-away copies no removal is deleting now (runs on the remover, after those). */
-    private void deleteRemovedLeftovers() {
-        try (Stream<Path> top = Files.list(dir)) {
-            top.filter(p -> p.getFileName().toString().startsWith(REMOVED)).forEach(BaseCache::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", dir, e.getMessage());
+    /** The copies workspace disks pin, or null when they cannot be read: nothing is removed then. */
+    private Set<String> pinned() {
+        if (workspaces == null) {
+            return null; // no storage: no copies
         }
-    }
-
-    private static List<Path> children(Path p) throws IOException {
-        if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.toList();
+        try {
+            return workspaces.pinnedBases();
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}; base copies are kept until it can be read", e.getMessage());
+            return null;
         }
     }
 
@@ -337,27 +241,11 @@ public final class BaseCache implements AutoCloseable {
         return out;
     }
 
-    private static void deleteQuietly(Path path) {
-        try {
-            DirectoryTree.delete(path);
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}; the next start tries again", path, e.getMessage());
-        }
-    }
-
-    /** Waits (bounded) for the removals under way, then undoes the mount. */
+    /** Waits (bounded) for the removals under way, then undoes the directory's mount. */
     @Override
     public void close() {
-        remover.shutdown();
-        try {
-            if (!remover.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warn("base copies still being deleted after {}; the next start finishes", CLOSE_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (mount != null) {
-            mount.release();
+        if (dir != null) {
+            dir.close();
         }
     }
 }
