@@ -50,13 +50,15 @@ public final class HostPreconditions {
 
     /**
      * The runtime sets up a sandbox's mounts as the sandbox's root, an unprivileged host uid: every
-     * directory above the sandboxes directory must let others search it (o+x).
+     * directory above the sandboxes directory must let others search it (o+x), or the sandboxes' root group
+     * (g+x with that group, as magsd makes the data dir and the agent the sandboxes directory: 0710).
      */
     static Optional<String> unreachableBySandboxRoot(AgentConfig config) {
         for (Path dir = config.sandboxesDir(); dir != null; dir = dir.getParent()) {
             try {
                 int mode = (int) Files.getAttribute(dir, "unix:mode");
-                if ((mode & 0001) == 0) {
+                boolean byGroup = (mode & 0010) != 0 && (int) Files.getAttribute(dir, "unix:gid") == config.idMapping().start();
+                if ((mode & 0001) == 0 && !byGroup) {
                     return Optional.of(String.format("sandbox root (host uid %d) cannot reach %s: %s has mode %04o; "
                             + "let others search it (chmod o+x %s) or choose another data directory",
                             config.idMapping().start(), config.sandboxesDir(), dir, mode & 07777, dir));

@@ -17,9 +17,12 @@ import dev.mags.agent.sandbox.SandboxShape;
 import dev.mags.agent.disk.DiskSpaceMeter;
 import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.sandbox.AfterCommand;
+import dev.mags.agent.rootfs.NosuidBind;
+import dev.mags.agent.workspace.BaseCache;
 import dev.mags.agent.workspace.LiveWorkspace;
 import dev.mags.agent.workspace.WorkspaceBackup;
 import dev.mags.agent.workspace.WorkspaceDisks;
+import dev.mags.protocol.v1.BaseLayer;
 import dev.mags.protocol.v1.StoredWorkspace;
 import dev.mags.protocol.v1.StoredWorkspaceInfo;
 import dev.mags.protocol.v1.SyncProgress;
@@ -95,6 +98,8 @@ public final class LocalAgent implements Agent {
     private final DiskSpaceMeter diskSpace;
     /** Workspace storage; null when this agent has none (stored workspaces are refused then). */
     private final WorkspaceBackup backup;
+    /** Restored bases, held by the containers built on them (none without storage). */
+    private final BaseCache bases;
     /** Workspaces whose sandbox is up, by workspace key. */
     private final Map<String, LiveWorkspace> liveWorkspaces = new ConcurrentHashMap<>();
     /** Per workspace key: launches, ends, syncs at rest and resizes of one workspace go one at a time. */
@@ -122,11 +127,14 @@ public final class LocalAgent implements Agent {
         this.config = Objects.requireNonNull(config, "config");
         this.backup = backup;
         this.images = new ImageStore(config.imagesDir());
-        this.tmpfs = new TmpfsDirs(host.mount(), tmpfsDirs(config));
+        this.tmpfs = TmpfsDirs.forAgent(host.mount(), config.sandboxesDir(), config.idMapping().start(), config.runtimeRoot(),
+                config.dataDir());
         tmpfs.ensure();
         this.workspaces = new WorkspaceDisks(config.workspacesDir(), config.sandboxesDir(), host.disk(config.diskTemplatesDir()),
                 new Resize2fs(host.runner()));
         this.diskSpace = new DiskSpaceMeter(config.sandboxDisksDir());
+        this.bases = backup == null ? BaseCache.none()
+                : new BaseCache(backup.basesDir(), backup::restoreBase, workspaces, new NosuidBind(host.mount()));
         SandboxSettings settings = new SandboxSettings(config.sandboxesDir(), config.sandboxDisksDir(), config.cgroupParent(),
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping(), config.openFiles());
@@ -187,7 +195,7 @@ public final class LocalAgent implements Agent {
             if (spec.workspace() != null) {
                 sandbox = launchInWorkspace(id, shape, spec, output, gate);
             } else if (spec.base() != null) {
-                sandbox = start(build(id, shape, null, requireBackup().base(spec.base())), spec, output, gate);
+                sandbox = start(build(id, shape, null, spec.base()), spec, output, gate);
             } else {
                 sandbox = launchShared(id, shape, spec, output, gate);
             }
@@ -270,8 +278,7 @@ public final class LocalAgent implements Agent {
                 log.info("workspace {} ({}): {}", ref.key(), ref.stored(), restored ? "restored from its latest snapshot"
                         : "no snapshot yet, starting empty");
             }
-            Path base = spec.base() == null ? null : requireBackup().base(spec.base());
-            Container container = build(id, shape, workspaces.diskImage(ref), base);
+            Container container = build(id, shape, ref, spec.base());
             LiveWorkspace ws = new LiveWorkspace(ref, hold, container);
             liveWorkspaces.put(ref.key(), ws);
             if (backup != null) {
@@ -339,15 +346,21 @@ public final class LocalAgent implements Agent {
 
     private void closeLive(LiveWorkspace ws) {
         liveWorkspaces.remove(ws.ref().key(), ws);
-        containers.remove(ws.container().id());
+        forget(ws.container().id());
         ws.close();
+    }
+
+    /** A container is released: reconcile may reap its id again, and the base it was built on may go. */
+    private void forget(String containerId) {
+        containers.remove(containerId);
+        bases.release(containerId);
     }
 
     private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, CommandGate gate) {
         try {
             return execs.start(container, spec, output, AfterCommand.RELEASE, false, gate);
         } catch (RuntimeException e) {
-            containers.remove(container.id()); // released by the exec launcher
+            forget(container.id()); // released by the exec launcher
             throw e;
         }
     }
@@ -368,8 +381,8 @@ public final class LocalAgent implements Agent {
         ExecLauncher.validate(spec);
     }
 
-    /** A container built for one job, named by its sandbox id. */
-    private Container build(String containerId, SandboxShape shape, Path workspaceDisk, Path baseLayer) {
+    /** A container built for one job, named by its sandbox id; on a workspace's disk and on a base if given. */
+    private Container build(String containerId, SandboxShape shape, WorkspaceRef workspace, BaseLayer base) {
         ImageInfo image = images.find(shape.image()).orElseThrow(() -> new AgentException(AgentErrorCode.IMAGE_MISSING,
                 "base image '" + shape.image() + "' is not built; build it with: bin/magsd image build " + shape.image()));
         requireShiftedFor(shape.image(), config.idMapping().start());
@@ -379,10 +392,11 @@ public final class LocalAgent implements Agent {
                 throw new AgentException(AgentErrorCode.INVALID_SPEC, "container " + containerId + " already exists on this agent");
             }
             try {
+                Path lower = base == null ? null : bases.acquire(base, containerId, workspace);
                 return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt(),
-                        workspaceDisk, baseLayer));
+                        workspace == null ? null : workspaces.diskFor(workspace), lower));
             } catch (RuntimeException e) {
-                containers.remove(containerId); // the builder left nothing behind
+                forget(containerId); // the builder left nothing behind
                 throw e;
             }
         } finally {
@@ -411,7 +425,7 @@ public final class LocalAgent implements Agent {
         } catch (CleanupStack.CleanupException e) {
             log.warn("{} was not fully released: {}; reconcile will remove the rest", container, e.allMessages());
         } finally {
-            containers.remove(container.id());
+            forget(container.id());
         }
     }
 
@@ -435,7 +449,7 @@ public final class LocalAgent implements Agent {
         } else if (ws != null) {
             closeLive(ws);
         } else {
-            containers.remove(sandbox.containerId());
+            forget(sandbox.containerId());
         }
         ids.remove(sandbox.sandboxId());
     }
@@ -454,6 +468,7 @@ public final class LocalAgent implements Agent {
                 throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + key + " has a live sandbox; end it first");
             }
             workspaces.delete(new WorkspaceRef(key));
+            bases.sweep(); // a fork's base goes with its last fork
         }
     }
 
@@ -533,7 +548,7 @@ public final class LocalAgent implements Agent {
 
     @Override
     public List<StoredWorkspaceInfo> storedWorkspaces(String owner) {
-        return requireBackup().list(owner);
+        return requireBackup().list(owner).stream().map(w -> w.withBaseCopyBytes(bases.bytes(w.workspace()))).toList();
     }
 
     @Override
@@ -567,6 +582,7 @@ public final class LocalAgent implements Agent {
             if (!report.reapedSandboxIds().isEmpty() || !report.problems().isEmpty()) {
                 log.info("reconcile reaped {}; problems: {}", report.reapedSandboxIds(), report.problems());
             }
+            bases.reconcile();
             return report;
         } finally {
             building.writeLock().unlock();
@@ -604,17 +620,7 @@ public final class LocalAgent implements Agent {
         } finally {
             timers.shutdownNow();
             tmpfs.release();
+            bases.close();
         }
-    }
-
-    /** The sandboxes directory, and the runtime's state when it is the agent's own (under the data dir). */
-    private static Map<Path, String> tmpfsDirs(AgentConfig config) {
-        Map<Path, String> dirs = new LinkedHashMap<>();
-        // 0711: the sandboxes' root (an unprivileged host uid) passes through to its FIFOs and etc files
-        dirs.put(config.sandboxesDir(), "mode=0711,size=256m");
-        if (config.runtimeRoot().startsWith(config.dataDir())) {
-            dirs.put(config.runtimeRoot(), "mode=0700,size=64m");
-        }
-        return dirs;
     }
 }

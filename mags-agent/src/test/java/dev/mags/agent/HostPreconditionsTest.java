@@ -63,5 +63,9 @@ class HostPreconditionsTest {
 
         Files.setAttribute(dir.resolve("closed"), "unix:mode", 0711);
         assertThat(HostPreconditions.unreachableBySandboxRoot(config)).isEmpty();
+
+        Files.setAttribute(dir.resolve("closed"), "unix:mode", 0710); // passable by the sandboxes' root group only
+        Files.setAttribute(dir.resolve("closed"), "unix:gid", 100000);
+        assertThat(HostPreconditions.unreachableBySandboxRoot(config)).isEmpty();
     }
 }

@@ -155,7 +155,7 @@ class LocalAgentTest {
         assertThat(host.mounted("/s1/")).isFalse();
         assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).startsWith("mkfs.ext4"));
         assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).containsSubsequence(
-                "mount", "-t", "ext4", "-o", "loop,noinit_itable"));
+                "mount", "-t", "ext4", "-o", "loop,nosuid,nodev,noinit_itable"));
         assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).containsSubsequence(
                 "mount", "-t", "overlay", "-o"));
         assertThat(started("run")).as("runc run --detach: create and start in one runtime process").hasSize(1);

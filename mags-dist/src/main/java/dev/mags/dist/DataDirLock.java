@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /** Keeps two servers from using one data dir: the second would reap the first one's sandboxes. */
 final class DataDirLock implements AutoCloseable {
@@ -20,7 +22,8 @@ final class DataDirLock implements AutoCloseable {
     static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("magsd.lock");
         try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             FileLock l = ch.tryLock();
             if (l == null) {
                 ch.close();

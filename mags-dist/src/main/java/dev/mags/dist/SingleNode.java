@@ -7,13 +7,12 @@ import dev.mags.controlplane.state.UserStore;
 import dev.mags.protocol.v1.Agent;
 import dev.mags.protocol.v1.ReconcileReport;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,12 @@ final class SingleNode implements AutoCloseable {
     static SingleNode start(MagsdConfig cfg) throws IOException {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            createDir(cfg.dataDir());
+            long sandboxGid = Agents.config(cfg).idMapping().start();
+            DataDirModes.create(cfg.dataDir(), sandboxGid);
             opened.push(DataDirLock.acquire(cfg.dataDir()));
+            secure(cfg, sandboxGid);
+            // SQLite creates its file 0644 less the umask, and its -wal, -shm and journal with the database's mode
+            DataDirModes.createPrivateFile(cfg.stateDb());
             Database db = Database.sqlite(cfg.stateDb());
             opened.push(db);
             TokenService tokens = new TokenService(new UserStore(db.jdbi()), Clock.systemUTC());
@@ -74,10 +77,18 @@ final class SingleNode implements AutoCloseable {
         return controlPlane.port();
     }
 
-    private static void createDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+    /** Makes the data dir private (see {@link DataDirModes}), saying what it changed. */
+    private static void secure(MagsdConfig cfg, long sandboxGid) throws IOException {
+        List<DataDirModes.Change> changes = DataDirModes.secure(cfg.dataDir(), sandboxGid);
+        if (!changes.isEmpty()) {
+            int shown = Math.min(changes.size(), 20);
+            LOG.warn("made the data dir {} private (owner:group mode before -> after): {}{}", cfg.dataDir(),
+                    changes.subList(0, shown).stream().map(Object::toString).collect(Collectors.joining(", ")),
+                    changes.size() > shown ? " and " + (changes.size() - shown) + " more" : "");
         }
+        DataDirModes.blockedAncestor(cfg.dataDir(), sandboxGid).ifPresent(p -> LOG.warn("sandboxes cannot start: their "
+                + "root (host uid and gid {}) cannot pass through {}; give it mode 0711 or choose another --data-dir",
+                sandboxGid, p));
     }
 
     @Override

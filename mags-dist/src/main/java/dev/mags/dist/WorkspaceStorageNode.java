@@ -49,8 +49,12 @@ final class WorkspaceStorageNode implements AutoCloseable {
             S3Config s3 = s3Config(cfg, opened);
             S3ObjectStore store = S3ObjectStore.open(s3);
             opened.push(store);
+            Path index = cfg.dataDir().resolve("workspace-index"); // file names of users' workspaces
+            if (!Files.isDirectory(index)) {
+                Files.createDirectory(index, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             WorkspaceStorage storage = new WorkspaceStorage(store,
-                    StorageSettings.defaults(cfg.dataDir().resolve("workspace-index")).withKeepLast(cfg.snapshotKeep()));
+                    StorageSettings.defaults(index).withKeepLast(cfg.snapshotKeep()));
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("workspace-gc").daemon().factory());
             opened.push(gc::shutdownNow);
@@ -58,6 +62,9 @@ final class WorkspaceStorageNode implements AutoCloseable {
             LOG.info("workspace storage: bucket {} at {}", s3.bucket(), s3.endpoint());
             return new WorkspaceStorageNode(opened,
                     new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval()));
+        } catch (IOException e) {
+            closeAll(opened);
+            throw new UncheckedIOException("cannot create the workspace index in " + cfg.dataDir() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;

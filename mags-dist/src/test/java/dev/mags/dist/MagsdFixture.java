@@ -31,9 +31,20 @@ final class MagsdFixture implements AutoCloseable {
     private final List<String> extraArgs = new java.util.ArrayList<>();
 
     private int warmPoolSize;
+    /** When set: the JVM is started directly, without bin/magsd, under this umask. */
+    private String jvmUmask;
 
     MagsdFixture withWarmPool(int size) {
         warmPoolSize = size;
+        return this;
+    }
+
+    /**
+     * Starts the server's JVM directly under {@code umask}, as a service manager might, instead of through
+     * {@code bin/magsd}: what the server's own code does about file modes, whatever its environment.
+     */
+    MagsdFixture withJvmUmask(String umask) {
+        jvmUmask = umask;
         return this;
     }
 
@@ -83,7 +94,8 @@ final class MagsdFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> argv = new java.util.ArrayList<>(List.of(Repo.magsd().toString(), "serve", "--data-dir",
+        List<String> argv = new java.util.ArrayList<>(jvmUmask == null ? List.of(Repo.magsd().toString()) : directJvm());
+        argv.addAll(List.of("serve", "--data-dir",
                 dataDir.toString(), "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(),
                 "--default-image", defaultImage, "--cgroup-parent", cgroupParent,
                 // No warm pool unless a test asks: most assert that a running server leaves no sandbox behind.
@@ -100,6 +112,17 @@ final class MagsdFixture implements AutoCloseable {
         }
         awaitHealthy(Duration.ofSeconds(60));
         return this;
+    }
+
+    /** The JVM of this test, as bin/magsd would start it, under {@link #jvmUmask}. */
+    private List<String> directJvm() {
+        List<String> argv = new java.util.ArrayList<>(List.of("/bin/sh", "-c", "umask " + jvmUmask + " && exec \"$@\"", "sh",
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 24) {
+            argv.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        argv.addAll(List.of("-cp", Repo.root().resolve("mags-dist/target/lib/*").toString(), "dev.mags.dist.MagsdMain"));
+        return argv;
     }
 
     String url() {

@@ -1,5 +1,6 @@
 package dev.mags.agent.disk;
 
+import dev.mags.agent.rootfs.PrivateDirs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -40,7 +41,7 @@ final class DiskTemplates {
     void copyTo(Path file, long sizeBytes) throws IOException {
         List<SparseExtents.Extent> data = extentsOf(sizeBytes);
         Path template = template(sizeBytes);
-        Files.createFile(file);
+        Files.createFile(file, PrivateDirs.FILE);
         try (FileChannel src = FileChannel.open(template, StandardOpenOption.READ);
                 RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(sizeBytes);
@@ -79,11 +80,11 @@ final class DiskTemplates {
     }
 
     private void make(Path template, long sizeBytes) throws IOException {
-        Files.createDirectories(dir);
+        PrivateDirs.ensure(dir);
         Path fresh = template.resolveSibling(template.getFileName() + ".new");
         Files.deleteIfExists(fresh);
         try {
-            Files.createFile(fresh);
+            Files.createFile(fresh, PrivateDirs.FILE);
             try (RandomAccessFile raf = new RandomAccessFile(fresh.toFile(), "rw")) {
                 raf.setLength(sizeBytes);
             }

@@ -2,6 +2,7 @@ package dev.mags.agent.disk;
 
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.rootfs.MountEntry;
+import dev.mags.agent.rootfs.PrivateDirs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Creates and releases sandbox disks: a sparse file of the disk limit, formatted ext4, loop-mounted.
@@ -21,6 +24,7 @@ public final class SandboxDisk {
     private final Mount mount;
     private final Losetup losetup;
     private final DiskTemplates templates;
+    private final Set<Path> privateDirs = ConcurrentHashMap.newKeySet();
 
     public SandboxDisk(Mkfs mkfs, Mount mount, Losetup losetup) {
         this(mkfs, mount, losetup, null);
@@ -34,9 +38,12 @@ public final class SandboxDisk {
         this.templates = templatesDir == null ? null : new DiskTemplates(templatesDir, mkfs);
     }
 
-    /** Creates {@code file} ({@code sizeBytes}, sparse) and formats it; a new file, never an existing one. */
+    /**
+     * Creates {@code file} ({@code sizeBytes}, sparse, mode 0600: it holds a sandbox's files) and formats it;
+     * a new file, never an existing one.
+     */
     public void format(Path file, long sizeBytes) throws IOException {
-        Files.createFile(file);
+        Files.createFile(file, PrivateDirs.FILE);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(sizeBytes);
         }
@@ -48,6 +55,9 @@ public final class SandboxDisk {
      * are templates: for throwaway sandbox disks (copies share the template's file system UUID).
      */
     public void createFresh(Path file, long sizeBytes) throws IOException {
+        if (privateDirs.add(file.getParent())) {
+            PrivateDirs.ensure(file.getParent()); // once: the sandboxes' disks are theirs alone
+        }
         if (templates == null || !templates.usable(sizeBytes)) {
             format(file, sizeBytes);
             return;

@@ -67,8 +67,9 @@ public final class KernelMountCalls implements MountCalls {
 
     @Override
     public void mount(String source, Path target, String type, String options) {
+        MountFlags split = MountFlags.of(options);
         try {
-            libc.mount(source, target.toString(), type, 0, options);
+            libc.mount(source, target.toString(), type, split.flags(), split.data());
         } catch (LastErrorException e) {
             throw failed(List.of("mount(2)", "-t", type, "-o", options, source, target.toString()), e);
         }
@@ -103,7 +104,8 @@ public final class KernelMountCalls implements MountCalls {
                     }
                 }
             }
-            libc.mount(device, target.toString(), type, 0, options);
+            MountFlags split = MountFlags.of(options);
+            libc.mount(device, target.toString(), type, split.flags(), split.data());
         } catch (LastErrorException e) {
             throw failed(call, e);
         } finally {

@@ -16,6 +16,9 @@ import java.util.Objects;
  * the host's mount table.
  */
 public final class Mount {
+    /** The options of {@link #loop}. */
+    public static final String LOOP_OPTIONS = "nosuid,nodev,noinit_itable";
+
     private final MountCalls calls;
     private final Path mountInfo;
 
@@ -66,10 +69,24 @@ public final class Mount {
     /**
      * Mounts the ext4 image {@code file} on {@code target} through an auto-clear loop device, so unmounting
      * detaches it. {@code noinit_itable}: the kernel does not zero the lazily initialised inode tables in the
-     * background, so the file stays sparse.
+     * background, so the file stays sparse. {@code nosuid,nodev}: a disk holds a sandbox's files, whose
+     * setuid bits and device nodes must mean nothing on the host's side; the sandbox sees them through its
+     * overlay, a mount of its own, where they keep their meaning.
      */
     public void loop(Path file, Path target) {
-        calls.mountLoop(file, target, "ext4", "noinit_itable");
+        calls.mountLoop(file, target, "ext4", LOOP_OPTIONS);
+    }
+
+    /**
+     * Makes the existing directory {@code dir} a mount of its own on which setuid bits and device nodes mean
+     * nothing (a bind mount onto itself, then remounted {@code nosuid,nodev}); on a mount made so already,
+     * only the remount. Overlays that take their lower layers from it are mounts of their own, unaffected.
+     */
+    public void bindNosuid(Path dir, boolean alreadyBound) {
+        if (!alreadyBound) {
+            calls.mount(dir.toString(), dir, "none", "bind");
+        }
+        calls.mount("none", dir, "none", "remount,bind,nosuid,nodev");
     }
 
     /** Mounts a new tmpfs on the existing directory {@code target}; {@code options} are tmpfs's own ({@code mode=}, {@code size=}). */

@@ -29,20 +29,47 @@ import org.slf4j.LoggerFactory;
 public final class TmpfsDirs {
     private static final Logger LOG = LoggerFactory.getLogger(TmpfsDirs.class);
 
+    /**
+     * A tmpfs's root: owned by root and group {@code gid}, with {@code mode} (the bits that decide who
+     * passes), at most {@code size} (tmpfs's own notation, e.g. {@code 256m}).
+     */
+    public record Spec(int mode, long gid, String size) {
+        String options() {
+            return "mode=0" + Integer.toOctalString(mode) + ",uid=0,gid=" + gid + ",size=" + size;
+        }
+    }
+
     private final Mount mount;
-    /** Directory → tmpfs options (mode, size). */
-    private final Map<Path, String> dirs;
+    private final Map<Path, Spec> dirs;
     private final List<Path> managed = new ArrayList<>();
 
-    public TmpfsDirs(Mount mount, Map<Path, String> dirs) {
+    public TmpfsDirs(Mount mount, Map<Path, Spec> dirs) {
         this.mount = mount;
         this.dirs = new LinkedHashMap<>(dirs);
     }
 
-    /** Makes each directory a tmpfs if it can; returns one line per directory left on the disk file system. */
+    /**
+     * The agent's two: the sandboxes directory, which the sandboxes' root (host group {@code sandboxGid})
+     * must pass through to reach each sandbox's own directory when the runtime sets its root file system
+     * up, and which no one else may enter (0710); and the runtime's state when it is under the data dir,
+     * root's alone (0700).
+     */
+    public static TmpfsDirs forAgent(Mount mount, Path sandboxesDir, long sandboxGid, Path runtimeRoot, Path dataDir) {
+        Map<Path, Spec> dirs = new LinkedHashMap<>();
+        dirs.put(sandboxesDir, new Spec(0710, sandboxGid, "256m"));
+        if (runtimeRoot.startsWith(dataDir)) {
+            dirs.put(runtimeRoot, new Spec(0700, 0, "64m"));
+        }
+        return new TmpfsDirs(mount, dirs);
+    }
+
+    /**
+     * Makes each directory a tmpfs if it can, and gives it its owner and mode in any case; returns one line
+     * per directory left on the disk file system.
+     */
     public synchronized List<String> ensure() {
         List<String> warnings = new ArrayList<>();
-        for (Map.Entry<Path, String> e : dirs.entrySet()) {
+        for (Map.Entry<Path, Spec> e : dirs.entrySet()) {
             Path dir = e.getKey();
             try {
                 Files.createDirectories(dir);
@@ -52,16 +79,20 @@ public final class TmpfsDirs {
                     if (existing.get().fsType().equals("tmpfs")) {
                         managed.add(real); // a crashed agent's: reconcile empties it, release unmounts it
                     }
-                    continue;
-                }
-                if (!isEmpty(real)) {
+                } else if (!isEmpty(real)) {
                     warnings.add(dir + " holds files and is not a mount point: left as it is until they are gone");
-                    continue;
+                } else {
+                    mount.tmpfs(real, e.getValue().options());
+                    managed.add(real);
                 }
-                mount.tmpfs(real, e.getValue());
-                managed.add(real);
             } catch (IOException | RuntimeException e2) {
                 warnings.add("cannot mount a tmpfs on " + dir + ": " + e2.getMessage());
+            }
+            try {
+                restrict(dir, e.getValue()); // also one an older agent mounted with other modes
+            } catch (IOException | RuntimeException e2) {
+                LOG.warn("cannot give {} the owner 0:{} and mode {}: {}", dir, e.getValue().gid(),
+                        Integer.toOctalString(e.getValue().mode()), e2.getMessage());
             }
         }
         warnings.forEach(w -> LOG.warn("{}; sandboxes' files there go to the disk file system", w));
@@ -82,6 +113,21 @@ public final class TmpfsDirs {
                 LOG.warn("cannot unmount the tmpfs on {}: {}", dir, e.getMessage());
             }
         }
+    }
+
+    /** Gives {@code dir} the owner, group and mode of {@code spec}, saying so when they were others. */
+    private static void restrict(Path dir, Spec spec) throws IOException {
+        int mode = (int) Files.getAttribute(dir, "unix:mode") & 07777;
+        int uid = (int) Files.getAttribute(dir, "unix:uid");
+        int gid = (int) Files.getAttribute(dir, "unix:gid");
+        if (mode == spec.mode() && uid == 0 && gid == spec.gid()) {
+            return;
+        }
+        Files.setAttribute(dir, "unix:uid", 0);
+        Files.setAttribute(dir, "unix:gid", (int) spec.gid());
+        Files.setAttribute(dir, "unix:mode", spec.mode());
+        LOG.info("{}: owner {}:{} mode {} -> 0:{} mode {}", dir, uid, gid, Integer.toOctalString(mode), spec.gid(),
+                Integer.toOctalString(spec.mode()));
     }
 
     /** The topmost mount on {@code real}, if any. */

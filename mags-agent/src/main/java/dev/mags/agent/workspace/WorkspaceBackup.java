@@ -14,8 +14,6 @@ import dev.mags.storage.layout.SnapshotId;
 import dev.mags.storage.layout.WorkspaceRef;
 import dev.mags.storage.progress.Progress;
 import dev.mags.storage.sync.SnapshotInfo;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +25,11 @@ import java.util.function.Supplier;
 
 /**
  * The agent's side of workspace storage: syncs a writable layer as a snapshot, restores the latest
- * snapshot into a fresh layer, keeps restored base snapshots for {@code --base}, and turns storage
- * failures into {@link AgentException}s with code STORAGE_FAILED (or NOT_FOUND).
+ * snapshot into a fresh layer, restores base snapshots for {@code --base} (kept by {@link BaseCache}), and
+ * turns storage failures into {@link AgentException}s with code STORAGE_FAILED (or NOT_FOUND).
  *
  * @param storage      snapshots in S3
- * @param basesDir     restored base snapshots, {@code <basesDir>/<owner>/<name>/<snapshot>/}; read-only lower layers
+ * @param basesDir     where {@link BaseCache} keeps restored base snapshots, {@code <basesDir>/<owner>/<name>/<snapshot>/}
  * @param syncInterval how often a live sandbox of a stored workspace is synced
  */
 public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration syncInterval) {
@@ -64,24 +62,14 @@ public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration 
     }
 
     /**
-     * The directory holding the base snapshot's files, restored on first use. Restored copies are
-     * immutable: a snapshot never changes, so every sandbox on it shares one copy.
+     * Restores the base snapshot {@code layer} to {@code target}, which must not exist (the restore builds the
+     * tree beside it and renames it into place, so a crash leaves no half base); returns the bytes of its files.
      */
-    public synchronized Path base(BaseLayer layer) {
+    public long restoreBase(BaseLayer layer, Path target) {
         StoredWorkspace ws = layer.workspace();
         SnapshotId id = call(ws, "read", () -> new SnapshotId(layer.snapshotId()));
-        Path dir = basesDir.resolve(ws.owner()).resolve(ws.name()).resolve(id.value());
-        if (Files.isDirectory(dir)) {
-            return dir;
-        }
-        try {
-            Files.createDirectories(dir.getParent());
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create " + dir.getParent() + ": " + e.getMessage(), e);
-        }
-        // restore() writes into a temp dir beside the target and renames it: a crash leaves no half base
-        call(ws, "restore the base snapshot of", () -> storage.restore(ref(ws), Optional.of(id), dir, p -> { }));
-        return dir;
+        return call(ws, "restore the base snapshot of", () -> storage.restore(ref(ws), Optional.of(id), target, p -> { }))
+                .bytes();
     }
 
     public Optional<String> latest(StoredWorkspace ws) {

@@ -3,6 +3,7 @@ package dev.mags.agent.workspace;
 import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.rootfs.DirectoryTree;
+import dev.mags.agent.rootfs.PrivateDirs;
 import dev.mags.protocol.v1.SyncProgress;
 import dev.mags.protocol.v1.SyncResult;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,22 +30,34 @@ import java.util.stream.Stream;
  */
 public final class WorkspaceDisks {
     public static final String DISK_FILE = "disk.img";
+    /** In a forked workspace's directory: the name of the base copy its disk was made on (see {@link BaseCache}). */
+    static final String BASE_PIN = "base";
 
     private static final String UPPER = "upper";
     private static final String WORK = "work";
 
     private final Path workspacesDir;
-    /** Where a disk is mounted aside for a restore or a sync at rest: under the sandboxes dir, so reconcile reaps what a crash leaves. */
+    /**
+     * Where a disk is mounted aside for a restore or a sync at rest ({@code <scratchDir>/ws*-<key>/disk}, the
+     * directory root's alone: the sandboxes' root passes through the scratch dir): under the sandboxes dir,
+     * so reconcile reaps what a crash leaves.
+     */
     private final Path scratchDir;
     private final SandboxDisk disk;
     private final Resize2fs resize2fs;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
+    /** Creates {@code workspacesDir} with mode 0700 (tightens it if it exists): the disks hold users' files. */
     public WorkspaceDisks(Path workspacesDir, Path scratchDir, SandboxDisk disk, Resize2fs resize2fs) {
         this.workspacesDir = workspacesDir;
         this.scratchDir = scratchDir;
         this.disk = disk;
         this.resize2fs = resize2fs;
+        try {
+            PrivateDirs.ensure(workspacesDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + workspacesDir, e);
+        }
     }
 
     public boolean exists(WorkspaceRef ref) {
@@ -60,13 +74,14 @@ public final class WorkspaceDisks {
     public boolean restore(WorkspaceRef ref, long sizeBytes, WorkspaceBackup backup) {
         Path dir = workspacesDir.resolve(ref.key());
         Path fresh = dir.resolve(DISK_FILE + ".new");
-        Path mnt = scratchDir.resolve("wsrestore-" + ref.key());
+        Path aside = scratchDir.resolve("wsrestore-" + ref.key());
+        Path mnt = aside.resolve("disk");
         boolean restored = false;
         try {
-            Files.createDirectories(dir);
+            PrivateDirs.ensure(dir);
             Files.deleteIfExists(fresh);
             disk.format(fresh, sizeBytes);
-            Files.createDirectories(mnt);
+            PrivateDirs.ensure(mnt);
             disk.mount(fresh, mnt);
             try {
                 restored = backup.restoreLatest(ref.stored(), mnt.resolve(UPPER));
@@ -76,6 +91,7 @@ public final class WorkspaceDisks {
             } finally {
                 disk.release(fresh, mnt);
                 Files.deleteIfExists(mnt);
+                Files.deleteIfExists(aside);
             }
             if (restored) {
                 Files.move(fresh, diskImage(ref), StandardCopyOption.ATOMIC_MOVE);
@@ -93,19 +109,21 @@ public final class WorkspaceDisks {
 
     /** Syncs the disk of a workspace no sandbox uses: mounted aside for the time of the sync. */
     public SyncResult syncAtRest(WorkspaceRef ref, WorkspaceBackup backup, Consumer<SyncProgress> progress) {
-        Path mnt = scratchDir.resolve("wssync-" + ref.key());
+        Path aside = scratchDir.resolve("wssync-" + ref.key());
+        Path mnt = aside.resolve("disk");
         try (Hold h = hold(ref)) {
             if (!exists(ref)) {
                 throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + ref.stored().name()
                         + " has no data on this host to sync");
             }
-            Files.createDirectories(mnt);
+            PrivateDirs.ensure(mnt);
             disk.mount(diskImage(ref), mnt);
             try {
                 return backup.sync(ref.stored(), mnt.resolve(UPPER), progress);
             } finally {
                 disk.release(diskImage(ref), mnt);
                 Files.deleteIfExists(mnt);
+                Files.deleteIfExists(aside);
             }
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot mount the disk of workspace "
@@ -157,6 +175,17 @@ public final class WorkspaceDisks {
         return workspacesDir.resolve(ref.key()).resolve(DISK_FILE);
     }
 
+    /** {@link #diskImage} for a sandbox about to be built on it: its directory is created (0700) if missing. */
+    public Path diskFor(WorkspaceRef ref) {
+        try {
+            PrivateDirs.ensure(workspacesDir.resolve(ref.key()));
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create the directory of workspace " + ref.key()
+                    + ": " + e.getMessage(), e);
+        }
+        return diskImage(ref);
+    }
+
     /**
      * Reserves the workspace for one sandbox; the returned handle gives it back (closing twice is harmless).
      *
@@ -200,6 +229,49 @@ public final class WorkspaceDisks {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete workspace " + ref.key(), e);
         }
+    }
+
+    /**
+     * Records that the workspace's disk was made on the base copy {@code baseName} (a fork): the copy is kept
+     * as long as the disk is, for the fork's next sandbox.
+     */
+    void pinBase(WorkspaceRef ref, String baseName) {
+        Path dir = workspacesDir.resolve(ref.key());
+        Path pin = dir.resolve(BASE_PIN);
+        try {
+            if (Files.isRegularFile(pin) && Files.readString(pin).strip().equals(baseName)) {
+                return;
+            }
+            PrivateDirs.ensure(dir);
+            Path tmp = dir.resolve(BASE_PIN + ".new");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PrivateDirs.FILE);
+            Files.writeString(tmp, baseName + "\n");
+            Files.move(tmp, pin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot record the base of workspace " + ref.key()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The base copies that workspace disks on this host were made on; a pin beside no disk (a failed first build) counts not. */
+    Set<String> pinnedBases() {
+        Set<String> pins = new HashSet<>();
+        if (!Files.isDirectory(workspacesDir)) {
+            return pins;
+        }
+        try (Stream<Path> dirs = Files.list(workspacesDir)) {
+            for (Path dir : dirs.toList()) {
+                Path pin = dir.resolve(BASE_PIN);
+                if (Files.isRegularFile(pin) && Files.isRegularFile(dir.resolve(DISK_FILE))) {
+                    pins.add(Files.readString(pin).strip());
+                }
+            }
+        } catch (IOException e) {
+            // the caller keeps every copy then: better than deleting one a fork needs
+            throw new UncheckedIOException("cannot read the base pins in " + workspacesDir, e);
+        }
+        return pins;
     }
 
     /** A workspace reserved for one sandbox. */

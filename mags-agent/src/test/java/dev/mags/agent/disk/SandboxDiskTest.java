@@ -75,10 +75,11 @@ class SandboxDiskTest {
     }
 
     @Test
-    void mountsThroughALoopDeviceWithoutInitialisingInodeTables() {
+    void mountsThroughALoopDeviceNosuidNodevWithoutInitialisingInodeTables() {
         disk.mount(Path.of("/s/disk.img"), Path.of("/s/disk"));
 
-        assertThat(launcher.last()).containsExactly("mount", "-t", "ext4", "-o", "loop,noinit_itable", "/s/disk.img", "/s/disk");
+        assertThat(launcher.last()).containsExactly("mount", "-t", "ext4", "-o", "loop,nosuid,nodev,noinit_itable",
+                "/s/disk.img", "/s/disk");
     }
 
     @Test

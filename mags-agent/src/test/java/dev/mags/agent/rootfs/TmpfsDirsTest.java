@@ -8,9 +8,7 @@ import dev.mags.agent.process.FakeProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +43,8 @@ class TmpfsDirsTest {
         });
         sandboxes = dir.resolve("data/sandboxes");
         runtime = dir.resolve("data/runtime");
-        Map<Path, String> dirs = new LinkedHashMap<>();
-        dirs.put(sandboxes, "mode=0711,size=256m");
-        dirs.put(runtime, "mode=0700,size=64m");
-        tmpfs = new TmpfsDirs(new Mount(new CommandRunner(launcher), mountInfo), dirs);
+        tmpfs = TmpfsDirs.forAgent(new Mount(new CommandRunner(launcher), mountInfo), sandboxes, 100000, runtime,
+                dir.resolve("data"));
     }
 
     @Test
@@ -57,8 +53,9 @@ class TmpfsDirsTest {
         assertThat(tmpfs.ensure()).as("already mounted: nothing more").isEmpty();
 
         assertThat(launcher.started()).containsExactly(
-                List.of("mount", "-t", "tmpfs", "-o", "mode=0711,size=256m", "tmpfs", sandboxes.toRealPath().toString()),
-                List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=64m", "tmpfs", runtime.toRealPath().toString()));
+                List.of("mount", "-t", "tmpfs", "-o", "mode=0710,uid=0,gid=100000,size=256m", "tmpfs",
+                        sandboxes.toRealPath().toString()),
+                List.of("mount", "-t", "tmpfs", "-o", "mode=0700,uid=0,gid=0,size=64m", "tmpfs", runtime.toRealPath().toString()));
 
         tmpfs.release();
 
@@ -80,6 +77,19 @@ class TmpfsDirsTest {
 
         assertThat(Files.readString(mountInfo)).doesNotContain(" " + sandboxes.toRealPath() + " ")
                 .as("an operator's own file system stays").contains(" " + runtime.toRealPath() + " ");
+    }
+
+    @Test
+    void aTmpfsAnOlderAgentLeftWithLooserModesGetsTheSandboxesGroupAndMode0710() throws IOException {
+        Files.createDirectories(sandboxes);
+        Files.setAttribute(sandboxes, "unix:mode", 0711);
+        Files.writeString(mountInfo, Files.readString(mountInfo) + "91 27 0:51 / " + sandboxes.toRealPath() + " rw - tmpfs tmpfs rw\n");
+
+        tmpfs.ensure();
+
+        assertThat((int) Files.getAttribute(sandboxes, "unix:mode") & 07777).isEqualTo(0710);
+        assertThat(Files.getAttribute(sandboxes, "unix:gid")).isEqualTo(100000);
+        assertThat(Files.getAttribute(sandboxes, "unix:uid")).isEqualTo(0);
     }
 
     @Test

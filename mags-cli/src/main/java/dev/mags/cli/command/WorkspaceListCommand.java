@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code mags workspace list}: the caller's workspaces. */
-@Command(name = "list", description = "List your workspaces.")
+@Command(name = "list", description = {"List your workspaces.",
+        "SIZE: the files of the latest snapshot; AS BASE: its snapshots the server keeps restored for the "
+                + "sandboxes and forks on them (--base)."})
 public final class WorkspaceListCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -35,13 +37,14 @@ public final class WorkspaceListCommand implements Callable<Integer> {
             JsonOutput.print(ctx.out(), result);
             return 0;
         }
-        Table table = new Table("NAME", "MODE", "SIZE", "LAST SYNC", "SNAPSHOTS", "SANDBOX", "LAST USED");
+        Table table = new Table("NAME", "MODE", "SIZE", "AS BASE", "LAST SYNC", "SNAPSHOTS", "SANDBOX", "LAST USED");
         for (WorkspaceInfo w : result.workspaces()) {
             String mode = w.persistent() ? "persistent" : "local";
             if (w.baseWorkspaceId() != null) {
                 mode += " (from " + w.baseWorkspaceId() + ")";
             }
-            table.add(w.workspaceId(), mode, Text.bytes(w.sizeBytes()), Text.time(w.lastSyncAt(), ctx.zone()),
+            Long asBase = w.baseCopyBytes() == null || w.baseCopyBytes() == 0 ? null : w.baseCopyBytes();
+            table.add(w.workspaceId(), mode, Text.bytes(w.sizeBytes()), Text.bytes(asBase), Text.time(w.lastSyncAt(), ctx.zone()),
                     Text.orNone(w.snapshotCount()), w.live() ? "running" : Text.NONE, Text.time(w.lastUsedAt(), ctx.zone()));
         }
         table.print(ctx.out());

@@ -78,7 +78,7 @@ public final class WorkspaceService {
                 s == null ? null : s.bytes(), s == null ? null : s.files(), s == null ? null : s.lastSyncAt(),
                 w.persistent() ? (s == null ? 0 : s.snapshots()) : null, w.baseWorkspaceId(),
                 local == null ? w.diskBytes() : Long.valueOf(local.diskBytes()), local != null && local.liveSandbox(),
-                progress);
+                progress, s == null ? null : s.baseCopyBytes());
     }
 
     /**

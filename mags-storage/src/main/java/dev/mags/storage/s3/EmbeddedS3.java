@@ -8,8 +8,11 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -17,11 +20,13 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 /**
  * S3Proxy with its filesystem backend, on a loopback port: what single-node magsd runs when no S3
  * endpoint is configured. Each bucket is a directory under {@code root} and each object an ordinary file
- * at {@code root/<bucket>/<key>}, so a standard S3 client (s3cmd, rclone) sees ordinary objects.
+ * at {@code root/<bucket>/<key>}, so a standard S3 client (s3cmd, rclone) sees ordinary objects. {@code root}
+ * is made mode 0700: only the server's own user reaches the files.
  * Closing twice is harmless.
  */
 public final class EmbeddedS3 implements AutoCloseable {
     public static final String REGION = "us-east-1";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final S3Proxy proxy;
     private final Path root;
@@ -46,7 +51,10 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** Starts on {@code port} (0: a free one) with the given credentials, e.g. to come back after a stop. */
     public static EmbeddedS3 start(Path root, int port, String accessKey, String secretKey) {
         try {
-            Files.createDirectories(root);
+            // Every user's objects are in it. S3Proxy writes files with the process's umask, which Java cannot
+            // set: the directory, the process's own alone, decides who reaches them.
+            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.setPosixFilePermissions(root, OWNER_ONLY);
         } catch (IOException e) {
             throw new LocalIoException("cannot create the embedded S3 directory " + root + ": " + e.getMessage(), e);
         }
