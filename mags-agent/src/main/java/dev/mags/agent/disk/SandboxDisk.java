@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SandboxDisk {
     private static final Duration AUTO_CLEAR_WAIT = Duration.ofMillis(200);
+    private static final Duration DETACH_WAIT = Duration.ofSeconds(10);
     private final Mkfs mkfs;
     private final Mount mount;
     private final Losetup losetup;
@@ -85,8 +86,20 @@ public final class SandboxDisk {
             mount.unmount(m.mountPoint());
         }
         Path normalized = file.toAbsolutePath().normalize();
-        for (LoopDevice device : awaitAutoClear(normalized)) {
+        List<LoopDevice> left = awaitAutoClear(normalized, AUTO_CLEAR_WAIT);
+        if (left.isEmpty()) {
+            return;
+        }
+        for (LoopDevice device : left) {
             detach(device.device(), normalized);
+        }
+        // A detach of a device still in use only marks it: the kernel frees it at its last close, which a
+        // mount namespace copied by a container being created at that moment can delay. The disk is released
+        // when its device is gone, not before: a next sandbox on a workspace disk must find it free.
+        List<LoopDevice> stuck = awaitAutoClear(normalized, DETACH_WAIT);
+        if (!stuck.isEmpty()) {
+            throw new IllegalStateException("loop device " + stuck.get(0).device() + " still backs " + normalized + " "
+                    + DETACH_WAIT.toSeconds() + " s after its detach; reconcile detaches it at the next start");
         }
     }
 
@@ -95,8 +108,8 @@ public final class SandboxDisk {
      * its last close, which it may finish a moment after the unmount returned; a detach is needed (and
      * costs a process) only when one stays.
      */
-    private List<LoopDevice> awaitAutoClear(Path file) {
-        long deadline = System.nanoTime() + AUTO_CLEAR_WAIT.toNanos();
+    private List<LoopDevice> awaitAutoClear(Path file, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             List<LoopDevice> left = losetup.backedBelow(file).stream().filter(d -> d.backingFile().equals(file)).toList();
             if (left.isEmpty() || System.nanoTime() > deadline) {

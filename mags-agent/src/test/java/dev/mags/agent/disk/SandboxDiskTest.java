@@ -34,6 +34,14 @@ class SandboxDiskTest {
         disk = new SandboxDisk(new Mkfs(runner), new Mount(runner, mountInfo), losetup);
     }
 
+    private static void deleteQuietly(Path device) {
+        try {
+            Files.delete(device.resolve("loop/backing_file"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void attach(String device, Path file, boolean deleted) throws Exception {
         Files.createDirectories(sysBlock.resolve(device).resolve("loop"));
         Files.writeString(sysBlock.resolve(device).resolve("loop/backing_file"), file + (deleted ? " (deleted)" : "") + "\n");
@@ -90,6 +98,12 @@ class SandboxDiskTest {
         attach("loop1", file, true); // still attached after the unmount, say because it was lazy
         attach("loop2", dir.resolve("s2/disk.img"), false);
         attach("loop3", dir.resolve("s1/disk.img.old"), false);
+        launcher.respond(argv -> { // the kernel frees the marked device at its last close
+            if (argv.get(0).equals("losetup")) {
+                deleteQuietly(sysBlock.resolve(argv.get(2).substring("/dev/".length())));
+            }
+            return FakeProcess.succeeds("");
+        });
 
         disk.release(file, target);
 
