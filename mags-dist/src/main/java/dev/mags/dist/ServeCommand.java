@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-cpus-per-user", defaultValue = "${env:MAGS_MAX_CPUS_PER_USER}",
             description = "The CPU limits of one user's live sandboxes, summed, cores; past it a job is refused with "
-                    + "429 (env MAGS_MAX_CPUS_PER_USER, default: four times the host's cores; 0 for no limit).")
+                    + "429 (env MAGS_MAX_CPUS_PER_USER, default: eight times the host's cores; 0 for no limit).")
     Double maxCpusPerUser;
 
     @Option(names = "--disk-reserve-gb", defaultValue = "${env:MAGS_DISK_RESERVE_GB:-4}",

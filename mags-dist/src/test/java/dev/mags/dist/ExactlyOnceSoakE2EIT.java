@@ -51,7 +51,10 @@ class ExactlyOnceSoakE2EIT {
             clients.add(new Client("soak-" + i, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>()));
         }
         ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
-        try (MagsdFixture magsd = new MagsdFixture(data, TestImages.busybox(), "busybox").start()) {
+        // 16 clients of one user, beyond the per-user limits' defaults on a small host: admission is not tested here.
+        try (MagsdFixture magsd = new MagsdFixture(data, TestImages.busybox(), "busybox")
+                .with("--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0")
+                .start()) {
             Api api = new Api(magsd.url(), magsd.adminToken());
             AtomicBoolean submitting = new AtomicBoolean(true);
             List<Thread> threads = new ArrayList<>();

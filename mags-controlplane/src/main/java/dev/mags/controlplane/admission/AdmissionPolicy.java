@@ -18,7 +18,7 @@ public record AdmissionPolicy(int maxSandboxesPerUser, long maxMemoryBytesPerUse
                               long diskReserveBytes, double diskOvercommit) {
 
     public static final int DEFAULT_SANDBOXES_PER_USER = 16;
-    public static final int DEFAULT_CPUS_PER_CORE = 4;
+    public static final int DEFAULT_CPUS_PER_CORE = 8;
     public static final long DEFAULT_DISK_RESERVE_GIB = 4;
 
     public AdmissionPolicy {
@@ -35,7 +35,7 @@ public record AdmissionPolicy(int maxSandboxesPerUser, long maxMemoryBytesPerUse
 
     /**
      * The defaults on a host of this memory and these cores: 16 sandboxes per user, the host's memory and
-     * four times its cores per user, 4 GiB of disk in reserve, no disk overcommit.
+     * eight times its cores per user, 4 GiB of disk in reserve, no disk overcommit.
      */
     public static AdmissionPolicy forHost(long hostMemoryBytes, int hostCores) {
         return new AdmissionPolicy(DEFAULT_SANDBOXES_PER_USER, hostMemoryBytes, DEFAULT_CPUS_PER_CORE * hostCores * 1000L,
