@@ -6,6 +6,7 @@ import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
+import dev.mags.controlplane.job.RetentionReaper;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
@@ -35,6 +36,7 @@ public final class ControlPlane implements AutoCloseable {
     private final TokenService tokens;
     private final ApiServer api;
     private final WorkspaceReaper reaper;
+    private final RetentionReaper retention;
     private final java.time.Duration reapPeriod;
     private boolean closed;
 
@@ -43,7 +45,7 @@ public final class ControlPlane implements AutoCloseable {
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
-        this.outputs = new OutputRegistry(logStore, config.maxLogBytesPerJob(), LOG_FLUSH_MILLIS);
+        this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
         this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
@@ -54,8 +56,8 @@ public final class ControlPlane implements AutoCloseable {
                 config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService);
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
-        this.api = new ApiServer(config, tokens, jobs, workspaceService,
-                outputs, logStore,
+        this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
+        this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
     }
 
@@ -63,6 +65,7 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane start() {
         jobs.recoverAfterRestart();
         reaper.start(reapPeriod);
+        retention.start();
         api.start();
         LOG.info("API listening on port {}", api.port());
         return this;
@@ -93,6 +96,7 @@ public final class ControlPlane implements AutoCloseable {
         closed = true;
         api.close();
         reaper.close();
+        retention.close();
         runner.beginShutdown();
         agent.close();
         runner.close();

@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
+import dev.mags.controlplane.job.OutputPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +28,8 @@ public record MagsdConfig(
         EgressPolicy egress,
         Duration workspaceIdleTimeout,
         Duration workspaceSyncInterval,
-        int snapshotKeep) {
+        int snapshotKeep,
+        OutputPolicy output) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -48,6 +50,7 @@ public record MagsdConfig(
         if (snapshotKeep < 1) {
             throw new IllegalArgumentException("--snapshot-keep must be at least 1");
         }
+        Objects.requireNonNull(output, "output");
         if (warmPoolSize < 0) {
             throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }

@@ -9,7 +9,6 @@ import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.job.OutputRegistry;
-import dev.mags.controlplane.state.LogStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -32,13 +31,14 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes;
     private final Undertow undertow;
     private final GracefulShutdownHandler shutdown;
+    private final EventStreamRoute events;
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
-            OutputRegistry outputs, LogStore logs, Supplier<Health> health) {
+            OutputRegistry outputs, Supplier<Health> health) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
-        EventStreamRoute events = new EventStreamRoute(jobs, outputs, logs, json);
+        this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
 
         this.routes = List.of(
@@ -112,6 +112,7 @@ public final class ApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        events.close();
     }
 
     /** What {@code /healthz} reports. */
