@@ -41,6 +41,7 @@ final class SseFollower implements OutputSubscriber {
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean pullWanted = new AtomicBoolean();
     private long lastSentSeq;
+    private volatile boolean live;
     private volatile boolean stopped;
 
     SseFollower(ServerSentEventConnection connection, String jobId, long afterSeq, OutputRegistry outputs,
@@ -70,6 +71,7 @@ final class SseFollower implements OutputSubscriber {
             return false;
         }
         if (queued.get() > MAX_QUEUED_CHARS) {
+            live = false;
             pullWhenDrained();
             return false;
         }
@@ -97,7 +99,7 @@ final class SseFollower implements OutputSubscriber {
             return;
         }
         switch (outputs.follow(jobId, after, this)) {
-            case LIVE -> { } // onLog sends from here on
+            case LIVE -> live = true; // onLog sends from here on
             case BEHIND -> schedulePull();
             case ENDED -> {
                 // Everything is stored now, including lines that came after the page above was read.
@@ -136,6 +138,16 @@ final class SseFollower implements OutputSubscriber {
         } catch (RejectedExecutionException shuttingDown) {
             closeQuietly(connection);
         }
+    }
+
+    /** Whether lines come straight from the job now (rather than read a page at a time). */
+    boolean isLive() {
+        return live;
+    }
+
+    /** Event text handed to the connection and not yet written to the client. */
+    long queuedChars() {
+        return queued.get();
     }
 
     private synchronized long lastSent() {

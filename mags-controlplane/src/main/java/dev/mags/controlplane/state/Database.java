@@ -3,6 +3,8 @@ package dev.mags.controlplane.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -107,11 +109,20 @@ public final class Database implements AutoCloseable {
         return jdbi.withHandle(h -> {
             long before = fileBytes(h);
             while (h.createQuery("PRAGMA freelist_count").mapTo(Long.class).one() > 0) {
-                h.execute("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
+                vacuumStep(h);
             }
             h.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             return before - fileBytes(h);
         });
+    }
+
+    private static void vacuumStep(Handle h) {
+        // executeUpdate steps the pragma to its end; execute() would stop after the first page.
+        try (Statement s = h.getConnection().createStatement()) {
+            s.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot free the pages of deleted rows: " + e.getMessage(), e);
+        }
     }
 
     public Jdbi jdbi() {

@@ -31,6 +31,9 @@ public final class LogStore {
      * (whose lines they follow), or as a new row when {@code rowFirstSeq} is negative.
      */
     public void append(String jobId, OutputChunk chunk, long rowFirstSeq) {
+        if (chunk.lastSeq() < chunk.firstSeq()) {
+            return;
+        }
         writer.lock();
         try {
             jdbi.useTransaction(h -> {
