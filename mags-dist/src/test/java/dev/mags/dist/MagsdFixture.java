@@ -29,11 +29,18 @@ final class MagsdFixture implements AutoCloseable {
     final String cgroupParent;
     private Process process;
     private final List<String> extraArgs = new java.util.ArrayList<>();
+    private final Map<String, String> extraEnv = new java.util.HashMap<>();
 
     private int warmPoolSize;
 
     MagsdFixture withWarmPool(int size) {
         warmPoolSize = size;
+        return this;
+    }
+
+    /** An environment variable of the server process, e.g. {@code MAGS_HEAP}. */
+    MagsdFixture withEnv(String name, String value) {
+        extraEnv.put(name, value);
         return this;
     }
 
@@ -91,6 +98,7 @@ final class MagsdFixture implements AutoCloseable {
         argv.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
+        pb.environment().putAll(extraEnv);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));
         try {

@@ -4,6 +4,7 @@ import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -78,9 +79,13 @@ public final class RetentionReaper implements AutoCloseable {
         long freed = deleted + removed > 0 ? db.compact() : 0;
         if (deleted + removed > 0) {
             LOG.info("retention: deleted {} jobs older than {}, removed the output of {} jobs ({} bytes); "
-                    + "the database file shrank by {} bytes", deleted, policy.jobRetention(), removed, bytes, freed);
+                    + "the database file shrank by {} bytes", deleted, human(policy.jobRetention()), removed, bytes, freed);
         }
         return new Result(deleted, removed, bytes, freed);
+    }
+
+    private static String human(Duration d) {
+        return d.toSeconds() % 86_400 == 0 ? d.toDays() + " days" : d.toSeconds() + " s";
     }
 
     private int deleteExpiredJobs() {

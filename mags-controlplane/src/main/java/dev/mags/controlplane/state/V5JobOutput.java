@@ -58,15 +58,15 @@ final class V5JobOutput implements JavaMigration {
             s.execute("ALTER TABLE jobs ADD COLUMN output_bytes BIGINT NOT NULL DEFAULT 0");
             s.execute("CREATE INDEX jobs_by_finish ON jobs (finished_at)");
         }
+        LOG.info("state store: packing the stored output lines into job_output (once; it reads every stored line)");
+        long start = System.nanoTime();
         long lines = pack(c);
         try (Statement s = c.createStatement()) {
             s.execute("UPDATE jobs SET output_bytes = (SELECT COALESCE(SUM(bytes), 0) FROM job_output "
                     + "WHERE job_output.job_id = jobs.id)");
             s.execute("DROP TABLE job_logs");
         }
-        if (lines > 0) {
-            LOG.info("packed {} stored output lines into job_output", lines);
-        }
+        LOG.info("state store: packed {} output lines in {} ms", lines, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Copies every line of job_logs into packed rows; returns how many. */
