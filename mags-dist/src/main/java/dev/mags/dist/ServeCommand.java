@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code magsd serve}: the single-node server (API, agent and state store in one process). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the single-node server: REST API, agent and state store in one process.")
+        description = "Run the single-node server: REST API, agent and state store in one process.",
+        footer = {"", "bin/magsd runs the JVM with -Xmx from MAGS_HEAP (default 1g)",
+            "and -XX:+ExitOnOutOfMemoryError; MAGS_JAVA_OPTS adds JVM options."})
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
