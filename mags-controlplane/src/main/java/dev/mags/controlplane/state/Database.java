@@ -33,8 +33,10 @@ public final class Database implements AutoCloseable {
         if (sqlite) {
             jdbi.useHandle(Database::incrementalVacuumIfEmpty);
         }
+        // outOfOrder: migrations are written on parallel branches, each independent of the others, so a
+        // database that already has a higher one still gets a lower one that came later.
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                .javaMigrations(new V5JobOutput()).load().migrate();
+                .javaMigrations(new V5JobOutput()).outOfOrder(true).load().migrate();
         if (sqlite) {
             jdbi.useHandle(Database::switchToIncrementalVacuum);
         }
