@@ -22,11 +22,9 @@ class OutputRetentionApiTest {
 
     @BeforeEach
     void start() {
-        ControlPlaneConfig d = ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox");
         OutputPolicy small = new OutputPolicy(2500, 4000, 4000, Duration.ofDays(30), Duration.ofMillis(100));
-        api = new TestApi(dir, new FakeAgent("busybox"), new ControlPlaneConfig(d.listenHost(), d.listenPort(),
-                d.defaultImage(), d.maxJobTimeout(), d.maxConcurrentJobs(), small, d.stopGrace(), d.limits(),
-                d.workspaceIdleTimeout()));
+        api = new TestApi(dir, new FakeAgent("busybox"),
+                ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withOutput(small));
     }
 
     @AfterEach

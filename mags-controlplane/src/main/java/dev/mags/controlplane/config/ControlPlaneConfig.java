@@ -48,6 +48,11 @@ public record ControlPlaneConfig(
 
     public static final Duration DEFAULT_WORKSPACE_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
+    public ControlPlaneConfig withOutput(OutputPolicy policy) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                policy, stopGrace, limits, workspaceIdleTimeout);
+    }
+
     public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
                 output, stopGrace, limits, idle);
