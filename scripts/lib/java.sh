@@ -42,3 +42,18 @@ mags_jvm_opts() {
   if [ "$major" -ge 24 ]; then opts="$opts --sun-misc-unsafe-memory-access=allow"; fi
   echo "$opts"
 }
+
+# JVM options of the server (bin/magsd). Its heap is bounded, so that whatever goes wrong it cannot
+# take the host's memory: job output and followers hold bounded buffers (docs/ARCHITECTURE.md), and
+# a heap that still runs out ends the process (-XX:+ExitOnOutOfMemoryError) for a supervisor to
+# restart, instead of leaving it half-working. MAGS_HEAP sets the heap (default 1g: the JVM's own
+# -Xmx syntax, e.g. 512m, 2g); MAGS_JAVA_OPTS adds options after these (the last -Xmx wins).
+mags_server_jvm_opts() {
+  local heap="${MAGS_HEAP:-1g}"
+  case "$heap" in
+    *[!0-9kKmMgG]* | [!0-9]* | "")
+      echo "magsd: MAGS_HEAP='$heap' is not a heap size; write it as for java -Xmx, e.g. 512m or 2g" >&2
+      return 1 ;;
+  esac
+  echo "-Xmx$heap -XX:+ExitOnOutOfMemoryError ${MAGS_JAVA_OPTS:-}"
+}

@@ -8,6 +8,7 @@ import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.state.AdmissionQueries;
+import dev.mags.controlplane.job.RetentionReaper;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
@@ -37,6 +38,7 @@ public final class ControlPlane implements AutoCloseable {
     private final TokenService tokens;
     private final ApiServer api;
     private final WorkspaceReaper reaper;
+    private final RetentionReaper retention;
     private final java.time.Duration reapPeriod;
     private boolean closed;
 
@@ -45,7 +47,7 @@ public final class ControlPlane implements AutoCloseable {
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
-        this.outputs = new OutputRegistry(logStore, config.maxLogBytesPerJob(), LOG_FLUSH_MILLIS);
+        this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
         this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
@@ -58,8 +60,8 @@ public final class ControlPlane implements AutoCloseable {
                 config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission);
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
-        this.api = new ApiServer(config, tokens, jobs, workspaceService,
-                outputs, logStore,
+        this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
+        this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
     }
 
@@ -67,6 +69,7 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane start() {
         jobs.recoverAfterRestart();
         reaper.start(reapPeriod);
+        retention.start();
         api.start();
         LOG.info("API listening on port {}", api.port());
         return this;
@@ -97,6 +100,7 @@ public final class ControlPlane implements AutoCloseable {
         closed = true;
         api.close();
         reaper.close();
+        retention.close();
         runner.beginShutdown();
         agent.close();
         runner.close();

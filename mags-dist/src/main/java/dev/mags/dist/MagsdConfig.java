@@ -3,6 +3,7 @@ package dev.mags.dist;
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
+import dev.mags.controlplane.job.OutputPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,7 +30,8 @@ public record MagsdConfig(
         Duration workspaceIdleTimeout,
         Duration workspaceSyncInterval,
         int snapshotKeep,
-        AdmissionPolicy admission) {
+        AdmissionPolicy admission,
+        OutputPolicy output) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -51,6 +53,7 @@ public record MagsdConfig(
             throw new IllegalArgumentException("--snapshot-keep must be at least 1");
         }
         Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(output, "output");
         if (warmPoolSize < 0) {
             throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }

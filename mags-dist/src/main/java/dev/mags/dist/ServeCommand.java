@@ -4,6 +4,7 @@ import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
+import dev.mags.controlplane.job.OutputPolicy;
 import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code magsd serve}: the single-node server (API, agent and state store in one process). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the single-node server: REST API, agent and state store in one process.")
+        description = "Run the single-node server: REST API, agent and state store in one process.",
+        footer = {"", "bin/magsd runs the JVM with -Xmx from MAGS_HEAP (default 1g)",
+            "and -XX:+ExitOnOutOfMemoryError; MAGS_JAVA_OPTS adds JVM options."})
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
@@ -165,13 +168,38 @@ final class ServeCommand implements Callable<Integer> {
                     + " (env MAGS_WARM_POOL_SIZE, default ${DEFAULT-VALUE}; 0 disables).")
     int warmPoolSize;
 
+    @Option(names = "--max-output-mb-per-job", defaultValue = "${env:MAGS_MAX_OUTPUT_MB_PER_JOB:-16}",
+            description = "Output kept of one job, MiB (env MAGS_MAX_OUTPUT_MB_PER_JOB, default ${DEFAULT-VALUE}); "
+                    + "past it lines are dropped after an 'output truncated' notice.")
+    long maxOutputMbPerJob;
+
+    @Option(names = "--max-output-mb-per-user", defaultValue = "${env:MAGS_MAX_OUTPUT_MB_PER_USER:-1024}",
+            description = "Output kept of one user's finished jobs, MiB (env MAGS_MAX_OUTPUT_MB_PER_USER, default "
+                    + "${DEFAULT-VALUE}); past it the output of the user's jobs that ended first is removed.")
+    long maxOutputMbPerUser;
+
+    @Option(names = "--max-output-mb", defaultValue = "${env:MAGS_MAX_OUTPUT_MB:-4096}",
+            description = "Output kept of all jobs on this server, MiB (env MAGS_MAX_OUTPUT_MB, default "
+                    + "${DEFAULT-VALUE}); past it the output of the jobs that ended first is removed.")
+    long maxOutputMb;
+
+    @Option(names = "--job-retention", defaultValue = "${env:MAGS_JOB_RETENTION:-30d}",
+            description = "A finished job is deleted with its output this long after it ended: a number with s, m, h "
+                    + "or d (env MAGS_JOB_RETENTION, default ${DEFAULT-VALUE}).")
+    String jobRetention;
+
+    @Option(names = "--retention-interval", defaultValue = "${env:MAGS_RETENTION_INTERVAL:-60}",
+            description = "How often the output limits and the job retention are enforced, in seconds "
+                    + "(env MAGS_RETENTION_INTERVAL, default ${DEFAULT-VALUE}).")
+    long retentionIntervalSeconds;
+
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
-                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy());
+                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy());
     }
 
     private AdmissionPolicy admissionPolicy() {
@@ -191,6 +219,20 @@ final class ServeCommand implements Callable<Integer> {
                 maxMemoryPerUserMb == null ? host.maxMemoryBytesPerUser() : maxMemoryPerUserMb * SandboxLimits.MIB,
                 maxCpusPerUser == null ? host.maxCpuMillisPerUser() : Math.round(maxCpusPerUser * 1000),
                 diskReserveGb * SandboxLimits.GIB, diskOvercommit);
+    }
+
+    private OutputPolicy outputPolicy() {
+        if (maxOutputMbPerJob < 1 || maxOutputMbPerUser < maxOutputMbPerJob || maxOutputMb < maxOutputMbPerUser) {
+            throw new IllegalArgumentException("output limits must be at least 1 MiB and --max-output-mb-per-job ("
+                    + maxOutputMbPerJob + ") <= --max-output-mb-per-user (" + maxOutputMbPerUser + ") <= --max-output-mb ("
+                    + maxOutputMb + ")");
+        }
+        if (retentionIntervalSeconds < 1) {
+            throw new IllegalArgumentException("--retention-interval must be at least 1 second");
+        }
+        return new OutputPolicy(maxOutputMbPerJob * OutputPolicy.MIB, maxOutputMbPerUser * OutputPolicy.MIB,
+                maxOutputMb * OutputPolicy.MIB, DurationOption.parse("--job-retention", jobRetention),
+                Duration.ofSeconds(retentionIntervalSeconds));
     }
 
     private EgressPolicy egressPolicy() {
@@ -223,7 +265,7 @@ final class ServeCommand implements Callable<Integer> {
     static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
-                cfg.maxConcurrentJobs(), d.maxLogBytesPerJob(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
+                cfg.maxConcurrentJobs(), cfg.output(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
                 cfg.admission());
     }
 }

@@ -29,6 +29,7 @@ final class MagsdFixture implements AutoCloseable {
     final String cgroupParent;
     private Process process;
     private final List<String> extraArgs = new java.util.ArrayList<>();
+    private final Map<String, String> extraEnv = new java.util.HashMap<>();
 
     private int warmPoolSize;
     /** When set: the JVM is started directly, without bin/magsd, under this umask. */
@@ -45,6 +46,12 @@ final class MagsdFixture implements AutoCloseable {
      */
     MagsdFixture withJvmUmask(String umask) {
         jvmUmask = umask;
+        return this;
+    }
+
+    /** An environment variable of the server process, e.g. {@code MAGS_HEAP}. */
+    MagsdFixture withEnv(String name, String value) {
+        extraEnv.put(name, value);
         return this;
     }
 
@@ -103,6 +110,7 @@ final class MagsdFixture implements AutoCloseable {
         argv.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
+        pb.environment().putAll(extraEnv);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));
         try {

@@ -32,8 +32,12 @@ final class LogPoller {
             long before = last;
             last = deliver(logs.logs(), last, onLine);
             if (logs.status() != null && logs.status().isFinal()) {
-                // lines stored between the two reads of the final answer
-                last = deliver(http.get(ApiPaths.job(segment, "logs") + "?after=" + last, JobLogs.class).logs(), last, onLine);
+                // lines stored between the two reads of the final answer, and the pages after a capped answer
+                long seen;
+                do {
+                    seen = last;
+                    last = deliver(http.get(ApiPaths.job(segment, "logs") + "?after=" + last, JobLogs.class).logs(), last, onLine);
+                } while (last > seen);
                 return http.get(ApiPaths.job(segment, "status"), JobInfo.class);
             }
             interval = last > before ? FIRST_INTERVAL : min(interval.multipliedBy(2), MAX_INTERVAL);

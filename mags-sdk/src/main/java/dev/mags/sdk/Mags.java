@@ -104,12 +104,15 @@ public final class Mags implements AutoCloseable {
         return http.get(ApiPaths.job(Ids.segment(requestId), "status"), JobInfo.class);
     }
 
-    /** All stored log lines of a job. */
+    /** A job's first stored log lines: one page (see {@link #logs(String, long)}). */
     public JobLogs logs(String requestId) {
         return logs(requestId, 0);
     }
 
-    /** The stored log lines with {@code seq > afterSeq}. */
+    /**
+     * The stored log lines with {@code seq > afterSeq}, one page of them: a server caps each answer
+     * (magsd at 10,000 lines or about 1 MiB), so ask again after the last seq until none come.
+     */
     public JobLogs logs(String requestId, long afterSeq) {
         if (afterSeq < 0) {
             throw new IllegalArgumentException("afterSeq must be >= 0, got " + afterSeq);

@@ -176,6 +176,24 @@ class FollowTest {
     }
 
     @Test
+    void pollingReadsEveryPageOfAFinishedJobWhoseAnswersAreCapped() {
+        server.json("GET", "/api/v1/mags-jobs/j1/status", 200, job("j1", "completed", 0, null));
+        server.on("GET", "/api/v1/mags-jobs/j1/logs", (request, exchange) -> {
+            int after = Integer.parseInt(request.queryParams().getOrDefault("after", "0"));
+            StringBuilder page = new StringBuilder();
+            for (int seq = after + 1; seq <= Math.min(after + 2, 5); seq++) { // two lines per answer
+                page.append(page.isEmpty() ? "" : ",").append("{\"seq\":").append(seq)
+                        .append(",\"source\":\"stdout\",\"message\":\"l").append(seq).append("\"}");
+            }
+            FakeMagsServer.reply(exchange, 200, "{\"request_id\":\"j1\",\"status\":\"completed\",\"logs\":[" + page + "]}");
+        });
+
+        mags.follow("j1", 0, lines::add);
+
+        assertThat(messages()).containsExactly("l1", "l2", "l3", "l4", "l5");
+    }
+
+    @Test
     void aSilentConnectionIsReplaced() {
         AtomicInteger connections = new AtomicInteger();
         server.on("GET", EVENTS, (request, exchange) -> {

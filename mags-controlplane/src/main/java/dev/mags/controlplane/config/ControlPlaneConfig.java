@@ -2,6 +2,7 @@ package dev.mags.controlplane.config;
 
 import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
+import dev.mags.controlplane.job.OutputPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param defaultImage base image of jobs that name none
  * @param maxJobTimeout the longest a job may run; also the default when a job sets no timeout
  * @param maxConcurrentJobs sandboxes run at once on this node; later submissions wait as pending
- * @param maxLogBytesPerJob output kept per job; past it lines are dropped with a notice
+ * @param output how much job output is kept, and for how long
  * @param stopGrace time between SIGTERM and SIGKILL when a job is stopped
  * @param limits the operator's default and maximum sandbox limits
  * @param workspaceIdleTimeout a local workspace no job has used for this long is removed
@@ -25,7 +26,7 @@ public record ControlPlaneConfig(
         String defaultImage,
         Duration maxJobTimeout,
         int maxConcurrentJobs,
-        long maxLogBytesPerJob,
+        OutputPolicy output,
         Duration stopGrace,
         LimitsPolicy limits,
         Duration workspaceIdleTimeout,
@@ -45,7 +46,7 @@ public record ControlPlaneConfig(
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
-                64L * 1024 * 1024, Duration.ofSeconds(5), LimitsPolicy.standard(),
+                OutputPolicy.defaults(), Duration.ofSeconds(5), LimitsPolicy.standard(),
                 DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard());
     }
 
@@ -53,11 +54,16 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withAdmission(AdmissionPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                maxLogBytesPerJob, stopGrace, limits, workspaceIdleTimeout, policy);
+                output, stopGrace, limits, workspaceIdleTimeout, policy);
+    }
+
+    public ControlPlaneConfig withOutput(OutputPolicy policy) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                policy, stopGrace, limits, workspaceIdleTimeout, admission);
     }
 
     public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                maxLogBytesPerJob, stopGrace, limits, idle, admission);
+                output, stopGrace, limits, idle, admission);
     }
 }

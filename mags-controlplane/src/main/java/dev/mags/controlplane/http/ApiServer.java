@@ -9,7 +9,6 @@ import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.job.OutputRegistry;
-import dev.mags.controlplane.state.LogStore;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -35,13 +34,14 @@ public final class ApiServer implements AutoCloseable {
     private final ControlPlaneConfig config;
     private final GracefulShutdownHandler shutdown;
     private HttpListener listener;
+    private final EventStreamRoute events;
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
-            OutputRegistry outputs, LogStore logs, Supplier<Health> health) {
+            OutputRegistry outputs, Supplier<Health> health) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
-        EventStreamRoute events = new EventStreamRoute(jobs, outputs, logs, json);
+        this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
 
         this.routes = List.of(
@@ -117,6 +117,7 @@ public final class ApiServer implements AutoCloseable {
                 listener.close();
             }
         }
+        events.close();
     }
 
     /** What {@code /healthz} reports. */

@@ -1,35 +1,34 @@
 package dev.mags.controlplane.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mags.api.LogEntry;
 import dev.mags.controlplane.auth.Principal;
-import dev.mags.controlplane.job.JobOutput;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
-import dev.mags.controlplane.state.LogStore;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code GET /api/v1/mags-jobs/{id}/events}: a job's output as server-sent events. Ownership is
- * checked before the stream opens, so a foreign job is a plain JSON 404.
+ * checked before the stream opens, so a foreign job is a plain JSON 404. Followers read the store on
+ * a small pool of their own threads, one page at a time (see {@link SseFollower}).
  */
-final class EventStreamRoute {
+final class EventStreamRoute implements AutoCloseable {
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    /** Threads that read pages for followers: also bounds the pages being built at once. */
+    private static final int READERS = 2;
     private final JobService jobs;
     private final OutputRegistry outputs;
-    private final LogStore logs;
     private final ObjectMapper json;
     private final ServerSentEventHandler sse = new ServerSentEventHandler(this::connected);
+    private final ExecutorService readers = Executors.newFixedThreadPool(READERS,
+            Thread.ofPlatform().name("mags-follow-", 0).daemon().factory());
 
-    EventStreamRoute(JobService jobs, OutputRegistry outputs, LogStore logs, ObjectMapper json) {
+    EventStreamRoute(JobService jobs, OutputRegistry outputs, ObjectMapper json) {
         this.jobs = jobs;
         this.outputs = outputs;
-        this.logs = logs;
         this.json = json;
     }
 
@@ -50,26 +49,18 @@ final class EventStreamRoute {
         String id = connection.getQueryParameters().get("id").getFirst();
         long after = Long.parseLong(connection.getQueryParameters().get("after").getFirst());
         connection.setKeepAliveTime(KEEP_ALIVE_MILLIS);
-        SseFollower follower = new SseFollower(connection, json, after);
-        Optional<JobOutput> live = outputs.find(id);
-        JobOutput.Snapshot snap = live.map(o -> o.subscribe(after, follower)).orElse(null);
-        if (snap == null) {
-            // The job has ended: everything is in the store.
-            follower.replay(logs.readAll(id, after));
-            follower.goLive();
-            follower.sendFinal(jobs.statusUnscoped(id));
-            return;
-        }
-        JobOutput output = live.get();
-        connection.addCloseTask(c -> output.unsubscribe(follower));
-        List<LogEntry> replay = new ArrayList<>(logs.read(id, after, snap.persistedUpTo()));
-        replay.addAll(snap.unpersisted());
-        follower.replay(replay);
-        follower.goLive();
+        SseFollower follower = new SseFollower(connection, id, after, outputs, jobs::statusUnscoped, json, readers);
+        connection.addCloseTask(c -> follower.stop());
+        follower.start();
     }
 
     /** For tests and diagnostics. */
     int openStreams() {
         return sse.getConnections().size();
+    }
+
+    @Override
+    public void close() {
+        readers.shutdownNow();
     }
 }

@@ -5,75 +5,179 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.JobInfo;
 import dev.mags.api.LogEntry;
 import dev.mags.api.StreamEvent;
+import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.job.OutputSubscriber;
+import dev.mags.controlplane.state.LogPage;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sends one job's output over one server-sent-event connection. Live lines that arrive while the
- * stored lines are being replayed wait in a buffer, so the client sees every seq once, in order.
+ * Sends one job's output over one server-sent-event connection, holding a bounded amount of it.
+ * Catching up, it reads a page of lines (stored, then not yet stored), hands it to the connection
+ * and reads the next page only once the connection has written most of it to the client; when no
+ * line is left it subscribes to the live output. Live, it sends each line as it comes; if the client
+ * reads slower than the job writes and {@link #MAX_QUEUED_CHARS} are waiting to be written, it
+ * unsubscribes and catches up again from the last line it sent. Each seq is sent once, in order.
  */
 final class SseFollower implements OutputSubscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(SseFollower.class);
+    /** Event text handed to the connection and not yet written to the client, past which live lines stop. */
+    static final long MAX_QUEUED_CHARS = 1024 * 1024;
+    private static final long RESUME_BELOW = MAX_QUEUED_CHARS / 4;
+
     private final ServerSentEventConnection connection;
+    private final String jobId;
+    private final OutputRegistry outputs;
+    private final Function<String, JobInfo> finalStatus;
     private final ObjectMapper json;
-    private final List<Object> buffered = new ArrayList<>();
-    private boolean replaying = true;
+    private final Executor readers;
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicBoolean pullWanted = new AtomicBoolean();
     private long lastSentSeq;
+    private volatile boolean live;
+    private volatile boolean stopped;
 
-    SseFollower(ServerSentEventConnection connection, ObjectMapper json, long afterSeq) {
+    SseFollower(ServerSentEventConnection connection, String jobId, long afterSeq, OutputRegistry outputs,
+            Function<String, JobInfo> finalStatus, ObjectMapper json, Executor readers) {
         this.connection = connection;
-        this.json = json;
+        this.jobId = jobId;
         this.lastSentSeq = afterSeq;
+        this.outputs = outputs;
+        this.finalStatus = finalStatus;
+        this.json = json;
+        this.readers = readers;
+    }
+
+    void start() {
+        schedulePull();
+    }
+
+    /** The client has gone. */
+    void stop() {
+        stopped = true;
+        outputs.unsubscribe(jobId, this);
     }
 
     @Override
-    public synchronized void onLog(LogEntry entry) {
-        if (replaying) {
-            buffered.add(entry);
-        } else {
-            sendLog(entry);
+    public boolean onLog(LogEntry entry) {
+        if (stopped) {
+            return false;
         }
+        if (queued.get() > MAX_QUEUED_CHARS) {
+            live = false;
+            pullWhenDrained();
+            return false;
+        }
+        sendLog(entry);
+        return true;
     }
 
     @Override
-    public synchronized void onFinished(JobInfo info) {
-        if (replaying) {
-            buffered.add(info);
-        } else {
+    public void onFinished(JobInfo info) {
+        if (!stopped) {
             sendFinal(info);
         }
     }
 
-    /** Sends stored lines; call once, before {@link #goLive()}. */
-    synchronized void replay(List<LogEntry> entries) {
-        entries.forEach(this::sendLog);
-    }
-
-    /** Sends what arrived during the replay, then passes live events straight through. */
-    synchronized void goLive() {
-        replaying = false;
-        for (Object o : buffered) {
-            if (o instanceof LogEntry e) {
-                sendLog(e);
-            } else {
-                sendFinal((JobInfo) o);
+    /** Sends the next page, or follows live once there is none; runs on a reader thread. */
+    private void pull() {
+        if (stopped) {
+            return;
+        }
+        long after = lastSent();
+        LogPage page = outputs.page(jobId, after);
+        if (!page.entries().isEmpty()) {
+            page.entries().forEach(this::sendLog);
+            pullWhenDrained();
+            return;
+        }
+        switch (outputs.follow(jobId, after, this)) {
+            case LIVE -> live = true; // onLog sends from here on
+            case BEHIND -> schedulePull();
+            case ENDED -> {
+                // Everything is stored now, including lines that came after the page above was read.
+                if (outputs.page(jobId, lastSent()).entries().isEmpty()) {
+                    sendFinal(finalStatus.apply(jobId));
+                } else {
+                    schedulePull();
+                }
             }
         }
-        buffered.clear();
     }
 
-    private void sendLog(LogEntry e) {
+    private void pullQuietly() {
+        try {
+            pull();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot send the output of job {}; closing its event stream", jobId, e);
+            closeQuietly(connection);
+        }
+    }
+
+    private void pullWhenDrained() {
+        pullWanted.set(true);
+        resumeIfDrained();
+    }
+
+    private void resumeIfDrained() {
+        if (queued.get() <= RESUME_BELOW && pullWanted.compareAndSet(true, false)) {
+            schedulePull();
+        }
+    }
+
+    private void schedulePull() {
+        try {
+            readers.execute(this::pullQuietly);
+        } catch (RejectedExecutionException shuttingDown) {
+            closeQuietly(connection);
+        }
+    }
+
+    /** Whether lines come straight from the job now (rather than read a page at a time). */
+    boolean isLive() {
+        return live;
+    }
+
+    /** Event text handed to the connection and not yet written to the client. */
+    long queuedChars() {
+        return queued.get();
+    }
+
+    private synchronized long lastSent() {
+        return lastSentSeq;
+    }
+
+    private synchronized void sendLog(LogEntry e) {
         if (e.seq() <= lastSentSeq) {
             return;
         }
         lastSentSeq = e.seq();
-        connection.send(write(e), StreamEvent.LOG, Long.toString(e.seq()), null);
+        String data = write(e);
+        queued.addAndGet(data.length());
+        connection.send(data, StreamEvent.LOG, Long.toString(e.seq()), new ServerSentEventConnection.EventCallback() {
+            @Override
+            public void done(ServerSentEventConnection c, String d, String event, String id) {
+                queued.addAndGet(-d.length());
+                resumeIfDrained();
+            }
+
+            @Override
+            public void failed(ServerSentEventConnection c, String d, String event, String id, IOException ex) {
+                stop();
+                closeQuietly(c);
+            }
+        });
     }
 
     /** Sends the final status and closes once it is written. */
-    void sendFinal(JobInfo info) {
+    private void sendFinal(JobInfo info) {
         connection.send(write(info), StreamEvent.STATUS, null, new ServerSentEventConnection.EventCallback() {
             @Override
             public void done(ServerSentEventConnection c, String data, String event, String id) {

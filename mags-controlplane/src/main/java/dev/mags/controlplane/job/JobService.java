@@ -20,7 +20,6 @@ import dev.mags.controlplane.workspace.WorkspaceName;
 import dev.mags.protocol.v1.Agent;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -171,19 +170,10 @@ public final class JobService {
         return new JobPage(infos, page, pageSize, jobs.count(who.userId()));
     }
 
-    /** Every line with seq > afterSeq, including lines of a running job not yet persisted. */
+    /** The next page of lines with seq > afterSeq, including lines of a running job not yet persisted. */
     public JobLogs logs(Principal who, String jobId, long afterSeq) {
         JobRecord job = find(who, jobId);
-        Optional<JobOutput> live = outputs.find(jobId);
-        List<LogEntry> entries;
-        if (live.isPresent()) {
-            JobOutput.Snapshot snap = live.get().snapshot(afterSeq);
-            entries = new ArrayList<>(logs.read(jobId, afterSeq, snap.persistedUpTo()));
-            entries.addAll(snap.unpersisted());
-        } else {
-            entries = logs.readAll(jobId, afterSeq);
-        }
-        return new JobLogs(jobId, job.status(), entries);
+        return new JobLogs(jobId, job.status(), outputs.page(jobId, afterSeq).entries());
     }
 
     /**

@@ -8,7 +8,8 @@ import dev.mags.api.LogEntry;
  * must only hand events on (queue, async send) and never call back into {@link JobOutput}.
  */
 public interface OutputSubscriber {
-    void onLog(LogEntry entry);
+    /** A new line; returning false unsubscribes (a follower that fell behind reads the store instead). */
+    boolean onLog(LogEntry entry);
 
     /** The job reached a final status; no more lines will come. */
     void onFinished(JobInfo finalInfo);

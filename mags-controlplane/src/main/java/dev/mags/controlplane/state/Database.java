@@ -3,34 +3,58 @@ package dev.mags.controlplane.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state store's connection: SQLite in the data dir by default (PostgreSQL in cluster mode uses
- * the same schema), migrated with Flyway on open.
+ * the same schema), migrated with Flyway on open. A SQLite file runs in incremental auto-vacuum mode
+ * so that {@link #compact()} can give the pages of deleted rows back to the file system.
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** Pages freed per step of {@link #compact()}: each step holds the write lock for a few ms only. */
+    private static final int VACUUM_STEP_PAGES = 2048;
+    private static final int AUTO_VACUUM_INCREMENTAL = 2;
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final boolean sqlite;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, boolean sqlite) {
         this.dataSource = dataSource;
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        this.sqlite = sqlite;
         this.jdbi = Jdbi.create(dataSource);
+        if (sqlite) {
+            jdbi.useHandle(Database::incrementalVacuumIfEmpty);
+        }
+        // outOfOrder: migrations are written on parallel branches, each independent of the others, so a
+        // database that already has a higher one still gets a lower one that came later.
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                .javaMigrations(new V5JobOutput()).outOfOrder(true).load().migrate();
+        if (sqlite) {
+            jdbi.useHandle(Database::switchToIncrementalVacuum);
+        }
     }
 
     /** Opens (creating if needed) the SQLite database at {@code file}. */
     public static Database sqlite(Path file) {
         HikariConfig cfg = new HikariConfig();
         // WAL lets readers run beside the writer; busy_timeout makes concurrent writers wait
-        // instead of failing; synchronous=NORMAL is durable across process crashes in WAL mode.
+        // instead of failing; synchronous=NORMAL is durable across process crashes in WAL mode;
+        // journal_size_limit cuts the WAL back after a checkpoint instead of keeping its largest size.
         cfg.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath()
-                + "?journal_mode=WAL&busy_timeout=10000&synchronous=NORMAL&foreign_keys=true");
+                + "?journal_mode=WAL&busy_timeout=10000&synchronous=NORMAL&foreign_keys=true"
+                + "&journal_size_limit=" + (16L << 20));
         // One writer at a time is all SQLite allows; a small pool keeps readers from queueing.
         cfg.setMaximumPoolSize(4);
         cfg.setPoolName("mags-state");
-        return new Database(new HikariDataSource(cfg));
+        return new Database(new HikariDataSource(cfg), true);
     }
 
     /** Connects to PostgreSQL (cluster mode). */
@@ -41,7 +65,66 @@ public final class Database implements AutoCloseable {
         cfg.setPassword(password);
         cfg.setMaximumPoolSize(10);
         cfg.setPoolName("mags-state");
-        return new Database(new HikariDataSource(cfg));
+        return new Database(new HikariDataSource(cfg), false);
+    }
+
+    /** A new file: auto-vacuum can still be chosen without rewriting anything. */
+    private static void incrementalVacuumIfEmpty(Handle h) {
+        boolean empty = h.createQuery("SELECT COUNT(*) FROM sqlite_master").mapTo(Integer.class).one() == 0;
+        if (empty) {
+            h.execute("PRAGMA auto_vacuum = INCREMENTAL");
+        }
+    }
+
+    /**
+     * A file made before auto-vacuum was on: switching needs one full VACUUM, which rewrites the file
+     * (it needs free space of about its size and takes seconds per GB; logged).
+     */
+    private static void switchToIncrementalVacuum(Handle h) {
+        if (h.createQuery("PRAGMA auto_vacuum").mapTo(Integer.class).one() == AUTO_VACUUM_INCREMENTAL) {
+            return;
+        }
+        long before = fileBytes(h);
+        long start = System.nanoTime();
+        LOG.info("state store: rewriting it once ({} MB) to turn on incremental auto-vacuum", before >> 20);
+        h.execute("PRAGMA auto_vacuum = INCREMENTAL");
+        h.execute("VACUUM");
+        h.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        LOG.info("state store: rewritten in {} ms, {} MB -> {} MB", (System.nanoTime() - start) / 1_000_000,
+                before >> 20, fileBytes(h) >> 20);
+    }
+
+    private static long fileBytes(Handle h) {
+        long pages = h.createQuery("PRAGMA page_count").mapTo(Long.class).one();
+        return pages * h.createQuery("PRAGMA page_size").mapTo(Long.class).one();
+    }
+
+    /**
+     * Gives the pages of deleted rows back to the file system and empties the WAL, so that the files
+     * shrink after deletions; a step at a time, so other writers wait milliseconds, not the whole run.
+     * Returns the bytes the database file shrank by (always 0 on PostgreSQL, whose autovacuum does this).
+     */
+    public long compact() {
+        if (!sqlite) {
+            return 0;
+        }
+        return jdbi.withHandle(h -> {
+            long before = fileBytes(h);
+            while (h.createQuery("PRAGMA freelist_count").mapTo(Long.class).one() > 0) {
+                vacuumStep(h);
+            }
+            h.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            return before - fileBytes(h);
+        });
+    }
+
+    private static void vacuumStep(Handle h) {
+        // executeUpdate steps the pragma to its end; execute() would stop after the first page.
+        try (Statement s = h.getConnection().createStatement()) {
+            s.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot free the pages of deleted rows: " + e.getMessage(), e);
+        }
     }
 
     public Jdbi jdbi() {

@@ -124,6 +124,55 @@ public final class JobStore {
                 .bind("t", at.toEpochMilli()).bind("id", jobId).execute()) == 1;
     }
 
+    /** A finished job holding output, as the retention caps see it. */
+    public record KeptOutput(String jobId, String userId, long bytes) {}
+
+    /** Finished jobs that ended before {@code cutoff}, oldest first, at most {@code limit}. */
+    public List<String> finishedBefore(Instant cutoff, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM jobs WHERE status IN ('completed', 'error') "
+                        + "AND finished_at < :t ORDER BY finished_at LIMIT :n")
+                .bind("t", cutoff.toEpochMilli()).bind("n", limit).mapTo(String.class).list());
+    }
+
+    /** Deletes finished jobs (their output first: see {@link LogStore#delete}). */
+    public void deleteFinished(List<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status IN ('completed', 'error')")
+                .bindList("ids", jobIds).execute());
+    }
+
+    /** Users whose jobs keep more than {@code maxBytes} of output, with their totals. */
+    public Map<String, Long> usersKeepingMoreThan(long maxBytes) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT user_id, SUM(output_bytes) AS kept FROM jobs "
+                        + "GROUP BY user_id HAVING SUM(output_bytes) > :max")
+                .bind("max", maxBytes)
+                .reduceRows(new java.util.LinkedHashMap<String, Long>(), (m, row) -> {
+                    m.put(row.getColumn("user_id", String.class), row.getColumn("kept", Long.class));
+                    return m;
+                }));
+    }
+
+    /** Output kept by all jobs. */
+    public long keptOutputBytes() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(output_bytes), 0) FROM jobs")
+                .mapTo(Long.class).one());
+    }
+
+    /** Finished jobs holding output, those that ended first first; of one user, or of all when null. */
+    public List<KeptOutput> oldestKeptOutput(String userId, int limit) {
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT id, user_id, output_bytes FROM jobs WHERE status IN ('completed', 'error') "
+                    + "AND output_bytes > 0 " + (userId == null ? "" : "AND user_id = :user ")
+                    + "ORDER BY finished_at, id LIMIT :n").bind("n", limit);
+            if (userId != null) {
+                q.bind("user", userId);
+            }
+            return q.map((rs, ctx) -> new KeptOutput(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+        });
+    }
+
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
         long millis = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(millis);

@@ -44,13 +44,14 @@ class FinishOrderTest {
         }
 
         @Override
-        public void onLog(LogEntry entry) {
+        public boolean onLog(LogEntry entry) {
             lines.add(entry);
+            return true;
         }
 
         @Override
         public void onFinished(JobInfo info) {
-            storedWhenFinished = store.readAll(info.requestId(), 0).size();
+            storedWhenFinished = store.read(info.requestId(), 0, Long.MAX_VALUE).entries().size();
             finished = info;
         }
     }
@@ -64,7 +65,8 @@ class FinishOrderTest {
                 h.execute("CREATE TABLE probe (job_id TEXT, lines_stored INTEGER)");
                 h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs "
                         + "WHEN NEW.status IN ('completed', 'error') BEGIN "
-                        + "INSERT INTO probe SELECT NEW.id, COUNT(*) FROM job_logs WHERE job_id = NEW.id; END");
+                        + "INSERT INTO probe SELECT NEW.id, COALESCE(SUM(last_seq - first_seq + 1), 0) FROM job_output "
+                        + "WHERE job_id = NEW.id; END");
             });
             JobStore jobs = new JobStore(db.jdbi());
             LogStore logs = new LogStore(db.jdbi());
@@ -77,7 +79,7 @@ class FinishOrderTest {
                         Map.of(), null, null, JobStatus.PENDING, null, null, Instant.now(), null, null, null);
                 jobs.insert(job);
                 Follower follower = new Follower(logs);
-                outputs.open("j1").subscribe(0, follower);
+                assertThat(outputs.open("j1").follow(0, follower)).isEqualTo(JobOutput.Follow.LIVE);
                 runner.enqueue(job);
                 runner.awaitEnd("j1", Duration.ofSeconds(10));
 
