@@ -1,0 +1,47 @@
+package dev.mags.protocol.v2;
+
+import dev.mags.protocol.v1.CommandGate;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A sandbox on an agent: created by {@link Agent#create}, it runs until stopped (or until its init dies) and
+ * takes any number of execs meanwhile, several at once.
+ */
+public interface Sandbox {
+    SandboxId id();
+
+    SandboxState state();
+
+    /**
+     * Starts a process in the sandbox and returns once it runs. {@code gate} is called right before the process
+     * is handed over (see {@link CommandGate}); if it throws, nothing starts and this throws it.
+     *
+     * @throws dev.mags.protocol.v1.AgentException NOT_FOUND when the sandbox has ended, INVALID_SPEC for an
+     *     exec it cannot start (a NUL in an argument, say)
+     */
+    Exec exec(ExecSpec spec, ExecListener listener, CommandGate gate);
+
+    /**
+     * Forwards a port on the host's loopback to {@code sandboxPort} inside the sandbox and returns the host port;
+     * asking twice for one port returns the same; the forward ends with the sandbox.
+     */
+    int forwardPort(int sandboxPort);
+
+    SandboxFiles files();
+
+    /** Freezes every process of the sandbox (memory kept, no CPU); execs cannot start until {@link #thaw()}. */
+    void freeze();
+
+    void thaw();
+
+    /**
+     * Ends the sandbox: SIGTERM to every process, SIGKILL after {@code grace}, the final sync of a stored
+     * workspace when {@code sync}, then the release of everything but the workspace's disk. Running execs end
+     * with SANDBOX_ENDED (or STOPPED). Harmless twice; returns {@link #ended()}.
+     */
+    CompletableFuture<SandboxEnd> stop(Duration grace, boolean sync);
+
+    /** Completes when the sandbox has ended, however it ended, and its resources are released. */
+    CompletableFuture<SandboxEnd> ended();
+}

@@ -1,0 +1,17 @@
+package dev.mags.protocol.v2;
+
+import dev.mags.protocol.v1.SyncResult;
+
+/**
+ * How a sandbox ended.
+ *
+ * @param reason      why (STOPPED when asked, OUT_OF_MEMORY or FAILED when its init died, AGENT_SHUTDOWN)
+ * @param detail      a human-readable explanation, never null
+ * @param finalSync   the final sync of its stored workspace, when one was made and committed
+ * @param syncFailure why the final sync failed (the workspace disk keeps the files), or null
+ */
+public record SandboxEnd(ExitReason reason, String detail, SyncResult finalSync, String syncFailure) {
+    public SandboxEnd {
+        detail = detail == null ? "" : detail;
+    }
+}

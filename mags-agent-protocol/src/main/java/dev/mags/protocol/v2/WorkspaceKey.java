@@ -1,0 +1,25 @@
+package dev.mags.protocol.v2;
+
+import java.util.Objects;
+
+/**
+ * A workspace's key on an agent: the control plane derives it from the owner and the workspace's name (so
+ * names stay per user); the agent only uses it as a directory name.
+ */
+public record WorkspaceKey(String value) {
+    public WorkspaceKey {
+        Objects.requireNonNull(value, "value");
+        if (!value.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException("workspace key '" + value + "' has characters outside [A-Za-z0-9_.-]");
+        }
+    }
+
+    public static WorkspaceKey of(String value) {
+        return new WorkspaceKey(value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
