@@ -46,6 +46,11 @@ final class GatewayFixture implements AutoCloseable {
         });
     }
 
+    /** Registers {@code key} for {@code user} (a key made in Java, for MINA's own client). */
+    void register(String user, PublicKey key) {
+        usersByFingerprint.put(PublicKeys.fingerprint(key), user);
+    }
+
     /** A key pair nobody registered. */
     Path strangerKey() {
         return newKey("stranger");
