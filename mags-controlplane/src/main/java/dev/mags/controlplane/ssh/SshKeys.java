@@ -9,6 +9,7 @@ import dev.mags.controlplane.state.SshKeyRecord;
 import dev.mags.controlplane.state.SshKeyStore;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -41,7 +42,7 @@ public final class SshKeys implements SshUserKeys {
                     + " SSH keys, the most a user may have; delete one first (DELETE /api/v1/ssh-keys/{id})");
         }
         SshKeyRecord row = new SshKeyRecord(UUID.randomUUID().toString(), userId, label, key.canonical(),
-                key.fingerprint(), clock.instant());
+                key.fingerprint(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         if (!store.insert(row)) {
             throw alreadyRegistered(userId, key.fingerprint());
         }

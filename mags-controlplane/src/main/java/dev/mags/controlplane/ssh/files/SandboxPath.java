@@ -7,7 +7,7 @@ import java.util.List;
 import org.apache.sshd.common.file.util.BasePath;
 
 /** A path in a sandbox, as the sandbox sees it. */
-final class SandboxPath extends BasePath<SandboxPath, SandboxFileSystem> {
+public final class SandboxPath extends BasePath<SandboxPath, SandboxFileSystem> {
     SandboxPath(SandboxFileSystem fileSystem, String root, List<String> names) {
         super(fileSystem, root, names);
     }
