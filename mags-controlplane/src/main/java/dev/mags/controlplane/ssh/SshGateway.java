@@ -30,6 +30,8 @@ public final class SshGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SshGateway.class);
     /** OpenSSH's MaxAuthTries. */
     private static final int MAX_AUTH_TRIES = 6;
+    /** OpenSSH's MaxSessions: channels (shells, commands, SFTP) open at once on one connection. */
+    private static final int MAX_CHANNELS = 10;
     private static final Duration LOGIN_GRACE = Duration.ofSeconds(60);
     /** An SSH_MSG_IGNORE this often: a peer that vanished without closing is found out by TCP. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(60);
@@ -85,6 +87,7 @@ public final class SshGateway implements AutoCloseable {
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "mags");
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_TRIES);
         CoreModuleProperties.AUTH_TIMEOUT.set(server, LOGIN_GRACE);
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS);
         // A shell may sit idle at its prompt for hours, as with OpenSSH's sshd (which has no idle timeout).
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
         CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(server, OUTPUT_WAIT);
