@@ -92,6 +92,8 @@ public final class SshGateway implements AutoCloseable {
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
         CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(server, OUTPUT_WAIT);
         CoreModuleProperties.SOCKET_KEEPALIVE.set(server, true);
+        // As sshd: a keystroke's echo and small window adjustments go out at once, not after the peer's ACK.
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
         CommonModuleProperties.SESSION_HEARTBEAT_TYPE.set(server, HeartbeatType.IGNORE);
         CommonModuleProperties.SESSION_HEARTBEAT_INTERVAL.set(server, HEARTBEAT);
         // Transport threads also look up the sandbox of an SFTP or scp channel: a few more than cores + 1 keep one

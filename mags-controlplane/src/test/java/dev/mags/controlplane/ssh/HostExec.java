@@ -20,6 +20,11 @@ import java.util.concurrent.CompletableFuture;
 
 /** A process of {@link HostSandbox}: pipes, or a terminal from pty4j; its output read on platform threads. */
 final class HostExec implements Exec {
+    /** Names of the threads that read a process's output and hand it to the listener. */
+    static final String READER_PREFIX = "host-exec-";
+    /** The most one listener call carries. */
+    static final int READ_SIZE = 8192;
+
     private final Process process;
     private final OutputStream stdin;
     private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
@@ -66,8 +71,8 @@ final class HostExec implements Exec {
     }
 
     private static Thread reader(InputStream in, ExecStream stream, ExecListener listener) {
-        return Thread.ofPlatform().daemon().start(() -> {
-            byte[] buffer = new byte[8192];
+        return Thread.ofPlatform().daemon().name(READER_PREFIX + stream).start(() -> {
+            byte[] buffer = new byte[READ_SIZE];
             try (in) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in sandbox for the gateway's tests: its processes run on the host (a pty from pty4j, else pipes) with
@@ -35,6 +36,8 @@ final class HostSandbox implements Sandbox, AutoCloseable {
     private final HostFiles files;
     private final List<HostExec> execs = new CopyOnWriteArrayList<>();
     final List<ExecSpec> specs = new CopyOnWriteArrayList<>();
+    /** Output bytes the gateway has taken from this sandbox's processes (listener calls that returned). */
+    final AtomicLong delivered = new AtomicLong();
     private final CompletableFuture<SandboxEnd> ended = new CompletableFuture<>();
 
     HostSandbox(String id, Path dir) {
@@ -79,7 +82,10 @@ final class HostSandbox implements Sandbox, AutoCloseable {
                 "USER", "root", "LOGNAME", "root", "SHELL", "/bin/bash"));
         env.putAll(spec.environment());
         try {
-            HostExec exec = HostExec.start(spec, env, cwd, listener);
+            HostExec exec = HostExec.start(spec, env, cwd, (stream, data, offset, length) -> {
+                listener.output(stream, data, offset, length);
+                delivered.addAndGet(length);
+            });
             execs.add(exec);
             return exec;
         } catch (IOException e) {
