@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.controlplane.error.BadRequestException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.Arrays;
+import java.util.Base64;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -26,6 +31,26 @@ class PublicKeysTest {
             assertThat(parsed.comment()).isEqualTo("me@host with spaces");
             assertThat(parsed.fingerprint()).isEqualTo(PublicKeys.fingerprint(key.getPublic()));
         }
+    }
+
+    @Test
+    void aSecurityKeysEd25519KeyIsRead() throws Exception {
+        String ed = PublicKeyEntry.toString(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic());
+        byte[] blob = Base64.getDecoder().decode(ed.split(" ")[1]);
+        byte[] raw = Arrays.copyOfRange(blob, blob.length - 32, blob.length);
+        ByteArrayOutputStream sk = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(sk);
+        for (byte[] field : new byte[][] {"sk-ssh-ed25519@openssh.com".getBytes(StandardCharsets.US_ASCII), raw,
+            "ssh:".getBytes(StandardCharsets.US_ASCII)}) {
+            out.writeInt(field.length);
+            out.write(field);
+        }
+        String line = "sk-ssh-ed25519@openssh.com " + Base64.getEncoder().encodeToString(sk.toByteArray());
+
+        PublicKeys.Parsed parsed = PublicKeys.parse(line + " yubikey");
+
+        assertThat(parsed.type()).isEqualTo("sk-ssh-ed25519@openssh.com");
+        assertThat(parsed.canonical()).isEqualTo(line);
     }
 
     @Test
