@@ -100,6 +100,15 @@ class SshSessionsIT {
     }
 
     @Test
+    void aShellWithoutATerminalReadsItsCommandsFromStdin() {
+        GatewayFixture.Run run = gw.ssh(alice, "dev", List.of("-T"), null, "echo \"from $0\"; exit 6\n");
+
+        assertThat(run.exit()).isEqualTo(6);
+        assertThat(run.out()).isEqualTo("from bash\n");
+        assertThat(gw.sandbox("alice", "dev").specs.get(0).pty()).isNull();
+    }
+
+    @Test
     void onlyTheLocaleOfTheClientsEnvironmentIsPassedOn() {
         GatewayFixture.Run run = gw.ssh(alice, "dev", List.of("-o", "SetEnv=LANG=C.UTF-8 LC_TIME=C EVIL=1 PATH=/x"),
                 "echo \"$LANG $LC_TIME ${EVIL:-unset}\"; echo \"$PATH\"", null);
