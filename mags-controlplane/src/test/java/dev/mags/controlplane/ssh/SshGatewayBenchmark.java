@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -49,6 +50,10 @@ public final class SshGatewayBenchmark {
             report("ssh dev@127.0.0.1 true (OpenSSH's choice of key exchange)", ssh);
             report("ssh -o KexAlgorithms=curve25519-sha256 dev@127.0.0.1 true", curve);
             report("sh -c true through the host sandbox alone", exec);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
