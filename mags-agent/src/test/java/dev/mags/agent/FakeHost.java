@@ -37,6 +37,8 @@ final class FakeHost implements AutoCloseable {
     final Path cgroupRoot;
     final Path mountInfo;
     final Path sysBlock;
+    /** Stands for /proc: the host's inotify sysctls, and the id maps of the fake user namespace holder. */
+    final Path proc;
     final FakeProcessLauncher launcher = new FakeProcessLauncher();
     final Map<String, Process> inits = new ConcurrentHashMap<>();
     final Map<String, Process> commands = new ConcurrentHashMap<>();
@@ -52,11 +54,18 @@ final class FakeHost implements AutoCloseable {
         this.sysBlock = Files.createDirectories(dir.resolve("sys-block"));
         this.mountInfo = dir.resolve("mountinfo");
         Files.writeString(mountInfo, "27 1 254:0 / / rw - ext4 /dev/vda rw\n");
+        this.proc = dir.resolve("proc");
+        Path inotify = Files.createDirectories(proc.resolve("sys/fs/inotify"));
+        Files.writeString(inotify.resolve("max_user_instances"), "128\n");
+        Files.writeString(inotify.resolve("max_user_watches"), "8192\n");
+        Path holder = Files.createDirectories(proc.resolve(Long.toString(FakeProcess.succeeds("").pid())));
+        Files.writeString(holder.resolve("uid_map"), "");
+        Files.writeString(holder.resolve("gid_map"), "");
         launcher.respond(this::respond);
     }
 
     HostAccess access() {
-        return new HostAccess(launcher, cgroupRoot, mountInfo, sysBlock);
+        return new HostAccess(launcher, cgroupRoot, mountInfo, sysBlock, proc);
     }
 
     /** Defaults with no warm pool; tests that want one set it. */
@@ -77,12 +86,17 @@ final class FakeHost implements AutoCloseable {
                 case "mount" -> mount(argv);
                 case "umount" -> umount(argv.get(argv.size() - 1));
                 case "mkfs.ext4", "losetup" -> FakeProcess.succeeds("");
+                // the user namespace holder: the outer namespace made, then the pid of the sandbox's namespace
+                case "/bin/busybox" -> FakeProcess.succeeds("\n" + FAKE_USERNS_PID + "\n");
                 default -> runtime(argv);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The pid the fake holder names; the fake runtime ignores the namespace path built from it. */
+    static final long FAKE_USERNS_PID = 424242;
 
     private synchronized Process mount(List<String> argv) throws IOException {
         if (mountResult.exitValue() == 0) {

@@ -9,6 +9,7 @@ import dev.mags.agent.network.AttachedNetwork;
 import dev.mags.agent.network.NetworkException;
 import dev.mags.agent.network.SandboxNetwork;
 import dev.mags.agent.security.MappedRoot;
+import dev.mags.agent.security.SandboxUserNamespaces;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
@@ -29,8 +30,9 @@ import java.util.Map;
 /**
  * Builds a container up to the point where a job's command can be executed in it: directory, disk
  * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
- * overlay root, config.json, {@code runc run --detach} of the init (its output on an {@link InitOutput}),
- * the network, and the connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
+ * overlay root, its user namespace (below one of its own holding its inotify limits), config.json,
+ * {@code runc run --detach} of the init (its output on an {@link InitOutput}), the network, and the
+ * connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
  * see names a host path or the sandbox id. Each acquired resource goes on a
  * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
  * stack goes to the {@link Container}.
@@ -55,15 +57,17 @@ public final class ContainerBuilder {
     private final SandboxDisk disk;
     private final CgroupTree cgroups;
     private final SandboxNetwork network;
+    private final SandboxUserNamespaces userNamespaces;
 
     public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups,
-            SandboxNetwork network) {
+            SandboxNetwork network, SandboxUserNamespaces userNamespaces) {
         this.settings = settings;
         this.runc = runc;
         this.mount = mount;
         this.disk = disk;
         this.cgroups = cgroups;
         this.network = network;
+        this.userNamespaces = userNamespaces;
     }
 
     public SandboxSettings settings() {
@@ -82,10 +86,11 @@ public final class ContainerBuilder {
         ExitMarker marker = new ExitMarker();
         BundleSpec bundle = bundleSpec(spec, paths, marker);
         CleanupStack cleanup = new CleanupStack();
-        try (InitOutput initOutput = initOutput(id)) {
+        // Made while the disk and the root file system are prepared; the container joins it when it starts.
+        try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.createAsync(id)) {
             createDirectory(id, paths, cleanup);
             prepareRootfs(spec, paths, cleanup);
-            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput);
+            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput, userns);
             Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
             container.prime(connectStandby(id, paths, marker, initOutput));
             return container;
@@ -122,7 +127,7 @@ public final class ContainerBuilder {
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
                             settings.openFiles(), settings.swapAccounting()),
-                    settings.initBinary(), settings.idMapping(), paths.io());
+                    settings.initBinary(), settings.idMapping(), paths.io(), null);
         } catch (IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + ": " + e.getMessage(), e);
         }
@@ -213,10 +218,10 @@ public final class ContainerBuilder {
      * network before the build is done.
      */
     private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
-            CleanupStack cleanup, InitOutput initOutput) {
+            CleanupStack cleanup, InitOutput initOutput, SandboxUserNamespaces.Pending userns) {
         String id = spec.id();
         try {
-            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle));
+            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle.withUserNamespace(userNamespace(id, userns))));
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot write the bundle of sandbox " + id + ": " + e.getMessage(), e);
         }
@@ -224,11 +229,21 @@ public final class ContainerBuilder {
         cleanup.push("delete container " + id, () -> deleteContainer(id));
         try {
             runc.run(paths.bundle(), id, paths.runtimeLog(), initOutput.path());
+            userns.close(); // joined: the container keeps both namespaces alive
             return spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
         } catch (CommandFailedException e) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the OCI runtime could not start sandbox " + id + ": "
                     + (errors.isEmpty() ? e.getMessage() : String.join("; ", errors)), e);
+        }
+    }
+
+    private Path userNamespace(String id, SandboxUserNamespaces.Pending userns) {
+        try {
+            return userns.await().path();
+        } catch (CommandFailedException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot make the user namespace of sandbox " + id
+                    + " (" + userNamespaces.limits() + "): " + e.getMessage(), e);
         }
     }
 

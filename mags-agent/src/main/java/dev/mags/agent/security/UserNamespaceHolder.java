@@ -1,0 +1,103 @@
+package dev.mags.agent.security;
+
+import dev.mags.agent.process.PipeReaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The busybox processes of {@link SandboxUserNamespaces} that hold a sandbox's user namespace until its
+ * container has joined it. The inner one waits for the agent's pipe to close: {@link #close()} closes it,
+ * and both end.
+ */
+public final class UserNamespaceHolder implements AutoCloseable {
+    private static final Duration STDERR_WAIT = Duration.ofSeconds(1);
+
+    private final Process holder;
+    private final Duration wait;
+    private volatile Path path;
+
+    UserNamespaceHolder(Process holder, Duration wait) {
+        this.holder = holder;
+        this.wait = wait;
+    }
+
+    /** {@code /proc/<pid>/ns/user}: the sandbox's user namespace, for the container's config. */
+    public Path path() {
+        return path;
+    }
+
+    void joinable(Path userNamespace) {
+        this.path = userNamespace;
+    }
+
+    /** The process in the outer namespace (while it runs). */
+    long outerPid() {
+        return holder.pid();
+    }
+
+    /** Lets both processes end (the inner one waits for the pipe to close); kills them if they do not. */
+    @Override
+    public void close() {
+        closeInput();
+        try {
+            if (holder.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+    }
+
+    void kill() {
+        holder.descendants().forEach(ProcessHandle::destroyForcibly);
+        holder.destroyForcibly();
+        closeInput(); // a descendant that escaped the kill (reparented) ends at EOF
+        try {
+            holder.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeInput() {
+        try {
+            holder.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed: the process is gone
+        }
+    }
+
+    /**
+     * What the holder said on stderr, up to its end or {@link #STDERR_WAIT}: read before a kill, which
+     * would close the pipe, and on a thread of its own, so that a writer still alive cannot block the caller.
+     */
+    String stderr() {
+        StringBuilder text = new StringBuilder();
+        Thread reader = PipeReaders.thread().name("userns-stderr").start(() -> {
+            byte[] buffer = new byte[4096];
+            try {
+                InputStream err = holder.getErrorStream();
+                for (int n; text.length() < 16 * 1024 && (n = err.read(buffer)) > 0; ) {
+                    synchronized (text) {
+                        text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                // closed by a kill: what was read is all there is
+            }
+        });
+        try {
+            reader.join(STDERR_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (text) {
+            return text.toString().strip();
+        }
+    }
+}

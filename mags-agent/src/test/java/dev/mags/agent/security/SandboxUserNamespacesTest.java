@@ -1,0 +1,136 @@
+package dev.mags.agent.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mags.agent.process.CommandFailedException;
+import dev.mags.agent.process.ProcessLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's side of the holder's protocol, against real shell processes that play the holder (the
+ * busybox script itself runs in {@code SandboxUserNamespacesIT}): a fake /proc receives the id maps.
+ */
+class SandboxUserNamespacesTest {
+    private static final InotifyLimits LIMITS = new InotifyLimits(128, 65_536);
+    @TempDir
+    Path proc;
+    private final AtomicReference<Process> holder = new AtomicReference<>();
+
+    /** Starts {@code script} in place of busybox, with the fake /proc entries of its pid. */
+    private SandboxUserNamespaces playedBy(String script, Duration timeout) {
+        ProcessLauncher launcher = argv -> {
+            Process p = new ProcessBuilder("sh", "-c", script).start();
+            Path dir = Files.createDirectories(proc.resolve(Long.toString(p.pid())));
+            Files.writeString(dir.resolve("uid_map"), "");
+            Files.writeString(dir.resolve("gid_map"), "");
+            holder.set(p);
+            return p;
+        };
+        return new SandboxUserNamespaces(launcher, Path.of("/bin/busybox"), IdMapping.DEFAULT, LIMITS, proc, timeout);
+    }
+
+    @Test
+    void busyboxMakesTheOuterNamespaceThenTheSandboxsBelowIt() {
+        SandboxUserNamespaces userns = new SandboxUserNamespaces(argv -> null, Path.of("/bin/busybox"), IdMapping.DEFAULT,
+                LIMITS);
+
+        assertThat(userns.argv()).containsExactly("/bin/busybox", "unshare", "-U", "/bin/busybox", "sh", "-c",
+                SandboxUserNamespaces.UNMAPPED, "mags-userns", "/bin/busybox", "sh", "-c", SandboxUserNamespaces.MAPPED,
+                "mags-userns", "/bin/busybox", "128", "65536", "100000", "65536");
+        assertThat(SandboxUserNamespaces.MAPPED)
+                .contains("> /proc/sys/user/max_inotify_instances", "> /proc/sys/user/max_inotify_watches",
+                        "\"$1\" unshare -U", "echo \"0 $4 $5\" > \"/proc/$pid/uid_map\"");
+        // host root, to create the inner namespace; the sandboxes' ids unchanged, so the inner maps them as before
+        assertThat(userns.outerMap()).isEqualTo("0 0 1\n100000 100000 65536\n");
+    }
+
+    @Test
+    void theOuterNamespaceIsMappedBeforeTheHolderGoesOnAndTheSandboxsNamespaceIsJoinedByPid() throws Exception {
+        // answers only if its maps were there when it was told to go on
+        SandboxUserNamespaces userns = playedBy("echo; read -r go; [ \"$go\" = go ] && [ -s " + proc + "/$$/uid_map ]"
+                + " && [ -s " + proc + "/$$/gid_map ] || exit 3; echo 4242; exec cat > /dev/null", Duration.ofSeconds(10));
+
+        try (UserNamespaceHolder held = userns.create()) {
+            Path outer = proc.resolve(Long.toString(holder.get().pid()));
+            assertThat(held.path()).isEqualTo(proc.resolve("4242/ns/user"));
+            assertThat(Files.readString(outer.resolve("uid_map"))).isEqualTo("0 0 1\n100000 100000 65536\n");
+            assertThat(Files.readString(outer.resolve("gid_map"))).isEqualTo("0 0 1\n100000 100000 65536\n");
+            assertThat(holder.get().isAlive()).as("it holds the namespace until closed").isTrue();
+        }
+        assertThat(holder.get().isAlive()).as("closing the pipe ends it").isFalse();
+    }
+
+    @Test
+    void aNamespaceMadeAsideIsAwaitedAndItsHolderClosedOnce() throws Exception {
+        SandboxUserNamespaces userns = playedBy("echo; read -r go; echo 4242; exec cat > /dev/null", Duration.ofSeconds(10));
+
+        try (SandboxUserNamespaces.Pending pending = userns.createAsync("s1")) {
+            assertThat(pending.await().path()).isEqualTo(proc.resolve("4242/ns/user"));
+            pending.close();
+            assertThat(holder.get().isAlive()).isFalse();
+        } // and again: harmless
+    }
+
+    @Test
+    void aNamespaceThatCouldNotBeMadeAsideIsReportedWhenAwaited() {
+        SandboxUserNamespaces userns = playedBy("exit 1", Duration.ofSeconds(10));
+
+        try (SandboxUserNamespaces.Pending pending = userns.createAsync("s1")) {
+            assertThatThrownBy(pending::await)
+                    .isInstanceOf(CommandFailedException.class)
+                    .hasMessageContaining("it did not make the outer user namespace");
+        }
+    }
+
+    @Test
+    void aFailingHolderIsReportedWithWhatItSaid() {
+        SandboxUserNamespaces userns = playedBy("echo; read -r go; echo 'sh: can'\\''t create /proc/sys/user/max_inotify_instances:"
+                + " Permission denied' >&2; exit 1", Duration.ofSeconds(10));
+
+        assertThatThrownBy(userns::create)
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("it did not make the sandbox's user namespace")
+                .hasMessageContaining("max_inotify_instances: Permission denied");
+        assertThat(holder.get().isAlive()).isFalse();
+    }
+
+    @Test
+    void aHolderThatHangsIsKilledWithItsChildren() throws Exception {
+        SandboxUserNamespaces userns = playedBy("sleep 60 & echo; read -r go; wait", Duration.ofMillis(300));
+
+        assertThatThrownBy(userns::create)
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("no answer within 300 ms, killed");
+        assertThat(holder.get().isAlive()).isFalse();
+        assertThat(holder.get().descendants()).isEmpty();
+    }
+
+    @Test
+    void aHolderThatCannotStartIsReported() {
+        SandboxUserNamespaces userns = new SandboxUserNamespaces(argv -> {
+            throw new IOException("Cannot run program \"/bin/busybox\": error=2, No such file or directory");
+        }, Path.of("/bin/busybox"), IdMapping.DEFAULT, LIMITS, proc, Duration.ofSeconds(1));
+
+        assertThatThrownBy(userns::create)
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("could not start it: Cannot run program");
+    }
+
+    @Test
+    void theHoldersArgumentsAreItsLimitsAndTheMapping() {
+        SandboxUserNamespaces userns = new SandboxUserNamespaces(argv -> null, Path.of("/opt/bb"), new IdMapping(200_000, 1000),
+                new InotifyLimits(16, 4096));
+
+        List<String> argv = userns.argv();
+        assertThat(argv.subList(argv.size() - 5, argv.size())).containsExactly("/opt/bb", "16", "4096", "200000", "1000");
+        assertThat(userns.outerMap()).isEqualTo("0 0 1\n200000 200000 1000\n");
+    }
+}
