@@ -15,14 +15,15 @@ import java.util.List;
  */
 public record InotifyLimits(long instances, long watches) {
     /**
-     * The kernel's own default per user: what a program expects of a machine, and 64 times what one
-     * watcher process needs (one instance each).
+     * The kernel's own default per user, which programs are written for: a watching process mostly takes
+     * one instance, so 128 of them can watch at once. About 1 KB of kernel memory each (measured).
      */
     public static final long DEFAULT_INSTANCES = 128;
     /**
-     * One watch per directory (or file) a watcher follows: a tree of 65,536 directories, more than a
-     * large project's {@code node_modules}. Each watch costs kernel memory, charged to the sandbox
-     * (about 1 KiB with the inode it pins): 64 MiB at most, a sixteenth of the default memory limit.
+     * One watch per directory or file a watcher follows (chokidar, webpack, an IDE's server): 65,536 covers
+     * a large project with its {@code node_modules}. Each watch costs about 90 bytes of kernel memory
+     * (measured) and keeps the watched inode in memory, both charged to the sandbox's memory cgroup: about
+     * 6 MiB for the watches themselves at the limit.
      */
     public static final long DEFAULT_WATCHES = 65_536;
     public static final InotifyLimits DEFAULT = new InotifyLimits(DEFAULT_INSTANCES, DEFAULT_WATCHES);
