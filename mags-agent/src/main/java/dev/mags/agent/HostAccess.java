@@ -12,6 +12,7 @@ import dev.mags.agent.rootfs.KernelMountCalls;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.rootfs.ProgramMountCalls;
 import dev.mags.agent.runtime.Runc;
+import dev.mags.agent.security.ReadyUserNamespaces;
 import dev.mags.agent.security.SandboxUserNamespaces;
 import java.nio.file.Path;
 
@@ -63,10 +64,10 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
         return new SandboxNetwork(runner(), config.egress());
     }
 
-    /** Each sandbox's user namespace, below one of its own with its inotify limits. */
-    SandboxUserNamespaces userNamespaces(AgentConfig config) {
-        return new SandboxUserNamespaces(launcher, config.initBinary(), config.idMapping(), config.inotify(), proc,
-                SandboxUserNamespaces.TIMEOUT);
+    /** Each sandbox's user namespace, below one of its own with its inotify limits; one made ahead. */
+    ReadyUserNamespaces userNamespaces(AgentConfig config) {
+        return new ReadyUserNamespaces(new SandboxUserNamespaces(launcher, config.initBinary(), config.idMapping(),
+                config.inotify(), proc, SandboxUserNamespaces.TIMEOUT), 1);
     }
 
     /** The host's inotify limits for root, raised to hold every sandbox's share. */

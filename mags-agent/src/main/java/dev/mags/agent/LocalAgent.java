@@ -634,6 +634,7 @@ public final class LocalAgent implements Agent {
             log.warn("a sandbox ended with an error while the agent closed", e);
         } finally {
             timers.shutdownNow();
+            builder.close();
             tmpfs.release();
             bases.close();
         }

@@ -9,6 +9,7 @@ import dev.mags.agent.network.AttachedNetwork;
 import dev.mags.agent.network.NetworkException;
 import dev.mags.agent.network.SandboxNetwork;
 import dev.mags.agent.security.MappedRoot;
+import dev.mags.agent.security.ReadyUserNamespaces;
 import dev.mags.agent.security.SandboxUserNamespaces;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.DirectoryTree;
@@ -37,7 +38,7 @@ import java.util.Map;
  * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
  * stack goes to the {@link Container}.
  */
-public final class ContainerBuilder {
+public final class ContainerBuilder implements AutoCloseable {
     /**
      * Bounds the wait for the init's standby shell to open its FIFOs: a few ms normally, seconds when many
      * sandboxes start at once on a small host.
@@ -57,10 +58,10 @@ public final class ContainerBuilder {
     private final SandboxDisk disk;
     private final CgroupTree cgroups;
     private final SandboxNetwork network;
-    private final SandboxUserNamespaces userNamespaces;
+    private final ReadyUserNamespaces userNamespaces;
 
     public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups,
-            SandboxNetwork network, SandboxUserNamespaces userNamespaces) {
+            SandboxNetwork network, ReadyUserNamespaces userNamespaces) {
         this.settings = settings;
         this.runc = runc;
         this.mount = mount;
@@ -86,8 +87,8 @@ public final class ContainerBuilder {
         ExitMarker marker = new ExitMarker();
         BundleSpec bundle = bundleSpec(spec, paths, marker);
         CleanupStack cleanup = new CleanupStack();
-        // Made while the disk and the root file system are prepared; the container joins it when it starts.
-        try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.createAsync(id)) {
+        // Made ahead (or while the disk and the root file system are prepared); the container joins it when it starts.
+        try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.take()) {
             createDirectory(id, paths, cleanup);
             prepareRootfs(spec, paths, cleanup);
             AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput, userns);
@@ -99,7 +100,15 @@ public final class ContainerBuilder {
         } catch (RuntimeException e) {
             throw unwind(cleanup, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "creating sandbox " + id + " failed unexpectedly: " + e, e));
+        } finally {
+            userNamespaces.refill(); // now that this build no longer needs the cores
         }
+    }
+
+    /** Ends what was made ahead for builds to come. */
+    @Override
+    public void close() {
+        userNamespaces.close();
     }
 
     private static InitOutput initOutput(String id) {

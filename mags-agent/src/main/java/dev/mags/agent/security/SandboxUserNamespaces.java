@@ -58,7 +58,7 @@ public final class SandboxUserNamespaces {
     /** Step 2, as root of the outer namespace: $1 busybox, $2 instances, $3 watches, $4 first id, $5 ids. */
     static final String MAPPED = """
             echo "$2" > /proc/sys/user/max_inotify_instances && echo "$3" > /proc/sys/user/max_inotify_watches || exit 1
-            "$1" unshare -U "$1" sh -c 'echo $$ && exec "$0" cat > /dev/null' "$1" | {
+            "$1" unshare -U "$1" sh -c 'echo $$ && read -r eof' | {
               read -r pid || exit 1
               if echo "0 $4 $5" > "/proc/$pid/uid_map" && echo "0 $4 $5" > "/proc/$pid/gid_map"; then
                 echo "$pid"
@@ -195,6 +195,32 @@ public final class SandboxUserNamespaces {
                 Thread.currentThread().interrupt();
                 close();
                 throw new IllegalStateException("interrupted while a user namespace was made", e);
+            }
+        }
+
+        /** Waits until it is made or has failed. */
+        void awaitQuietly() {
+            try {
+                task.get();
+            } catch (ExecutionException e) {
+                // failed: usable() says so
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Still being made, or made with its holder alive: one that failed or whose holder died is of no use. */
+        boolean usable() {
+            if (!task.isDone()) {
+                return true;
+            }
+            try {
+                return task.get().alive();
+            } catch (ExecutionException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 

@@ -34,23 +34,27 @@ public final class UserNamespaceHolder implements AutoCloseable {
         this.path = userNamespace;
     }
 
+    /** Whether the holder still runs (and with it the namespace's path). */
+    boolean alive() {
+        return holder.isAlive();
+    }
+
     /** The process in the outer namespace (while it runs). */
     long outerPid() {
         return holder.pid();
     }
 
-    /** Lets both processes end (the inner one waits for the pipe to close); kills them if they do not. */
+    /**
+     * Closes the pipe the inner process waits on; both processes then end by themselves, and are killed
+     * if they have not within the wait. Returns at once: nothing waits for them to go.
+     */
     @Override
     public void close() {
         closeInput();
-        try {
-            if (holder.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        kill();
+        holder.onExit().orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS).exceptionally(stillRunning -> {
+            kill();
+            return holder;
+        });
     }
 
     void kill() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The holder's script with the host's busybox, as root: the two namespaces, their maps and the outer one's limits. */
@@ -39,6 +40,7 @@ class SandboxUserNamespacesIT {
             // the host's own are untouched by it
             assertThat(run("cat", "/proc/sys/user/max_inotify_instances")).isNotEqualTo("77");
         }
+        ProcessHandle.of(outer).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
         assertThat(ProcessHandle.of(outer).filter(ProcessHandle::isAlive)).as("the holder ends when closed").isEmpty();
         assertThat(Files.exists(inner)).as("and so does the process in the sandbox's namespace").isFalse();
     }

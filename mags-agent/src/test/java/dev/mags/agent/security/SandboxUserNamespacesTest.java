@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class SandboxUserNamespacesTest {
                 SandboxUserNamespaces.UNMAPPED, "mags-userns", "/bin/busybox", "sh", "-c", SandboxUserNamespaces.MAPPED,
                 "mags-userns", "/bin/busybox", "128", "65536", "100000", "65536");
         assertThat(SandboxUserNamespaces.MAPPED)
-                .contains("> /proc/sys/user/max_inotify_instances", "> /proc/sys/user/max_inotify_watches",
+                .contains("sh -c 'echo $$ && read -r eof'", "> /proc/sys/user/max_inotify_instances", "> /proc/sys/user/max_inotify_watches",
                         "\"$1\" unshare -U", "echo \"0 $4 $5\" > \"/proc/$pid/uid_map\"");
         // host root, to create the inner namespace; the sandboxes' ids unchanged, so the inner maps them as before
         assertThat(userns.outerMap()).isEqualTo("0 0 1\n100000 100000 65536\n");
@@ -65,7 +66,7 @@ class SandboxUserNamespacesTest {
             assertThat(Files.readString(outer.resolve("gid_map"))).isEqualTo("0 0 1\n100000 100000 65536\n");
             assertThat(holder.get().isAlive()).as("it holds the namespace until closed").isTrue();
         }
-        assertThat(holder.get().isAlive()).as("closing the pipe ends it").isFalse();
+        assertThat(holder.get().waitFor(10, TimeUnit.SECONDS)).as("closing the pipe ends it").isTrue();
     }
 
     @Test
@@ -75,7 +76,7 @@ class SandboxUserNamespacesTest {
         try (SandboxUserNamespaces.Pending pending = userns.createAsync("s1")) {
             assertThat(pending.await().path()).isEqualTo(proc.resolve("4242/ns/user"));
             pending.close();
-            assertThat(holder.get().isAlive()).isFalse();
+            assertThat(holder.get().waitFor(10, TimeUnit.SECONDS)).isTrue();
         } // and again: harmless
     }
 
