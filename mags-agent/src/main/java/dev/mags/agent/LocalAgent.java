@@ -154,6 +154,7 @@ public final class LocalAgent implements Agent {
         config.warmPool().active().forEach(e -> targets.put(new SandboxShape(e.image(), e.limits(), e.network()), e.size()));
         this.pool = new WarmPool<>(targets, config.warmPool().fillConcurrency(), this::buildPoolMember, this::usable,
                 this::discard);
+        builder.prepareAhead();
         pool.start();
     }
 
@@ -359,6 +360,7 @@ public final class LocalAgent implements Agent {
     private void forget(String containerId) {
         containers.remove(containerId);
         bases.release(containerId);
+        builder.prepareAhead(); // a sandbox has ended: a quiet moment for the next build's user namespace
     }
 
     private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, CommandGate gate) {

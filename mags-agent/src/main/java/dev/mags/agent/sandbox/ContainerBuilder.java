@@ -100,9 +100,15 @@ public final class ContainerBuilder implements AutoCloseable {
         } catch (RuntimeException e) {
             throw unwind(cleanup, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "creating sandbox " + id + " failed unexpectedly: " + e, e));
-        } finally {
-            userNamespaces.refill(); // now that this build no longer needs the cores
         }
+    }
+
+    /**
+     * Makes ahead what the next build needs and can have beforehand, its user namespace, so that busybox
+     * does not run beside that build. Call it when the host is quiet: a sandbox has just been released.
+     */
+    public void prepareAhead() {
+        userNamespaces.refill();
     }
 
     /** Ends what was made ahead for builds to come. */
