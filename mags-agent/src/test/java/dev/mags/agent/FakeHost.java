@@ -47,6 +47,8 @@ final class FakeHost implements AutoCloseable {
     volatile Function<List<String>, FakeProcess> execResponder = argv -> FakeProcess.hangs();
     volatile FakeProcess mountResult = FakeProcess.succeeds("");
     volatile FakeProcess createResult = FakeProcess.succeeds("");
+    /** Whether {@code runc run} puts the init into the user namespace the bundle names (as the real one does). */
+    volatile boolean joinsTheUserNamespace = true;
 
     FakeHost(Path dir) throws IOException {
         this.dir = dir;
@@ -61,6 +63,7 @@ final class FakeHost implements AutoCloseable {
         Path holder = Files.createDirectories(proc.resolve(Long.toString(FakeProcess.succeeds("").pid())));
         Files.writeString(holder.resolve("uid_map"), "");
         Files.writeString(holder.resolve("gid_map"), "");
+        userNamespace(FAKE_USERNS_PID);
         launcher.respond(this::respond);
     }
 
@@ -95,8 +98,16 @@ final class FakeHost implements AutoCloseable {
         }
     }
 
-    /** The pid the fake holder names; the fake runtime ignores the namespace path built from it. */
+    /** The pid the fake holder names; every fake init is in its namespace, as if the runtime had joined it. */
     static final long FAKE_USERNS_PID = 424242;
+    private static final Path FAKE_USERNS = Path.of("user:[4026599999]");
+
+    /** Puts process {@code pid} of the fake /proc into the fake holder's user namespace. */
+    private void userNamespace(long pid) throws IOException {
+        Path ns = Files.createDirectories(proc.resolve(Long.toString(pid)).resolve("ns"));
+        Files.deleteIfExists(ns.resolve("user"));
+        Files.createSymbolicLink(ns.resolve("user"), FAKE_USERNS);
+    }
 
     private synchronized Process mount(List<String> argv) throws IOException {
         if (mountResult.exitValue() == 0) {
@@ -165,6 +176,9 @@ final class FakeHost implements AutoCloseable {
     private void create(Path root, String id, Path bundle) throws IOException {
         Process init = new ProcessBuilder("sh", "-c", "sh -c 'sleep 1000; :' mags-command; exec sleep 1000").start();
         inits.put(id, init);
+        if (joinsTheUserNamespace) {
+            userNamespace(init.pid());
+        }
         Files.createDirectories(root.resolve(id));
         Files.writeString(root.resolve(id).resolve("state.json"), "{\"init_process_pid\":" + init.pid()
                 + ",\"init_process_start\":" + startTime(init.pid()) + "}");

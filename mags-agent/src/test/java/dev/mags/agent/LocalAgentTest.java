@@ -209,6 +209,18 @@ class LocalAgentTest {
     }
 
     @Test
+    void aContainerOutsideTheUserNamespaceMadeForItIsNotStarted() throws Exception {
+        host.joinsTheUserNamespace = false; // as if the holder had died and its pid gone to another process
+
+        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
+                .hasMessageContaining("sandbox s1 is not in the user namespace made for it");
+        assertThat(sandboxDirs()).isEmpty();
+        assertThat(host.mounted("/s1/")).isFalse();
+        assertThat(host.handed).as("no job was handed over").isEmpty();
+    }
+
+    @Test
     void aCommandTheRuntimeCannotStartIsARuntimeFailureAndItsTextIsNotOutput() throws Exception {
         host.execResponder = argv -> {
             FakeHost.writeRuntimeError(argv, "exec failed: exec: \\\"nope\\\": executable file not found in $PATH");

@@ -8,11 +8,10 @@ import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.network.AttachedNetwork;
 import dev.mags.agent.network.NetworkException;
 import dev.mags.agent.network.SandboxNetwork;
-import dev.mags.agent.security.MappedRoot;
 import dev.mags.agent.security.ReadyUserNamespaces;
 import dev.mags.agent.security.SandboxUserNamespaces;
+import dev.mags.agent.security.UserNamespaceHolder;
 import dev.mags.agent.process.CommandFailedException;
-import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
@@ -21,17 +20,14 @@ import dev.mags.protocol.v1.AgentException;
 import dev.mags.protocol.v1.NetworkMode;
 import dev.mags.protocol.v1.SandboxLimits;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Builds a container up to the point where a job's command can be executed in it: directory, disk
  * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
- * overlay root, its user namespace (below one of its own holding its inotify limits), config.json,
+ * overlay root (these in {@link SandboxRootfs}), its user namespace (below one of its own holding its inotify
+ * limits), config.json,
  * {@code runc run --detach} of the init (its output on an {@link InitOutput}), the network, and the
  * connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
  * see names a host path or the sandbox id. Each acquired resource goes on a
@@ -44,31 +40,21 @@ public final class ContainerBuilder implements AutoCloseable {
      * sandboxes start at once on a small host.
      */
     private static final java.time.Duration STANDBY_WAIT = java.time.Duration.ofSeconds(60);
-    /** What the overlay is mounted as; the sandbox sees it as the source of its root. */
-    static final String OVERLAY_SOURCE = "mags";
-    /**
-     * The tmpfs of {@link SandboxPaths#binds()}: its files are a few hundred bytes (root inside may edit
-     * /etc/hosts, bounded by the size here instead of filling the tmpfs all sandboxes' directories share)
-     * and the three FIFOs; root's only until the builder gives it to the sandbox's root.
-     */
-    static final String BINDS_TMPFS = "mode=0700,size=256k,nr_inodes=32";
     private final SandboxSettings settings;
     private final Runc runc;
-    private final Mount mount;
-    private final SandboxDisk disk;
     private final CgroupTree cgroups;
     private final SandboxNetwork network;
     private final ReadyUserNamespaces userNamespaces;
+    private final SandboxRootfs rootfs;
 
     public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups,
             SandboxNetwork network, ReadyUserNamespaces userNamespaces) {
         this.settings = settings;
         this.runc = runc;
-        this.mount = mount;
-        this.disk = disk;
         this.cgroups = cgroups;
         this.network = network;
         this.userNamespaces = userNamespaces;
+        this.rootfs = new SandboxRootfs(settings, mount, disk);
     }
 
     public SandboxSettings settings() {
@@ -89,8 +75,7 @@ public final class ContainerBuilder implements AutoCloseable {
         CleanupStack cleanup = new CleanupStack();
         // Made ahead (or while the disk and the root file system are prepared); the container joins it when it starts.
         try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.take()) {
-            createDirectory(id, paths, cleanup);
-            prepareRootfs(spec, paths, cleanup);
+            rootfs.prepare(spec, paths, cleanup);
             AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput, userns);
             Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
             container.prime(connectStandby(id, paths, marker, initOutput));
@@ -148,85 +133,6 @@ public final class ContainerBuilder implements AutoCloseable {
         }
     }
 
-    private void createDirectory(String id, SandboxPaths paths, CleanupStack cleanup) {
-        try {
-            Files.createDirectories(settings.sandboxesDir());
-            Files.createDirectory(paths.dir());
-        } catch (FileAlreadyExistsException e) {
-            // Not ours to delete: a leftover of an earlier run that reconcile has not removed yet.
-            throw new AgentException(AgentErrorCode.INVALID_SPEC,
-                    "sandbox " + id + " already has a directory " + paths.dir() + "; reconcile removes leftovers", e);
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create " + paths.dir() + ": " + e.getMessage(), e);
-        }
-        cleanup.push("delete " + paths.dir(), () -> DirectoryTree.delete(paths.dir()));
-    }
-
-    private void prepareRootfs(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup) {
-        try {
-            Path image = prepareDisk(spec, paths);
-            if (image.equals(paths.diskImage())) {
-                cleanup.push("delete the disk " + image, () -> Files.deleteIfExists(image));
-            }
-            Files.createDirectory(paths.disk());
-            cleanup.push("release the disk " + image, () -> disk.release(image, paths.disk()));
-            disk.mount(image, paths.disk());
-            for (Path dir : List.of(paths.upper(), paths.work())) {
-                if (!Files.isDirectory(dir)) { // a workspace disk has them from its earlier sandboxes
-                    Files.createDirectory(dir);
-                }
-            }
-            for (Path dir : List.of(paths.rootfs(), paths.bundle(), paths.binds())) {
-                Files.createDirectory(dir);
-            }
-            mount.tmpfs(paths.binds(), BINDS_TMPFS);
-            cleanup.push("unmount " + paths.binds(), () -> unmountIfMounted(paths.binds()));
-            SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
-                    ? SandboxNetwork.resolvConf() : SandboxEtc.NO_NETWORK_RESOLV_CONF);
-            MappedRoot.giveToRoot(settings.idMapping(), paths.binds());
-            MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
-            for (Path fifo : InitStandby.createFifos(paths.io())) {
-                MappedRoot.giveToRoot(settings.idMapping(), fifo);
-            }
-            MappedRoot.giveToRoot(settings.idMapping(), paths.io());
-            List<Path> lowers = spec.baseLayer() == null ? List.of(spec.imageRootfs())
-                    : List.of(spec.baseLayer(), spec.imageRootfs());
-            // The source shows in the sandbox's own mount table: a constant, not the sandbox id.
-            mount.overlay(OVERLAY_SOURCE, lowers, paths.upper(), paths.work(), paths.rootfs());
-            cleanup.push("unmount " + paths.rootfs(), () -> unmountIfMounted(paths.rootfs()));
-        } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED,
-                    "cannot prepare the root file system of sandbox " + spec.id() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The disk file to mount: the sandbox's own, new (deleted when the sandbox is released), or its workspace's,
-     * formatted on first use and never again. A workspace disk whose formatting failed is removed.
-     */
-    private Path prepareDisk(ContainerSpec spec, SandboxPaths paths) throws IOException {
-        long size = spec.shape().limits().diskBytes();
-        Path workspace = spec.workspaceDisk();
-        if (workspace == null) {
-            Files.createDirectories(paths.diskImage().getParent());
-            disk.createFresh(paths.diskImage(), size);
-            return paths.diskImage();
-        }
-        if (!Files.exists(workspace)) {
-            Files.createDirectories(workspace.getParent());
-            Path fresh = workspace.resolveSibling(workspace.getFileName() + ".new");
-            Files.deleteIfExists(fresh);
-            try {
-                disk.format(fresh, size);
-                Files.move(fresh, workspace, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(fresh);
-                throw e;
-            }
-        }
-        return workspace;
-    }
-
     /**
      * Creates and starts the container, then gives it its network if it has one; returns the network. Its
      * init meanwhile only starts the standby shell, which waits for a job: nothing in the sandbox uses the
@@ -235,8 +141,9 @@ public final class ContainerBuilder implements AutoCloseable {
     private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
             CleanupStack cleanup, InitOutput initOutput, SandboxUserNamespaces.Pending userns) {
         String id = spec.id();
+        UserNamespaceHolder held = userNamespace(id, userns);
         try {
-            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle.withUserNamespace(userNamespace(id, userns))));
+            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle.withUserNamespace(held.path())));
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot write the bundle of sandbox " + id + ": " + e.getMessage(), e);
         }
@@ -244,6 +151,10 @@ public final class ContainerBuilder implements AutoCloseable {
         cleanup.push("delete container " + id, () -> deleteContainer(id));
         try {
             runc.run(paths.bundle(), id, paths.runtimeLog(), initOutput.path());
+            if (!held.isJoinedBy(initPid(id))) {
+                throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "sandbox " + id + " is not in the user namespace"
+                        + " made for it (" + held.path() + ", whose holder ended before the runtime joined it)");
+            }
             userns.close(); // joined: the container keeps both namespaces alive
             return spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
         } catch (CommandFailedException e) {
@@ -253,9 +164,9 @@ public final class ContainerBuilder implements AutoCloseable {
         }
     }
 
-    private Path userNamespace(String id, SandboxUserNamespaces.Pending userns) {
+    private UserNamespaceHolder userNamespace(String id, SandboxUserNamespaces.Pending userns) {
         try {
-            return userns.await().path();
+            return userns.await();
         } catch (CommandFailedException e) {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot make the user namespace of sandbox " + id
                     + " (" + userNamespaces.limits() + "): " + e.getMessage(), e);
@@ -268,9 +179,7 @@ public final class ContainerBuilder implements AutoCloseable {
      * init's pid.
      */
     private AttachedNetwork attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
-        long pid = runc.initPid(id)
-                .orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost sandbox " + id
-                        + " after starting it"));
+        long pid = initPid(id);
         try {
             AttachedNetwork net = network.attach(id, pid, paths.dir().resolve("net"));
             cleanup.push("close the network of " + id, net::close);
@@ -287,8 +196,7 @@ public final class ContainerBuilder implements AutoCloseable {
      * @throws AgentException RUNTIME_FAILED when the shell does not open its FIFOs in time
      */
     private InitStandby connectStandby(String id, SandboxPaths paths, ExitMarker marker, InitOutput initOutput) {
-        long pid = runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED,
-                "the runtime lost sandbox " + id + " after starting it"));
+        long pid = initPid(id);
         try {
             return InitStandby.connect(paths.io(), pid, marker, STANDBY_WAIT);
         } catch (IOException e) {
@@ -296,6 +204,11 @@ public final class ContainerBuilder implements AutoCloseable {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the init of sandbox " + id
                     + " did not start its standby shell: " + e.getMessage() + (said.isEmpty() ? "" : "; it said: " + said), e);
         }
+    }
+
+    private long initPid(String id) {
+        return runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost"
+                + " sandbox " + id + " after starting it"));
     }
 
     /** Kills what still runs, then removes the runtime's state of the container (and its cgroups). */
@@ -316,12 +229,5 @@ public final class ContainerBuilder implements AutoCloseable {
             // half-created, say: force it
         }
         runc.deleteForce(id);
-    }
-
-    private void unmountIfMounted(Path target) {
-        if (mount.mountsUnder(target).isEmpty()) {
-            return;
-        }
-        mount.unmount(target);
     }
 }

@@ -120,7 +120,7 @@ public final class SandboxUserNamespaces {
         } catch (IOException e) {
             throw new CommandFailedException(argv, null, "", "could not start it: " + e.getMessage(), e);
         }
-        UserNamespaceHolder held = new UserNamespaceHolder(holder, timeout);
+        UserNamespaceHolder held = new UserNamespaceHolder(holder, timeout, proc);
         CountDownLatch answered = new CountDownLatch(1);
         AtomicBoolean timedOut = new AtomicBoolean();
         Thread.ofVirtual().name("userns-watchdog-" + holder.pid()).start(() -> {
@@ -151,7 +151,8 @@ public final class SandboxUserNamespaces {
                 throw failed(argv, held, timedOut, "it did not make the sandbox's user namespace");
             }
             answered.countDown();
-            held.joinable(proc.resolve(pid).resolve("ns/user"));
+            Path path = proc.resolve(pid).resolve("ns/user");
+            held.joinable(path, Files.readSymbolicLink(path).toString());
             return held;
         } catch (IOException e) {
             throw failed(argv, held, timedOut, e.toString());

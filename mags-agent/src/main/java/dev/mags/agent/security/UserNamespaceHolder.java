@@ -4,6 +4,7 @@ import dev.mags.agent.process.PipeReaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +19,15 @@ public final class UserNamespaceHolder implements AutoCloseable {
 
     private final Process holder;
     private final Duration wait;
+    private final Path proc;
     private volatile Path path;
+    /** What {@code path} links to ({@code user:[inode]}) when the namespace was made. */
+    private volatile String identity;
 
-    UserNamespaceHolder(Process holder, Duration wait) {
+    UserNamespaceHolder(Process holder, Duration wait, Path proc) {
         this.holder = holder;
         this.wait = wait;
+        this.proc = proc;
     }
 
     /** {@code /proc/<pid>/ns/user}: the sandbox's user namespace, for the container's config. */
@@ -30,8 +35,22 @@ public final class UserNamespaceHolder implements AutoCloseable {
         return path;
     }
 
-    void joinable(Path userNamespace) {
+    void joinable(Path userNamespace, String identity) {
         this.path = userNamespace;
+        this.identity = identity;
+    }
+
+    /**
+     * Whether process {@code pid} (a container's init) is in this namespace. The container joins it by pid, and
+     * a pid can be reused once its process has died: the namespace is checked by its identity too.
+     */
+    public boolean isJoinedBy(long pid) {
+        try {
+            return path != null && identity.equals(
+                    Files.readSymbolicLink(proc.resolve(Long.toString(pid)).resolve("ns/user")).toString());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether the holder still runs (and with it the namespace's path). */

@@ -26,6 +26,8 @@ class ReadyUserNamespacesTest {
             Path dir = Files.createDirectories(proc.resolve(Long.toString(p.pid())));
             Files.writeString(dir.resolve("uid_map"), "");
             Files.writeString(dir.resolve("gid_map"), "");
+            Files.createSymbolicLink(Files.createDirectories(dir.resolve("ns")).resolve("user"),
+                    Path.of("user:[" + p.pid() + "]"));
             holders.add(p);
             return p;
         };

@@ -25,8 +25,16 @@ class SandboxUserNamespacesTest {
     Path proc;
     private final AtomicReference<Process> holder = new AtomicReference<>();
 
-    /** Starts {@code script} in place of busybox, with the fake /proc entries of its pid. */
-    private SandboxUserNamespaces playedBy(String script, Duration timeout) {
+    /** Makes {@code pid}'s user namespace in the fake /proc {@code user:[id]}. */
+    private Path userNamespace(long pid, long id) throws IOException {
+        Path ns = Files.createDirectories(proc.resolve(pid + "/ns"));
+        Files.deleteIfExists(ns.resolve("user"));
+        return Files.createSymbolicLink(ns.resolve("user"), Path.of("user:[" + id + "]"));
+    }
+
+    /** Starts {@code script} in place of busybox, with the fake /proc entries of its pid and of pid 4242. */
+    private SandboxUserNamespaces playedBy(String script, Duration timeout) throws IOException {
+        userNamespace(4242, 4026532001L);
         ProcessLauncher launcher = argv -> {
             Process p = new ProcessBuilder("sh", "-c", script).start();
             Path dir = Files.createDirectories(proc.resolve(Long.toString(p.pid())));
@@ -65,6 +73,11 @@ class SandboxUserNamespacesTest {
             assertThat(Files.readString(outer.resolve("uid_map"))).isEqualTo("0 0 1\n100000 100000 65536\n");
             assertThat(Files.readString(outer.resolve("gid_map"))).isEqualTo("0 0 1\n100000 100000 65536\n");
             assertThat(holder.get().isAlive()).as("it holds the namespace until closed").isTrue();
+            userNamespace(777, 4026532001L);
+            assertThat(held.isJoinedBy(777)).as("a container in it").isTrue();
+            userNamespace(777, 4026532002L);
+            assertThat(held.isJoinedBy(777)).as("a container elsewhere (the pid was another process's)").isFalse();
+            assertThat(held.isJoinedBy(778)).as("no such process").isFalse();
         }
         assertThat(holder.get().waitFor(10, TimeUnit.SECONDS)).as("closing the pipe ends it").isTrue();
     }
@@ -81,7 +94,7 @@ class SandboxUserNamespacesTest {
     }
 
     @Test
-    void aNamespaceThatCouldNotBeMadeAsideIsReportedWhenAwaited() {
+    void aNamespaceThatCouldNotBeMadeAsideIsReportedWhenAwaited() throws Exception {
         SandboxUserNamespaces userns = playedBy("exit 1", Duration.ofSeconds(10));
 
         try (SandboxUserNamespaces.Pending pending = userns.createAsync("s1")) {
@@ -92,7 +105,7 @@ class SandboxUserNamespacesTest {
     }
 
     @Test
-    void aFailingHolderIsReportedWithWhatItSaid() {
+    void aFailingHolderIsReportedWithWhatItSaid() throws Exception {
         SandboxUserNamespaces userns = playedBy("echo; read -r go; echo 'sh: can'\\''t create /proc/sys/user/max_inotify_instances:"
                 + " Permission denied' >&2; exit 1", Duration.ofSeconds(10));
 
