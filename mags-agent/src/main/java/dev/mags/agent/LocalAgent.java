@@ -81,6 +81,8 @@ public final class LocalAgent implements Agent {
     private final AgentConfig config;
     private final ImageStore images;
     private final ContainerBuilder builder;
+    /** The host's inotify limits for root, kept above every sandbox's share. */
+    private final HostInotifyLimits hostInotify;
     private final ExecLauncher execs;
     private final Reconciler reconciler;
     private final TmpfsDirs tmpfs;
@@ -125,6 +127,9 @@ public final class LocalAgent implements Agent {
 
     LocalAgent(AgentConfig config, HostAccess host, WorkspaceBackup backup) {
         this.config = Objects.requireNonNull(config, "config");
+        // First, so that an agent that cannot make room refuses to start before it mounts anything.
+        this.hostInotify = host.inotifyLimits(config);
+        hostInotify.roomFor(Math.max(1, config.warmPool().active().stream().mapToInt(WarmPoolConfig.Entry::size).sum()));
         this.backup = backup;
         this.images = new ImageStore(config.imagesDir());
         this.tmpfs = TmpfsDirs.forAgent(host.mount(), config.sandboxesDir(), config.idMapping().start(), config.runtimeRoot(),
@@ -139,7 +144,7 @@ public final class LocalAgent implements Agent {
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping(), config.openFiles());
         this.builder = new ContainerBuilder(settings, host.runc(config), host.mount(), host.disk(config.diskTemplatesDir()), host.cgroups(),
-                host.network(config));
+                host.network(config), host.userNamespaces(config));
         this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
@@ -149,6 +154,7 @@ public final class LocalAgent implements Agent {
         config.warmPool().active().forEach(e -> targets.put(new SandboxShape(e.image(), e.limits(), e.network()), e.size()));
         this.pool = new WarmPool<>(targets, config.warmPool().fillConcurrency(), this::buildPoolMember, this::usable,
                 this::discard);
+        builder.prepareAhead();
         pool.start();
     }
 
@@ -354,6 +360,7 @@ public final class LocalAgent implements Agent {
     private void forget(String containerId) {
         containers.remove(containerId);
         bases.release(containerId);
+        builder.prepareAhead(); // a sandbox has ended: a quiet moment for the next build's user namespace
     }
 
     private LocalSandbox start(Container container, SandboxSpec spec, OutputListener output, CommandGate gate) {
@@ -392,6 +399,7 @@ public final class LocalAgent implements Agent {
                 throw new AgentException(AgentErrorCode.INVALID_SPEC, "container " + containerId + " already exists on this agent");
             }
             try {
+                roomForInotify();
                 Path lower = base == null ? null : bases.acquire(base, containerId, workspace);
                 return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt(),
                         workspace == null ? null : workspaces.diskFor(workspace), lower));
@@ -401,6 +409,15 @@ public final class LocalAgent implements Agent {
             }
         } finally {
             building.readLock().unlock();
+        }
+    }
+
+    /** Raises the host's inotify limits when the sandboxes held pass what they have room for (rarely: in steps). */
+    private void roomForInotify() {
+        try {
+            hostInotify.roomFor(containers.size());
+        } catch (IllegalStateException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, e.getMessage(), e);
         }
     }
 
@@ -619,6 +636,7 @@ public final class LocalAgent implements Agent {
             log.warn("a sandbox ended with an error while the agent closed", e);
         } finally {
             timers.shutdownNow();
+            builder.close();
             tmpfs.release();
             bases.close();
         }
