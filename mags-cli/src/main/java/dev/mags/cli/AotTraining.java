@@ -50,7 +50,7 @@ public final class AotTraining {
                                 CliEnvironment.API_TOKEN, "mags_training"), home.toString()),
                         out, out, new ConsolePrompt(() -> null, new ByteArrayInputStream(new byte[0]), out),
                         new ShutdownHookInterrupts(), ZoneId::systemDefault);
-                int code = full ? MagsMain.run(new String[] {"run", "-n", "training", "echo hi"}, ctx)
+                int code = full ? MagsMain.run(new String[] {"run", "--job-name", "training", "echo hi"}, ctx)
                         : MagsMain.run(new String[] {"run", "echo hi"}, ctx);
                 if (code == 0 && full) {
                     code = MagsMain.run(new String[] {"status", "aot-training"}, ctx);

@@ -52,7 +52,7 @@ class RunCommandTest {
     void mapsEveryFlagOntoItsRequestField() throws Exception {
         jobEnds(job("j1", "completed", 0, null));
 
-        CliFixture.Result result = cli.run("run", "-w", "proj", "-n", "build", "-p", "--base", "golden",
+        CliFixture.Result result = cli.run("run", "-w", "proj", "--job-name", "build", "-p", "--base", "golden",
                 "--disk", "5", "--no-sleep", "--startup-command", "python3 app.py",
                 "--env", "A=1", "--env", "B=x=y", "--timeout", "60", "echo", "hi");
 
@@ -62,6 +62,26 @@ class RunCommandTest {
                  "base_workspace_id": "golden", "persistent": true, "no_sleep": true,
                  "startup_command": "python3 app.py", "environment": {"A": "1", "B": "x=y"},
                  "disk_gb": 5, "timeout_seconds": 60}"""));
+    }
+
+    @Test
+    void dashNIsTheWorkspaceAsTheReferenceHasIt() throws Exception {
+        jobEnds(job("j1", "completed", 0, null));
+
+        assertThat(cli.run("run", "-n", "proj", "-p", "echo hi").exit()).isZero();
+
+        assertThat(JSON.readTree(cli.server.single("POST", JOBS).body())).isEqualTo(JSON.readTree("""
+                {"script": "echo hi", "type": "inline", "name": "proj", "workspace_id": "proj", "persistent": true}"""));
+    }
+
+    @Test
+    void sleepSettingsNeedPersistent() {
+        for (String[] args : new String[][] {{"run", "--no-sleep", "true"}, {"run", "--startup-command", "x", "true"}}) {
+            CliFixture.Result r = cli.run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).contains("requires -p");
+        }
+        assertThat(cli.server.requests()).isEmpty();
     }
 
     @Test
@@ -243,6 +263,6 @@ class RunCommandTest {
         CliFixture.Result result = cli.run("run", "--help");
 
         assertThat(result.exit()).isZero();
-        assertThat(result.out()).contains("Exit status:", "124", "125", "130", "-w, --workspace", "--env=KEY=VALUE");
+        assertThat(result.out()).contains("Exit status:", "124", "125", "130", "-w, -n, --name, --workspace=NAME", "--env=KEY=VALUE");
     }
 }

@@ -32,7 +32,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An agent for control-plane tests: instead of a sandbox it interprets a tiny script language, one
- * command per line: {@code out TEXT}, {@code err TEXT}, {@code sleep MILLIS}, {@code exit CODE}.
+ * command per line: {@code out TEXT}, {@code err TEXT}, {@code sleep MILLIS}, {@code await GATE} (until the test
+ * calls {@link #open(String)}), {@code exit CODE}.
  */
 public final class FakeAgent implements Agent {
     private final List<ImageInfo> images = new CopyOnWriteArrayList<>();
@@ -46,6 +47,13 @@ public final class FakeAgent implements Agent {
     volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
     /** Live workspace sandboxes by key: kept alive after a command of a keepAlive spec, or running one now. */
     final Map<String, SandboxLimits> liveWorkspaces = new ConcurrentHashMap<>();
+    /** Gates of the {@code await NAME} command, opened by {@link #open(String)}. */
+    private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
+
+    /** Lets every script waiting at {@code await name} (now or later) go on. */
+    void open(String name) {
+        gates.computeIfAbsent(name, n -> new CompletableFuture<>()).complete(null);
+    }
     /** What {@link #usage()} reports as free on the disks' file system. */
     volatile long diskFreeBytes = 1L << 50;
 
@@ -181,6 +189,16 @@ public final class FakeAgent implements Agent {
                     case "sleep" -> {
                         long end = System.nanoTime() + Duration.ofMillis(Long.parseLong(arg)).toNanos();
                         while (System.nanoTime() < end && !exit.isDone()) {
+                            if (System.nanoTime() > deadline) {
+                                end(new SandboxExit(null, ExitReason.TIMED_OUT, "timed out"));
+                                return;
+                            }
+                            sleep(5);
+                        }
+                    }
+                    case "await" -> {
+                        CompletableFuture<Void> gate = gates.computeIfAbsent(arg, n -> new CompletableFuture<>());
+                        while (!gate.isDone() && !exit.isDone()) {
                             if (System.nanoTime() > deadline) {
                                 end(new SandboxExit(null, ExitReason.TIMED_OUT, "timed out"));
                                 return;

@@ -111,10 +111,20 @@ class JobsApiTest {
         assertThat(json(unknown).at("/error/message").asText()).contains("colour");
 
         HttpResponse<String> unsupported = api.post("/api/v1/mags-jobs", api.token,
-                "{\"script\":\"x\",\"no_sleep\":true}");
+                "{\"script\":\"x\",\"file_ids\":[\"f1\"]}");
         assertThat(unsupported.statusCode()).isEqualTo(400);
         assertThat(json(unsupported).at("/error/code").asText()).isEqualTo("unsupported_field");
-        assertThat(json(unsupported).at("/error/message").asText()).contains("no_sleep");
+        assertThat(json(unsupported).at("/error/message").asText()).contains("file_ids");
+
+        for (String field : new String[] {"\"no_sleep\":true", "\"startup_command\":\"sleep 1\""}) {
+            HttpResponse<String> notPersistent = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\"," + field + "}");
+            assertThat(notPersistent.statusCode()).as(field).isEqualTo(400);
+            assertThat(json(notPersistent).at("/error/message").asText()).as(field).contains("persistent");
+        }
+        HttpResponse<String> nul = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\":\"x\",\"persistent\":true,\"startup_command\":\"a\\u0000b\"}");
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(json(nul).at("/error/message").asText()).contains("startup_command");
 
         assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"type\":\"inline\"}").statusCode()).isEqualTo(400);
         assertThat(api.post("/api/v1/mags-jobs", api.token, "not json").statusCode()).isEqualTo(400);
@@ -196,5 +206,102 @@ class JobsApiTest {
         assertThat(me.get("user").asText()).isEqualTo("alice");
         assertThat(me.get("admin").asBoolean()).isTrue();
         assertThat(api.token).startsWith(me.get("token_prefix").asText());
+    }
+
+    @Test
+    void aJobIsFoundByItsNameOrWorkspaceAndTheNewestLiveOneWins() {
+        String older = submit("{\"script\": \"out one\", \"name\": \"build\", \"workspace_id\": \"proj\"}", true);
+        awaitFinal(older);
+        String live = submit("{\"script\": \"sleep 60000\", \"name\": \"build\", \"workspace_id\": \"proj\"}", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> statusOf("build").equals("running"));
+        String newerFinished = submit("{\"script\": \"out three\", \"name\": \"build\"}", true);
+        awaitFinal(newerFinished);
+
+        for (String name : new String[] {"build", "proj"}) {
+            JsonNode found = json(api.get("/api/v1/mags-jobs/" + name + "/status", api.token));
+            assertThat(found.get("request_id").asText()).as(name).isEqualTo(live);
+        }
+        assertThat(json(api.get("/api/v1/mags-jobs/proj/logs", api.token)).get("request_id").asText()).isEqualTo(live);
+        JsonNode stopped = json(api.post("/api/v1/mags-jobs/build/stop", api.token, ""));
+        assertThat(stopped.get("request_id").asText()).isEqualTo(live);
+        awaitFinal(live);
+        assertThat(json(api.get("/api/v1/mags-jobs/build/status", api.token)).get("request_id").asText())
+                .as("no live job left: the newest of that name").isEqualTo(newerFinished);
+
+        String bob = api.cp.tokens().createToken("bob", false);
+        for (String path : new String[] {"/status", "/logs", "/events"}) {
+            HttpResponse<String> r = api.get("/api/v1/mags-jobs/build" + path, bob);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).doesNotContain(live);
+        }
+        HttpResponse<String> unknown = api.get("/api/v1/mags-jobs/nothing-here/status", api.token);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).at("/error/message").asText()).contains("mags list");
+    }
+
+    @Test
+    void aPersistentJobWithoutWorkspaceGetsOneNamedAndItsSleepSettingsArePatched() {
+        String id = submit("{\"script\": \"out hi\", \"persistent\": true, \"no_sync\": true, "
+                + "\"startup_command\": \"sleep infinity\"}", true);
+        JsonNode job = json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token));
+        String workspace = job.get("workspace_id").asText();
+        assertThat(workspace).matches("ws-[0-9a-f]{12}");
+        assertThat(job.get("no_sleep").asBoolean()).isFalse();
+        assertThat(job.get("startup_command").asText()).isEqualTo("sleep infinity");
+
+        JobSettings patched = patch(workspace, "{\"no_sleep\": true}");
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.body().get("request_id").asText()).isEqualTo(id);
+        assertThat(patched.body().get("no_sleep").asBoolean()).isTrue();
+        assertThat(patched.body().get("startup_command").asText()).as("left out: kept").isEqualTo("sleep infinity");
+        patched = patch(id, "{\"startup_command\": \"\"}");
+        assertThat(patched.body().has("startup_command")).as("empty: removed").isFalse();
+        assertThat(json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token)).get("no_sleep").asBoolean()).isTrue();
+
+        String ephemeral = submit("out x");
+        awaitFinal(ephemeral);
+        JobSettings refused = patch(ephemeral, "{\"no_sleep\": true}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().at("/error/message").asText()).contains("persistent");
+        assertThat(patch(id, "{}").status()).isEqualTo(400);
+        assertThat(patch(id, "{\"no_sleep\": \"yes\"}").status()).isEqualTo(400);
+        assertThat(patch(id, "{\"colour\": 1}").status()).isEqualTo(400);
+        String bob = api.cp.tokens().createToken("bob", false);
+        assertThat(api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/mags-jobs/" + id))
+                .header("Authorization", "Bearer " + bob).header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"no_sleep\": false}")).build())
+                .statusCode()).isEqualTo(404);
+        assertThat(json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token)).get("no_sleep").asBoolean())
+                .as("bob changed nothing").isTrue();
+    }
+
+    @Test
+    void theSeedsCurlExampleIsAccepted() {
+        String id = submit("""
+                {"script": "echo Hello World", "type": "inline", "workspace_id": "myproject",
+                 "persistent": true, "no_sleep": true}""", true);
+        JsonNode job = json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token));
+        assertThat(job.get("workspace_id").asText()).isEqualTo("myproject");
+        assertThat(job.get("no_sleep").asBoolean()).isTrue();
+    }
+
+    record JobSettings(int status, JsonNode body) {}
+
+    JobSettings patch(String id, String body) {
+        HttpResponse<String> r = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/mags-jobs/" + id))
+                .header("Authorization", "Bearer " + api.token).header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        return new JobSettings(r.statusCode(), json(r));
+    }
+
+    String statusOf(String id) {
+        return json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token)).get("status").asText();
+    }
+
+    /** Submits a raw body; returns the request id. */
+    String submit(String body, boolean raw) {
+        HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return json(r).get("request_id").asText();
     }
 }

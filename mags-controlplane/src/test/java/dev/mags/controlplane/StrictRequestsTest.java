@@ -199,7 +199,7 @@ class StrictRequestsTest {
         HttpResponse<String> patch = api.send(HttpRequest.newBuilder(api.uri("/api/v1/mags-jobs/abc"))
                 .header("Authorization", "Bearer " + api.token).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"no_sleep\": true}")).build());
-        assertThat(patch.statusCode()).isEqualTo(404); // this server has no PATCH route (yet): a JSON 404
-        assertThat(json(patch).at("/error/code").asText()).isEqualTo("not_found");
+        assertThat(patch.statusCode()).isEqualTo(404); // no such job: a JSON 404
+        assertThat(json(patch).at("/error/code").asText()).isEqualTo("job_not_found");
     }
 }

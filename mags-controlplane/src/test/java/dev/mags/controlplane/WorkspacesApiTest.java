@@ -69,10 +69,9 @@ class WorkspacesApiTest {
             assertThat(json(r).get("error").get("code").asText()).isEqualTo("invalid_field");
             assertThat(r.body()).contains("workspace_id");
         }
-        HttpResponse<String> persistent = api.post("/api/v1/mags-jobs", api.token,
-                "{\"script\": \"out hi\", \"persistent\": true}");
-        assertThat(persistent.statusCode()).isEqualTo(400);
-        assertThat(json(persistent).at("/error/message").asText()).contains("workspace_id");
+        HttpResponse<String> noSync = api.post("/api/v1/mags-jobs", api.token, "{\"script\": \"out hi\", \"no_sync\": true}");
+        assertThat(noSync.statusCode()).isEqualTo(400);
+        assertThat(json(noSync).at("/error/message").asText()).contains("workspace_id");
         HttpResponse<String> ephemeral = api.post("/api/v1/mags-jobs", api.token,
                 "{\"script\": \"out hi\", \"ephemeral\": true, \"workspace_id\": \"ws\"}");
         assertThat(ephemeral.statusCode()).isEqualTo(400);
@@ -86,13 +85,14 @@ class WorkspacesApiTest {
     @Test
     void aSecondJobInABusyWorkspaceWaitsPendingWhileOtherWorkspacesRun() {
         start(Duration.ofMinutes(10));
-        String first = submit(api.token, "sleep 700\nout first", "ws");
+        String first = submit(api.token, "await first\nout first", "ws");
         awaitStatus(api.token, first, "running");
         String second = submit(api.token, "out second", "ws");
         String elsewhere = submit(api.token, "out elsewhere", "other");
 
         awaitStatus(api.token, elsewhere, "completed");
         assertThat(status(api.token, second)).isEqualTo("pending");
+        agent.open("first");
         awaitStatus(api.token, first, "completed");
         awaitStatus(api.token, second, "completed");
         assertThat(json(api.get("/api/v1/mags-jobs/" + second + "/status", api.token)).get("workspace_id").asText())
@@ -125,12 +125,13 @@ class WorkspacesApiTest {
     void deleteIs404ForUnknownAnd409WhileAJobRuns() {
         start(Duration.ofMinutes(10));
         assertThat(api.delete("/api/v1/mags-workspaces/nope", api.token).statusCode()).isEqualTo(404);
-        String id = submit(api.token, "sleep 500", "ws");
+        String id = submit(api.token, "await done", "ws");
         awaitStatus(api.token, id, "running");
 
         HttpResponse<String> busy = api.delete("/api/v1/mags-workspaces/ws", api.token);
         assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
         assertThat(json(busy).get("error").get("code").asText()).isEqualTo("workspace_busy");
+        agent.open("done");
 
         awaitStatus(api.token, id, "completed");
         assertThat(api.delete("/api/v1/mags-workspaces/ws", api.token).statusCode()).isEqualTo(200);
@@ -142,9 +143,10 @@ class WorkspacesApiTest {
     @Test
     void idleWorkspacesAreRemovedButNotWhileUsed() {
         start(Duration.ofMillis(400));
-        String id = submit(api.token, "sleep 1200", "ws");
+        String id = submit(api.token, "await done", "ws");
         awaitStatus(api.token, id, "running");
         await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> names(api.token).contains("ws"));
+        agent.open("done");
         awaitStatus(api.token, id, "completed");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> names(api.token).isEmpty());

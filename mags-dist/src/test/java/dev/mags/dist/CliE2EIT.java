@@ -81,6 +81,26 @@ class CliE2EIT {
     }
 
     @Test
+    void newMakesASandboxThatNamesFindAndSetAndStopChange() {
+        Proc.Result created = mags("new", "dev");
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        assertThat(created.stdout()).contains("Sandbox 'dev' created (local disk only)", "mags ssh dev");
+        assertThat(mags("status", "dev").stdout()).contains("running");
+        assertThat(mags("new", "dev").stdout()).contains("already runs");
+
+        Proc.Result set = mags("set", "dev", "--no-sleep");
+        assertThat(set.exitCode()).as(set.stderr()).isZero();
+        assertThat(set.stdout()).contains("dev: always on (never sleeps); startup command: sleep infinity");
+
+        assertThat(mags("stop", "dev").exitCode()).isZero();
+        assertThat(mags("status", "dev").stdout()).doesNotContain("running");
+        Proc.Result notMine = mags("status", "nobody-has-this");
+        assertThat(notMine.exitCode()).isNotZero();
+        assertThat(notMine.stderr()).contains("mags list");
+        assertThat(mags("workspace", "delete", "dev").exitCode()).isZero();
+    }
+
+    @Test
     void sandboxLooksAsDocumented() {
         Proc.Result r = mags("run", "hostname; pwd; echo $HOME; id -u");
         assertThat(r.stdout()).isEqualTo("mags-vm\n/root\n/root\n0\n");
@@ -97,7 +117,7 @@ class CliE2EIT {
 
     @Test
     void statusLogsListAndStop() throws Exception {
-        Proc.Result run = mags("run", "--name", "e2e-list", "echo listed");
+        Proc.Result run = mags("run", "--job-name", "e2e-list", "echo listed");
         assertThat(run.exitCode()).isZero();
         Proc.Result list = mags("list");
         assertThat(list.exitCode()).isZero();
@@ -106,7 +126,7 @@ class CliE2EIT {
         assertThat(mags("status", id).stdout()).contains("completed");
         assertThat(mags("logs", id).stdout()).isEqualTo("listed\n");
 
-        ProcessBuilder pb = new ProcessBuilder(Repo.mags().toString(), "run", "--name", "e2e-stop", "sleep 300");
+        ProcessBuilder pb = new ProcessBuilder(Repo.mags().toString(), "run", "--job-name", "e2e-stop", "sleep 300");
         pb.environment().putAll(env);
         Process longRun = pb.start();
         String stopId = null;

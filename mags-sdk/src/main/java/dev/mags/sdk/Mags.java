@@ -7,6 +7,7 @@ import dev.mags.api.JobAccepted;
 import dev.mags.api.JobInfo;
 import dev.mags.api.JobLogs;
 import dev.mags.api.JobPage;
+import dev.mags.api.JobUpdate;
 import dev.mags.api.JobRequest;
 import dev.mags.api.LogEntry;
 import dev.mags.api.SshKeyInfo;
@@ -137,6 +138,17 @@ public final class Mags implements AutoCloseable {
             throw new IllegalArgumentException("page and pageSize must be >= 1, got " + page + " and " + pageSize);
         }
         return http.get(ApiPaths.JOBS + "?page=" + page + "&page_size=" + pageSize, JobPage.class);
+    }
+
+    /**
+     * Changes a persistent job's sandbox settings ({@code PATCH /mags-jobs/{id}}): {@code noSleep} keeps it awake,
+     * {@code startupCommand} is started whenever it starts again; null leaves a setting as it is, an empty
+     * command removes it. {@code jobOrName} is a request id, a job name or a workspace name.
+     *
+     * @throws MagsApiException 400 for a job that is not persistent, 404 when there is no such job of yours
+     */
+    public JobInfo updateJob(String jobOrName, Boolean noSleep, String startupCommand) {
+        return http.patch(ApiPaths.JOBS + "/" + Ids.segment(jobOrName), new JobUpdate(noSleep, startupCommand), JobInfo.class);
     }
 
     /** Asks the server to stop a job; a job that has already finished is returned unchanged. */

@@ -36,11 +36,13 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("login", LoginCommand.class);
         all.put("logout", LogoutCommand.class);
         all.put("whoami", WhoamiCommand.class);
+        all.put("new", NewCommand.class);
         all.put("run", RunCommand.class);
         all.put("status", StatusCommand.class);
         all.put("logs", LogsCommand.class);
         all.put("list", ListCommand.class);
         all.put("stop", StopCommand.class);
+        all.put("set", SetCommand.class);
         all.put("sync", SyncCommand.class);
         all.put("resize", ResizeCommand.class);
         all.put("workspace", WorkspaceCommand.class);

@@ -43,14 +43,16 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "NAME",
-            description = "Run in this workspace (local to the server; with -p kept in storage). Also names the job.")
+    @Option(names = {"-w", "--workspace", "-n", "--name"}, paramLabel = "NAME",
+            description = "Run in this workspace (local to the server; with -p kept in storage). Also names the job."
+                    + " -n/--name is the same option.")
     String workspace;
 
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Name the job.")
+    @Option(names = "--job-name", paramLabel = "NAME", description = "Name the job (default: the workspace's name).")
     String name;
 
-    @Option(names = {"-p", "--persistent"}, description = "Keep the sandbox after the script and sync the workspace to storage.")
+    @Option(names = {"-p", "--persistent"}, description = "Keep the sandbox after the script and sync the workspace to storage"
+                    + " (without -w the server names a workspace).")
     boolean persistent;
 
     @Option(names = {"-e", "--ephemeral"}, description = "No workspace and no sync; cannot be combined with -w, -p or --base.")
@@ -71,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-sleep", description = "Never put the sandbox to sleep (requires -p).")
     boolean noSleep;
 
-    @Option(names = "--startup-command", paramLabel = "CMD", description = "Command to run when the sandbox wakes from sleep.")
+    @Option(names = "--startup-command", paramLabel = "CMD", description = "Command to start in the background whenever the sandbox starts again (requires -p).")
     String startupCommand;
 
     @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Upload a file into /root/ (not supported yet).")
@@ -136,6 +138,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (noSleep && !persistent) {
             throw new ParameterException(spec.commandLine(), "--no-sleep requires -p/--persistent");
+        }
+        if (startupCommand != null && !persistent) {
+            throw new ParameterException(spec.commandLine(), "--startup-command requires -p/--persistent");
         }
         if (diskGb != null && diskGb < 1) {
             throw new ParameterException(spec.commandLine(), "--disk must be at least 1 (GB), got " + diskGb);

@@ -53,6 +53,7 @@ public final class ApiServer implements AutoCloseable {
                         new WhoAmI(who.userName(), who.admin(), who.tokenPrefix())))),
                 new Route("POST", ApiPaths.JOBS, auth.blocking(jobRoutes::submit)),
                 new Route("GET", ApiPaths.JOBS, auth.blocking(jobRoutes::list)),
+                new Route("PATCH", ApiPaths.JOBS + "/{id}", auth.blocking(jobRoutes::update)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/status", auth.blocking(jobRoutes::status)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/logs", auth.blocking(jobRoutes::logs)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle)),

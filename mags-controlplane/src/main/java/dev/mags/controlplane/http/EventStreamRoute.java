@@ -33,8 +33,10 @@ final class EventStreamRoute implements AutoCloseable {
     }
 
     void handle(HttpServerExchange ex, Principal who) throws Exception {
-        String id = Exchanges.pathParam(ex, "id");
-        jobs.find(who, id);
+        // A name is resolved once, here: the stream follows that job even if a newer one takes the name.
+        String id = jobs.find(who, Exchanges.pathParam(ex, "id")).id();
+        ex.getQueryParameters().remove("id");
+        ex.addQueryParam("id", id);
         long after = Exchanges.longParam(ex, "after", 0);
         String lastEventId = ex.getRequestHeaders().getFirst("Last-Event-ID");
         if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {

@@ -2,6 +2,7 @@ package dev.mags.controlplane.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.JobRequest;
+import dev.mags.api.JobUpdate;
 import dev.mags.controlplane.auth.Principal;
 import dev.mags.controlplane.job.JobService;
 import io.undertow.server.HttpServerExchange;
@@ -21,6 +22,11 @@ final class JobRoutes {
     void submit(HttpServerExchange ex, Principal who) {
         JobRequest request = Exchanges.readJson(ex, json, JobRequest.class);
         Exchanges.sendJson(ex, json, StatusCodes.ACCEPTED, jobs.submit(who, request));
+    }
+
+    void update(HttpServerExchange ex, Principal who) {
+        JobUpdate update = Exchanges.readJson(ex, json, JobUpdate.class);
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.update(who, Exchanges.pathParam(ex, "id"), update));
     }
 
     void list(HttpServerExchange ex, Principal who) {

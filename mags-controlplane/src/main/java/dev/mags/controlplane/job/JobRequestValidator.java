@@ -63,12 +63,10 @@ final class JobRequestValidator {
             throw invalid("ephemeral", "'ephemeral' means no workspace and no sync; it cannot be combined with "
                     + "'workspace_id', 'persistent' or 'base_workspace_id'");
         }
-        if (persistent && r.workspaceId() == null) {
-            throw invalid("persistent", "'persistent' needs a workspace to keep: set 'workspace_id' (mags run -w NAME -p)");
+        if (Boolean.TRUE.equals(r.noSync()) && r.workspaceId() == null && !persistent) {
+            throw invalid("no_sync", "'no_sync' applies to a workspace: set 'workspace_id' or 'persistent' too");
         }
-        if (Boolean.TRUE.equals(r.noSync()) && r.workspaceId() == null) {
-            throw invalid("no_sync", "'no_sync' applies to a workspace: set 'workspace_id' too");
-        }
+        validateSleepSettings(persistent, Boolean.TRUE.equals(r.noSleep()), r.startupCommand());
         if (r.baseWorkspaceId() != null && r.baseWorkspaceId().equals(r.workspaceId())) {
             throw invalid("base_workspace_id", "a workspace cannot be its own base");
         }
@@ -94,9 +92,27 @@ final class JobRequestValidator {
         }
     }
 
+    /** A persistent job's sandbox settings, at submission and in {@code PATCH /mags-jobs/{id}}. */
+    void validateSleepSettings(boolean persistent, boolean noSleep, String startupCommand) {
+        if (noSleep && !persistent) {
+            throw invalid("no_sleep", "'no_sleep' keeps a persistent sandbox awake; it needs 'persistent' "
+                    + "(mags run -p --no-sleep)");
+        }
+        if (startupCommand == null) {
+            return;
+        }
+        if (!persistent) {
+            throw invalid("startup_command", "'startup_command' runs when a persistent sandbox starts again; "
+                    + "it needs 'persistent' (mags run -p --startup-command CMD)");
+        }
+        int bytes = startupCommand.getBytes(StandardCharsets.UTF_8).length;
+        if (startupCommand.isBlank() || bytes > MAX_SCRIPT_BYTES || startupCommand.indexOf('\0') >= 0) {
+            throw invalid("startup_command", "'startup_command' must be 1 to " + MAX_SCRIPT_BYTES
+                    + " bytes of shell without NUL characters (got " + bytes + " bytes)");
+        }
+    }
+
     private static void refuseUnsupported(JobRequest r) {
-        unsupported("no_sleep", Boolean.TRUE.equals(r.noSleep()), "always-on sandboxes");
-        unsupported("startup_command", r.startupCommand() != null, "persistent sandboxes");
         unsupported("file_ids", r.fileIds() != null && !r.fileIds().isEmpty(), "file upload");
     }
 

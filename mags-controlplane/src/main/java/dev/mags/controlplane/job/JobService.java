@@ -6,6 +6,7 @@ import dev.mags.api.JobLogs;
 import dev.mags.api.JobPage;
 import dev.mags.api.JobRequest;
 import dev.mags.api.JobStatus;
+import dev.mags.api.JobUpdate;
 import dev.mags.api.LogEntry;
 import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.Principal;
@@ -71,16 +72,19 @@ public final class JobService {
         validator.validate(request);
         var sandboxLimits = limits.resolve(request);
         requireImage(defaultImage);
-        WorkspaceName workspace = request.workspaceId() == null ? null : new WorkspaceName(request.workspaceId());
+        String id = UUID.randomUUID().toString();
         boolean persistent = Boolean.TRUE.equals(request.persistent());
+        WorkspaceName workspace = request.workspaceId() != null ? new WorkspaceName(request.workspaceId())
+                : persistent ? generatedWorkspace(id) : null;
         boolean noSync = Boolean.TRUE.equals(request.noSync());
         BaseChoice base = resolveBase(who, request);
-        JobRecord job = new JobRecord(UUID.randomUUID().toString(), who.userId(), request.name(), request.script(),
+        JobRecord job = new JobRecord(id, who.userId(), request.name(), request.script(),
                 JobRequest.TYPE_INLINE, defaultImage,
                 request.environment() == null ? java.util.Map.of() : request.environment(),
                 request.timeoutSeconds(), sandboxLimits, JobStatus.PENDING, null, null, clock.instant(), null, null,
                 workspace == null ? null : workspace.value(), persistent, noSync,
-                base == null ? null : base.workspace(), base == null ? null : base.snapshot());
+                base == null ? null : base.workspace(), base == null ? null : base.snapshot(), null,
+                Boolean.TRUE.equals(request.noSleep()), request.startupCommand());
         Long resizedDisk = workspace == null ? null
                 : workspaces.find(who.userId(), workspace.value()).map(WorkspaceRecord::diskBytes).orElse(null);
         admission.admit(new Admission.Candidate(who.userId(), job.workspaceId(), sandboxLimits, resizedDisk), () -> {
@@ -98,6 +102,14 @@ public final class JobService {
         });
         runner.enqueue(job);
         return JobAccepted.of(job.id());
+    }
+
+    /**
+     * The workspace of a persistent job submitted without one (the reference names one for it): {@code ws-} and
+     * the first 12 hex digits of the job's id, so that {@code mags status} shows it and later jobs can use it.
+     */
+    private static WorkspaceName generatedWorkspace(String jobId) {
+        return new WorkspaceName("ws-" + jobId.replace("-", "").substring(0, 12));
     }
 
     /** The base workspace and the snapshot of it a job runs on. */
@@ -171,26 +183,25 @@ public final class JobService {
     }
 
     /** The next page of lines with seq > afterSeq, including lines of a running job not yet persisted. */
-    public JobLogs logs(Principal who, String jobId, long afterSeq) {
-        JobRecord job = find(who, jobId);
-        return new JobLogs(jobId, job.status(), outputs.page(jobId, afterSeq).entries());
+    public JobLogs logs(Principal who, String jobOrName, long afterSeq) {
+        JobRecord job = find(who, jobOrName);
+        return new JobLogs(job.id(), job.status(), outputs.page(job.id(), afterSeq).entries());
     }
 
     /**
-     * Stops a job, given its id or the name of its workspace. A persistent job's sandbox outlives its
+     * Stops a job, given its id, its name or the name of its workspace. A persistent job's sandbox outlives its
      * script: stopping the job (or naming the workspace) also ends that sandbox, after a final sync.
      */
     public JobInfo stop(Principal who, String jobOrWorkspace) {
-        Optional<JobRecord> byId = jobs.find(who.userId(), jobOrWorkspace);
+        Optional<JobRecord> byId = lookup(who, jobOrWorkspace);
         if (byId.isPresent() && byId.get().workspaceId() == null) {
             if (!byId.get().status().isFinal()) {
-                runner.stop(jobOrWorkspace);
+                runner.stop(byId.get().id());
             }
-            return status(who, jobOrWorkspace);
+            return status(who, byId.get().id());
         }
         String name = byId.map(JobRecord::workspaceId).orElse(jobOrWorkspace);
-        WorkspaceRecord ws = workspaces.find(who.userId(), name).orElseThrow(() -> new NotFoundException("job_not_found",
-                "no job or workspace named '" + jobOrWorkspace + "'"));
+        WorkspaceRecord ws = workspaces.find(who.userId(), name).orElseThrow(() -> notFound(jobOrWorkspace));
         JobRecord shown = byId.orElseGet(() -> jobs.latestInWorkspace(who.userId(), name).orElseThrow(() ->
                 new NotFoundException("job_not_found", "workspace '" + name + "' has no jobs")));
         for (JobRecord active : jobs.activeInWorkspace(who.userId(), name)) {
@@ -203,7 +214,7 @@ public final class JobService {
 
     /** Syncs the workspace of a job (or the workspace of that name) to storage now. */
     public WorkspaceSync sync(Principal who, String jobOrWorkspace) {
-        String name = jobs.find(who.userId(), jobOrWorkspace).map(j -> {
+        String name = lookup(who, jobOrWorkspace).map(j -> {
             if (j.workspaceId() == null) {
                 throw new ConflictException("workspace_not_persistent", "job " + j.id() + " has no workspace to sync");
             }
@@ -212,10 +223,39 @@ public final class JobService {
         return workspaceService.sync(who, name);
     }
 
-    /** The job if the caller owns it; otherwise 404 whether or not it exists. */
-    public JobRecord find(Principal who, String jobId) {
-        return jobs.find(who.userId(), jobId)
-                .orElseThrow(() -> new NotFoundException("job_not_found", "no job with id '" + jobId + "'"));
+    /**
+     * Changes a job's sandbox settings ({@code PATCH /mags-jobs/{id}}); fields left out keep their value.
+     * {@code no_sleep} applies to persistent jobs only.
+     */
+    public JobInfo update(Principal who, String jobOrName, JobUpdate update) {
+        JobRecord job = find(who, jobOrName);
+        if (update.noSleep() == null && update.startupCommand() == null) {
+            throw new BadRequestException("invalid_field", "nothing to change: set 'no_sleep' or 'startup_command'");
+        }
+        JobRecord changed = job.withSleepSettings(update.noSleep() == null ? job.noSleep() : update.noSleep(),
+                update.startupCommand() == null ? job.startupCommand()
+                        : update.startupCommand().isEmpty() ? null : update.startupCommand());
+        validator.validateSleepSettings(job.persistent(), changed.noSleep(), changed.startupCommand());
+        jobs.updateSleepSettings(who.userId(), job.id(), changed.noSleep(), changed.startupCommand());
+        return status(who, job.id());
+    }
+
+    /**
+     * The job that {@code jobOrName} means if the caller owns it: a request id, else the newest of the caller's
+     * jobs of that name or in the workspace of that name (live ones first); otherwise 404, whether or not
+     * another user has one.
+     */
+    public JobRecord find(Principal who, String jobOrName) {
+        return lookup(who, jobOrName).orElseThrow(() -> notFound(jobOrName));
+    }
+
+    private Optional<JobRecord> lookup(Principal who, String jobOrName) {
+        return jobs.find(who.userId(), jobOrName).or(() -> jobs.findByName(who.userId(), jobOrName));
+    }
+
+    private static NotFoundException notFound(String jobOrName) {
+        return new NotFoundException("job_not_found", "no job, job name or workspace '" + jobOrName
+                + "' of yours; `mags list` shows your jobs");
     }
 
     /**

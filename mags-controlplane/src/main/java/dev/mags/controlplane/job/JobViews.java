@@ -9,6 +9,7 @@ final class JobViews {
 
     static JobInfo info(JobRecord j) {
         return new JobInfo(j.id(), j.name(), j.status(), j.script(), j.type(), j.image(), j.exitCode(),
-                j.errorMessage(), j.createdAt(), j.startedAt(), j.finishedAt(), j.workspaceId());
+                j.errorMessage(), j.createdAt(), j.startedAt(), j.finishedAt(), j.workspaceId(),
+                j.persistent() ? j.noSleep() : null, j.startupCommand());
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
  * {@code persistent}: the sandbox stays after the script; {@code noSync}: its workspace is not synced to
  * storage; {@code baseWorkspaceId}/{@code baseSnapshot}: the base it runs on (the snapshot resolved at submit);
  * {@code launchedAt}: when the runner asked the agent to start its script (null until then), so that a job
- * pending with it after a crash is known to have maybe run.
+ * pending with it after a crash is known to have maybe run. {@code noSleep} and {@code startupCommand} are a
+ * persistent job's sandbox settings ({@code PATCH /mags-jobs/{id}}): never put it to sleep, and what to start
+ * in the background whenever it starts again.
  */
 public record JobRecord(
         String id,
@@ -33,11 +35,24 @@ public record JobRecord(
         boolean noSync,
         String baseWorkspaceId,
         String baseSnapshot,
-        Instant launchedAt) {
+        Instant launchedAt,
+        boolean noSleep,
+        String startupCommand) {
 
     public JobRecord {
         environment = Map.copyOf(environment);
         limits = limits == null ? SandboxLimits.DEFAULT : limits;
+    }
+
+    /** A job without sandbox settings. */
+    public JobRecord(String id, String userId, String name, String script, String type, String image,
+            Map<String, String> environment, Integer timeoutSeconds, SandboxLimits limits, JobStatus status,
+            Integer exitCode, String errorMessage, Instant createdAt, Instant startedAt, Instant finishedAt,
+            String workspaceId, boolean persistent, boolean noSync, String baseWorkspaceId, String baseSnapshot,
+            Instant launchedAt) {
+        this(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode, errorMessage,
+                createdAt, startedAt, finishedAt, workspaceId, persistent, noSync, baseWorkspaceId, baseSnapshot,
+                launchedAt, false, null);
     }
 
     /** A job not launched yet. */
@@ -46,7 +61,8 @@ public record JobRecord(
             Integer exitCode, String errorMessage, Instant createdAt, Instant startedAt, Instant finishedAt,
             String workspaceId, boolean persistent, boolean noSync, String baseWorkspaceId, String baseSnapshot) {
         this(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode, errorMessage,
-                createdAt, startedAt, finishedAt, workspaceId, persistent, noSync, baseWorkspaceId, baseSnapshot, null);
+                createdAt, startedAt, finishedAt, workspaceId, persistent, noSync, baseWorkspaceId, baseSnapshot, null,
+                false, null);
     }
 
     /** A job without persistence or base. */
@@ -55,6 +71,13 @@ public record JobRecord(
             Integer exitCode, String errorMessage, Instant createdAt, Instant startedAt, Instant finishedAt,
             String workspaceId) {
         this(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode, errorMessage,
-                createdAt, startedAt, finishedAt, workspaceId, false, false, null, null, null);
+                createdAt, startedAt, finishedAt, workspaceId, false, false, null, null, null, false, null);
+    }
+
+    /** This job with other sandbox settings. */
+    public JobRecord withSleepSettings(boolean newNoSleep, String newStartupCommand) {
+        return new JobRecord(id, userId, name, script, type, image, environment, timeoutSeconds, limits, status, exitCode,
+                errorMessage, createdAt, startedAt, finishedAt, workspaceId, persistent, noSync, baseWorkspaceId,
+                baseSnapshot, launchedAt, newNoSleep, newStartupCommand);
     }
 }

@@ -25,7 +25,8 @@ public final class JobStore {
             nullableInt(rs, "exit_code"), rs.getString("error_message"),
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
             rs.getString("workspace_id"), rs.getBoolean("persistent"), rs.getBoolean("no_sync"),
-            rs.getString("base_workspace_id"), rs.getString("base_snapshot"), instant(rs, "launched_at"));
+            rs.getString("base_workspace_id"), rs.getString("base_snapshot"), instant(rs, "launched_at"),
+            rs.getBoolean("no_sleep"), rs.getString("startup_command"));
 
     private final Jdbi jdbi;
 
@@ -36,9 +37,9 @@ public final class JobStore {
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO jobs (id, user_id, name, script, type, image, environment, "
                         + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at, workspace_id, persistent, "
-                        + "no_sync, base_workspace_id, base_snapshot) VALUES (:id, "
+                        + "no_sync, base_workspace_id, base_snapshot, no_sleep, startup_command) VALUES (:id, "
                         + ":user, :name, :script, :type, :image, :env, :timeout, :memory, :cpu, :disk, :pids, :status, "
-                        + ":created, :workspace, :persistent, :nosync, :base, :basesnap)")
+                        + ":created, :workspace, :persistent, :nosync, :base, :basesnap, :nosleep, :startup)")
                 .bind("id", job.id()).bind("user", job.userId()).bind("name", job.name())
                 .bind("script", job.script()).bind("type", job.type()).bind("image", job.image())
                 .bind("env", writeEnv(job.environment())).bind("timeout", job.timeoutSeconds())
@@ -48,6 +49,7 @@ public final class JobStore {
                 .bind("workspace", job.workspaceId())
                 .bind("persistent", job.persistent()).bind("nosync", job.noSync())
                 .bind("base", job.baseWorkspaceId()).bind("basesnap", job.baseSnapshot())
+                .bind("nosleep", job.noSleep()).bind("startup", job.startupCommand())
                 .execute());
     }
 
@@ -69,6 +71,24 @@ public final class JobStore {
     public Optional<JobRecord> find(String userId, String jobId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id AND user_id = :user")
                 .bind("id", jobId).bind("user", userId).map(JOB).findOne());
+    }
+
+    /**
+     * The user's job that {@code name} means when it is not a request id: the newest of the user's jobs named so
+     * or in the workspace of that name, live ones (pending, running, sleeping) before finished ones.
+     */
+    public Optional<JobRecord> findByName(String userId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :u AND (name = :n OR workspace_id = :n) "
+                        + "ORDER BY CASE WHEN status IN ('pending', 'running', 'sleeping') THEN 0 ELSE 1 END, "
+                        + "created_at DESC, id DESC LIMIT 1")
+                .bind("u", userId).bind("n", name).map(JOB).findOne());
+    }
+
+    /** Sets a job's sandbox settings; false when the user has no such job. */
+    public boolean updateSleepSettings(String userId, String jobId, boolean noSleep, String startupCommand) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET no_sleep = :s, startup_command = :c "
+                        + "WHERE id = :id AND user_id = :u")
+                .bind("s", noSleep).bind("c", startupCommand).bind("id", jobId).bind("u", userId).execute()) == 1;
     }
 
     public Optional<JobRecord> findAnyUser(String jobId) {
