@@ -3,6 +3,9 @@ package dev.mags.controlplane;
 import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.files.FileBlobs;
+import dev.mags.controlplane.files.FileReaper;
+import dev.mags.controlplane.files.UploadedFiles;
 import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
@@ -15,6 +18,7 @@ import dev.mags.controlplane.ssh.SshGatewayConfig;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.ssh.SshTargets;
 import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.state.FileStore;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.SshKeyStore;
@@ -47,11 +51,14 @@ public final class ControlPlane implements AutoCloseable {
     private final RetentionReaper retention;
     private final java.time.Duration reapPeriod;
     private final SshKeys sshKeys;
+    private final UploadedFiles files;
+    private final FileReaper fileReaper;
     private final SshAccess sshAccess = new SshAccess();
     private SshGateway sshGateway;
     private boolean closed;
 
-    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, Clock clock) {
+    /** @param fileBlobs where uploaded files are kept (the bucket of workspace storage) */
+    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, FileBlobs fileBlobs, Clock clock) {
         this.agent = agent;
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
@@ -71,9 +78,11 @@ public final class ControlPlane implements AutoCloseable {
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
+        this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
+        this.fileReaper = new FileReaper(files);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
-                sshKeys, sshAccess);
+                sshKeys, sshAccess, files);
     }
 
     /** Settles jobs left over by a previous run of the process, then opens the API. */
@@ -81,6 +90,7 @@ public final class ControlPlane implements AutoCloseable {
         jobs.recoverAfterRestart();
         reaper.start(reapPeriod);
         retention.start();
+        fileReaper.start();
         api.start();
         LOG.info("API listening on port {}", api.port());
         return this;
@@ -129,6 +139,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         reaper.close();
         retention.close();
+        fileReaper.close();
         runner.beginShutdown();
         agent.close();
         runner.close();

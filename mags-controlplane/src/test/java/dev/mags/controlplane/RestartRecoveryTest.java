@@ -40,7 +40,7 @@ class RestartRecoveryTest {
         FakeAgent agent = new FakeAgent("busybox");
         try (Database db = Database.sqlite(dir.resolve("state.db"));
                 ControlPlane cp = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), db,
-                        agent, Clock.systemUTC()).start()) {
+                        agent, new dev.mags.controlplane.files.MapFileBlobs(), Clock.systemUTC()).start()) {
             JobStore jobs = new JobStore(db.jdbi());
             JobRecord crashed = jobs.findAnyUser("was-running").orElseThrow();
             assertThat(crashed.status()).isEqualTo(JobStatus.ERROR);

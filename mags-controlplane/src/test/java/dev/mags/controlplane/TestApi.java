@@ -1,5 +1,6 @@
 package dev.mags.controlplane;
 
+import dev.mags.controlplane.files.MapFileBlobs;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.state.Database;
 import java.io.IOException;
@@ -25,11 +26,13 @@ final class TestApi implements AutoCloseable {
         this(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"));
     }
 
+    final MapFileBlobs files = new MapFileBlobs();
+
     TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config) {
         this.dir = dir;
         this.agent = agent;
         this.db = Database.sqlite(dir.resolve("state.db"));
-        this.cp = new ControlPlane(config, db, agent, Clock.systemUTC());
+        this.cp = new ControlPlane(config, db, agent, files, Clock.systemUTC());
         this.token = cp.tokens().createToken("alice", true);
         cp.start();
     }

@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.admission.AdmissionPolicy;
+import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ public record MagsdConfig(
         Duration workspaceSyncInterval,
         int snapshotKeep,
         AdmissionPolicy admission,
-        OutputPolicy output) {
+        OutputPolicy output,
+        FileLimits files) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");

@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.controlplane.admission.AdmissionPolicy;
+import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
@@ -193,13 +194,27 @@ final class ServeCommand implements Callable<Integer> {
                     + "(env MAGS_RETENTION_INTERVAL, default ${DEFAULT-VALUE}).")
     long retentionIntervalSeconds;
 
+    @Option(names = "--max-upload-mb", defaultValue = "${env:MAGS_MAX_UPLOAD_MB:-100}",
+            description = "Largest uploaded file (POST /api/v1/mags-files, mags run -f), MiB (env MAGS_MAX_UPLOAD_MB, "
+                    + "default ${DEFAULT-VALUE}); a larger one is refused with 413.")
+    long maxUploadMb;
+
+    @Option(names = "--max-file-storage-mb", defaultValue = "${env:MAGS_MAX_FILE_STORAGE_MB:-1024}",
+            description = "Uploaded files one user may keep, MiB (env MAGS_MAX_FILE_STORAGE_MB, default ${DEFAULT-VALUE}).")
+    long maxFileStorageMb;
+
+    @Option(names = "--file-retention", defaultValue = "${env:MAGS_FILE_RETENTION:-24h}",
+            description = "An uploaded file is removed this long after its upload or the last job that used it: a "
+                    + "number with s, m, h or d (env MAGS_FILE_RETENTION, default ${DEFAULT-VALUE}).")
+    String fileRetention;
+
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
-                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy());
+                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy(), fileLimits());
     }
 
     private AdmissionPolicy admissionPolicy() {
@@ -235,6 +250,16 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(retentionIntervalSeconds));
     }
 
+    private FileLimits fileLimits() {
+        if (maxUploadMb < 1 || maxFileStorageMb < maxUploadMb) {
+            throw new IllegalArgumentException("--max-upload-mb must be at least 1 and at most --max-file-storage-mb (got "
+                    + maxUploadMb + " and " + maxFileStorageMb + ")");
+        }
+        FileLimits d = FileLimits.DEFAULT;
+        return new FileLimits(maxUploadMb << 20, maxFileStorageMb << 20, d.maxFilesPerUpload(), d.concurrentUploads(),
+                DurationOption.parse("--file-retention", fileRetention));
+    }
+
     private EgressPolicy egressPolicy() {
         EgressPolicy base = egressDeny == null ? EgressPolicy.defaults() : EgressPolicy.parse(egressDeny, "");
         return base.withAllowed(EgressPolicy.parse("", egressAllow).allowed());
@@ -266,6 +291,6 @@ final class ServeCommand implements Callable<Integer> {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
                 cfg.maxConcurrentJobs(), cfg.output(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
-                cfg.admission());
+                cfg.admission(), cfg.files());
     }
 }

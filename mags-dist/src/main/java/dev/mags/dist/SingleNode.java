@@ -60,7 +60,8 @@ final class SingleNode implements AutoCloseable {
                 LOG.warn("default image '{}' is not built; jobs will be refused until you run: bin/magsd image build {}",
                         cfg.defaultImage(), cfg.defaultImage());
             }
-            ControlPlane cp = new ControlPlane(ServeCommand.controlPlaneConfig(cfg), db, agent, Clock.systemUTC());
+            ControlPlane cp = new ControlPlane(ServeCommand.controlPlaneConfig(cfg), db, agent, storage.files(),
+                    Clock.systemUTC());
             opened.pop(); // the control plane now closes the agent
             opened.push(cp);
             cp.start();

@@ -3,6 +3,7 @@ package dev.mags.dist;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mags.agent.workspace.WorkspaceBackup;
+import dev.mags.controlplane.files.FileBlobs;
 import dev.mags.storage.StorageSettings;
 import dev.mags.storage.WorkspaceStorage;
 import dev.mags.storage.s3.EmbeddedS3;
@@ -37,10 +38,12 @@ final class WorkspaceStorageNode implements AutoCloseable {
 
     private final Deque<AutoCloseable> opened;
     private final WorkspaceBackup backup;
+    private final FileBlobs files;
 
-    private WorkspaceStorageNode(Deque<AutoCloseable> opened, WorkspaceBackup backup) {
+    private WorkspaceStorageNode(Deque<AutoCloseable> opened, WorkspaceBackup backup, FileBlobs files) {
         this.opened = opened;
         this.backup = backup;
+        this.files = files;
     }
 
     static WorkspaceStorageNode open(MagsdConfig cfg) {
@@ -61,7 +64,8 @@ final class WorkspaceStorageNode implements AutoCloseable {
             gc.scheduleWithFixedDelay(() -> collect(storage), GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
             LOG.info("workspace storage: bucket {} at {}", s3.bucket(), s3.endpoint());
             return new WorkspaceStorageNode(opened,
-                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval()));
+                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval()),
+                    new BucketFileBlobs(store));
         } catch (IOException e) {
             closeAll(opened);
             throw new UncheckedIOException("cannot create the workspace index in " + cfg.dataDir() + ": " + e.getMessage(), e);
@@ -69,6 +73,11 @@ final class WorkspaceStorageNode implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** Uploaded files, in the same bucket under {@code files/}. */
+    FileBlobs files() {
+        return files;
     }
 
     WorkspaceBackup backup() {

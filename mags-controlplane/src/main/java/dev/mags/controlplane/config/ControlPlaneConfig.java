@@ -1,6 +1,7 @@
 package dev.mags.controlplane.config;
 
 import dev.mags.controlplane.admission.AdmissionPolicy;
+import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param limits the operator's default and maximum sandbox limits
  * @param workspaceIdleTimeout a local workspace no job has used for this long is removed
  * @param admission per-user limits on live sandboxes and the disk reserve, checked when a job is submitted
+ * @param files bounds and retention of uploaded files
  */
 public record ControlPlaneConfig(
         String listenHost,
@@ -30,7 +32,8 @@ public record ControlPlaneConfig(
         Duration stopGrace,
         LimitsPolicy limits,
         Duration workspaceIdleTimeout,
-        AdmissionPolicy admission) {
+        AdmissionPolicy admission,
+        FileLimits files) {
 
     public ControlPlaneConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -42,28 +45,34 @@ public record ControlPlaneConfig(
             throw new IllegalArgumentException("workspaceIdleTimeout must be positive");
         }
         Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(files, "files");
     }
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
                 OutputPolicy.defaults(), Duration.ofSeconds(5), LimitsPolicy.standard(),
-                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard());
+                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard(), FileLimits.DEFAULT);
     }
 
     public static final Duration DEFAULT_WORKSPACE_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     public ControlPlaneConfig withAdmission(AdmissionPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, workspaceIdleTimeout, policy);
+                output, stopGrace, limits, workspaceIdleTimeout, policy, files);
     }
 
     public ControlPlaneConfig withOutput(OutputPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                policy, stopGrace, limits, workspaceIdleTimeout, admission);
+                policy, stopGrace, limits, workspaceIdleTimeout, admission, files);
     }
 
     public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, idle, admission);
+                output, stopGrace, limits, idle, admission, files);
+    }
+
+    public ControlPlaneConfig withFiles(FileLimits limits2) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                output, stopGrace, limits, workspaceIdleTimeout, admission, limits2);
     }
 }

@@ -6,7 +6,8 @@ package dev.mags.controlplane.error;
  */
 public abstract sealed class MagsException extends RuntimeException
         permits BadRequestException, UnauthorizedException, NotFoundException, ConflictException,
-                UnavailableException, TooManyRequestsException, InsufficientStorageException {
+                UnavailableException, TooManyRequestsException, InsufficientStorageException,
+                PayloadTooLargeException {
     private static final long serialVersionUID = 1L;
     private final String code;
 

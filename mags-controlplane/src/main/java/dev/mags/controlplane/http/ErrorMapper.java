@@ -8,6 +8,7 @@ import dev.mags.controlplane.error.MagsException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.error.UnauthorizedException;
 import dev.mags.controlplane.error.InsufficientStorageException;
+import dev.mags.controlplane.error.PayloadTooLargeException;
 import dev.mags.controlplane.error.TooManyRequestsException;
 import dev.mags.controlplane.error.UnavailableException;
 import io.undertow.server.HttpHandler;
@@ -72,6 +73,7 @@ final class ErrorMapper implements HttpHandler {
             case UnavailableException u -> StatusCodes.SERVICE_UNAVAILABLE;
             case TooManyRequestsException r -> StatusCodes.TOO_MANY_REQUESTS;
             case InsufficientStorageException s -> StatusCodes.INSUFFICIENT_STORAGE;
+            case PayloadTooLargeException p -> StatusCodes.REQUEST_ENTITY_TOO_LARGE;
             default -> isTooLarge(t) ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.INTERNAL_SERVER_ERROR;
         };
     }

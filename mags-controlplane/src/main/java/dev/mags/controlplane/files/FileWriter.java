@@ -1,0 +1,134 @@
+package dev.mags.controlplane.files;
+
+import dev.mags.controlplane.error.BadRequestException;
+import dev.mags.controlplane.error.PayloadTooLargeException;
+import dev.mags.controlplane.state.FileRecord;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The files of one upload as they stream in: each file's bytes are gathered into one part buffer, stored as a
+ * part whenever it is full, counted and hashed; a file over its limit stops the upload with a 413.
+ */
+final class FileWriter implements MultipartReader.FileSink {
+    private final String userId;
+    private final FileBlobs blobs;
+    private final FileLimits limits;
+    private final long userBytesBefore;
+    private final Clock clock;
+    private final byte[] part = new byte[FileBlobs.PART_BYTES];
+    private final List<FileRecord> done = new ArrayList<>();
+    private final List<String> started = new ArrayList<>();
+    private long bytes;
+
+    private String fileId;
+    private String name;
+    private MessageDigest digest;
+    private long size;
+    private int filled;
+    private int parts;
+
+    FileWriter(String userId, FileBlobs blobs, FileLimits limits, long userBytesBefore, Clock clock) {
+        this.userId = userId;
+        this.blobs = blobs;
+        this.limits = limits;
+        this.userBytesBefore = userBytesBefore;
+        this.clock = clock;
+    }
+
+    @Override
+    public void begin(String sentFileName) {
+        if (started.size() == limits.maxFilesPerUpload()) {
+            throw new BadRequestException("invalid_upload", "an upload may hold at most " + limits.maxFilesPerUpload()
+                    + " files; send the others in another upload");
+        }
+        name = FileName.of(sentFileName).value();
+        fileId = UUID.randomUUID().toString();
+        started.add(fileId);
+        digest = sha256();
+        size = 0;
+        filled = 0;
+        parts = 0;
+    }
+
+    @Override
+    public void data(ByteBuffer bytesIn) {
+        while (bytesIn.hasRemaining()) {
+            int n = Math.min(bytesIn.remaining(), part.length - filled);
+            bytesIn.get(part, filled, n);
+            digest.update(part, filled, n);
+            filled += n;
+            size += n;
+            bytes += n;
+            checkLimits();
+            if (filled == part.length) {
+                flush();
+            }
+        }
+    }
+
+    @Override
+    public void end() {
+        if (filled > 0 || parts == 0) {
+            flush(); // an empty file is one empty part
+        }
+        Instant now = clock.instant();
+        done.add(new FileRecord(fileId, userId, name, size, HexFormat.of().formatHex(digest.digest()), parts, now, now));
+    }
+
+    List<FileRecord> files() {
+        return done;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** Removes what this upload stored: called when it fails, before any row was written. */
+    void discard() {
+        for (String id : started) {
+            try {
+                blobs.delete(userId, id);
+            } catch (RuntimeException e) {
+                // the sweep of unfinished uploads removes it (no row names it)
+            }
+        }
+    }
+
+    private void checkLimits() {
+        if (size > limits.maxFileBytes()) {
+            throw new PayloadTooLargeException("file_too_large", "file " + name + " is larger than this server's limit "
+                    + "of " + mib(limits.maxFileBytes()) + " per file; nothing of the upload was kept");
+        }
+        if (userBytesBefore + bytes > limits.maxBytesPerUser()) {
+            throw new PayloadTooLargeException("file_quota_exceeded", "your uploaded files would take more than "
+                    + mib(limits.maxBytesPerUser()) + " (you keep " + mib(userBytesBefore) + "); delete some "
+                    + "(DELETE /api/v1/mags-files/{id}) or let them expire; nothing of the upload was kept");
+        }
+    }
+
+    private void flush() {
+        blobs.putPart(userId, fileId, parts, part, filled);
+        parts++;
+        filled = 0;
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

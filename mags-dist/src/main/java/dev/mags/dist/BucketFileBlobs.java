@@ -1,0 +1,97 @@
+package dev.mags.dist;
+
+import dev.mags.controlplane.files.FileBlobs;
+import dev.mags.controlplane.files.FileStorageException;
+import dev.mags.storage.error.StorageException;
+import dev.mags.storage.object.ObjectInfo;
+import dev.mags.storage.object.ObjectStore;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Uploaded files in the bucket of workspace storage: part {@code n} of a file is the object
+ * {@code files/<user id>/<file id>/<n as 6 digits>}. The prefix is apart from the snapshots' objects, so their
+ * garbage collection never sees them.
+ */
+final class BucketFileBlobs implements FileBlobs {
+    static final String PREFIX = "files/";
+
+    private final ObjectStore store;
+
+    BucketFileBlobs(ObjectStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public void putPart(String userId, String fileId, int index, byte[] data, int length) {
+        try {
+            store.put(key(userId, fileId, index), length == data.length ? data : Arrays.copyOf(data, length));
+        } catch (StorageException e) {
+            throw new FileStorageException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream open(String userId, String fileId, int parts) {
+        // Each part is fetched when the one before it has been read, so a reader holds one part's stream at a time.
+        Enumeration<InputStream> streams = new Enumeration<>() {
+            private int next;
+
+            @Override
+            public boolean hasMoreElements() {
+                return next < parts;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                if (next >= parts) {
+                    throw new NoSuchElementException();
+                }
+                try {
+                    return store.get(key(userId, fileId, next++));
+                } catch (StorageException e) {
+                    throw new FileStorageException(e.getMessage(), e);
+                }
+            }
+        };
+        return new SequenceInputStream(streams);
+    }
+
+    @Override
+    public void delete(String userId, String fileId) {
+        try {
+            List<String> keys = store.list(PREFIX + userId + "/" + fileId + "/").map(ObjectInfo::key).toList();
+            store.deleteAll(keys);
+        } catch (StorageException e) {
+            throw new FileStorageException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StoredBlob> list() {
+        Map<String, StoredBlob> files = new LinkedHashMap<>();
+        try {
+            store.list(PREFIX).forEach(o -> {
+                String[] parts = o.key().substring(PREFIX.length()).split("/");
+                if (parts.length == 3) {
+                    files.merge(parts[0] + "/" + parts[1], new StoredBlob(parts[0], parts[1], o.lastModified()),
+                            (a, b) -> a.modified().isAfter(b.modified()) ? a : b);
+                }
+            });
+        } catch (StorageException e) {
+            throw new FileStorageException(e.getMessage(), e);
+        }
+        return new ArrayList<>(files.values());
+    }
+
+    private static String key(String userId, String fileId, int index) {
+        return PREFIX + userId + "/" + fileId + "/" + String.format("%06d", index);
+    }
+}
