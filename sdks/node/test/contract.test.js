@@ -101,6 +101,11 @@ test('every method of the seeds\' Node table exists', () => {
   assert.deepEqual(SEED_METHODS.filter((n) => typeof m[n] !== 'function'), []);
 });
 
+test('index.d.ts declares every method of the seeds\' Node table', () => {
+  const declared = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  assert.deepEqual(SEED_METHODS.filter((n) => !new RegExp(`^  ${n}\\(`, 'm').test(declared)), []);
+});
+
 test('every method reaches a route of openapi.yaml, or is pending with its reason', async (t) => {
   const routes = openapiRoutes();
   assert.ok(routes.some(([m, p]) => m === 'POST' && p === '/api/v1/mags-jobs'), 'the openapi reader found no routes');
