@@ -1,0 +1,256 @@
+'use strict';
+
+// The seeds' Node examples against a real magsd, as written: only the require line and the server's
+// URL (MAGS_API_URL) are ours. Examples whose server feature is not built yet are in PENDING and
+// assert the server's error: when the feature comes, they fail until they are moved out of it.
+// Last, the package as npm packs it, installed in an empty directory, runs the quick start.
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { after, before, describe, test } = require('node:test');
+const Mags = require('..');
+const { SDK, startMagsd } = require('./support');
+
+// Seed example -> the server feature it waits for.
+const PENDING = {
+  exec: 'an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)',
+  enableAccessSsh: 'the same SSH gateway',
+  url: 'public URLs (POST /access with a port other than 22 answers 400 unsupported_port)',
+  startupCommand: 'startup commands (startup_command is 400 unsupported_field)',
+  noSleep: 'always-on sandboxes (no_sleep=true is 400 unsupported_field)',
+  urlAliasCreate: 'URL aliases (POST /mags-url-aliases is 404)',
+  uploadFile: 'file upload (POST /mags-files is 404)',
+  cronCreate: 'cron jobs (POST /mags-cron is 404)',
+  updateJob: 'job settings (PATCH /mags-jobs/{id} is 404)',
+  usage: 'usage summaries (GET /mags-usage is 404)',
+};
+
+let server;
+let mags;
+
+before(async () => {
+  server = await startMagsd();
+  process.env.MAGS_API_URL = server.url;
+  process.env.MAGS_API_TOKEN = server.token;
+  mags = new Mags({ apiToken: process.env.MAGS_API_TOKEN });
+});
+
+after(async () => {
+  if (server) await server.stop();
+});
+
+async function printed(fn) {
+  const lines = [];
+  const original = console.log;
+  console.log = (...args) => lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  try {
+    await fn();
+  } finally {
+    console.log = original;
+  }
+  return lines;
+}
+
+async function refused(example, code, call) {
+  assert.ok(PENDING[example]);
+  await assert.rejects(call, (e) => {
+    assert.equal(e.name, 'MagsError');
+    assert.equal(e.code, code, `${example} is pending on ${PENDING[example]}; the server answered ${e.code}: ${e.message}`);
+    return true;
+  });
+}
+
+/** Ends the workspace's sandbox and deletes it: each test leaves the server as it found it. */
+async function endWorkspace(name) {
+  await mags.stop(name).catch(() => {});
+  await mags.deleteWorkspace(name);
+}
+
+async function waitFinal(requestId) {
+  for (;;) {
+    const job = await mags.status(requestId);
+    if (['completed', 'error'].includes(job.status)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('seed examples', () => {
+  test('runAndWait prints the logs and the status', async () => {
+    const out = await printed(async () => {
+      // Run and wait for completion
+      const result = await mags.runAndWait('echo Hello World');
+      console.log(result.logs);
+      console.log(result.status); // "completed"
+    });
+    assert.equal(JSON.parse(out[0]).map((l) => l.message).join('\n'), 'Hello World');
+    assert.equal(out[1], 'completed');
+  });
+
+  test('status, logs, list and findJob', async () => {
+    const job = await mags.runAndWait('echo found; exit 3', { name: 'finder' });
+    const done = await mags.runAndWait('true');
+    const status = await mags.status(job.requestId);
+    assert.deepEqual([status.status, status.exit_code], ['error', 3]);
+    assert.deepEqual((await mags.logs(job.requestId)).logs.map((l) => [l.source, l.message]), [['stdout', 'found']]);
+    const ids = (await mags.list({ page: 1, pageSize: 20 })).jobs.map((j) => j.request_id);
+    assert.ok(ids.indexOf(done.requestId) < ids.indexOf(job.requestId), 'newest first');
+    assert.equal((await mags.findJob('finder')).request_id, job.requestId);
+    assert.equal(await mags.findJob('no-such-job'), null);
+  });
+
+  test('a local workspace keeps files; workspaces are listed and deleted', async () => {
+    await mags.runAndWait("echo 'print(6 * 7)' > analyze.py", { workspaceId: 'analysis' });
+    // Local workspace (no S3 sync, good for analysis)
+    const result = await mags.runAndWait('python3 analyze.py', { workspaceId: 'analysis' });
+    assert.deepEqual(result.logs.map((l) => l.message), ['42']);
+    const names = (await mags.listWorkspaces()).workspaces.map((w) => w.workspace_id);
+    assert.ok(names.includes('analysis'));
+    assert.deepEqual(await mags.deleteWorkspace('analysis'), { workspace_id: 'analysis', deleted: true });
+    assert.ok(!(await mags.listWorkspaces()).workspaces.some((w) => w.workspace_id === 'analysis'));
+  });
+
+  test('a persistent workspace syncs, and stops by name', async (t) => {
+    t.after(() => endWorkspace('myproject'));
+    const job = await mags.run('echo kept > /root/notes.txt', { workspaceId: 'myproject', persistent: true });
+    assert.equal((await waitFinal(job.requestId)).status, 'completed');
+    const snapshot = await mags.sync('myproject');
+    assert.equal(snapshot.workspace_id, 'myproject');
+    assert.ok(snapshot.files >= 1);
+    // Stop a job by name
+    await mags.stop('myproject');
+    const info = (await mags.listWorkspaces()).workspaces.find((w) => w.workspace_id === 'myproject');
+    assert.deepEqual([info.persistent, info.live], [true, false]);
+  });
+
+  test('new, exec, resize and stop', async (t) => {
+    t.after(() => endWorkspace('myproject'));
+    // Create a sandbox (local disk)
+    await mags.new('myproject');
+    assert.equal((await mags.findJob('myproject')).status, 'running');
+    // Execute command on existing VM
+    await refused('exec', 'ssh_unavailable', async () => {
+      const { output } = await mags.exec('myproject', 'ls -la /root');
+      console.log(output);
+    });
+    // Resize workspace disk
+    await mags.resize('myproject', 10); // 10GB
+    const info = (await mags.listWorkspaces()).workspaces.find((w) => w.workspace_id === 'myproject');
+    assert.equal(info.disk_bytes, 10 * 1024 ** 3);
+    assert.equal((await mags.findJob('myproject')).status, 'running');
+    // Stop a job by name
+    const stopped = await mags.stop('myproject');
+    assert.equal(stopped.error_message, 'stopped by request');
+  });
+
+  test('SSH access and a public URL', async (t) => {
+    t.after(() => endWorkspace('webapp'));
+    await mags.new('webapp', { persistent: true });
+    await refused('enableAccessSsh', 'ssh_unavailable', () => mags.enableAccess('webapp', 22));
+    await refused('url', 'unsupported_port', async () => {
+      const { url } = await mags.url('webapp', 8080);
+      console.log(url);
+    });
+  });
+
+  test('options of servers that are not built yet', async () => {
+    // Run with workspace and options
+    await refused('startupCommand', 'unsupported_field', () => mags.run('python script.py', {
+      workspaceId: 'myproject',
+      persistent: true,
+      diskGb: 5,
+      startupCommand: 'python server.py',
+    }));
+    // Always-on VM (never auto-sleeps)
+    await refused('noSleep', 'unsupported_field', () => mags.run('node server.js', {
+      workspaceId: 'my-api',
+      persistent: true,
+      noSleep: true,
+    }));
+    // Create stable URL alias
+    await refused('urlAliasCreate', 'not_found', () => mags.urlAliasCreate('my-app', 'my-api'));
+    const job = await mags.runAndWait('true');
+    await refused('updateJob', 'not_found', () => mags.updateJob(job.requestId, { noSleep: true }));
+    await refused('usage', 'not_found', () => mags.usage({ windowDays: 7 }));
+  });
+
+  test('upload a file and cron', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mags-upload-'));
+    fs.writeFileSync(path.join(dir, 'script.py'), 'print(1)\n');
+    try {
+      // Upload files
+      await refused('uploadFile', 'not_found', async () => {
+        const fileId = await mags.uploadFile(path.join(dir, 'script.py'));
+        await mags.runAndWait('python3 /uploads/script.py', { fileIds: [fileId] });
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // Cron
+    await refused('cronCreate', 'not_found', () => mags.cronCreate({
+      name: 'backup', cronExpression: '0 0 * * *',
+      script: 'tar czf backup.tar.gz /data', workspaceId: 'backups',
+    }));
+  });
+});
+
+describe('errors', () => {
+  test('a wrong token is unauthorized', async () => {
+    await assert.rejects(new Mags({ apiToken: 'not-a-token', apiUrl: server.url }).list(),
+      (e) => e.code === 'unauthorized' && e.status === 401);
+  });
+
+  test('a server that cannot be reached is named', async () => {
+    const port = await new Promise((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = s.address();
+        s.close(() => resolve(p));
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await assert.rejects(new Mags({ apiToken: 't', apiUrl: url }).status('some-job'), (e) => {
+      assert.equal(e.code, 'connection_failed');
+      assert.ok(e.message.includes(`${url}/api/v1/mags-jobs/some-job/status`), e.message);
+      return true;
+    });
+  });
+});
+
+describe('the packed package', () => {
+  test('npm pack, then npm install in an empty directory: require and import run the quick start', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mags-npm-'));
+    try {
+      const env = { ...process.env, npm_config_cache: path.join(dir, 'npm-cache'), npm_config_update_notifier: 'false' };
+      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir, SDK], { env, encoding: 'utf8' })
+        .trim().split('\n').pop();
+      const app = path.join(dir, 'app');
+      fs.mkdirSync(app);
+      execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball)], { cwd: app, env });
+      fs.writeFileSync(path.join(app, 'quickstart.js'), `const Mags = require('mags-sdk');
+
+const mags = new Mags({ apiToken: process.env.MAGS_API_TOKEN });
+
+(async () => {
+  // Run a command and wait
+  const result = await mags.runAndWait('echo Hello World');
+  console.log(result.status); // "completed"
+  console.log(result.logs.map((l) => l.message).join('\\n'));
+})();
+`);
+      fs.writeFileSync(path.join(app, 'quickstart.mjs'), `import Mags, { MagsError } from 'mags-sdk';
+
+const mags = new Mags({ apiToken: process.env.MAGS_API_TOKEN });
+const result = await mags.runAndWait('echo Hello World');
+console.log(result.status, typeof MagsError);
+`);
+      assert.equal(execFileSync('node', ['quickstart.js'], { cwd: app, env, encoding: 'utf8' }), 'completed\nHello World\n');
+      assert.equal(execFileSync('node', ['quickstart.mjs'], { cwd: app, env, encoding: 'utf8' }), 'completed function\n');
+      const installed = fs.readdirSync(path.join(app, 'node_modules', 'mags-sdk')).sort();
+      assert.deepEqual(installed, ['README.md', 'index.d.ts', 'index.js', 'index.mjs', 'lib', 'package.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,207 @@
+"""The seeds' Python examples against a real magsd, as written: only the server's URL (MAGS_API_URL)
+is ours. Examples whose server feature is not built yet are in PENDING and assert the server's
+error: when the feature comes, they fail until they are moved out of it."""
+import contextlib
+import io
+import os
+import tempfile
+import time
+import unittest
+
+import support
+from mags import Mags, MagsError
+
+# Seed example -> the server feature it waits for.
+PENDING = {
+    "exec": "an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)",
+    "url": "public URLs (POST /access with a port other than 22 answers 400 unsupported_port)",
+    "upload_files": "file upload (POST /mags-files is 404)",
+    "cron_create": "cron jobs (POST /mags-cron is 404)",
+    "no_sleep": "always-on sandboxes (no_sleep=true is 400 unsupported_field)",
+    "update_job": "job settings (PATCH /mags-jobs/{id} is 404)",
+    "usage": "usage summaries (GET /mags-usage is 404)",
+    "url_alias_create": "URL aliases (POST /mags-url-aliases is 404)",
+}
+
+server = support.Magsd()
+
+
+def setUpModule():
+    server.start()
+    os.environ["MAGS_API_URL"] = server.url
+    os.environ["MAGS_API_TOKEN"] = server.token
+
+
+def tearDownModule():
+    server.stop()
+
+
+def wait_final(m, request_id):
+    """Polls the job's status until it ends (the test's own timeout bounds the wait)."""
+    while True:
+        job = m.status(request_id)
+        if job["status"] in ("completed", "error"):
+            return job
+        time.sleep(0.2)
+
+
+def printed(fn):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        fn()
+    return out.getvalue()
+
+
+class SeedExamplesTest(unittest.TestCase):
+    def setUp(self):
+        self.m = Mags()  # reads MAGS_API_TOKEN from env
+
+    def end_workspace(self, name):
+        """Ends the workspace's sandbox and deletes it: each test leaves the server as it found it."""
+        with contextlib.suppress(MagsError):
+            self.m.stop(name)
+        self.m.delete_workspace(name)
+
+    def assertRefused(self, example, code, call):
+        with self.assertRaises(MagsError, msg=f"{example} is pending on {PENDING[example]}") as caught:
+            call()
+        self.assertEqual(caught.exception.code, code, caught.exception.message)
+
+    def test_run_and_wait_prints_completed_and_the_logs(self):
+        m = self.m
+
+        def example():
+            # Run a command and wait
+            result = m.run_and_wait("echo Hello World")
+            print(result["status"])  # "completed"
+            print(result['logs'])
+
+        out = printed(example).splitlines()
+        self.assertEqual(out[0], "completed")
+        self.assertIn("'message': 'Hello World'", out[1])
+
+    def test_status_logs_list_and_find_job(self):
+        job = self.m.run_and_wait("echo found; exit 3", name="finder")
+        done = self.m.run_and_wait("true")  # later than the first: the list is newest first
+        status = self.m.status(job["request_id"])
+        self.assertEqual((status["status"], status["exit_code"]), ("error", 3))
+        self.assertEqual([(l["source"], l["message"]) for l in self.m.logs(job["request_id"])["logs"]],
+                         [("stdout", "found")])
+        ids = [j["request_id"] for j in self.m.list_jobs()["jobs"]]
+        self.assertLess(ids.index(done["request_id"]), ids.index(job["request_id"]))
+        self.assertEqual(self.m.find_job("finder")["request_id"], job["request_id"])
+        self.assertEqual(self.m.find_job(job["request_id"])["name"], "finder")
+        self.assertIsNone(self.m.find_job("no-such-job"))
+
+    def test_local_workspace_keeps_files_and_is_listed_and_deleted(self):
+        m = self.m
+        m.run_and_wait("echo 'print(6 * 7)' > analyze.py", workspace_id="analysis")
+        # Local workspace (no S3 sync, good for analysis)
+        result = m.run_and_wait("python3 analyze.py", workspace_id="analysis")
+        self.assertEqual([l["message"] for l in result["logs"]], ["42"])
+        m.run_and_wait("true", workspace_id="myproject")
+        # Workspaces
+        workspaces = m.list_workspaces()
+        m.delete_workspace("myproject")
+        names = [w["workspace_id"] for w in workspaces["workspaces"]]
+        self.assertIn("analysis", names)
+        self.assertIn("myproject", names)
+        self.assertNotIn("myproject", [w["workspace_id"] for w in m.list_workspaces()["workspaces"]])
+        m.delete_workspace("analysis")
+
+    def test_persistent_workspace_syncs_and_stops(self):
+        m = self.m
+        self.addCleanup(self.end_workspace, "my-project")
+        # Persistent workspace (synced to S3)
+        job = m.run("echo kept > /root/notes.txt",
+                    workspace_id="my-project", persistent=True)
+        self.assertEqual(wait_final(m, job["request_id"])["status"], "completed")
+        snapshot = m.sync("my-project")
+        self.assertEqual(snapshot["workspace_id"], "my-project")
+        self.assertGreaterEqual(snapshot["files"], 1)
+        stopped = m.stop("my-project")
+        self.assertEqual(stopped["workspace_id"], "my-project")
+        info = [w for w in m.list_workspaces()["workspaces"] if w["workspace_id"] == "my-project"][0]
+        self.assertTrue(info["persistent"])
+        self.assertFalse(info["live"])
+
+    def test_new_then_exec_and_stop(self):
+        m = self.m
+        self.addCleanup(self.end_workspace, "my-project")
+        # Create a sandbox (local disk)
+        m.new("my-project")
+        self.assertEqual(m.find_job("my-project")["status"], "running")
+        # Execute commands on existing sandbox
+        self.assertRefused("exec", "ssh_unavailable", lambda: m.exec("my-project", "ls -la /root"))
+        stopped = m.stop("my-project")
+        self.assertEqual(stopped["error_message"], "stopped by request")
+
+    def test_resize_grows_the_disk_and_starts_the_sandbox_again(self):
+        self.addCleanup(self.end_workspace, "grow")
+        self.m.new("grow")
+        again = self.m.resize("grow", 3)
+        self.assertEqual(again["status"], "running")
+        info = [w for w in self.m.list_workspaces()["workspaces"] if w["workspace_id"] == "grow"][0]
+        self.assertEqual(info["disk_bytes"], 3 * 1024 ** 3)
+
+    def test_public_url(self):
+        m = self.m
+        self.addCleanup(self.end_workspace, "webapp")
+        # Public URL
+        m.new("webapp", persistent=True)
+        self.assertRefused("url", "unsupported_port", lambda: m.url("webapp", port=3000))
+
+    def test_always_on_sandbox(self):
+        m = self.m
+        # Always-on sandbox (never auto-sleeps)
+        self.assertRefused("no_sleep", "unsupported_field", lambda: m.run(
+            "python3 worker.py", workspace_id="worker", persistent=True, no_sleep=True))
+
+    def test_upload_files(self):
+        m = self.m
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("script.py", "data.csv"):
+                with open(os.path.join(tmp, name), "w") as f:
+                    f.write("1\n")
+            os.chdir(tmp)
+            try:
+                # Upload files
+                self.assertRefused("upload_files", "not_found", lambda: m.upload_files(["script.py", "data.csv"]))
+            finally:
+                os.chdir(support.SDK)
+
+    def test_cron(self):
+        m = self.m
+        # Cron
+        self.assertRefused("cron_create", "not_found", lambda: m.cron_create(
+            name="backup", cron_expression="0 0 * * *", script="tar czf backup.tar.gz /data", workspace_id="backups"))
+
+    def test_update_job_usage_and_url_aliases(self):
+        job = self.m.run_and_wait("true")
+        self.assertRefused("update_job", "not_found", lambda: self.m.update_job(job["request_id"], no_sleep=True))
+        self.assertRefused("usage", "not_found", lambda: self.m.usage(7))
+        self.assertRefused("url_alias_create", "not_found", lambda: self.m.url_alias_create("my-app", "my-api"))
+
+
+class ErrorsTest(unittest.TestCase):
+    def test_wrong_token_is_unauthorized(self):
+        with self.assertRaises(MagsError) as caught:
+            Mags(api_token="not-a-token", api_url=server.url).list_jobs()
+        self.assertEqual((caught.exception.code, caught.exception.status), ("unauthorized", 401))
+
+    def test_a_server_that_cannot_be_reached_is_named(self):
+        url = "http://127.0.0.1:9"  # discard: nothing listens there
+        with self.assertRaises(MagsError) as caught:
+            Mags(api_token="t", api_url=url).status("some-job")
+        self.assertEqual(caught.exception.code, "connection_failed")
+        self.assertIn(f"{url}/api/v1/mags-jobs/some-job/status", caught.exception.message)
+
+    def test_unknown_job_is_the_servers_404(self):
+        with self.assertRaises(MagsError) as caught:
+            Mags().status("no-such-job")
+        self.assertEqual(caught.exception.status, 404)
+        self.assertTrue(caught.exception.message)
+
+
+if __name__ == "__main__":
+    unittest.main()
