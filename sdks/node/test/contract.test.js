@@ -20,9 +20,6 @@ const SEED_METHODS = [
 // Methods whose routes the server does not have yet, and why. A route that appears in openapi.yaml
 // makes its method fail here until it is taken off this list.
 const PENDING = {
-  updateJob: 'PATCH /mags-jobs/{id}: job settings (startup_command, no_sleep) are not built',
-  uploadFile: 'POST /mags-files: file upload is not built',
-  uploadFiles: 'POST /mags-files: file upload is not built',
   urlAliasCreate: 'POST /mags-url-aliases: URL aliases are not built (public URLs are not offered yet)',
   urlAliasList: 'GET /mags-url-aliases: URL aliases are not built',
   urlAliasDelete: 'DELETE /mags-url-aliases/{subdomain}: URL aliases are not built',

@@ -19,12 +19,9 @@ const PENDING = {
   exec: 'an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)',
   enableAccessSsh: 'the same SSH gateway',
   url: 'public URLs (POST /access with a port other than 22 answers 400 unsupported_port)',
-  startupCommand: 'startup commands (startup_command is 400 unsupported_field)',
-  noSleep: 'always-on sandboxes (no_sleep=true is 400 unsupported_field)',
   urlAliasCreate: 'URL aliases (POST /mags-url-aliases is 404)',
-  uploadFile: 'file upload (POST /mags-files is 404)',
+  fileIds: 'files placed into jobs (file_ids is 400 unsupported_field; uploading works)',
   cronCreate: 'cron jobs (POST /mags-cron is 404)',
-  updateJob: 'job settings (PATCH /mags-jobs/{id} is 404)',
   usage: 'usage summaries (GET /mags-usage is 404)',
 };
 
@@ -157,22 +154,28 @@ describe('seed examples', () => {
 
   test('options of servers that are not built yet', async () => {
     // Run with workspace and options
-    await refused('startupCommand', 'unsupported_field', () => mags.run('python script.py', {
+    const withOptions = await mags.run('python script.py', {
       workspaceId: 'myproject',
       persistent: true,
       diskGb: 5,
       startupCommand: 'python server.py',
-    }));
+    });
+    assert.equal((await mags.status(withOptions.requestId)).startup_command, 'python server.py');
+    await endWorkspace('myproject');
     // Always-on VM (never auto-sleeps)
-    await refused('noSleep', 'unsupported_field', () => mags.run('node server.js', {
+    const alwaysOn = await mags.run('node server.js', {
       workspaceId: 'my-api',
       persistent: true,
       noSleep: true,
-    }));
+    });
+    assert.equal((await mags.status(alwaysOn.requestId)).no_sleep, true);
+    // Update job settings
+    const updated = await mags.updateJob(alwaysOn.requestId, { noSleep: false, startupCommand: 'node server.js' });
+    assert.equal(updated.no_sleep, false);
+    assert.equal(updated.startup_command, 'node server.js');
+    await endWorkspace('my-api');
     // Create stable URL alias
     await refused('urlAliasCreate', 'not_found', () => mags.urlAliasCreate('my-app', 'my-api'));
-    const job = await mags.runAndWait('true');
-    await refused('updateJob', 'not_found', () => mags.updateJob(job.requestId, { noSleep: true }));
     await refused('usage', 'not_found', () => mags.usage({ windowDays: 7 }));
   });
 
@@ -181,10 +184,9 @@ describe('seed examples', () => {
     fs.writeFileSync(path.join(dir, 'script.py'), 'print(1)\n');
     try {
       // Upload files
-      await refused('uploadFile', 'not_found', async () => {
-        const fileId = await mags.uploadFile(path.join(dir, 'script.py'));
-        await mags.runAndWait('python3 /uploads/script.py', { fileIds: [fileId] });
-      });
+      const fileId = await mags.uploadFile(path.join(dir, 'script.py'));
+      assert.match(fileId, /^[0-9a-f-]{36}$/);
+      await refused('fileIds', 'unsupported_field', () => mags.runAndWait('python3 /uploads/script.py', { fileIds: [fileId] }));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

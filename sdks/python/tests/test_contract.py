@@ -20,9 +20,6 @@ SEED_METHODS = [
 # Methods whose routes the server does not have yet, and why. A route that appears in openapi.yaml
 # makes its method fail here until it is taken off this list.
 PENDING = {
-    "update_job": "PATCH /mags-jobs/{id}: job settings (startup_command, no_sleep) are not built",
-    "upload_file": "POST /mags-files: file upload is not built",
-    "upload_files": "POST /mags-files: file upload is not built",
     "url_alias_create": "POST /mags-url-aliases: URL aliases are not built (public URLs are not offered yet)",
     "url_alias_list": "GET /mags-url-aliases: URL aliases are not built",
     "url_alias_delete": "DELETE /mags-url-aliases/{subdomain}: URL aliases are not built",

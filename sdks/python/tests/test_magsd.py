@@ -15,10 +15,8 @@ from mags import Mags, MagsError
 PENDING = {
     "exec": "an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)",
     "url": "public URLs (POST /access with a port other than 22 answers 400 unsupported_port)",
-    "upload_files": "file upload (POST /mags-files is 404)",
+    "file_ids": "files placed into jobs (file_ids is 400 unsupported_field; uploading works)",
     "cron_create": "cron jobs (POST /mags-cron is 404)",
-    "no_sleep": "always-on sandboxes (no_sleep=true is 400 unsupported_field)",
-    "update_job": "job settings (PATCH /mags-jobs/{id} is 404)",
     "usage": "usage summaries (GET /mags-usage is 404)",
     "url_alias_create": "URL aliases (POST /mags-url-aliases is 404)",
 }
@@ -154,19 +152,25 @@ class SeedExamplesTest(unittest.TestCase):
     def test_always_on_sandbox(self):
         m = self.m
         # Always-on sandbox (never auto-sleeps)
-        self.assertRefused("no_sleep", "unsupported_field", lambda: m.run(
-            "python3 worker.py", workspace_id="worker", persistent=True, no_sleep=True))
+        job = m.run("python3 worker.py", workspace_id="worker", persistent=True, no_sleep=True)
+        try:
+            self.assertTrue(m.status(job["request_id"])["no_sleep"])
+        finally:
+            self.end_workspace("worker")
 
     def test_upload_files(self):
         m = self.m
         with tempfile.TemporaryDirectory() as tmp:
             for name in ("script.py", "data.csv"):
                 with open(os.path.join(tmp, name), "w") as f:
-                    f.write("1\n")
+                    f.write("print('uploaded')\n" if name == "script.py" else "1\n")
             os.chdir(tmp)
             try:
                 # Upload files
-                self.assertRefused("upload_files", "not_found", lambda: m.upload_files(["script.py", "data.csv"]))
+                file_ids = m.upload_files(["script.py", "data.csv"])
+                self.assertEqual(len(file_ids), 2)
+                self.assertRefused("file_ids", "unsupported_field",
+                                   lambda: m.run_and_wait("python3 script.py", file_ids=file_ids))
             finally:
                 os.chdir(support.SDK)
 
@@ -177,8 +181,12 @@ class SeedExamplesTest(unittest.TestCase):
             name="backup", cron_expression="0 0 * * *", script="tar czf backup.tar.gz /data", workspace_id="backups"))
 
     def test_update_job_usage_and_url_aliases(self):
-        job = self.m.run_and_wait("true")
-        self.assertRefused("update_job", "not_found", lambda: self.m.update_job(job["request_id"], no_sleep=True))
+        job = self.m.new("settings-box")
+        try:
+            updated = self.m.update_job(job["request_id"], no_sleep=True, startup_command="python3 -m http.server")
+            self.assertEqual((updated["no_sleep"], updated["startup_command"]), (True, "python3 -m http.server"))
+        finally:
+            self.end_workspace("settings-box")
         self.assertRefused("usage", "not_found", lambda: self.m.usage(7))
         self.assertRefused("url_alias_create", "not_found", lambda: self.m.url_alias_create("my-app", "my-api"))
 
