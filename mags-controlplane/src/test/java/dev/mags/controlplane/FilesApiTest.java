@@ -189,4 +189,25 @@ class FilesApiTest {
         assertThat(api.files.parts).isEmpty();
         assertThat(api.delete("/api/v1/mags-files/" + id, api.token).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aChunkedUploadIsTakenWhileJsonBodiesStayWithinTheirLimitChunkedOrNot() {
+        start(FileLimits.DEFAULT);
+        byte[] body = multipart(Map.of("streamed.bin", random(3 << 20)));
+        HttpResponse<String> chunked = api.send(HttpRequest.newBuilder(api.uri("/api/v1/mags-files")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + api.token).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(201);
+        assertThat(json(chunked).at("/files/0/size").asLong()).isEqualTo(3 << 20);
+
+        String big = "{\"script\": \"" + "x".repeat(2 << 20) + "\"}";
+        HttpResponse<String> sized = api.post("/api/v1/mags-jobs", api.token, big);
+        assertThat(sized.statusCode()).isEqualTo(413);
+        HttpResponse<String> streamed = api.send(HttpRequest.newBuilder(api.uri("/api/v1/mags-jobs")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + api.token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8)))).build());
+        assertThat(streamed.statusCode()).isEqualTo(413);
+        assertThat(json(streamed).at("/error/code").asText()).isEqualTo("request_too_large");
+    }
 }

@@ -18,8 +18,11 @@ public record FileLimits(long maxFileBytes, long maxBytesPerUser, int maxFilesPe
         }
     }
 
-    /** The largest body an upload may have: its files at their limit, and room for the multipart framing. */
+    /**
+     * The largest body an upload may have: its files at their limit and room for the multipart framing, at most
+     * 2 GiB - 1 (Undertow's chunked request decoding takes the limit as an int).
+     */
     public long maxBodyBytes() {
-        return Math.min(Long.MAX_VALUE / 2, maxFilesPerUpload * maxFileBytes + (1L << 20));
+        return Math.min(Integer.MAX_VALUE, maxFilesPerUpload * maxFileBytes + (1L << 20));
     }
 }

@@ -57,6 +57,9 @@ final class MultipartReader {
                 throw new BadRequestException("invalid_upload", "the upload ended before its closing multipart boundary "
                         + "(the body was cut short, or its boundary is not the one of its Content-Type)");
             }
+        } catch (io.undertow.server.RequestTooBigException e) {
+            throw new dev.mags.controlplane.error.PayloadTooLargeException("upload_too_large", "the upload is larger "
+                    + "than this server takes in one request; send fewer or smaller files per upload");
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("UT0")) { // Undertow's parser on malformed input
                 throw new BadRequestException("invalid_upload", "the multipart/form-data body is malformed: " + e.getMessage());

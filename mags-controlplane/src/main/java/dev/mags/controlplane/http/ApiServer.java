@@ -34,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_JSON_BODY = 1024 * 1024;
 
     private final List<Route> routes;
+    private final long maxBody;
     private final ControlPlaneConfig config;
     private final GracefulShutdownHandler shutdown;
     private HttpListener listener;
@@ -82,7 +83,14 @@ public final class ApiServer implements AutoCloseable {
             router.add(r.method(), r.template(), r.handler());
         }
         this.config = config;
-        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(router), json));
+        this.maxBody = Math.max(MAX_JSON_BODY, files.limits().maxBodyBytes());
+        HttpHandler bounded = ex -> {
+            if (!(ex.getRequestMethod().equalToString("POST") && ex.getRequestPath().equals(ApiPaths.FILES))) {
+                ex.setMaxEntitySize(MAX_JSON_BODY);
+            }
+            router.handleRequest(ex);
+        };
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(bounded), json));
     }
 
     private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {
@@ -106,7 +114,10 @@ public final class ApiServer implements AutoCloseable {
 
     public synchronized void start() {
         listener = HttpListener.start(config.listenHost(), config.listenPort(), shutdown, OptionMap.builder()
-                .set(UndertowOptions.MAX_ENTITY_SIZE, MAX_JSON_BODY)
+                // The listener's limit is the uploads' (Undertow sets up a chunked body's limit before any handler
+                // runs); every other request is held to MAX_JSON_BODY by the handler above (a Content-Length) and
+                // by Exchanges.readJson (a chunked body).
+                .set(UndertowOptions.MAX_ENTITY_SIZE, maxBody)
                 .set(UndertowOptions.ENABLE_STATISTICS, false)
                 .getMap());
     }

@@ -3,6 +3,7 @@ package dev.mags.controlplane.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.controlplane.error.BadRequestException;
+import dev.mags.controlplane.error.PayloadTooLargeException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -26,6 +27,9 @@ final class Exchanges {
         }
     }
 
+    /** The largest JSON body taken (1 MiB), whatever the listener's limit (which is the uploads'). */
+    static final int MAX_JSON_BYTES = 1024 * 1024;
+
     static <T> T readJson(HttpServerExchange ex, ObjectMapper json, Class<T> type) {
         String contentType = singleHeader(ex, Headers.CONTENT_TYPE);
         if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -33,7 +37,11 @@ final class Exchanges {
                     "request body must be JSON (Content-Type: application/json), got " + contentType);
         }
         try (InputStream in = ex.getInputStream()) {
-            byte[] body = in.readAllBytes();
+            byte[] body = in.readNBytes(MAX_JSON_BYTES + 1);
+            if (body.length > MAX_JSON_BYTES) {
+                throw new PayloadTooLargeException("request_too_large", "request body is larger than the "
+                        + MAX_JSON_BYTES + " bytes this server takes as JSON");
+            }
             if (body.length == 0) {
                 throw new BadRequestException("invalid_json", "request body is empty; expected a JSON object");
             }
