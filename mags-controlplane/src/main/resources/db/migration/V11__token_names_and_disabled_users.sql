@@ -5,5 +5,3 @@ ALTER TABLE api_tokens ADD COLUMN name VARCHAR(128);
 ALTER TABLE api_tokens ADD COLUMN last_used_at BIGINT;
 ALTER TABLE users ADD COLUMN disabled_at BIGINT;
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
--- /metrics reads the jobs finished since its last scrape.
-CREATE INDEX jobs_by_finish ON jobs (finished_at);

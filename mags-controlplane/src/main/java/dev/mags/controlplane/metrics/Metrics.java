@@ -28,9 +28,9 @@ public final class Metrics implements AutoCloseable {
     public Metrics(Jdbi jdbi, Agent agent, Clock clock) {
         this.jobs = new JobMetrics(jdbi, registry, clock.instant());
         SandboxGauges sandboxes = new SandboxGauges(jdbi, agent);
-        Gauge.builder("mags.sandboxes.live", sandboxes, SandboxGauges::jobSandboxes).tag("kind", "job")
+        Gauge.builder("mags.sandboxes.live", sandboxes, SandboxGauges::jobSandboxes).tag("kind", "job").strongReference(true)
                 .description("live sandboxes of running jobs without a workspace").register(registry);
-        Gauge.builder("mags.sandboxes.live", sandboxes, SandboxGauges::workspaceSandboxes).tag("kind", "workspace")
+        Gauge.builder("mags.sandboxes.live", sandboxes, SandboxGauges::workspaceSandboxes).tag("kind", "workspace").strongReference(true)
                 .description("live sandboxes of workspaces (running a job or kept alive)").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
