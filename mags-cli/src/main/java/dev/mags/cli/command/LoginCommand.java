@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "login", description = {
     "Save an API token to ~/.mags/config.json (mode 0600) after checking it with the server.",
-    "Without --token, opens the server's token page (<url>/tokens) in your browser with xdg-open (open on",
-    "macOS), or prints its address when no browser can be opened; create a token there and paste it.",
+    "Without --token, opens the server's token page (<url>/tokens) in your browser with xdg-open (open on "
+            + "macOS), or prints its address when no browser can be opened; create a token there and paste it.",
     "An admin can also make one with 'magsd token create --user NAME' on the server."})
 public final class LoginCommand implements Callable<Integer> {
     private final CliContext ctx;
