@@ -59,6 +59,27 @@ class MetricsApiTest {
     }
 
     @Test
+    void aRunningJobCountsAsALiveSandbox() {
+        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+            String id = submit(api, "await go");
+            await().atMost(Duration.ofSeconds(10)).until(() -> json(api.get("/api/v1/mags-jobs/" + id + "/status",
+                    api.token)).get("status").asText().equals("running"));
+
+            String running = api.get("/metrics", null).body();
+            api.agent.open("go");
+            awaitFinal(api, id);
+            String after = api.get("/metrics", null).body();
+
+            assertThat(running).contains("mags_sandboxes_live{kind=\"job\"} 1.0")
+                    .contains("mags_jobs{status=\"running\"} 1.0")
+                    .doesNotContain("mags_job_duration_seconds_count");
+            assertThat(after).contains("mags_sandboxes_live{kind=\"job\"} 0.0")
+                    .doesNotContain("mags_jobs{status=\"running\"}")
+                    .contains("mags_job_duration_seconds_count{status=\"completed\"} 1");
+        }
+    }
+
+    @Test
     void aRemoteCallerIsRefusedWithoutTheMetricsToken() throws Exception {
         Optional<InetAddress> address = nonLoopbackAddress();
         assumeThat(address).as("an up, non-loopback IPv4 address on this machine").isPresent();
