@@ -8,7 +8,10 @@ public final class ApiPaths {
     public static final String WORKSPACES = BASE + "/mags-workspaces";
     public static final String SSH_KEYS = BASE + "/ssh-keys";
     public static final String FILES = BASE + "/mags-files";
+    public static final String TOKENS = BASE + "/tokens";
+    public static final String USERS = BASE + "/users";
     public static final String HEALTH = "/healthz";
+    public static final String METRICS = "/metrics";
 
     private ApiPaths() {}
 

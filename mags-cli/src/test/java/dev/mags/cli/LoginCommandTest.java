@@ -62,8 +62,70 @@ class LoginCommandTest {
         CliFixture.Result result = cli.run("login", "--url", cli.server.uri().toString());
 
         assertThat(result.exit()).isZero();
-        assertThat(result.err()).startsWith("API token for " + cli.server.uri() + ": ");
+        assertThat(result.err()).startsWith("Open " + cli.server.uri() + "/tokens in a browser, create a token there"
+                + " and paste it below.\nAPI token for " + cli.server.uri() + ": ");
         assertThat(config).content().contains("good-token");
+    }
+
+    @Test
+    void opensTheTokenPageInTheBrowserThenAsksForTheToken() throws Exception {
+        Path opened = fakeXdgOpen();
+        cli.env.put("DISPLAY", ":0");
+        cli.stdin = "good-token\n";
+
+        CliFixture.Result result = cli.run("login", "--url", cli.server.uri() + "/");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(opened).content().isEqualTo(cli.server.uri() + "/tokens\n");
+        assertThat(result.err()).startsWith("Opened " + cli.server.uri() + "/tokens in your browser");
+        assertThat(config).content().contains("good-token");
+    }
+
+    @Test
+    void noBrowserWithoutAGraphicalSessionWithNoBrowserOrWithToken() throws Exception {
+        Path opened = fakeXdgOpen();
+        cli.stdin = "good-token\n";
+
+        CliFixture.Result console = cli.run("login", "--url", cli.server.uri().toString());
+        cli.env.put("DISPLAY", ":0");
+        cli.stdin = "good-token\n";
+        CliFixture.Result refused = cli.run("login", "--url", cli.server.uri().toString(), "--no-browser");
+        CliFixture.Result given = cli.run("login", "--url", cli.server.uri().toString(), "--token", "good-token");
+
+        assertThat(console.exit()).isZero();
+        assertThat(console.err()).startsWith("Open " + cli.server.uri() + "/tokens in a browser");
+        assertThat(refused.exit()).isZero();
+        assertThat(refused.err()).startsWith("Open " + cli.server.uri() + "/tokens in a browser");
+        assertThat(given.exit()).isZero();
+        assertThat(given.err()).doesNotContain("/tokens");
+        assertThat(opened).doesNotExist();
+    }
+
+    @Test
+    void aFailingOpenerFallsBackToTheAddress() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path script = bin.resolve("xdg-open");
+        Files.writeString(script, "#!/bin/sh\nexit 3\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        cli.env.put("PATH", bin.toString());
+        cli.env.put("DISPLAY", ":0");
+        cli.stdin = "good-token\n";
+
+        CliFixture.Result result = cli.run("login", "--url", cli.server.uri().toString());
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.err()).startsWith("Open " + cli.server.uri() + "/tokens in a browser");
+    }
+
+    /** An xdg-open on the PATH that writes its argument to the returned file, as a browser would get it. */
+    private Path fakeXdgOpen() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path opened = home.resolve("opened.txt");
+        Path script = bin.resolve("xdg-open");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$1\" > '" + opened + "'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        cli.env.put("PATH", bin.toString());
+        return opened;
     }
 
     @Test

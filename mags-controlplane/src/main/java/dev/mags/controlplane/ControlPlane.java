@@ -2,6 +2,9 @@ package dev.mags.controlplane;
 
 import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.auth.Tokens;
+import dev.mags.controlplane.auth.Users;
+import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.files.FileBlobs;
 import dev.mags.controlplane.files.FileReaper;
@@ -47,6 +50,7 @@ public final class ControlPlane implements AutoCloseable {
     private final JobService jobs;
     private final TokenService tokens;
     private final ApiServer api;
+    private final Metrics metrics;
     private final WorkspaceReaper reaper;
     private final RetentionReaper retention;
     private final java.time.Duration reapPeriod;
@@ -62,7 +66,9 @@ public final class ControlPlane implements AutoCloseable {
         this.agent = agent;
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
-        this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
+        UserStore userStore = new UserStore(db.jdbi());
+        this.tokens = new TokenService(userStore, clock);
+        this.metrics = new Metrics(db.jdbi(), agent, clock);
         this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
@@ -82,7 +88,7 @@ public final class ControlPlane implements AutoCloseable {
         this.fileReaper = new FileReaper(files);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
-                sshKeys, sshAccess, files);
+                sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics);
     }
 
     /** Settles jobs left over by a previous run of the process, then opens the API. */
@@ -144,5 +150,6 @@ public final class ControlPlane implements AutoCloseable {
         agent.close();
         runner.close();
         outputs.close();
+        metrics.close();
     }
 }

@@ -40,7 +40,8 @@ class AdmissionApiTest {
     void start(int maxConcurrentJobs, AdmissionPolicy policy) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox");
         api = new TestApi(dir, agent, new ControlPlaneConfig(d.listenHost(), 0, d.defaultImage(), d.maxJobTimeout(),
-                maxConcurrentJobs, d.output(), d.stopGrace(), d.limits(), d.workspaceIdleTimeout(), policy, d.files()));
+                maxConcurrentJobs, d.output(), d.stopGrace(), d.limits(), d.workspaceIdleTimeout(), policy, d.files(),
+                d.metrics()));
         bob = api.cp.tokens().createToken("bob", false);
     }
 

@@ -5,6 +5,7 @@ import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
+import dev.mags.controlplane.metrics.MetricsAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,10 +34,12 @@ public record MagsdConfig(
         int snapshotKeep,
         AdmissionPolicy admission,
         OutputPolicy output,
-        FileLimits files) {
+        FileLimits files,
+        MetricsAccess metrics) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(metrics, "metrics");
         dataDir = dataDir.toAbsolutePath().normalize();
         imagesDir = (imagesDir == null ? dataDir.resolve("images") : imagesDir).toAbsolutePath().normalize();
         if (!defaultImage.matches("[a-z0-9][a-z0-9_.-]*")) {

@@ -7,6 +7,7 @@ import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
 import dev.mags.protocol.v1.SandboxLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -208,13 +209,20 @@ final class ServeCommand implements Callable<Integer> {
                     + "number with s, m, h or d (env MAGS_FILE_RETENTION, default ${DEFAULT-VALUE}).")
     String fileRetention;
 
+    @Option(names = "--metrics-token-file", defaultValue = "${env:MAGS_METRICS_TOKEN_FILE}",
+            description = "File holding a token (16 or more characters) that lets remote scrapers read GET /metrics with "
+                    + "'Authorization: Bearer <token>' (env MAGS_METRICS_TOKEN_FILE). Without it only loopback callers "
+                    + "may read /metrics. A file, not a flag, so that the token does not show in the process list.")
+    Path metricsTokenFile;
+
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
                 HostPort.parse("--ssh-listen", sshListen), appsDomain,
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
-                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy(), fileLimits());
+                Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy(), fileLimits(),
+                MetricsTokenFile.access(metricsTokenFile));
     }
 
     private AdmissionPolicy admissionPolicy() {
@@ -291,6 +299,6 @@ final class ServeCommand implements Callable<Integer> {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
                 cfg.maxConcurrentJobs(), cfg.output(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
-                cfg.admission(), cfg.files());
+                cfg.admission(), cfg.files(), cfg.metrics());
     }
 }

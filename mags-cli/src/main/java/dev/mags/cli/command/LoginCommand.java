@@ -13,10 +13,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mags login}: checks a token against the server, then saves it with the server's URL. */
+/**
+ * {@code mags login}: without {@code --token}, opens the dashboard's token page ({@code <url>/tokens}) in the
+ * browser (or prints its address) and asks for the token created there; checks the token against the server,
+ * then saves it with the server's URL.
+ */
 @Command(name = "login", description = {
     "Save an API token to ~/.mags/config.json (mode 0600) after checking it with the server.",
-    "Get a token from the server's operator ('magsd token create --user NAME')."})
+    "Without --token, opens the server's token page (<url>/tokens) in your browser with xdg-open (open on "
+            + "macOS), or prints its address when no browser can be opened; create a token there and paste it.",
+    "An admin can also make one with 'magsd token create --user NAME' on the server."})
 public final class LoginCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -25,6 +31,9 @@ public final class LoginCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "The API token; asked for when omitted.")
     String token;
+
+    @Option(names = "--no-browser", description = "Print the token page's address instead of opening a browser.")
+    boolean noBrowser;
 
     @Option(names = "--url", paramLabel = "URL",
             description = "The server (default: MAGS_API_URL, the saved URL, else http://127.0.0.1:8080).")
@@ -38,7 +47,7 @@ public final class LoginCommand implements Callable<Integer> {
     public Integer call() {
         ConfigFile file = ctx.configFile();
         URI server = url != null ? CliConfig.parseUrl(url, "--url") : CliConfig.resolveUrl(ctx.env(), savedOrEmpty(file));
-        String secret = token != null ? token : ctx.prompt().readSecret("API token for " + server + ": ");
+        String secret = token != null ? token : askForToken(server);
         if (secret == null || secret.isBlank()) {
             throw new CliException("no token given", CliException.CONFIG);
         }
@@ -63,6 +72,23 @@ public final class LoginCommand implements Callable<Integer> {
             ctx.err().println("mags: note: MAGS_API_URL is set and takes precedence over the saved URL");
         }
         return 0;
+    }
+
+    /** Sends the user to the token page, then reads the token they paste. */
+    private String askForToken(URI server) {
+        URI page = tokenPage(server);
+        boolean opened = !noBrowser && new BrowserOpener(ctx.env().browserOpener(), ctx.env().path()).open(page);
+        ctx.err().println(opened
+                ? "Opened " + page + " in your browser: create a token there and paste it below."
+                : "Open " + page + " in a browser, create a token there and paste it below.");
+        ctx.err().flush();
+        return ctx.prompt().readSecret("API token for " + server + ": ");
+    }
+
+    /** The dashboard's page for tokens: {@code tokens} under the server's URL (which may have a path). */
+    static URI tokenPage(URI server) {
+        String base = server.toString();
+        return URI.create(base.endsWith("/") ? base + "tokens" : base + "/tokens");
     }
 
     private SavedConfig savedOrEmpty(ConfigFile file) {

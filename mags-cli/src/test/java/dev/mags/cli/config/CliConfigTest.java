@@ -61,6 +61,15 @@ class CliConfigTest {
     }
 
     @Test
+    void aBrowserIsOpenedOnMacOsOrInAGraphicalSessionOnly() {
+        assertThat(CliEnvironment.browserOpener(Map.of(), "Mac OS X")).isEqualTo("open");
+        assertThat(CliEnvironment.browserOpener(Map.of("DISPLAY", ":0"), "Linux")).isEqualTo("xdg-open");
+        assertThat(CliEnvironment.browserOpener(Map.of("WAYLAND_DISPLAY", "wayland-0"), "Linux")).isEqualTo("xdg-open");
+        assertThat(CliEnvironment.browserOpener(Map.of("DISPLAY", " "), "Linux")).isNull();
+        assertThat(CliEnvironment.browserOpener(Map.of(), "Linux")).isNull();
+    }
+
+    @Test
     void badValuesNameTheirSource() throws IOException {
         assertThatThrownBy(() -> resolve(Map.of("HOME", home.toString(), "MAGS_API_URL", "localhost:8080")))
                 .isInstanceOf(ConfigException.class)

@@ -8,9 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -21,39 +20,49 @@ import java.util.UUID;
  */
 public final class TokenService {
     private static final String TOKEN_PREFIX = "mags_";
-    /** Tokens are checked on every request; a short cache spares the state store most lookups. */
-    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
-    private static final int CACHE_MAX = 10_000;
+    private static final String USER_NAME = "[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}";
 
     private final UserStore users;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(Principal principal, Instant expires) {}
+    /** Tokens are checked on every request; a short cache spares the state store most lookups. */
+    private final VerifiedTokens verified = new VerifiedTokens();
+    private final LastUse lastUse;
 
     public TokenService(UserStore users, Clock clock) {
         this.users = users;
         this.clock = clock;
+        this.lastUse = new LastUse(users);
     }
+
+    /** A token just issued: its row id, display prefix and creation time, and the secret (shown once). */
+    public record Issued(String id, String prefix, Instant createdAt, String secret) {}
 
     /** Creates a token for {@code userName}, creating the user first if needed. Returns the token. */
     public String createToken(String userName, boolean adminIfNew) {
-        if (!userName.matches("[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}")) {
-            throw new IllegalArgumentException("user name '" + userName
-                    + "' must be 1-128 characters of letters, digits, '_', '.', '@' or '-'");
-        }
+        checkUserName(userName);
         UserRecord user = users.findByName(userName).orElseGet(() -> {
             UserRecord u = new UserRecord(UUID.randomUUID().toString(), userName, adminIfNew, clock.instant());
             users.insertUser(u);
             return u;
         });
+        if (users.account(userName).map(a -> a.disabledAt() != null).orElse(false)) {
+            throw new IllegalArgumentException("user '" + userName + "' is disabled; an admin enables them with "
+                    + "POST /api/v1/users/" + userName + "/enable");
+        }
+        return issue(user.id(), null).secret();
+    }
+
+    /** Issues a new token of the user {@code userId}, labelled {@code name} (may be null). */
+    public Issued issue(String userId, String name) {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        users.insertToken(UUID.randomUUID().toString(), user.id(), hash(token), token.substring(0, 12),
-                clock.instant());
-        return token;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String id = UUID.randomUUID().toString();
+        String prefix = token.substring(0, 12);
+        users.insertToken(id, userId, hash(token), prefix, name, now);
+        return new Issued(id, prefix, now, token);
     }
 
     /** The principal for an {@code Authorization} header value, or 401. */
@@ -67,19 +76,39 @@ public final class TokenService {
         }
         String hash = hash(parts[1].trim());
         Instant now = clock.instant();
-        Cached hit = cache.get(hash);
-        if (hit != null && hit.expires().isAfter(now)) {
+        VerifiedTokens.Entry hit = verified.get(hash, now);
+        if (hit != null) {
+            lastUse.used(hit.tokenId(), now);
             return hit.principal();
         }
-        Principal principal = users.findByTokenHash(hash)
-                .map(o -> new Principal(o.user().id(), o.user().name(), o.user().admin(), o.tokenPrefix()))
-                .orElseThrow(() -> new UnauthorizedException("invalid API token"));
-        if (cache.size() >= CACHE_MAX) {
-            cache.clear(); // crude but bounded; a full cache is refilled by the next requests
-        }
-        // Only valid tokens are cached, so guessing cannot fill it. Revoking a token must evict it here.
-        cache.put(hash, new Cached(principal, now.plus(CACHE_TTL)));
+        long generation = verified.generation();
+        UserStore.TokenOwner owner = users.findByTokenHash(hash)
+                .orElseThrow(() -> new UnauthorizedException("invalid API token (unknown, revoked, or its user is "
+                        + "disabled); get a new one with 'mags login'"));
+        Principal principal = new Principal(owner.user().id(), owner.user().name(), owner.user().admin(),
+                owner.tokenPrefix());
+        // Only valid tokens are cached, so guessing cannot fill it.
+        verified.put(hash, principal, owner.tokenId(), now, generation);
+        lastUse.used(owner.tokenId(), now);
         return principal;
+    }
+
+    /** Makes a token deleted from the store stop working now, not when its cache entry expires. */
+    void revoked(String tokenId) {
+        verified.evict(e -> e.tokenId().equals(tokenId));
+        lastUse.forget(tokenId);
+    }
+
+    /** Makes the tokens of a user just disabled stop working now. */
+    void disabled(String userId) {
+        verified.evict(e -> e.principal().userId().equals(userId));
+    }
+
+    static void checkUserName(String userName) {
+        if (userName == null || !userName.matches(USER_NAME)) {
+            throw new IllegalArgumentException("user name '" + userName
+                    + "' must be 1-128 characters of letters, digits, '_', '.', '@' or '-'");
+        }
     }
 
     static String hash(String token) {

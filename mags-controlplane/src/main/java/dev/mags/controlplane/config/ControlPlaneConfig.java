@@ -4,6 +4,7 @@ import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
+import dev.mags.controlplane.metrics.MetricsAccess;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param workspaceIdleTimeout a local workspace no job has used for this long is removed
  * @param admission per-user limits on live sandboxes and the disk reserve, checked when a job is submitted
  * @param files bounds and retention of uploaded files
+ * @param metrics who may read {@code /metrics} besides loopback callers
  */
 public record ControlPlaneConfig(
         String listenHost,
@@ -33,7 +35,8 @@ public record ControlPlaneConfig(
         LimitsPolicy limits,
         Duration workspaceIdleTimeout,
         AdmissionPolicy admission,
-        FileLimits files) {
+        FileLimits files,
+        MetricsAccess metrics) {
 
     public ControlPlaneConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -46,33 +49,39 @@ public record ControlPlaneConfig(
         }
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
                 OutputPolicy.defaults(), Duration.ofSeconds(5), LimitsPolicy.standard(),
-                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard(), FileLimits.DEFAULT);
+                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard(), FileLimits.DEFAULT, MetricsAccess.LOOPBACK_ONLY);
     }
 
     public static final Duration DEFAULT_WORKSPACE_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     public ControlPlaneConfig withAdmission(AdmissionPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, workspaceIdleTimeout, policy, files);
+                output, stopGrace, limits, workspaceIdleTimeout, policy, files, metrics);
     }
 
     public ControlPlaneConfig withOutput(OutputPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                policy, stopGrace, limits, workspaceIdleTimeout, admission, files);
+                policy, stopGrace, limits, workspaceIdleTimeout, admission, files, metrics);
     }
 
     public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, idle, admission, files);
+                output, stopGrace, limits, idle, admission, files, metrics);
+    }
+
+    public ControlPlaneConfig withMetrics(MetricsAccess access) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                output, stopGrace, limits, workspaceIdleTimeout, admission, files, access);
     }
 
     public ControlPlaneConfig withFiles(FileLimits limits2) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, workspaceIdleTimeout, admission, limits2);
+                output, stopGrace, limits, workspaceIdleTimeout, admission, limits2, metrics);
     }
 }

@@ -7,7 +7,7 @@ package dev.mags.controlplane.error;
 public abstract sealed class MagsException extends RuntimeException
         permits BadRequestException, UnauthorizedException, NotFoundException, ConflictException,
                 UnavailableException, TooManyRequestsException, InsufficientStorageException,
-                PayloadTooLargeException {
+                PayloadTooLargeException, ForbiddenException {
     private static final long serialVersionUID = 1L;
     private final String code;
 

@@ -5,6 +5,9 @@ import dev.mags.api.ApiError;
 import dev.mags.api.ApiPaths;
 import dev.mags.api.WhoAmI;
 import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.auth.Tokens;
+import dev.mags.controlplane.auth.Users;
+import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.files.UploadedFiles;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.ssh.SshAccess;
@@ -41,7 +44,8 @@ public final class ApiServer implements AutoCloseable {
     private final EventStreamRoute events;
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
-            OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, UploadedFiles files) {
+            OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, UploadedFiles files,
+            Tokens ownTokens, Users users, Metrics metrics) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
@@ -49,6 +53,8 @@ public final class ApiServer implements AutoCloseable {
         FileRoutes fileRoutes = new FileRoutes(files, json);
         this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
+        AccountRoutes accounts = new AccountRoutes(ownTokens, users, json);
+        MetricsRoute metricsRoute = new MetricsRoute(metrics, config.metrics());
 
         this.routes = List.of(
                 new Route("GET", ApiPaths.HEALTH, blocking(json, ex -> health(ex, json, health.get()))),
@@ -72,15 +78,23 @@ public final class ApiServer implements AutoCloseable {
                 new Route("DELETE", ApiPaths.SSH_KEYS + "/{id}", auth.blocking(sshRoutes::delete)),
                 new Route("POST", ApiPaths.FILES, auth.blocking(fileRoutes::upload)),
                 new Route("GET", ApiPaths.FILES, auth.blocking(fileRoutes::list)),
-                new Route("DELETE", ApiPaths.FILES + "/{id}", auth.blocking(fileRoutes::delete)));
+                new Route("DELETE", ApiPaths.FILES + "/{id}", auth.blocking(fileRoutes::delete)),
+                new Route("GET", ApiPaths.TOKENS, auth.blocking(accounts::listTokens)),
+                new Route("POST", ApiPaths.TOKENS, auth.blocking(accounts::createToken)),
+                new Route("DELETE", ApiPaths.TOKENS + "/{id}", auth.blocking(accounts::revokeToken)),
+                new Route("GET", ApiPaths.USERS, auth.blocking(accounts::listUsers)),
+                new Route("POST", ApiPaths.USERS, auth.blocking(accounts::createUser)),
+                new Route("POST", ApiPaths.USERS + "/{name}/disable", auth.blocking(accounts::disableUser)),
+                new Route("POST", ApiPaths.USERS + "/{name}/enable", auth.blocking(accounts::enableUser)),
+                new Route("GET", ApiPaths.METRICS, blocking(json, metricsRoute::handle)));
         RoutingHandler router = new RoutingHandler()
-                .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
-                        ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath())))
+                .setFallbackHandler(metricsRoute.timed("*", "unmatched", ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
+                        ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath()))))
                 .setInvalidMethodHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.METHOD_NOT_ALLOWED,
                         ApiError.of("method_not_allowed", ex.getRequestMethod() + " is not allowed on "
                                 + ex.getRequestPath())));
         for (Route r : routes) {
-            router.add(r.method(), r.template(), r.handler());
+            router.add(r.method(), r.template(), metricsRoute.timed(r.method(), r.template(), r.handler()));
         }
         this.config = config;
         this.maxBody = Math.max(MAX_JSON_BODY, files.limits().maxBodyBytes());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.ApiError;
 import dev.mags.controlplane.error.BadRequestException;
 import dev.mags.controlplane.error.ConflictException;
+import dev.mags.controlplane.error.ForbiddenException;
 import dev.mags.controlplane.error.MagsException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.error.UnauthorizedException;
@@ -68,6 +69,7 @@ final class ErrorMapper implements HttpHandler {
         return switch (t) {
             case BadRequestException b -> StatusCodes.BAD_REQUEST;
             case UnauthorizedException u -> StatusCodes.UNAUTHORIZED;
+            case ForbiddenException f -> StatusCodes.FORBIDDEN;
             case NotFoundException n -> StatusCodes.NOT_FOUND;
             case ConflictException c -> StatusCodes.CONFLICT;
             case UnavailableException u -> StatusCodes.SERVICE_UNAVAILABLE;
