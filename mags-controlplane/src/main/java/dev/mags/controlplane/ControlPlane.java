@@ -3,6 +3,9 @@ package dev.mags.controlplane;
 import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.cron.CronScheduler;
+import dev.mags.controlplane.cron.CronService;
+import dev.mags.controlplane.cron.CronStore;
 import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
@@ -47,6 +50,7 @@ public final class ControlPlane implements AutoCloseable {
     private final RetentionReaper retention;
     private final java.time.Duration reapPeriod;
     private final SshKeys sshKeys;
+    private final CronScheduler cron;
     private final SshAccess sshAccess = new SshAccess();
     private SshGateway sshGateway;
     private boolean closed;
@@ -71,14 +75,20 @@ public final class ControlPlane implements AutoCloseable {
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
+        CronStore cronStore = new CronStore(db.jdbi());
+        this.cron = new CronScheduler(cronStore, jobs, clock);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
-                sshKeys, sshAccess);
+                sshKeys, sshAccess, new CronService(cronStore, jobs, clock, cron::wake));
     }
 
-    /** Settles jobs left over by a previous run of the process, then opens the API. */
+    /**
+     * Settles jobs left over by a previous run of the process, starts the cron scheduler (which first starts
+     * the runs missed while the process was down), then opens the API.
+     */
     public ControlPlane start() {
         jobs.recoverAfterRestart();
+        cron.start();
         reaper.start(reapPeriod);
         retention.start();
         api.start();
@@ -93,6 +103,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Method and path template of every REST route. */
     public java.util.List<String> routes() {
         return api.routeSignatures();
+    }
+
+    /** The cron scheduler, whose {@link CronScheduler#runDue()} tests call after moving their clock. */
+    CronScheduler cronScheduler() {
+        return cron;
     }
 
     public TokenService tokens() {
@@ -123,6 +138,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         api.close();
+        cron.close();
         if (sshGateway != null) {
             sshAccess.detach();
             sshGateway.close();

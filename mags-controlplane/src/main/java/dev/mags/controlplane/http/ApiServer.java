@@ -6,6 +6,7 @@ import dev.mags.api.ApiPaths;
 import dev.mags.api.WhoAmI;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.cron.CronService;
 import dev.mags.controlplane.ssh.SshAccess;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.job.JobService;
@@ -39,11 +40,12 @@ public final class ApiServer implements AutoCloseable {
     private final EventStreamRoute events;
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
-            OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess) {
+            OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, CronService cron) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
         SshRoutes sshRoutes = new SshRoutes(sshKeys, sshAccess, json);
+        CronRoutes cronRoutes = new CronRoutes(cron, json);
         this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
 
@@ -65,7 +67,12 @@ public final class ApiServer implements AutoCloseable {
                 new Route("DELETE", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::delete)),
                 new Route("GET", ApiPaths.SSH_KEYS, auth.blocking(sshRoutes::list)),
                 new Route("POST", ApiPaths.SSH_KEYS, auth.blocking(sshRoutes::add)),
-                new Route("DELETE", ApiPaths.SSH_KEYS + "/{id}", auth.blocking(sshRoutes::delete)));
+                new Route("DELETE", ApiPaths.SSH_KEYS + "/{id}", auth.blocking(sshRoutes::delete)),
+                new Route("POST", ApiPaths.CRON, auth.blocking(cronRoutes::create)),
+                new Route("GET", ApiPaths.CRON, auth.blocking(cronRoutes::list)),
+                new Route("GET", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::get)),
+                new Route("PATCH", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::update)),
+                new Route("DELETE", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::delete)));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath())))
