@@ -238,6 +238,23 @@ class CronApiTest {
     }
 
     @Test
+    void aPostWithTheOverrideHeaderIsAPatchAndNothingElse() {
+        String id = create("{\"name\": \"o\", \"cron_expression\": \"* * * * *\", \"script\": \"x\"}")
+                .get("id").asText();
+        HttpResponse<String> patched = api.send(java.net.http.HttpRequest.newBuilder(api.uri(CRON + "/" + id))
+                .header("Authorization", "Bearer " + api.token).header("Content-Type", "application/json")
+                .header("X-HTTP-Method-Override", "PATCH")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\": false}")).build());
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(get(id).get("enabled").asBoolean()).isFalse();
+        HttpResponse<String> deleted = api.send(java.net.http.HttpRequest.newBuilder(api.uri(CRON + "/" + id))
+                .header("Authorization", "Bearer " + api.token).header("X-HTTP-Method-Override", "DELETE")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(deleted.statusCode()).isEqualTo(405);
+        assertThat(get(id).get("name").asText()).isEqualTo("o");
+    }
+
+    @Test
     void aTimeZoneMovesTheRunsToItsWallClock() {
         JsonNode c = create("{\"name\": \"paris\", \"cron_expression\": \"0 9 * * *\", \"script\": \"x\","
                 + " \"timezone\": \"Europe/Paris\"}");

@@ -66,6 +66,14 @@ final class HttpTransport implements AutoCloseable {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout);
     }
 
+    /**
+     * PATCHes {@code body} as JSON: a POST with {@code X-HTTP-Method-Override: PATCH}, since
+     * {@link HttpURLConnection} refuses the PATCH method.
+     */
+    <T> T patch(String path, Object body, Class<T> answer) {
+        return exchange("PATCH", path, toJson(body), answer);
+    }
+
     <T> T delete(String path, Class<T> answer) {
         return exchange("DELETE", path, null, answer);
     }
@@ -116,7 +124,12 @@ final class HttpTransport implements AutoCloseable {
             throw new IOException("the client is closed");
         }
         HttpURLConnection c = (HttpURLConnection) uri(path).toURL().openConnection();
-        c.setRequestMethod(method);
+        if (method.equals("PATCH")) {
+            c.setRequestMethod("POST");
+            c.setRequestProperty("X-HTTP-Method-Override", "PATCH");
+        } else {
+            c.setRequestMethod(method);
+        }
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout(millis(connectTimeout));
         c.setReadTimeout(millis(timeout));

@@ -83,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
             router.add(r.method(), r.template(), r.handler());
         }
         this.config = config;
-        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(router), json));
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(new MethodOverride(router)), json));
     }
 
     private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {
