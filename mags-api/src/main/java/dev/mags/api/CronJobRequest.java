@@ -25,11 +25,6 @@ public record CronJobRequest(
         return new CronJobRequest(name, cronExpression, script, null, null, null, null, null);
     }
 
-    public CronJobRequest withWorkspace(String workspace, Boolean persistentWorkspace) {
-        return new CronJobRequest(name, cronExpression, script, workspace, environment, persistentWorkspace, enabled,
-                timezone);
-    }
-
     /** A PATCH body that only turns the job on or off. */
     public static CronJobRequest enabled(boolean on) {
         return new CronJobRequest(null, null, null, null, null, null, on, null);
