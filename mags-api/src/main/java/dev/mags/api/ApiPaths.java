@@ -10,6 +10,7 @@ public final class ApiPaths {
     public static final String FILES = BASE + "/mags-files";
     public static final String TOKENS = BASE + "/tokens";
     public static final String USERS = BASE + "/users";
+    public static final String CRON = BASE + "/mags-cron";
     public static final String HEALTH = "/healthz";
     public static final String METRICS = "/metrics";
 

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (magsd, runc, bubblewrap, podman) and {@code sync} (workspace storage, see {@link WorkspaceSync});
  * {@code --only <part>} runs one and only prints its table, since a partial result is not a run. The
  * sandboxes part splits further for work on one figure: {@code api} (latency and floors), {@code load},
- * {@code status}, {@code cli}, {@code density}.
+ * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample).
  */
 public final class BenchMain {
-    private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density");
+    private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density",
+            "cron");
 
     /** Pause between two timed runs of one client. */
     static final int RUN_GAP_MS = 150;
@@ -157,6 +158,11 @@ public final class BenchMain {
                 figures.put("cli_run_ms", Figure.of("ms", cvp.cli));
                 figures.put("podman_run_ms", Figure.of("ms", cvp.podman));
                 figures.put("cli_vs_podman_ratio", Figure.of("ratio", cvp.ratio));
+            }
+            if (wanted("cron")) {
+                int runs = n(3, 1);
+                step("cron: " + runs + " runs of '* * * * *' (one a minute)");
+                figures.put("cron_fire_delay_ms", Figure.of("ms", CronFireDelay.measure(magsd, runs, errors)));
             }
             if (wanted("density")) {
                 int idle = n(100, 20);

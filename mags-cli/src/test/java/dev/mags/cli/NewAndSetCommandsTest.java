@@ -80,12 +80,15 @@ class NewAndSetCommandsTest {
 
     @Test
     void setPatchesOnlyWhatIsGiven() throws Exception {
-        cli.server.json("PATCH", JOBS + "/dev", 200, running("j1", "dev").replaceFirst("}$", ",\"no_sleep\":true}"));
+        // The SDK sends PATCH as POST with X-HTTP-Method-Override (HttpURLConnection has no PATCH).
+        cli.server.json("POST", JOBS + "/dev", 200, running("j1", "dev").replaceFirst("}$", ",\"no_sleep\":true}"));
 
         CliFixture.Result set = cli.run("set", "dev", "--no-sleep");
 
         assertThat(set.exit()).as(set.err()).isZero();
-        assertThat(JSON.readTree(cli.server.single("PATCH", JOBS + "/dev").body())).isEqualTo(JSON.readTree("{\"no_sleep\": true}"));
+        FakeMagsServer.Request patch = cli.server.single("POST", JOBS + "/dev");
+        assertThat(patch.header("X-HTTP-Method-Override")).isEqualTo("PATCH");
+        assertThat(JSON.readTree(patch.body())).isEqualTo(JSON.readTree("{\"no_sleep\": true}"));
         assertThat(set.out()).contains("dev: always on (never sleeps); startup command: none");
     }
 
@@ -95,6 +98,6 @@ class NewAndSetCommandsTest {
         CliFixture.Result both = cli.run("set", "dev", "--sleep", "--no-sleep");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
-        assertThat(cli.server.requests("PATCH", JOBS + "/dev")).isEmpty();
+        assertThat(cli.server.requests("POST", JOBS + "/dev")).isEmpty();
     }
 }

@@ -9,6 +9,9 @@ import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.files.FileBlobs;
 import dev.mags.controlplane.files.FileReaper;
 import dev.mags.controlplane.files.UploadedFiles;
+import dev.mags.controlplane.cron.CronScheduler;
+import dev.mags.controlplane.cron.CronService;
+import dev.mags.controlplane.cron.CronStore;
 import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
@@ -57,6 +60,7 @@ public final class ControlPlane implements AutoCloseable {
     private final SshKeys sshKeys;
     private final UploadedFiles files;
     private final FileReaper fileReaper;
+    private final CronScheduler cron;
     private final SshAccess sshAccess = new SshAccess();
     private SshGateway sshGateway;
     private boolean closed;
@@ -86,14 +90,21 @@ public final class ControlPlane implements AutoCloseable {
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
         this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
         this.fileReaper = new FileReaper(files);
+        CronStore cronStore = new CronStore(db.jdbi());
+        this.cron = new CronScheduler(cronStore, jobs, clock);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
-                sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics);
+                sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
+                new CronService(cronStore, jobs, clock, cron::wake));
     }
 
-    /** Settles jobs left over by a previous run of the process, then opens the API. */
+    /**
+     * Settles jobs left over by a previous run of the process, starts the cron scheduler (which first starts
+     * the runs missed while the process was down), then opens the API.
+     */
     public ControlPlane start() {
         jobs.recoverAfterRestart();
+        cron.start();
         reaper.start(reapPeriod);
         retention.start();
         fileReaper.start();
@@ -109,6 +120,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Method and path template of every REST route. */
     public java.util.List<String> routes() {
         return api.routeSignatures();
+    }
+
+    /** The cron scheduler, whose {@link CronScheduler#runDue()} tests call after moving their clock. */
+    CronScheduler cronScheduler() {
+        return cron;
     }
 
     public TokenService tokens() {
@@ -139,6 +155,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         api.close();
+        cron.close();
         if (sshGateway != null) {
             sshAccess.detach();
             sshGateway.close();

@@ -29,10 +29,14 @@ final class TestApi implements AutoCloseable {
     final MapFileBlobs files = new MapFileBlobs();
 
     TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config) {
+        this(dir, agent, config, Clock.systemUTC());
+    }
+
+    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, Clock clock) {
         this.dir = dir;
         this.agent = agent;
         this.db = Database.sqlite(dir.resolve("state.db"));
-        this.cp = new ControlPlane(config, db, agent, files, Clock.systemUTC());
+        this.cp = new ControlPlane(config, db, agent, files, clock);
         this.token = cp.tokens().createToken("alice", true);
         cp.start();
     }
@@ -57,6 +61,12 @@ final class TestApi implements AutoCloseable {
             b.header("Authorization", "Bearer " + bearer);
         }
         return send(b.build());
+    }
+
+    HttpResponse<String> patch(String path, String bearer, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     HttpResponse<String> delete(String path, String bearer) {

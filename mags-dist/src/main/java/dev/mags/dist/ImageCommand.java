@@ -32,7 +32,8 @@ final class ImageCommand {
         DirOptions dirs;
 
         @Option(names = "--if-missing",
-                description = "Build only if the image is missing or was built for another user-namespace mapping.")
+                description = "Build only if the image is missing, was built for another user-namespace mapping, "
+                        + "or by an older recipe.")
         boolean ifMissing;
 
         @Override
@@ -43,7 +44,8 @@ final class ImageCommand {
                 throw new IllegalArgumentException("unknown image '" + name + "'; choose one of " + builder.names());
             }
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-            if (ifMissing && store.idOffset(name).orElse(-1) == IdMapping.DEFAULT.start()) {
+            if (ifMissing && store.idOffset(name).orElse(-1) == IdMapping.DEFAULT.start()
+                    && store.revision(name).equals(java.util.Optional.of(builder.revision(name)))) {
                 out.println("image '" + name + "' is already built in " + dirs.imagesDir().resolve(name));
                 return 0;
             }

@@ -10,6 +10,9 @@ import dev.mags.api.JobPage;
 import dev.mags.api.JobUpdate;
 import dev.mags.api.JobRequest;
 import dev.mags.api.LogEntry;
+import dev.mags.api.CronJobInfo;
+import dev.mags.api.CronJobList;
+import dev.mags.api.CronJobRequest;
 import dev.mags.api.SshKeyInfo;
 import dev.mags.api.SshKeyList;
 import dev.mags.api.SshKeyRequest;
@@ -226,6 +229,39 @@ public final class Mags implements AutoCloseable {
     /** Removes one of the caller's SSH keys; the gateway refuses it from the next login on. */
     public void deleteSshKey(String id) {
         http.delete(ApiPaths.SSH_KEYS + "/" + Ids.segment(id), java.util.Map.class);
+    }
+
+    /**
+     * Defines a cron job: {@code request.script()} runs at the times of its 5-field expression as an ordinary
+     * job named after it.
+     *
+     * @throws MagsApiException 400 naming a bad field (the expression's field among them), 409 when the caller
+     *     has a cron job of that name
+     */
+    public CronJobInfo cronCreate(CronJobRequest request) {
+        Objects.requireNonNull(request, "request");
+        return http.post(ApiPaths.CRON, request, CronJobInfo.class);
+    }
+
+    /** The caller's cron jobs, oldest first. */
+    public CronJobList cronList() {
+        return http.get(ApiPaths.CRON, CronJobList.class);
+    }
+
+    /** One of the caller's cron jobs, with its next run and the last run's status. */
+    public CronJobInfo cronGet(String id) {
+        return http.get(ApiPaths.CRON + "/" + Ids.segment(id), CronJobInfo.class);
+    }
+
+    /** Changes the fields of {@code updates} that are set (e.g. {@link CronJobRequest#enabled(boolean)}). */
+    public CronJobInfo cronUpdate(String id, CronJobRequest updates) {
+        Objects.requireNonNull(updates, "updates");
+        return http.patch(ApiPaths.CRON + "/" + Ids.segment(id), updates, CronJobInfo.class);
+    }
+
+    /** Deletes a cron job; the jobs it ran stay. */
+    public void cronDelete(String id) {
+        http.delete(ApiPaths.CRON + "/" + Ids.segment(id), java.util.Map.class);
     }
 
     /** Who the token belongs to. */

@@ -1,5 +1,6 @@
 package dev.mags.agent.image;
 
+import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.rootfs.DirectoryTree;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,22 +20,39 @@ public final class DebianRecipe implements RootfsRecipe {
     public static final String SECURITY_MIRROR = "http://deb.debian.org/debian-security";
     public static final List<String> PACKAGES = List.of(
             "python3", "python3-pip", "nodejs", "npm", "git", "curl", "wget", "ca-certificates",
-            "procps", "iproute2", "nano", "vim-tiny");
+            "procps", "iproute2", "nano", "vim-tiny", "python-is-python3");
+    /** Changes with what the recipe puts into the image, so that {@code image build --if-missing} rebuilds. */
+    public static final String REVISION = "2 (apk, pip.conf, python, host CAs)";
 
     private final Mmdebstrap mmdebstrap;
     private final String suite;
     private final List<String> sources;
     private final List<String> packages;
+    private final UpdateCaCertificates hostCas;
 
+    /** The recipe without the host's CA certificates. */
     public DebianRecipe(Mmdebstrap mmdebstrap) {
-        this(mmdebstrap, SUITE, defaultSources(SUITE, MIRROR, SECURITY_MIRROR), PACKAGES);
+        this(mmdebstrap, SUITE, defaultSources(SUITE, MIRROR, SECURITY_MIRROR), PACKAGES, null);
     }
 
-    public DebianRecipe(Mmdebstrap mmdebstrap, String suite, List<String> sources, List<String> packages) {
+    /** The standard recipe: its images also trust the CA certificates the operator added to this host. */
+    public static DebianRecipe withHostCas(Mmdebstrap mmdebstrap, CommandRunner runner) {
+        return new DebianRecipe(mmdebstrap, SUITE, defaultSources(SUITE, MIRROR, SECURITY_MIRROR), PACKAGES,
+                new UpdateCaCertificates(runner, UpdateCaCertificates.HOST_DIR));
+    }
+
+    DebianRecipe(Mmdebstrap mmdebstrap, String suite, List<String> sources, List<String> packages,
+            UpdateCaCertificates hostCas) {
         this.mmdebstrap = mmdebstrap;
         this.suite = suite;
         this.sources = List.copyOf(sources);
         this.packages = List.copyOf(packages);
+        this.hostCas = hostCas;
+    }
+
+    @Override
+    public String revision() {
+        return REVISION;
     }
 
     public static List<String> defaultSources(String suite, String mirror, String securityMirror) {
@@ -48,6 +66,10 @@ public final class DebianRecipe implements RootfsRecipe {
     public void populate(Path rootfs, PrintStream progress) throws IOException {
         progress.printf("  mmdebstrap %s with %s%n", suite, String.join(", ", packages));
         mmdebstrap.build(suite, rootfs, packages, sources, line -> progress.println("  " + line));
+        if (hostCas != null) {
+            hostCas.apply(rootfs, progress);
+        }
+        SeedCompat.write(rootfs, progress);
         cleanApt(rootfs);
         BaseEtc.writePlaceholders(rootfs);
         progress.println("  removed apt caches and lists; wrote placeholders for hostname, hosts, resolv.conf");

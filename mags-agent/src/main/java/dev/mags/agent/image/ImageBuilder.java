@@ -65,12 +65,18 @@ public final class ImageBuilder {
         CommandRunner runner = new CommandRunner(ProcessLauncher.system());
         return new ImageBuilder(store, Map.of(
                 "busybox", new BusyboxRecipe(new Busybox(runner, Path.of("/bin/busybox"))),
-                "debian", new DebianRecipe(new Mmdebstrap(runner))),
+                "debian", DebianRecipe.withHostCas(new Mmdebstrap(runner), runner)),
                 new IdShift(mapping, new FileCapabilities(runner)));
     }
 
     public Set<String> names() {
         return recipes.keySet();
+    }
+
+    /** The revision of the recipe of image {@code name}, as a fresh build would record it. */
+    public String revision(String name) {
+        RootfsRecipe recipe = recipes.get(name);
+        return recipe == null ? null : recipe.revision();
     }
 
     /**
@@ -96,7 +102,7 @@ public final class ImageBuilder {
             try {
                 recipe.populate(buildDir.resolve("rootfs"), progress);
                 long idOffset = shift(buildDir, progress);
-                ImageInfo info = store.install(name, buildDir, Instant.now(), idOffset);
+                ImageInfo info = store.install(name, buildDir, Instant.now(), idOffset, recipe.revision());
                 progress.printf(Locale.ROOT, "image '%s' ready: %.1f MB in %.1f s%n", name,
                         info.sizeBytes() / 1e6, (System.nanoTime() - started) / 1e9);
                 return info;

@@ -76,6 +76,11 @@ public final class ImageStore {
         return manifest(name).map(m -> OptionalLong.of(m.idOffset() == null ? 0 : m.idOffset())).orElse(OptionalLong.empty());
     }
 
+    /** The revision of the recipe image {@code name} was built by; empty if absent or not recorded. */
+    public Optional<String> revision(String name) {
+        return manifest(name).map(ImageManifest::revision);
+    }
+
     private Optional<ImageManifest> manifest(String name) {
         if (!isValidName(name)) {
             return Optional.empty();
@@ -128,6 +133,11 @@ public final class ImageStore {
      * @param idOffset what the rootfs's ownership was shifted by; 0 for none
      */
     ImageInfo install(String name, Path buildDir, Instant builtAt, long idOffset) throws IOException {
+        return install(name, buildDir, builtAt, idOffset, null);
+    }
+
+    /** As {@link #install(String, Path, Instant, long)}, recording the recipe's revision in the manifest. */
+    ImageInfo install(String name, Path buildDir, Instant builtAt, long idOffset, String revision) throws IOException {
         requireValid(name);
         long size = DirectoryTree.sizeBytes(buildDir.resolve("rootfs"));
         Path target = imagesDir.resolve(name);
@@ -140,7 +150,7 @@ public final class ImageStore {
         Files.move(buildDir, target, StandardCopyOption.ATOMIC_MOVE);
         ImageInfo info = new ImageInfo(name, builtAt, size);
         Path partial = target.resolve(MANIFEST + ".partial");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), ImageManifest.of(info, idOffset));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), ImageManifest.of(info, idOffset, revision));
         Files.move(partial, target.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
         if (old != null) {
             // Sandboxes still running on the old image use it as their overlay's lower layer and may

@@ -13,4 +13,12 @@ public interface RootfsRecipe {
      * it does as it goes.
      */
     void populate(Path rootfs, PrintStream progress) throws IOException;
+
+    /**
+     * What this recipe puts into an image, as a label that changes when that does; recorded in the image's
+     * manifest so that {@code magsd image build --if-missing} rebuilds an image an older recipe made.
+     */
+    default String revision() {
+        return "1";
+    }
 }

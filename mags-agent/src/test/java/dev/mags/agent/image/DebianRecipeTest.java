@@ -26,7 +26,8 @@ class DebianRecipeTest {
         assertThat(argv).containsExactly(
                 "mmdebstrap", "--variant=minbase", "--mode=root", "--format=directory",
                 "--aptopt=Acquire::Retries \"3\"",
-                "--include=python3,python3-pip,nodejs,npm,git,curl,wget,ca-certificates,procps,iproute2,nano,vim-tiny",
+                "--include=python3,python3-pip,nodejs,npm,git,curl,wget,ca-certificates,procps,iproute2,nano,vim-tiny,"
+                        + "python-is-python3",
                 "bookworm", "/img/.debian.build-1/rootfs",
                 "deb http://deb.debian.org/debian bookworm main",
                 "deb http://deb.debian.org/debian bookworm-updates main",
@@ -53,6 +54,36 @@ class DebianRecipeTest {
         assertThat(rootfs.resolve("var/cache/apt/archives/partial")).isDirectory();
         assertThat(rootfs.resolve("etc/hostname")).hasContent("mags-vm");
         assertThat(rootfs.resolve("etc/resolv.conf")).isEmptyFile();
+        assertThat(rootfs.resolve("usr/local/bin/apk")).isExecutable().content().startsWith("#!/bin/sh");
+        assertThat(rootfs.resolve("etc/pip.conf")).content().contains("break-system-packages = true");
+    }
+
+    @Test
+    void theHostsLocalCaCertificatesAreCopiedInAndTheBundleUpdatedInTheImage(@TempDir Path dir) throws Exception {
+        Path rootfs = dir.resolve("rootfs");
+        Path hostCas = dir.resolve("host-cas");
+        Files.createDirectories(hostCas.resolve("corp"));
+        Files.writeString(hostCas.resolve("proxy.crt"), "-----BEGIN CERTIFICATE-----\nA\n");
+        Files.writeString(hostCas.resolve("corp/root.crt"), "-----BEGIN CERTIFICATE-----\nB\n");
+        Files.writeString(hostCas.resolve("README"), "not a certificate");
+        FakeProcessLauncher launcher = new FakeProcessLauncher().respond(argv -> {
+            if (argv.getFirst().equals("mmdebstrap")) {
+                fakeDebootstrap(rootfs);
+            }
+            return FakeProcess.exits(0, "", "");
+        });
+        CommandRunner runner = new CommandRunner(launcher);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        new DebianRecipe(new Mmdebstrap(runner), "bookworm", List.of("deb http://m bookworm main"), List.of("python3"),
+                new UpdateCaCertificates(runner, hostCas)).populate(rootfs, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        Path inImage = rootfs.resolve("usr/local/share/ca-certificates/mags-host");
+        assertThat(inImage.resolve("proxy.crt")).hasContent("-----BEGIN CERTIFICATE-----\nA\n");
+        assertThat(inImage.resolve("corp_root.crt")).hasContent("-----BEGIN CERTIFICATE-----\nB\n");
+        assertThat(inImage.resolve("README")).doesNotExist();
+        assertThat(launcher.started()).contains(List.of("chroot", rootfs.toString(), "update-ca-certificates"));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("corp_root.crt, proxy.crt");
     }
 
     private static void fakeDebootstrap(Path rootfs) {

@@ -10,6 +10,7 @@ import dev.mags.controlplane.auth.Users;
 import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.files.UploadedFiles;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.cron.CronService;
 import dev.mags.controlplane.ssh.SshAccess;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.job.JobService;
@@ -45,12 +46,13 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
             OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, UploadedFiles files,
-            Tokens ownTokens, Users users, Metrics metrics) {
+            Tokens ownTokens, Users users, Metrics metrics, CronService cron) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
         SshRoutes sshRoutes = new SshRoutes(sshKeys, sshAccess, json);
         FileRoutes fileRoutes = new FileRoutes(files, json);
+        CronRoutes cronRoutes = new CronRoutes(cron, json);
         this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
         AccountRoutes accounts = new AccountRoutes(ownTokens, users, json);
@@ -86,7 +88,12 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", ApiPaths.USERS, auth.blocking(accounts::createUser)),
                 new Route("POST", ApiPaths.USERS + "/{name}/disable", auth.blocking(accounts::disableUser)),
                 new Route("POST", ApiPaths.USERS + "/{name}/enable", auth.blocking(accounts::enableUser)),
-                new Route("GET", ApiPaths.METRICS, blocking(json, metricsRoute::handle)));
+                new Route("GET", ApiPaths.METRICS, blocking(json, metricsRoute::handle)),
+                new Route("POST", ApiPaths.CRON, auth.blocking(cronRoutes::create)),
+                new Route("GET", ApiPaths.CRON, auth.blocking(cronRoutes::list)),
+                new Route("GET", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::get)),
+                new Route("PATCH", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::update)),
+                new Route("DELETE", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::delete)));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(metricsRoute.timed("*", "unmatched", ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath()))))
@@ -104,7 +111,7 @@ public final class ApiServer implements AutoCloseable {
             }
             router.handleRequest(ex);
         };
-        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(bounded), json));
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(new MethodOverride(bounded)), json));
     }
 
     private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {
