@@ -65,11 +65,14 @@ public final class RetentionReaper implements AutoCloseable {
     public synchronized Result reap() {
         int deleted = deleteExpiredJobs();
         Trimmed trimmed = new Trimmed(0, 0);
-        for (Map.Entry<String, Long> user : jobs.usersKeepingMoreThan(policy.maxBytesPerUser()).entrySet()) {
+        // Both limits from one snapshot: output stored between two reads would otherwise be charged to the server's
+        // limit while the user's looked met, and the notice would give the wrong reason.
+        JobStore.KeptOutputTotals kept = jobs.keptOutputTotals(policy.maxBytesPerUser());
+        for (Map.Entry<String, Long> user : kept.usersOver().entrySet()) {
             trimmed = trimmed.plus(trim(user.getKey(), user.getValue() - policy.maxBytesPerUser(),
                     "this user's jobs keep more than " + JobOutput.size(policy.maxBytesPerUser()) + " of output"));
         }
-        long over = jobs.keptOutputBytes() - policy.maxBytesTotal();
+        long over = kept.total() - trimmed.bytes() - policy.maxBytesTotal();
         if (over > 0) {
             trimmed = trimmed.plus(trim(null, over, "the server keeps more than " + JobOutput.size(policy.maxBytesTotal())
                     + " of job output"));

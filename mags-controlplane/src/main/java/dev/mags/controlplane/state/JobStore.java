@@ -163,15 +163,26 @@ public final class JobStore {
                 .bindList("ids", jobIds).execute());
     }
 
-    /** Users whose jobs keep more than {@code maxBytes} of output, with their totals. */
-    public Map<String, Long> usersKeepingMoreThan(long maxBytes) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT user_id, SUM(output_bytes) AS kept FROM jobs "
-                        + "GROUP BY user_id HAVING SUM(output_bytes) > :max")
-                .bind("max", maxBytes)
-                .reduceRows(new java.util.LinkedHashMap<String, Long>(), (m, row) -> {
-                    m.put(row.getColumn("user_id", String.class), row.getColumn("kept", Long.class));
-                    return m;
-                }));
+    /** Output kept per user past a limit, and by all jobs, as one snapshot of the store. */
+    public record KeptOutputTotals(Map<String, Long> usersOver, long total) {}
+
+    /**
+     * The users keeping more than {@code maxBytesPerUser} of output and the output kept by all jobs, read in one
+     * transaction: output is stored while this runs, and two separate reads could see a user under the limit and
+     * then the server over it with the same bytes.
+     */
+    public KeptOutputTotals keptOutputTotals(long maxBytesPerUser) {
+        return jdbi.inTransaction(h -> {
+            Map<String, Long> over = h.createQuery("SELECT user_id, SUM(output_bytes) AS kept FROM jobs "
+                            + "GROUP BY user_id HAVING SUM(output_bytes) > :max")
+                    .bind("max", maxBytesPerUser)
+                    .reduceRows(new java.util.LinkedHashMap<String, Long>(), (m, row) -> {
+                        m.put(row.getColumn("user_id", String.class), row.getColumn("kept", Long.class));
+                        return m;
+                    });
+            long total = h.createQuery("SELECT COALESCE(SUM(output_bytes), 0) FROM jobs").mapTo(Long.class).one();
+            return new KeptOutputTotals(over, total);
+        });
     }
 
     /** Output kept by all jobs. */
