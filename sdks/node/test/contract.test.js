@@ -23,11 +23,6 @@ const PENDING = {
   urlAliasCreate: 'POST /mags-url-aliases: URL aliases are not built (public URLs are not offered yet)',
   urlAliasList: 'GET /mags-url-aliases: URL aliases are not built',
   urlAliasDelete: 'DELETE /mags-url-aliases/{subdomain}: URL aliases are not built',
-  cronCreate: 'POST /mags-cron: cron jobs are not built',
-  cronList: 'GET /mags-cron: cron jobs are not built',
-  cronGet: 'GET /mags-cron/{id}: cron jobs are not built',
-  cronUpdate: 'PATCH /mags-cron/{id}: cron jobs are not built',
-  cronDelete: 'DELETE /mags-cron/{id}: cron jobs are not built',
   usage: 'GET /mags-usage: usage summaries are not built',
 };
 

@@ -21,7 +21,6 @@ const PENDING = {
   url: 'public URLs (POST /access with a port other than 22 answers 400 unsupported_port)',
   urlAliasCreate: 'URL aliases (POST /mags-url-aliases is 404)',
   fileIds: 'files placed into jobs (file_ids is 400 unsupported_field; uploading works)',
-  cronCreate: 'cron jobs (POST /mags-cron is 404)',
   usage: 'usage summaries (GET /mags-usage is 404)',
 };
 
@@ -191,10 +190,18 @@ describe('seed examples', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     // Cron
-    await refused('cronCreate', 'not_found', () => mags.cronCreate({
+    const cron = await mags.cronCreate({
       name: 'backup', cronExpression: '0 0 * * *',
       script: 'tar czf backup.tar.gz /data', workspaceId: 'backups',
-    }));
+    });
+    try {
+      const { cron_jobs: all } = await mags.cronList();
+      assert.ok(all.some((c) => c.id === cron.id));
+      assert.equal((await mags.cronGet(cron.id)).cron_expression, '0 0 * * *');
+      assert.equal((await mags.cronUpdate(cron.id, { enabled: false })).enabled, false);
+    } finally {
+      await mags.cronDelete(cron.id);
+    }
   });
 });
 

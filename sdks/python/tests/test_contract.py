@@ -23,11 +23,6 @@ PENDING = {
     "url_alias_create": "POST /mags-url-aliases: URL aliases are not built (public URLs are not offered yet)",
     "url_alias_list": "GET /mags-url-aliases: URL aliases are not built",
     "url_alias_delete": "DELETE /mags-url-aliases/{subdomain}: URL aliases are not built",
-    "cron_create": "POST /mags-cron: cron jobs are not built",
-    "cron_list": "GET /mags-cron: cron jobs are not built",
-    "cron_get": "GET /mags-cron/{id}: cron jobs are not built",
-    "cron_update": "PATCH /mags-cron/{id}: cron jobs are not built",
-    "cron_delete": "DELETE /mags-cron/{id}: cron jobs are not built",
     "usage": "GET /mags-usage: usage summaries are not built",
 }
 

@@ -16,7 +16,6 @@ PENDING = {
     "exec": "an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)",
     "url": "public URLs (POST /access with a port other than 22 answers 400 unsupported_port)",
     "file_ids": "files placed into jobs (file_ids is 400 unsupported_field; uploading works)",
-    "cron_create": "cron jobs (POST /mags-cron is 404)",
     "usage": "usage summaries (GET /mags-usage is 404)",
     "url_alias_create": "URL aliases (POST /mags-url-aliases is 404)",
 }
@@ -177,8 +176,14 @@ class SeedExamplesTest(unittest.TestCase):
     def test_cron(self):
         m = self.m
         # Cron
-        self.assertRefused("cron_create", "not_found", lambda: m.cron_create(
-            name="backup", cron_expression="0 0 * * *", script="tar czf backup.tar.gz /data", workspace_id="backups"))
+        cron = m.cron_create(
+            name="backup", cron_expression="0 0 * * *", script="tar czf backup.tar.gz /data", workspace_id="backups")
+        try:
+            self.assertIn(cron["id"], [c["id"] for c in m.cron_list()["cron_jobs"]])
+            self.assertEqual(m.cron_get(cron["id"])["cron_expression"], "0 0 * * *")
+            self.assertFalse(m.cron_update(cron["id"], enabled=False)["enabled"])
+        finally:
+            m.cron_delete(cron["id"])
 
     def test_update_job_usage_and_url_aliases(self):
         job = self.m.new("settings-box")
