@@ -95,6 +95,28 @@ class McpE2EIT {
 
             McpSchema.CallToolResult bad = call(client, "run", Map.of("script", "true", "timeout", "soon"));
             assertThat(bad.isError()).isTrue();
+            assertThat(text(bad)).contains("timeout");
+
+            McpSchema.CallToolResult url = call(client, "url", Map.of("name", "mcp-ws", "port", 8080));
+            assertThat(url.isError()).isTrue();
+            assertThat(text(url)).startsWith("error 400 unsupported_port: ");
+        }
+    }
+
+    @Test
+    void aPersistentRunAnswersOnceItsScriptEndsAndTheNextRunsInTheSameSandbox() {
+        try (McpSyncClient client = client()) {
+            McpSchema.CallToolResult first = call(client, "run", Map.of("script", "sleep 600 & echo up",
+                    "workspace", "mcp-p", "persistent", true));
+            try {
+                assertThat(first.isError()).as(text(first)).isFalse();
+                assertThat(text(first)).contains("exit_code: 0\n--- stdout ---\nup\n");
+                // the first script's background process still runs: this is the same sandbox, not a new one on the workspace
+                assertThat(text(call(client, "run", Map.of("script", "ps | grep -c '[s]leep 600'", "workspace", "mcp-p"))))
+                        .contains("exit_code: 0\n--- stdout ---\n1\n");
+            } finally {
+                assertThat(call(client, "stop", Map.of("name", "mcp-p")).isError()).isFalse();
+            }
         }
     }
 
@@ -119,6 +141,27 @@ class McpE2EIT {
                 assertThat(call(client, "stop", Map.of("name", "mcp-dev")).isError()).isFalse();
             }
         }
+    }
+
+    @Test
+    void onlyMagsMcpLoadsTheMcpSdk() throws Exception {
+        assertThat(classesLoadedBy("list")).isNotEmpty().noneMatch(c -> c.startsWith("io.modelcontextprotocol.")
+                || c.startsWith("reactor."));
+        assertThat(classesLoadedBy("--help")).isNotEmpty().noneMatch(c -> c.startsWith("io.modelcontextprotocol."));
+        // stdin is /dev/null: the server starts, reads the end of its input at once and exits 0
+        assertThat(classesLoadedBy("mcp")).anyMatch(c -> c.startsWith("io.modelcontextprotocol.server."));
+    }
+
+    /** The classes the JVM of {@code bin/mags ARGS} loaded, as its class-load log names them. */
+    private static java.util.List<String> classesLoadedBy(String... args) throws Exception {
+        Path log = Files.createTempFile(tmp, "classes", ".log");
+        Map<String, String> env = new java.util.HashMap<>(magsd.cliEnv(tmp.resolve("home")));
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        Proc.Result r = Proc.run(env, Duration.ofSeconds(60), Repo.mags(), args);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return Files.readAllLines(log).stream()
+                .map(line -> line.replaceFirst("^(\\[[^]]*])+\\s*", "").split(" ")[0])
+                .toList();
     }
 
     /** Whether this magsd has the exec route: an unknown job is then a 404 of its own, not "no route". */
