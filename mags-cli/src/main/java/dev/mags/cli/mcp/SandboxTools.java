@@ -73,6 +73,11 @@ final class SandboxTools {
     /** Creates a sandbox that stays (a persistent job running {@code sleep infinity} on workspace NAME). */
     ToolAnswer newSandbox(String name, boolean persistent) {
         return answer(() -> {
+            JobInfo live = liveSandbox(name);
+            if (live != null) {
+                return ToolAnswer.ok("sandbox '" + name + "' already runs (request id " + live.requestId()
+                        + "); run commands in it with exec, end it with stop", Map.of("request_id", live.requestId(), "name", name));
+            }
             String keepRunning = "sleep infinity";
             JobRequest request = JobRequest.builder(keepRunning)
                     .name(name)
@@ -96,6 +101,20 @@ final class SandboxTools {
                     + (persistent ? "workspace synced to storage" : "workspace on the server's disk only")
                     + "); run commands in it with exec, end it with stop", Map.of("request_id", id, "name", name));
         });
+    }
+
+    /** The running or sleeping job on workspace NAME, or null: a second sandbox there would only wait for the first. */
+    private JobInfo liveSandbox(String name) {
+        try {
+            JobInfo job = mags.status(name);
+            boolean live = job.status() == JobStatus.RUNNING || job.status() == JobStatus.SLEEPING;
+            return live && name.equals(job.workspaceId()) ? job : null;
+        } catch (MagsApiException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** Runs a command in a live sandbox. */

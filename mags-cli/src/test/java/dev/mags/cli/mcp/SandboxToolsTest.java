@@ -75,6 +75,35 @@ class SandboxToolsTest {
     }
 
     @Test
+    void newSubmitsTheSandboxAndWaitsUntilItRuns() throws Exception {
+        server.json("GET", JOBS + "/dev/status", 404, "{\"error\":{\"code\":\"job_not_found\",\"message\":\"no job\"}}");
+        server.json("POST", JOBS, 202, "{\"request_id\":\"j1\",\"status\":\"accepted\"}");
+        server.json("GET", JOBS + "/j1/status", 200, running("j1", "dev"));
+
+        ToolAnswer a = tools.newSandbox("dev", false);
+
+        assertThat(a.error()).as(a.text()).isFalse();
+        assertThat(a.text()).startsWith("sandbox 'dev' runs (request id j1, workspace on the server's disk only)");
+        assertThat(JSON.readTree(server.single("POST", JOBS).body())).isEqualTo(JSON.readTree("""
+                {"script": "sleep infinity", "type": "inline", "name": "dev", "workspace_id": "dev", "persistent": true,
+                 "startup_command": "sleep infinity", "no_sync": true}"""));
+    }
+
+    @Test
+    void newOnASandboxThatRunsMakesNoSecond() {
+        server.json("GET", JOBS + "/dev/status", 200, running("j0", "dev"));
+
+        ToolAnswer a = tools.newSandbox("dev", true);
+
+        assertThat(a.text()).startsWith("sandbox 'dev' already runs (request id j0)");
+        assertThat(server.requests("POST", JOBS)).isEmpty();
+    }
+
+    private static String running(String id, String workspace) {
+        return job(id, "running", null, null).replaceFirst("}$", ",\"workspace_id\":\"" + workspace + "\"}");
+    }
+
+    @Test
     void serverErrorsCarryStatusCodeAndMessage() {
         server.json("GET", JOBS + "/nope/status", 404, "{\"error\":{\"code\":\"job_not_found\",\"message\":\"no job 'nope'\"}}");
 
