@@ -55,6 +55,19 @@ class SetupClaudeCommandTest {
     }
 
     @Test
+    void whatIsNotBuiltFollowsTheCli() throws Exception {
+        assertThat(cli().run("setup-claude").exit()).isZero();
+        String skill = Files.readString(skill());
+        String missing = skill.lines().filter(l -> l.startsWith("- Commands of the hosted Mags CLI")).findFirst().orElse("");
+        for (String command : java.util.List.of("exec", "url", "cron")) {
+            assertThat(missing.contains("`mags " + command + "`")).as(command)
+                    .isEqualTo(!dev.mags.cli.command.MagsCommand.SUBCOMMANDS.containsKey(command));
+        }
+        // from the options whose --help says "not supported yet"
+        assertThat(skill).contains("- Options of `mags run` that are refused with a clear error (exit 2): `-f`/`--file`, `--url`, `--port`.");
+    }
+
+    @Test
     void aSecondRunChangesNothingAndSaysSo() throws Exception {
         assertThat(cli().run("setup-claude").exit()).isZero();
         FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));

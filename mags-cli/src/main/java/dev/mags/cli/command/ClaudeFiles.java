@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -16,6 +17,8 @@ import picocli.CommandLine;
 final class ClaudeFiles {
     /** Commands an agent at a shell has no use for in the reference. */
     private static final Set<String> LEFT_OUT = Set.of("help", "setup-claude", "mcp");
+    /** Commands of the hosted Mags CLI (the reference) that this CLI may not have yet. */
+    private static final List<String> REFERENCE_ONLY = List.of("exec", "url", "cron");
 
     private static final String WITH_EXEC = """
             ## A command in a sandbox that stays
@@ -58,19 +61,50 @@ final class ClaudeFiles {
 
     private String guide() {
         boolean exec = MagsCommand.SUBCOMMANDS.containsKey("exec");
-        return template("guide.md").strip().replace("{{EXEC}}", exec ? WITH_EXEC : WITHOUT_EXEC);
+        return template("guide.md").strip()
+                .replace("{{EXEC}}", exec ? WITH_EXEC : WITHOUT_EXEC)
+                .replace("{{NOT_BUILT}}", notBuilt());
+    }
+
+    /**
+     * What the hosted Mags CLI has and this one does not, as of this build: its commands missing from
+     * {@link MagsCommand#SUBCOMMANDS}, and the options whose help says they are not supported yet.
+     */
+    private String notBuilt() {
+        StringBuilder out = new StringBuilder();
+        List<String> missing = REFERENCE_ONLY.stream().filter(c -> !MagsCommand.SUBCOMMANDS.containsKey(c))
+                .map(c -> "`mags " + c + "`").toList();
+        if (!missing.isEmpty()) {
+            out.append("- Commands of the hosted Mags CLI that this one does not have (an unknown command, exit 2): ")
+                    .append(String.join(", ", missing)).append(".\n");
+        }
+        for (CommandLine command : commands().getSubcommands().values()) {
+            List<String> refused = command.getCommandSpec().options().stream()
+                    .filter(o -> String.join(" ", o.description()).contains("not supported yet"))
+                    .map(o -> "`" + String.join("`/`", o.names()) + "`").toList();
+            if (!refused.isEmpty()) {
+                out.append("- Options of `").append(command.getCommandSpec().qualifiedName())
+                        .append("` that are refused with a clear error (exit 2): ").append(String.join(", ", refused)).append(".\n");
+            }
+        }
+        return out.toString();
     }
 
     private String reference() {
+        StringBuilder out = new StringBuilder();
+        appendUsage(out, commands().getSubcommands());
+        return out.toString().strip();
+    }
+
+    /** This CLI's commands as picocli models them for {@code --help}. */
+    private CommandLine commands() {
         CommandLine root = new CommandLine(MagsCommand.class, factory);
         MagsCommand.SUBCOMMANDS.forEach((name, type) -> {
             if (!LEFT_OUT.contains(name)) {
                 root.addSubcommand(name, new CommandLine(type, factory));
             }
         });
-        StringBuilder out = new StringBuilder();
-        appendUsage(out, root.getSubcommands());
-        return out.toString().strip();
+        return root;
     }
 
     private static void appendUsage(StringBuilder out, Map<String, CommandLine> commands) {
