@@ -48,6 +48,8 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("workspace", WorkspaceCommand.class);
         all.put("cron", CronCommand.class);
         all.put("ssh", SshCommand.class);
+        all.put("setup-claude", SetupClaudeCommand.class);
+        all.put("mcp", dev.mags.cli.mcp.McpCommand.class);
         all.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(all);
     }
