@@ -3,6 +3,9 @@ package dev.mags.controlplane;
 import dev.mags.controlplane.admission.Admission;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.exec.ExecLimits;
+import dev.mags.controlplane.exec.ExecSessions;
+import dev.mags.controlplane.exec.ExecTargets;
 import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
@@ -48,11 +51,17 @@ public final class ControlPlane implements AutoCloseable {
     private final java.time.Duration reapPeriod;
     private final SshKeys sshKeys;
     private final SshAccess sshAccess = new SshAccess();
+    private final ExecSessions execs;
     private SshGateway sshGateway;
     private boolean closed;
 
     public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, Clock clock) {
+        this(config, db, agent, clock, ExecLimits.defaults(config.maxJobTimeout()));
+    }
+
+    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, Clock clock, ExecLimits execLimits) {
         this.agent = agent;
+        this.execs = new ExecSessions(execLimits);
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
@@ -73,7 +82,7 @@ public final class ControlPlane implements AutoCloseable {
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
-                sshKeys, sshAccess);
+                sshKeys, sshAccess, execs);
     }
 
     /** Settles jobs left over by a previous run of the process, then opens the API. */
@@ -113,6 +122,14 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * Lets {@code POST} and WebSocket {@code GET /mags-jobs/{id}/exec} run commands in the sandboxes {@code targets}
+     * names; until this call they answer 503 ({@code exec_unavailable}).
+     */
+    public void enableExec(ExecTargets targets) {
+        execs.attach(targets);
+    }
+
+    /**
      * Graceful stop: no new requests, no new sandboxes; the agent stops running sandboxes (their
      * jobs end in error saying so) and the remaining output is written.
      */
@@ -123,6 +140,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         api.close();
+        execs.close();
         if (sshGateway != null) {
             sshAccess.detach();
             sshGateway.close();
