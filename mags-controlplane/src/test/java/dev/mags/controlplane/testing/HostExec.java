@@ -1,4 +1,4 @@
-package dev.mags.controlplane.ssh;
+package dev.mags.controlplane.testing;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
@@ -18,16 +18,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A process of {@link HostSandbox}: pipes, or a terminal from pty4j; its output read on platform threads. */
-final class HostExec implements Exec {
+/**
+ * A process of {@link HostSandbox}: pipes, or a terminal from pty4j; its output read on platform threads. Its
+ * timeout kills the process itself (SIGKILL), as signals go to it alone.
+ */
+public final class HostExec implements Exec {
     /** Names of the threads that read a process's output and hand it to the listener. */
-    static final String READER_PREFIX = "host-exec-";
+    public static final String READER_PREFIX = "host-exec-";
     /** The most one listener call carries. */
-    static final int READ_SIZE = 8192;
+    public static final int READ_SIZE = 8192;
 
     private final Process process;
     private final OutputStream stdin;
     private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
+    private volatile boolean timedOut;
 
     private HostExec(Process process, boolean stdin) {
         this.process = process;
@@ -56,13 +60,23 @@ final class HostExec implements Exec {
             readers.add(reader(p.getErrorStream(), ExecStream.STDERR, listener));
         }
         HostExec started = exec;
+        if (spec.timeout() != null) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(spec.timeout().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+                        if (started.process.isAlive()) {
+                            started.timedOut = true;
+                            started.signal(9);
+                        }
+                    });
+        }
         Thread.ofPlatform().daemon().start(() -> {
             try {
                 int code = started.process.waitFor();
                 for (Thread r : readers) {
                     r.join();
                 }
-                started.exit.complete(ExecExit.exited(code));
+                started.exit.complete(started.timedOut ? new ExecExit(code, dev.mags.protocol.v2.ExitReason.TIMED_OUT,
+                        "after " + spec.timeout().toSeconds() + " s") : ExecExit.exited(code));
             } catch (InterruptedException e) {
                 started.exit.completeExceptionally(e);
             }
