@@ -76,7 +76,7 @@ final class ExecRoutes {
         NdjsonSink sink = new NdjsonSink(out, json, gone);
         Exec exec = start(session, parsed, sink);
         started.set(exec);
-        out.flush(); // the status line and headers: the client learns that the command runs
+        sink.begin(); // the status line and headers: the client learns that the command runs
         ClientGone.watch(ex, gone);
         sink.end(await(exec, session.name()));
         out.close();

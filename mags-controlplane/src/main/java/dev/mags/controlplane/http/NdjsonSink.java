@@ -38,6 +38,19 @@ final class NdjsonSink implements ExecListener {
         }
     }
 
+    /** Sends the status line and headers now, unless output did already. */
+    synchronized void begin() {
+        if (failed) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            failed = true;
+            broken.run();
+        }
+    }
+
     /** The last line; then the answer ends. */
     synchronized void end(ExecEnd end) {
         String restOut = stdout.finish();
