@@ -173,10 +173,11 @@ final class ExecSocket {
                     in.write(frame, 1, frame.length - 1);
                     in.flush();
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // the process closed its stdin or ended: what the client sends next is dropped
+            } finally {
+                channel.resumeReceives();
             }
-            channel.resumeReceives();
         });
     }
 

@@ -35,7 +35,20 @@ public final class HostExec implements Exec {
 
     private HostExec(Process process, boolean stdin) {
         this.process = process;
-        this.stdin = stdin ? process.getOutputStream() : null;
+        this.stdin = !stdin ? null : process instanceof PtyProcess ? new WholeArrays(process.getOutputStream())
+                : process.getOutputStream();
+    }
+
+    /** pty4j's stream mishandles an offset into the array: it is given whole arrays only. */
+    private static final class WholeArrays extends java.io.FilterOutputStream {
+        WholeArrays(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(java.util.Arrays.copyOfRange(b, off, off + len));
+        }
     }
 
     static HostExec start(ExecSpec spec, Map<String, String> env, Path cwd, ExecListener listener) throws IOException {
