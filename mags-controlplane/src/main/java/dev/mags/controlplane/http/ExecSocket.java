@@ -36,6 +36,7 @@ import org.xnio.Pooled;
  * stops the client's sending (TCP's window), not the server's memory. A socket that closes hangs the exec up.
  */
 final class ExecSocket {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecSocket.class);
     private enum State { WAITING, RUNNING, CLOSED }
 
     private final WebSocketChannel channel;
@@ -95,6 +96,10 @@ final class ExecSocket {
                 return;
             } catch (IOException e) {
                 // the process closed its stdin early; it runs on
+            } catch (RuntimeException | Error e) {
+                LOG.error("exec in sandbox '{}' failed to start", session.name(), e);
+                refuse("internal", "internal server error; see the server log");
+                return;
             }
             channel.resumeReceives();
             finish(await());

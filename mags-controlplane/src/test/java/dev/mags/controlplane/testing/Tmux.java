@@ -30,6 +30,13 @@ public final class Tmux implements AutoCloseable {
         tmux("send-keys", "-t", "t", "Enter");
     }
 
+    /** Presses keys by tmux's names, e.g. {@code C-c}. */
+    public void keys(String... keys) {
+        List<String> args = new ArrayList<>(List.of("send-keys", "-t", "t"));
+        args.addAll(List.of(keys));
+        tmux(args.toArray(String[]::new));
+    }
+
     public void resize(int cols, int rows) {
         tmux("resize-window", "-t", "t", "-x", Integer.toString(cols), "-y", Integer.toString(rows));
     }
