@@ -139,8 +139,8 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        execs.close(); // hangs running execs up, so that their requests end before the API's grace runs out
         api.close();
-        execs.close();
         if (sshGateway != null) {
             sshAccess.detach();
             sshGateway.close();
