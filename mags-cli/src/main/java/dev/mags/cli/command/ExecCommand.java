@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
             "Exit status:",
             "  N    the command's exit code",
             "  124  the command timed out (see --timeout)",
+            "  130  interrupted: Ctrl-C twice without a terminal (the first one is",
+            "       sent to the command)",
             "  125  mags failed: NAME is not one of your jobs or workspaces (see",
             "       mags list), the server cannot be reached or refused, the",
             "       sandbox ended under the command",
@@ -111,7 +113,15 @@ public final class ExecCommand implements Callable<Integer> {
                 terminal.onResize(() -> terminal.size().ifPresent(s -> exec.resize(s[0], s[1])));
             }
             if (!raw) {
-                terminal.onInterrupt(() -> exec.signal("INT"));
+                // the first Ctrl-C goes to the command, as on a local terminal; a second one gives up on it
+                java.util.concurrent.atomic.AtomicInteger presses = new java.util.concurrent.atomic.AtomicInteger();
+                terminal.onInterrupt(() -> {
+                    if (presses.incrementAndGet() == 1) {
+                        exec.signal("INT");
+                    } else {
+                        exec.abandon();
+                    }
+                });
             }
             if (forward) {
                 StdinPump.start(io.in(), exec, !onTerminal);

@@ -31,6 +31,8 @@ import java.util.concurrent.CompletionStage;
 public final class SocketExec implements WebSocket.Listener {
     /** The exit code when mags itself failed or the command had none. */
     public static final int FAILED = 125;
+    /** 128 + SIGINT: the user gave up on the command with a second Ctrl-C. */
+    public static final int INTERRUPTED = 130;
     private static final ObjectMapper JSON = MagsJson.newMapper();
 
     private final OutputStream out;
@@ -99,12 +101,29 @@ public final class SocketExec implements WebSocket.Listener {
         send(5, bytes, 0, bytes.length);
     }
 
+    /**
+     * Stops waiting for the command: the socket closes, which hangs the command up on the server, and
+     * {@link #await()} ends with exit status 130.
+     */
+    public void abandon() {
+        if (end.completeExceptionally(new Abandoned())) {
+            socket.abort();
+        }
+    }
+
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** Waits for the exit frame; a socket that closes without one is a failure. */
     public ExecEnd await() {
         try {
             return end.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof Abandoned) {
+                throw new CliException("interrupted; the command was hung up on the server", INTERRUPTED);
+            }
             throw new CliException("the connection to the server broke before the command ended (" + cause.getMessage()
                     + "); it may still have run to its end", FAILED);
         }
