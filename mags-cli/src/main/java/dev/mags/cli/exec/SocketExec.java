@@ -79,7 +79,21 @@ public final class SocketExec implements WebSocket.Listener {
             };
             return new CliException(message, status == 401 ? CliException.CONFIG : FAILED);
         }
-        return new CliException("cannot reach the mags server at " + apiUrl + ": " + cause.getMessage(), FAILED);
+        return new CliException("cannot reach the mags server at " + apiUrl + ": " + describe(cause)
+                + "; is magsd running there (check MAGS_API_URL or 'mags login --url')?", FAILED);
+    }
+
+    /** What went wrong, in words (the JDK's refused connection carries no message). */
+    private static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (c.getMessage() != null) {
+                return c.getMessage();
+            }
+        }
+        return t.getClass().getSimpleName();
     }
 
     public void stdin(byte[] data, int offset, int length) {
