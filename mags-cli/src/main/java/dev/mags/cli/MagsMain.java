@@ -3,6 +3,9 @@ package dev.mags.cli;
 import dev.mags.cli.command.CliContext;
 import dev.mags.cli.config.CliEnvironment;
 import dev.mags.cli.direct.DirectRun;
+import dev.mags.cli.exec.ProcessTerminal;
+import dev.mags.cli.exec.Stdio;
+import java.io.FileInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -27,7 +30,9 @@ public final class MagsMain {
                 err,
                 new ConsolePrompt(System::console, System.in, err),
                 new ShutdownHookInterrupts(),
-                ZoneId::systemDefault);
+                ZoneId::systemDefault,
+                new Stdio(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+                        new FileOutputStream(FileDescriptor.err), new ProcessTerminal()));
         int code = run(args, ctx);
         out.flush();
         err.flush();

@@ -12,6 +12,9 @@ import dev.mags.controlplane.files.UploadedFiles;
 import dev.mags.controlplane.cron.CronScheduler;
 import dev.mags.controlplane.cron.CronService;
 import dev.mags.controlplane.cron.CronStore;
+import dev.mags.controlplane.exec.ExecLimits;
+import dev.mags.controlplane.exec.ExecSessions;
+import dev.mags.controlplane.exec.ExecTargets;
 import dev.mags.controlplane.http.ApiServer;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
@@ -62,12 +65,19 @@ public final class ControlPlane implements AutoCloseable {
     private final FileReaper fileReaper;
     private final CronScheduler cron;
     private final SshAccess sshAccess = new SshAccess();
+    private final ExecSessions execs;
     private SshGateway sshGateway;
     private boolean closed;
 
     /** @param fileBlobs where uploaded files are kept (the bucket of workspace storage) */
     public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, FileBlobs fileBlobs, Clock clock) {
+        this(config, db, agent, fileBlobs, clock, ExecLimits.defaults(config.maxJobTimeout()));
+    }
+
+    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, FileBlobs fileBlobs, Clock clock,
+            ExecLimits execLimits) {
         this.agent = agent;
+        this.execs = new ExecSessions(execLimits);
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         UserStore userStore = new UserStore(db.jdbi());
@@ -95,7 +105,7 @@ public final class ControlPlane implements AutoCloseable {
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
-                new CronService(cronStore, jobs, clock, cron::wake));
+                new CronService(cronStore, jobs, clock, cron::wake), execs);
     }
 
     /**
@@ -145,6 +155,14 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * Lets {@code POST} and WebSocket {@code GET /mags-jobs/{id}/exec} run commands in the sandboxes {@code targets}
+     * names; until this call they answer 503 ({@code exec_unavailable}).
+     */
+    public void enableExec(ExecTargets targets) {
+        execs.attach(targets);
+    }
+
+    /**
      * Graceful stop: no new requests, no new sandboxes; the agent stops running sandboxes (their
      * jobs end in error saying so) and the remaining output is written.
      */
@@ -154,6 +172,7 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        execs.close(); // hangs running execs up, so that their requests end before the API's grace runs out
         api.close();
         cron.close();
         if (sshGateway != null) {

@@ -106,6 +106,49 @@ final class HttpTransport implements AutoCloseable {
         });
     }
 
+    /**
+     * POSTs {@code body} as JSON asking for {@code accept}, and opens the answer as a stream read as it arrives
+     * (no read timeout: a quiet command may print nothing for long). An error status is thrown as the API error;
+     * a failure after the request may have arrived is thrown as an unknown outcome. Closing the body ends it.
+     */
+    StreamResponse postStream(String path, Object body, String accept) {
+        URI uri = uri(path);
+        HttpURLConnection c = null;
+        boolean mayHaveArrived = false;
+        try {
+            c = connect("POST", path, null);
+            c.setRequestProperty("Accept", accept);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setRequestProperty("Connection", "close");
+            c.setDoOutput(true);
+            c.connect();
+            mayHaveArrived = true;
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(toJson(body));
+            }
+            int status = c.getResponseCode();
+            if (status < 200 || status > 299) {
+                InputStream err = c.getErrorStream();
+                String text = err == null ? "" : readFully(err);
+                open.remove(c);
+                throw failures.httpError("POST", uri, status, text);
+            }
+            HttpURLConnection opened = c;
+            return new StreamResponse(status, new java.io.FilterInputStream(c.getInputStream()) {
+                @Override
+                public void close() throws IOException {
+                    open.remove(opened);
+                    opened.disconnect();
+                }
+            });
+        } catch (IOException e) {
+            if (c != null) {
+                open.remove(c);
+            }
+            throw mayHaveArrived ? failures.unanswered("POST", uri, e, null) : failures.ioFailure("POST", uri, e, null);
+        }
+    }
+
     <T> T read(String body, Class<T> type, String what) {
         try {
             return json.readValue(body, type);

@@ -2,6 +2,9 @@ package dev.mags.sdk;
 
 import dev.mags.api.AccessInfo;
 import dev.mags.api.AccessRequest;
+import dev.mags.api.ExecEnd;
+import dev.mags.api.ExecRequest;
+import dev.mags.api.ExecResult;
 import dev.mags.api.ApiPaths;
 import dev.mags.api.JobAccepted;
 import dev.mags.api.JobInfo;
@@ -207,6 +210,42 @@ public final class Mags implements AutoCloseable {
      */
     public AccessInfo enableAccess(String nameOrId, int port) {
         return http.post(ApiPaths.job(Ids.segment(nameOrId), "access"), new AccessRequest(port), AccessInfo.class);
+    }
+
+    /**
+     * Runs {@code command} ({@code sh -c}) in the caller's live sandbox that {@code nameOrId} names (a request id, a
+     * job name or a workspace name) and waits for it to end; the answer has its exit code, stdout, stderr and
+     * both interleaved ({@code output}), as the reference SDKs' {@code exec}.
+     *
+     * @throws MagsApiException 404 for a name that is not the caller's, 409 when its sandbox ended, 429 when the
+     *     caller runs the server's maximum of commands at once, 503 when the server does not offer exec
+     * @throws MagsOutcomeUnknownException when the answer was lost: the command may have run
+     */
+    public ExecResult exec(String nameOrId, String command) {
+        return exec(nameOrId, ExecRequest.command(command));
+    }
+
+    /**
+     * Runs {@code request} in a live sandbox and waits for it to end (with no limit of the client's own unless the
+     * request has a {@code timeout}). The server keeps a bounded amount of output for this answer ({@link
+     * ExecResult#truncated()}); {@link #execStreaming} has all of it.
+     */
+    public ExecResult exec(String nameOrId, ExecRequest request) {
+        Objects.requireNonNull(request, "request");
+        Duration wait = request.timeout() == null ? null : Duration.ofSeconds(request.timeout()).plusMinutes(1);
+        return http.postWaiting(ApiPaths.job(Ids.segment(nameOrId), "exec"), request, ExecResult.class, wait);
+    }
+
+    /**
+     * Runs {@code request} in a live sandbox and hands its output to {@code onOutput} as it is produced (text,
+     * per stream, in order); returns how it ended. A slow {@code onOutput} slows the command rather than filling
+     * memory anywhere.
+     */
+    public ExecEnd execStreaming(String nameOrId, ExecRequest request, ExecOutput onOutput) {
+        Objects.requireNonNull(onOutput, "onOutput");
+        StreamResponse answer = http.postStream(ApiPaths.job(Ids.segment(nameOrId), "exec"), request,
+                "application/x-ndjson");
+        return ExecLines.read(answer, onOutput, http, "POST " + http.uri(ApiPaths.job(Ids.segment(nameOrId), "exec")));
     }
 
     /** The caller's SSH public keys, oldest first. */

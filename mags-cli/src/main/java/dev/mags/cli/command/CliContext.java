@@ -3,6 +3,7 @@ package dev.mags.cli.command;
 import dev.mags.cli.config.CliConfig;
 import dev.mags.cli.config.CliEnvironment;
 import dev.mags.cli.config.ConfigFile;
+import dev.mags.cli.exec.Stdio;
 import dev.mags.sdk.Mags;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -20,7 +21,14 @@ public record CliContext(
         PrintWriter err,
         SecretPrompt prompt,
         InterruptHooks interrupts,
-        Supplier<ZoneId> zones) {
+        Supplier<ZoneId> zones,
+        Stdio stdio) {
+
+    /** A context whose commands never copy bytes through the standard streams ({@link Stdio#none()}). */
+    public CliContext(CliEnvironment env, PrintWriter out, PrintWriter err, SecretPrompt prompt,
+            InterruptHooks interrupts, Supplier<ZoneId> zones) {
+        this(env, out, err, prompt, interrupts, zones, Stdio.none());
+    }
 
     /** The time zone to show times in; looked up on first use (loading the zone rules costs start-up time). */
     public ZoneId zone() {

@@ -46,6 +46,7 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("sync", SyncCommand.class);
         all.put("resize", ResizeCommand.class);
         all.put("workspace", WorkspaceCommand.class);
+        all.put("exec", ExecCommand.class);
         all.put("cron", CronCommand.class);
         all.put("ssh", SshCommand.class);
         all.put("setup-claude", SetupClaudeCommand.class);

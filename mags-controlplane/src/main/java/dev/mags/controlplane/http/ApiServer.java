@@ -11,6 +11,8 @@ import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.files.UploadedFiles;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.cron.CronService;
+import dev.mags.controlplane.exec.ExecRequests;
+import dev.mags.controlplane.exec.ExecSessions;
 import dev.mags.controlplane.ssh.SshAccess;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.job.JobService;
@@ -25,6 +27,8 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.StatusCodes;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.xnio.OptionMap;
@@ -43,16 +47,22 @@ public final class ApiServer implements AutoCloseable {
     private final GracefulShutdownHandler shutdown;
     private HttpListener listener;
     private final EventStreamRoute events;
+    /** Threads of the exec routes, one per exec for as long as it runs (their number is bounded per user). */
+    private final ExecutorService execThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("mags-exec-", 0).daemon().factory());
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
             OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, UploadedFiles files,
-            Tokens ownTokens, Users users, Metrics metrics, CronService cron) {
+            Tokens ownTokens, Users users, Metrics metrics, CronService cron, ExecSessions execs) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
         SshRoutes sshRoutes = new SshRoutes(sshKeys, sshAccess, json);
         FileRoutes fileRoutes = new FileRoutes(files, json);
         CronRoutes cronRoutes = new CronRoutes(cron, json);
+        ExecRequests execRequests = new ExecRequests(execs.limits().maxTimeout());
+        ExecRoutes execRoutes = new ExecRoutes(execs, execRequests, json);
+        ExecSocketRoute execSocket = new ExecSocketRoute(execs, execRequests, json);
         this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
         AccountRoutes accounts = new AccountRoutes(ownTokens, users, json);
@@ -71,6 +81,8 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/sync", auth.blocking(jobRoutes::sync)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/access", auth.blocking(sshRoutes::access)),
+                new Route("POST", ApiPaths.JOBS + "/{id}/exec", auth.ownThread(execRoutes::post, execThreads)),
+                new Route("GET", ApiPaths.JOBS + "/{id}/exec", auth.ownThread(execSocket::upgrade, execThreads)),
                 new Route("GET", ApiPaths.WORKSPACES, auth.blocking(workspaceRoutes::list)),
                 new Route("GET", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::show)),
                 new Route("POST", ApiPaths.WORKSPACES + "/{name}/resize", auth.blocking(workspaceRoutes::resize)),
@@ -163,6 +175,7 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         events.close();
+        execThreads.shutdown();
     }
 
     /** What {@code /healthz} reports. */

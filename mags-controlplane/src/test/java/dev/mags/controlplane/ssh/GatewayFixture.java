@@ -1,5 +1,6 @@
 package dev.mags.controlplane.ssh;
 
+import dev.mags.controlplane.testing.HostSandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

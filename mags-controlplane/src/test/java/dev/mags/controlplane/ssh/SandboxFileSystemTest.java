@@ -1,5 +1,6 @@
 package dev.mags.controlplane.ssh;
 
+import dev.mags.controlplane.testing.HostFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.mags.controlplane.ssh;
 
+import dev.mags.controlplane.testing.HostSandbox;
+import dev.mags.controlplane.testing.HostExec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

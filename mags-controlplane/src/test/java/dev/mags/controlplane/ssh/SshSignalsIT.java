@@ -1,5 +1,6 @@
 package dev.mags.controlplane.ssh;
 
+import dev.mags.controlplane.testing.HostSandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

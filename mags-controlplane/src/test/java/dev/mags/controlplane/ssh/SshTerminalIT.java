@@ -1,5 +1,6 @@
 package dev.mags.controlplane.ssh;
 
+import dev.mags.controlplane.testing.Tmux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class SshTerminalIT {
     void start() {
         gw = new GatewayFixture(dir);
         gw.sandbox("alice", "dev");
-        tmux = new Tmux(gw, dir);
+        tmux = new Tmux(dir);
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package dev.mags.controlplane.ssh;
+package dev.mags.controlplane.testing;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
@@ -18,20 +18,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A process of {@link HostSandbox}: pipes, or a terminal from pty4j; its output read on platform threads. */
-final class HostExec implements Exec {
+/**
+ * A process of {@link HostSandbox}: pipes, or a terminal from pty4j; its output read on platform threads. Its
+ * timeout kills the process itself (SIGKILL), as signals go to it alone.
+ */
+public final class HostExec implements Exec {
     /** Names of the threads that read a process's output and hand it to the listener. */
-    static final String READER_PREFIX = "host-exec-";
+    public static final String READER_PREFIX = "host-exec-";
     /** The most one listener call carries. */
-    static final int READ_SIZE = 8192;
+    public static final int READ_SIZE = 8192;
 
     private final Process process;
     private final OutputStream stdin;
     private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
+    private volatile boolean timedOut;
 
     private HostExec(Process process, boolean stdin) {
         this.process = process;
-        this.stdin = stdin ? process.getOutputStream() : null;
+        this.stdin = !stdin ? null : process instanceof PtyProcess ? new WholeArrays(process.getOutputStream())
+                : process.getOutputStream();
+    }
+
+    /** pty4j's stream mishandles an offset into the array: it is given whole arrays only. */
+    private static final class WholeArrays extends java.io.FilterOutputStream {
+        WholeArrays(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(java.util.Arrays.copyOfRange(b, off, off + len));
+        }
     }
 
     static HostExec start(ExecSpec spec, Map<String, String> env, Path cwd, ExecListener listener) throws IOException {
@@ -56,13 +73,23 @@ final class HostExec implements Exec {
             readers.add(reader(p.getErrorStream(), ExecStream.STDERR, listener));
         }
         HostExec started = exec;
+        if (spec.timeout() != null) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(spec.timeout().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+                        if (started.process.isAlive()) {
+                            started.timedOut = true;
+                            started.signal(9);
+                        }
+                    });
+        }
         Thread.ofPlatform().daemon().start(() -> {
             try {
                 int code = started.process.waitFor();
                 for (Thread r : readers) {
                     r.join();
                 }
-                started.exit.complete(ExecExit.exited(code));
+                started.exit.complete(started.timedOut ? new ExecExit(code, dev.mags.protocol.v2.ExitReason.TIMED_OUT,
+                        "after " + spec.timeout().toSeconds() + " s") : ExecExit.exited(code));
             } catch (InterruptedException e) {
                 started.exit.completeExceptionally(e);
             }

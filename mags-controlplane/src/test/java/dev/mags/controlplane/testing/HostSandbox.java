@@ -1,4 +1,4 @@
-package dev.mags.controlplane.ssh;
+package dev.mags.controlplane.testing;
 
 import dev.mags.protocol.v1.AgentErrorCode;
 import dev.mags.protocol.v1.AgentException;
@@ -24,23 +24,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in sandbox for the gateway's tests: its processes run on the host (a pty from pty4j, else pipes) with
+ * A stand-in sandbox for the tests of the SSH gateway and the exec routes: its processes run on the host (a pty from pty4j, else pipes) with
  * {@code <dir>/root} as home and working directory, and its files are {@code <dir>} seen as {@code /}. Not
  * isolated in any way; the real sandbox is the agent's.
  */
-final class HostSandbox implements Sandbox, AutoCloseable {
+public final class HostSandbox implements Sandbox, AutoCloseable {
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final SandboxId id;
     private final Path dir;
     private final HostFiles files;
     private final List<HostExec> execs = new CopyOnWriteArrayList<>();
-    final List<ExecSpec> specs = new CopyOnWriteArrayList<>();
+    public final List<ExecSpec> specs = new CopyOnWriteArrayList<>();
     /** Output bytes the gateway has taken from this sandbox's processes (listener calls that returned). */
-    final AtomicLong delivered = new AtomicLong();
+    public final AtomicLong delivered = new AtomicLong();
     private final CompletableFuture<SandboxEnd> ended = new CompletableFuture<>();
 
-    HostSandbox(String id, Path dir) {
+    public HostSandbox(String id, Path dir) {
         this.id = SandboxId.of(id);
         this.dir = dir;
         this.files = new HostFiles(dir);
@@ -51,12 +51,12 @@ final class HostSandbox implements Sandbox, AutoCloseable {
         }
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** How many of its processes still run. */
-    long running() {
+    public long running() {
         return execs.stream().filter(e -> !e.exit().isDone()).count();
     }
 

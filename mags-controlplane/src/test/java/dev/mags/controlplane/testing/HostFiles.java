@@ -1,4 +1,4 @@
-package dev.mags.controlplane.ssh;
+package dev.mags.controlplane.testing;
 
 import dev.mags.protocol.v2.FileEntry;
 import dev.mags.protocol.v2.SandboxFiles;
@@ -21,15 +21,15 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** {@link SandboxFiles} of {@link HostSandbox}: a host directory seen as {@code /} (by path; not confined). */
-final class HostFiles implements SandboxFiles {
+public final class HostFiles implements SandboxFiles {
     private final Path root;
 
-    HostFiles(Path root) {
+    public HostFiles(Path root) {
         this.root = root;
     }
 
     /** The host path of a sandbox path. */
-    Path host(String path) {
+    public Path host(String path) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("not absolute: " + path);
         }
