@@ -17,21 +17,23 @@ import dev.mags.controlplane.state.WorkspaceStore;
 import dev.mags.controlplane.workspace.WorkspaceLocks;
 import dev.mags.controlplane.workspace.WorkspaceReaper;
 import dev.mags.controlplane.workspace.WorkspaceService;
-import dev.mags.protocol.v1.Agent;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.controlplane.placement.LiveSandboxes;
+import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane wired together over a state store and an agent. It takes over the agent (closing
- * the control plane stops the agent's sandboxes, so their jobs can record why they ended) but not
- * the database, which the process's composition root closes last.
+ * The control plane wired together over a state store, the agents (through their directory) and workspace
+ * storage's catalog. It takes over the directory (closing the control plane stops the agents' sandboxes, so
+ * their jobs can record why they ended) but not the database, which the process's composition root closes last.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final long LOG_FLUSH_MILLIS = 50;
 
-    private final Agent agent;
+    private final AgentDirectory agents;
     private final OutputRegistry outputs;
     private final JobRunner runner;
     private final JobService jobs;
@@ -42,27 +44,29 @@ public final class ControlPlane implements AutoCloseable {
     private final java.time.Duration reapPeriod;
     private boolean closed;
 
-    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, Clock clock) {
-        this.agent = agent;
+    public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
+            Clock clock) {
+        this.agents = agents;
+        LiveSandboxes live = new LiveSandboxes(agents);
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         this.tokens = new TokenService(new UserStore(db.jdbi()), clock);
         this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
-        this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
+        this.runner = new JobRunner(agents, live, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
                 config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks);
-        WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agent,
-                config.limits().max().diskBytes());
+        WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agents, live, catalog,
+                config.limits().max().diskBytes(), config.stopGrace());
         Admission admission = new Admission(config.admission(), config.maxConcurrentJobs(),
-                new AdmissionQueries(db.jdbi()), agent);
-        this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
+                new AdmissionQueries(db.jdbi()), agents);
+        this.jobs = new JobService(jobStore, logStore, outputs, runner, agents, catalog, clock, config.defaultImage(),
                 config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission);
-        this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
+        this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agents, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
-                () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()));
+                () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()));
     }
 
     /** Settles jobs left over by a previous run of the process, then opens the API. */
@@ -89,7 +93,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: no new requests, no new sandboxes; the agent stops running sandboxes (their
+     * Graceful stop: no new requests, no new sandboxes; the agents stop their sandboxes (their
      * jobs end in error saying so) and the remaining output is written.
      */
     @Override
@@ -102,7 +106,7 @@ public final class ControlPlane implements AutoCloseable {
         reaper.close();
         retention.close();
         runner.beginShutdown();
-        agent.close();
+        agents.close();
         runner.close();
         outputs.close();
     }

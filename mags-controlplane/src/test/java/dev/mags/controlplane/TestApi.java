@@ -1,7 +1,9 @@
 package dev.mags.controlplane;
 
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.placement.SingleAgent;
 import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,7 +31,7 @@ final class TestApi implements AutoCloseable {
         this.dir = dir;
         this.agent = agent;
         this.db = Database.sqlite(dir.resolve("state.db"));
-        this.cp = new ControlPlane(config, db, agent, Clock.systemUTC());
+        this.cp = new ControlPlane(config, db, new SingleAgent(agent), WorkspaceCatalog.NONE, Clock.systemUTC());
         this.token = cp.tokens().createToken("alice", true);
         cp.start();
     }

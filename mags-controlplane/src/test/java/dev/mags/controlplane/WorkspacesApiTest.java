@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mags.controlplane.config.ControlPlaneConfig;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.WorkspaceKey;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +97,7 @@ class WorkspacesApiTest {
         awaitStatus(api.token, second, "completed");
         assertThat(json(api.get("/api/v1/mags-jobs/" + second + "/status", api.token)).get("workspace_id").asText())
                 .isEqualTo("ws");
-        assertThat(agent.launched).extracting(SandboxSpec::sandboxId).containsExactly(first, elsewhere, second);
+        assertThat(agent.launched).extracting(spec -> spec.id().value()).containsExactly(first, elsewhere, second);
     }
 
     @Test
@@ -107,7 +107,7 @@ class WorkspacesApiTest {
         awaitStatus(api.token, submit(api.token, "out a", "proj"), "completed");
         awaitStatus(bob, submit(bob, "out b", "proj"), "completed");
 
-        List<String> keys = agent.launched.stream().map(s -> Objects.requireNonNull(s.workspace()).key()).toList();
+        List<WorkspaceKey> keys = agent.launched.stream().map(s -> Objects.requireNonNull(s.workspace()).key()).toList();
         assertThat(keys).hasSize(2).doesNotHaveDuplicates();
         assertThat(names(api.token)).containsExactly("proj");
         assertThat(names(bob)).containsExactly("proj");

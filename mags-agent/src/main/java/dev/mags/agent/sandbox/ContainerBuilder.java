@@ -14,10 +14,10 @@ import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a container up to the point where a job's command can be executed in it: directory, disk
+ * Builds a container up to the point where processes can be executed in it: directory, disk
  * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
  * overlay root, config.json, {@code runc run --detach} of the init (its output on an {@link InitOutput}),
  * the network, and the connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
@@ -79,15 +79,14 @@ public final class ContainerBuilder {
     public Container build(ContainerSpec spec) {
         String id = spec.id();
         SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), settings.disksDir(), id);
-        ExitMarker marker = new ExitMarker();
-        BundleSpec bundle = bundleSpec(spec, paths, marker);
+        BundleSpec bundle = bundleSpec(spec, paths);
         CleanupStack cleanup = new CleanupStack();
         try (InitOutput initOutput = initOutput(id)) {
             createDirectory(id, paths, cleanup);
             prepareRootfs(spec, paths, cleanup);
             AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput);
             Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
-            container.prime(connectStandby(id, paths, marker, initOutput));
+            container.prime(connectStandby(id, paths, initOutput));
             return container;
         } catch (AgentException e) {
             throw unwind(cleanup, e);
@@ -115,10 +114,10 @@ public final class ContainerBuilder {
         return failure;
     }
 
-    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths, ExitMarker marker) {
+    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths) {
         SandboxLimits limits = spec.shape().limits();
         try {
-            return new BundleSpec(SandboxInit.argv(marker), Map.of(), paths.rootfs(), settings.hostname(),
+            return new BundleSpec(SandboxInit.argv(), Map.of(), paths.rootfs(), settings.hostname(),
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
                             settings.openFiles(), settings.swapAccounting()),
@@ -256,11 +255,11 @@ public final class ContainerBuilder {
      *
      * @throws AgentException RUNTIME_FAILED when the shell does not open its FIFOs in time
      */
-    private InitStandby connectStandby(String id, SandboxPaths paths, ExitMarker marker, InitOutput initOutput) {
+    private InitStandby connectStandby(String id, SandboxPaths paths, InitOutput initOutput) {
         long pid = runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED,
                 "the runtime lost sandbox " + id + " after starting it"));
         try {
-            return InitStandby.connect(paths.io(), pid, marker, STANDBY_WAIT);
+            return InitStandby.connect(paths.io(), pid, STANDBY_WAIT);
         } catch (IOException e) {
             String said = initOutput.tail();
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the init of sandbox " + id

@@ -1,4 +1,4 @@
-package dev.mags.agent.output;
+package dev.mags.controlplane.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

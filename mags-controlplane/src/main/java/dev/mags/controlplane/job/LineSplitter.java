@@ -1,4 +1,4 @@
-package dev.mags.agent.output;
+package dev.mags.controlplane.job;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,14 +10,14 @@ import java.util.function.Consumer;
  * is handed over in pieces, cut at a UTF-8 character boundary, so one endless line cannot exhaust
  * memory; a last line without a newline is still handed over at EOF. Malformed UTF-8 becomes U+FFFD.
  */
-public final class LineSplitter {
-    public static final int MAX_LINE_BYTES = 64 * 1024;
+final class LineSplitter {
+    static final int MAX_LINE_BYTES = 64 * 1024;
 
     private final byte[] line;
     private final Consumer<String> onLine;
     private int length;
 
-    public LineSplitter(Consumer<String> onLine) {
+    LineSplitter(Consumer<String> onLine) {
         this(MAX_LINE_BYTES, onLine);
     }
 
@@ -30,17 +30,18 @@ public final class LineSplitter {
     }
 
     /** Reads {@code in} to EOF, handing over each line as soon as its end is read. */
-    public void pump(InputStream in) throws IOException {
+    void pump(InputStream in) throws IOException {
         byte[] buffer = new byte[8192];
         int n;
         while ((n = in.read(buffer)) != -1) {
-            accept(buffer, n);
+            accept(buffer, 0, n);
         }
         finish();
     }
 
-    void accept(byte[] bytes, int count) {
-        for (int i = 0; i < count; i++) {
+    /** Takes {@code count} more bytes from {@code offset}, handing over each line as soon as its end is in. */
+    void accept(byte[] bytes, int offset, int count) {
+        for (int i = offset; i < offset + count; i++) {
             byte b = bytes[i];
             if (b == '\n') {
                 emit(length);
@@ -53,7 +54,7 @@ public final class LineSplitter {
         }
     }
 
-    /** Hands over what is left after EOF. */
+    /** Hands over what is left at the end of the stream: a last line without its newline. */
     void finish() {
         if (length > 0) {
             emit(length);

@@ -1,0 +1,391 @@
+package dev.mags.agent.files;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.mags.protocol.v2.FileEntry;
+import dev.mags.protocol.v2.SandboxFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A running sandbox's files reached from the host: every path, as the sandbox sees it, is resolved by
+ * {@link InRoot} beneath a descriptor of the sandbox's merged root (the overlay mount, never its upper layer),
+ * so a symlink or {@code ..} leads where it would inside the sandbox and never out of it. What is created
+ * belongs to the sandbox's root (host uid and gid {@code rootId}); ids given and shown are the sandbox's own.
+ * The root is opened per call: a descriptor held on it would keep the overlay busy at the sandbox's end.
+ * {@link #close()} (at the sandbox's end) closes the files still open and refuses further calls.
+ */
+public final class RootedFiles implements SandboxFiles, AutoCloseable {
+    private static final int DENTS_BUFFER = 32 * 1024;
+    private static final int S_IFMT = 0170000;
+
+    private final Path root;
+    private final long rootId;
+    private final long idCount;
+    private final Set<FileChannelOfFd> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * @param root    the sandbox's merged root on the host
+     * @param rootId  the host id of the sandbox's root (its user namespace's first id)
+     * @param idCount how many ids its user namespace maps
+     */
+    public RootedFiles(Path root, long rootId, long idCount) {
+        this.root = root;
+        this.rootId = rootId;
+        this.idCount = idCount;
+    }
+
+    /** A descriptor the caller closes, for one call. */
+    private interface Call<T> {
+        T run(int rootFd) throws IOException;
+    }
+
+    private <T> T inRoot(Call<T> call) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int fd = InRoot.openHostDir(root.toString());
+        try {
+            return call.run(fd);
+        } finally {
+            InRoot.closeQuietly(fd);
+        }
+    }
+
+    @Override
+    public FileEntry stat(String path, boolean followLinks) throws IOException {
+        String rel = relative(path);
+        return inRoot(r -> {
+            int fd = InRoot.open(r, rel, InRoot.O_PATH | (followLinks ? 0 : InRoot.O_NOFOLLOW), 0);
+            try {
+                return entry(nameOf(rel), fd, "", path);
+            } finally {
+                InRoot.closeQuietly(fd);
+            }
+        });
+    }
+
+    @Override
+    public List<FileEntry> list(String dir) throws IOException {
+        String rel = relative(dir);
+        return inRoot(r -> {
+            int fd = InRoot.open(r, rel, InRoot.O_RDONLY | InRoot.O_DIRECTORY, 0);
+            try {
+                List<FileEntry> entries = new ArrayList<>();
+                for (String name : names(fd, dir)) {
+                    try {
+                        entries.add(entry(name, fd, name, dir + "/" + name));
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        // removed since the listing
+                    }
+                }
+                return entries;
+            } finally {
+                InRoot.closeQuietly(fd);
+            }
+        });
+    }
+
+    @Override
+    public SeekableByteChannel open(String path, Set<? extends OpenOption> options, int mode) throws IOException {
+        String rel = requireEntry(path);
+        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+        boolean read = options.contains(StandardOpenOption.READ) || !write;
+        boolean append = options.contains(StandardOpenOption.APPEND);
+        int flags = (read && write ? InRoot.O_RDWR : write ? InRoot.O_WRONLY : InRoot.O_RDONLY) | InRoot.O_NONBLOCK
+                | (append ? InRoot.O_APPEND : 0)
+                | (write && options.contains(StandardOpenOption.TRUNCATE_EXISTING) ? InRoot.O_TRUNC : 0);
+        boolean createNew = options.contains(StandardOpenOption.CREATE_NEW);
+        boolean create = createNew || options.contains(StandardOpenOption.CREATE);
+        int fd = inRoot(r -> {
+            if (!create) {
+                return InRoot.open(r, rel, flags, 0);
+            }
+            try {
+                int created = InRoot.open(r, rel, flags | InRoot.O_CREAT | InRoot.O_EXCL, mode & 07777);
+                giveToRoot(created, path);
+                return created;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (createNew) {
+                    throw e;
+                }
+                return InRoot.open(r, rel, flags, 0);
+            }
+        });
+        try {
+            if (stat(fd, "", path).type != 0100000) {
+                throw new FileSystemException(path, null, "is not a regular file");
+            }
+        } catch (IOException | RuntimeException e) {
+            InRoot.closeQuietly(fd);
+            throw e;
+        }
+        FileChannelOfFd[] channel = new FileChannelOfFd[1];
+        channel[0] = new FileChannelOfFd(fd, path, read, write, append, () -> open.remove(channel[0]));
+        open.add(channel[0]);
+        if (closed) {
+            channel[0].close();
+            throw new ClosedChannelException();
+        }
+        return channel[0];
+    }
+
+    @Override
+    public void mkdir(String path, int mode) throws IOException {
+        inParent(path, (dir, name) -> {
+            InRoot.mkdirat(dir, InRoot.c(name), mode & 07777);
+            InRoot.fchownat(dir, InRoot.c(name), (int) rootId, (int) rootId, InRoot.AT_SYMLINK_NOFOLLOW);
+        });
+    }
+
+    @Override
+    public void delete(String path) throws IOException {
+        inParent(path, (dir, name) -> {
+            boolean isDir = (stat(dir, name, path).type == 0040000);
+            InRoot.unlinkat(dir, InRoot.c(name), isDir ? InRoot.AT_REMOVEDIR : 0);
+        });
+    }
+
+    @Override
+    public void rename(String from, String to, boolean replace) throws IOException {
+        String fromRel = requireEntry(from);
+        String toRel = requireEntry(to);
+        inRoot(r -> {
+            int fromDir = InRoot.open(r, parentOf(fromRel), InRoot.O_PATH | InRoot.O_DIRECTORY, 0);
+            try {
+                int toDir = InRoot.open(r, parentOf(toRel), InRoot.O_PATH | InRoot.O_DIRECTORY, 0);
+                try {
+                    InRoot.renameat2(fromDir, InRoot.c(nameOf(fromRel)), toDir, InRoot.c(nameOf(toRel)),
+                            replace ? 0 : InRoot.RENAME_NOREPLACE);
+                    return null;
+                } catch (LastErrorException e) {
+                    throw InRoot.error("rename", from + " -> " + to, e);
+                } finally {
+                    InRoot.closeQuietly(toDir);
+                }
+            } finally {
+                InRoot.closeQuietly(fromDir);
+            }
+        });
+    }
+
+    @Override
+    public void symlink(String link, String target) throws IOException {
+        inParent(link, (dir, name) -> {
+            InRoot.symlinkat(InRoot.c(target), dir, InRoot.c(name));
+            InRoot.fchownat(dir, InRoot.c(name), (int) rootId, (int) rootId, InRoot.AT_SYMLINK_NOFOLLOW);
+        });
+    }
+
+    @Override
+    public String readLink(String path) throws IOException {
+        String rel = requireEntry(path);
+        return inRoot(r -> {
+            int fd = InRoot.open(r, rel, InRoot.O_PATH | InRoot.O_NOFOLLOW, 0);
+            try {
+                return readlink(fd, "", path);
+            } finally {
+                InRoot.closeQuietly(fd);
+            }
+        });
+    }
+
+    @Override
+    public void setMode(String path, int mode) throws IOException {
+        onEntry(path, fd -> InRoot.chmod(InRoot.c("/proc/self/fd/" + fd), mode & 07777));
+    }
+
+    @Override
+    public void setOwner(String path, long uid, long gid) throws IOException {
+        if (uid < 0 || gid < 0 || uid >= idCount || gid >= idCount) {
+            throw new FileSystemException(path, null, "ids " + uid + ":" + gid + " are outside the sandbox's 0-"
+                    + (idCount - 1));
+        }
+        onEntry(path, fd -> InRoot.fchownat(fd, InRoot.c(""), (int) (rootId + uid), (int) (rootId + gid),
+                InRoot.AT_EMPTY_PATH));
+    }
+
+    @Override
+    public void setModified(String path, Instant modified) throws IOException {
+        long[] times = {0, InRoot.UTIME_OMIT, modified.getEpochSecond(), modified.getNano()};
+        onEntry(path, fd -> InRoot.utimensat(InRoot.AT_FDCWD, InRoot.c("/proc/self/fd/" + fd), times, 0));
+    }
+
+    /** Closes the files still open and refuses further calls: the sandbox ends. */
+    @Override
+    public void close() {
+        closed = true;
+        List.copyOf(open).forEach(FileChannelOfFd::close);
+    }
+
+    private interface EntryCall {
+        void run(int fd) throws LastErrorException;
+    }
+
+    private interface NameCall {
+        void run(int dir, String name) throws IOException, LastErrorException;
+    }
+
+    /** Runs {@code call} on an O_PATH descriptor of what {@code path} leads to (symlinks followed, inside). */
+    private void onEntry(String path, EntryCall call) throws IOException {
+        String rel = relative(path);
+        inRoot(r -> {
+            int fd = InRoot.open(r, rel, InRoot.O_PATH, 0);
+            try {
+                call.run(fd);
+                return null;
+            } catch (LastErrorException e) {
+                throw InRoot.error("change", path, e);
+            } finally {
+                InRoot.closeQuietly(fd);
+            }
+        });
+    }
+
+    /** Runs {@code call} on the directory {@code path} is in and its last component (never followed). */
+    private void inParent(String path, NameCall call) throws IOException {
+        String rel = requireEntry(path);
+        inRoot(r -> {
+            int dir = InRoot.open(r, parentOf(rel), InRoot.O_PATH | InRoot.O_DIRECTORY, 0);
+            try {
+                call.run(dir, nameOf(rel));
+                return null;
+            } catch (LastErrorException e) {
+                throw InRoot.error("change", path, e);
+            } finally {
+                InRoot.closeQuietly(dir);
+            }
+        });
+    }
+
+    private void giveToRoot(int fd, String path) throws IOException {
+        try {
+            InRoot.fchownat(fd, InRoot.c(""), (int) rootId, (int) rootId, InRoot.AT_EMPTY_PATH);
+        } catch (LastErrorException e) {
+            InRoot.closeQuietly(fd);
+            throw InRoot.error("chown", path, e);
+        }
+    }
+
+    private record Stat(int type, int mode, long uid, long gid, long size, Instant modified) {}
+
+    private static Stat stat(int dir, String name, String path) throws IOException {
+        byte[] buf = new byte[InRoot.STATX_SIZE];
+        try {
+            InRoot.statx(dir, InRoot.c(name), InRoot.AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? InRoot.AT_EMPTY_PATH : 0),
+                    0x7ff, buf);
+        } catch (LastErrorException e) {
+            throw InRoot.error("stat", path, e);
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        int mode = b.getShort(28) & 0xffff;
+        return new Stat(mode & S_IFMT, mode & 07777, b.getInt(20) & 0xffffffffL, b.getInt(24) & 0xffffffffL,
+                b.getLong(40), Instant.ofEpochSecond(b.getLong(112), b.getInt(120) & 0xffffffffL));
+    }
+
+    private FileEntry entry(String name, int dir, String rel, String path) throws IOException {
+        Stat st = stat(dir, rel, path);
+        String target = st.type == 0120000 ? readlink(dir, rel, path) : null;
+        return new FileEntry(name, typeName(st.type), st.size, st.mode, inside(st.uid), inside(st.gid), st.modified,
+                target);
+    }
+
+    /** A host id as the sandbox sees it; ids outside its mapping show as the overflow id, 65534, as inside. */
+    private long inside(long hostId) {
+        return hostId >= rootId && hostId < rootId + idCount ? hostId - rootId : 65534;
+    }
+
+    private static String readlink(int dir, String name, String path) throws IOException {
+        byte[] buf = new byte[4096];
+        try {
+            long n = InRoot.readlinkat(dir, InRoot.c(name), buf, buf.length);
+            return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
+        } catch (LastErrorException e) {
+            throw InRoot.error("readlink", path, e);
+        }
+    }
+
+    private static List<String> names(int fd, String path) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Memory buf = new Memory(DENTS_BUFFER)) {
+            while (true) {
+                long n;
+                try {
+                    n = InRoot.getdents64(fd, buf, DENTS_BUFFER);
+                } catch (LastErrorException e) {
+                    throw InRoot.error("list", path, e);
+                }
+                if (n <= 0) {
+                    return names;
+                }
+                // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[]
+                for (long at = 0; at < n; ) {
+                    int reclen = buf.getShort(at + 16) & 0xffff;
+                    String name = buf.getString(at + 19, "UTF-8");
+                    if (!name.equals(".") && !name.equals("..")) {
+                        names.add(name);
+                    }
+                    at += reclen;
+                }
+            }
+        }
+    }
+
+    private static String typeName(int type) {
+        return switch (type) {
+            case 0100000 -> "file";
+            case 0040000 -> "dir";
+            case 0120000 -> "symlink";
+            case 0010000 -> "fifo";
+            case 0140000 -> "socket";
+            case 0020000 -> "char";
+            case 0060000 -> "block";
+            default -> "unknown";
+        };
+    }
+
+    /** The path relative to the root: "" for the root itself. */
+    static String relative(String path) {
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("'" + path + "' is not an absolute path in the sandbox");
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a path must not contain a NUL character");
+        }
+        String rel = path.replaceAll("/+", "/").substring(1);
+        return rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel;
+    }
+
+    /** The relative path of an entry that has a name of its own (not the root, not "." or ".."). */
+    static String requireEntry(String path) throws IOException {
+        String rel = relative(path);
+        String name = nameOf(rel);
+        if (rel.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new FileSystemException(path, null, "names no entry of a directory");
+        }
+        return rel;
+    }
+
+    static String parentOf(String rel) {
+        int slash = rel.lastIndexOf('/');
+        return slash < 0 ? "" : rel.substring(0, slash);
+    }
+
+    static String nameOf(String rel) {
+        return rel.substring(rel.lastIndexOf('/') + 1);
+    }
+}
