@@ -2,6 +2,7 @@ package dev.mags.agent;
 
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.agent.security.IdMapping;
+import dev.mags.agent.security.InotifyLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,9 @@ import java.util.Objects;
  *     this many descriptors, and a sandbox at most {@code pids} processes and threads, so
  *     {@code pids × openFiles} (256 × 1024 = 262,144 with magsd's defaults). Each such file's kernel memory
  *     (about 200 bytes) is charged to the sandbox's memory cgroup
+ * @param inotify the inotify instances and watches one sandbox may hold, all its users together
+ *     ({@link InotifyLimits#DEFAULT}: 128 and 65,536); the host's limits for root are raised to hold every
+ *     sandbox's share (see {@code HostInotifyLimits})
  */
 public record AgentConfig(
         Path dataDir,
@@ -44,7 +48,8 @@ public record AgentConfig(
         WarmPoolConfig warmPool,
         EgressPolicy egress,
         IdMapping idMapping,
-        long openFiles) {
+        long openFiles,
+        InotifyLimits inotify) {
 
     public static final String DEFAULT_RUNTIME = "runc";
     public static final String DEFAULT_CGROUP_PARENT = "mags";
@@ -83,6 +88,7 @@ public record AgentConfig(
         if (openFiles < 64 || openFiles > MAX_OPEN_FILES) {
             problems.add("openFiles must be between 64 and " + MAX_OPEN_FILES + ", not " + openFiles);
         }
+        if (inotify == null) problems.add("inotify is missing");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid agent configuration: " + String.join("; ", problems));
         }
@@ -95,14 +101,15 @@ public record AgentConfig(
     /**
      * runc, runtime root {@code <dataDir>/runtime}, cgroups under {@code /mags}, host name mags-vm,
      * init {@code /bin/busybox}, two warm sandboxes of the debian image with default limits, the
-     * default egress policy, sandbox root at host uid 100000, {@value #DEFAULT_OPEN_FILES} open files per process.
+     * default egress policy, sandbox root at host uid 100000, {@value #DEFAULT_OPEN_FILES} open files per process,
+     * {@link InotifyLimits#DEFAULT} per sandbox.
      */
     public static AgentConfig defaults(Path dataDir, Path imagesDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         return new AgentConfig(dataDir, imagesDir, DEFAULT_RUNTIME, dataDir.resolve("runtime"),
                 DEFAULT_CGROUP_PARENT, DEFAULT_HOSTNAME, DEFAULT_STOP_GRACE, DEFAULT_INIT_BINARY,
                 WarmPoolConfig.of(DEFAULT_WARM_IMAGE, WarmPoolConfig.DEFAULT_SIZE), EgressPolicy.defaults(), IdMapping.DEFAULT,
-                DEFAULT_OPEN_FILES);
+                DEFAULT_OPEN_FILES, InotifyLimits.DEFAULT);
     }
 
     /** {@code <dataDir>/workspaces}: one directory per workspace, named by its key, holding its disk. */
@@ -132,46 +139,51 @@ public record AgentConfig(
 
     public AgentConfig withRuntimeBinary(String binary) {
         return new AgentConfig(dataDir, imagesDir, binary, runtimeRoot, cgroupParent, hostname, stopGrace, initBinary,
-                warmPool, egress, idMapping, openFiles);
+                warmPool, egress, idMapping, openFiles, inotify);
     }
 
     public AgentConfig withRuntimeRoot(Path root) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, root, cgroupParent, hostname, stopGrace, initBinary,
-                warmPool, egress, idMapping, openFiles);
+                warmPool, egress, idMapping, openFiles, inotify);
     }
 
     public AgentConfig withCgroupParent(String parent) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, parent, hostname, stopGrace, initBinary,
-                warmPool, egress, idMapping, openFiles);
+                warmPool, egress, idMapping, openFiles, inotify);
     }
 
     public AgentConfig withStopGrace(Duration grace) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, grace, initBinary,
-                warmPool, egress, idMapping, openFiles);
+                warmPool, egress, idMapping, openFiles, inotify);
     }
 
     public AgentConfig withInitBinary(Path binary) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace, binary,
-                warmPool, egress, idMapping, openFiles);
+                warmPool, egress, idMapping, openFiles, inotify);
     }
 
     public AgentConfig withWarmPool(WarmPoolConfig pool) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, pool, egress, idMapping, openFiles);
+                initBinary, pool, egress, idMapping, openFiles, inotify);
     }
 
     public AgentConfig withIdMapping(IdMapping mapping) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, warmPool, egress, mapping, openFiles);
+                initBinary, warmPool, egress, mapping, openFiles, inotify);
     }
 
     public AgentConfig withOpenFiles(long limit) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, warmPool, egress, idMapping, limit);
+                initBinary, warmPool, egress, idMapping, limit, inotify);
     }
 
     public AgentConfig withEgress(EgressPolicy policy) {
         return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
-                initBinary, warmPool, policy, idMapping, openFiles);
+                initBinary, warmPool, policy, idMapping, openFiles, inotify);
+    }
+
+    public AgentConfig withInotify(InotifyLimits limits) {
+        return new AgentConfig(dataDir, imagesDir, runtimeBinary, runtimeRoot, cgroupParent, hostname, stopGrace,
+                initBinary, warmPool, egress, idMapping, openFiles, limits);
     }
 }

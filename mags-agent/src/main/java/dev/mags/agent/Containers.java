@@ -41,6 +41,8 @@ final class Containers {
 
     private final ImageStore images;
     private final ContainerBuilder builder;
+    /** The host's inotify limits for root, kept above every sandbox's share. */
+    private final HostInotifyLimits hostInotify;
     private final WorkspaceDisks workspaces;
     private final BaseCache bases;
     private final long rootId;
@@ -49,10 +51,11 @@ final class Containers {
     private final WarmPool<Container> pool;
     private volatile boolean closing;
 
-    Containers(AgentConfig config, ImageStore images, ContainerBuilder builder, WorkspaceDisks workspaces,
-            BaseCache bases) {
+    Containers(AgentConfig config, ImageStore images, ContainerBuilder builder, HostInotifyLimits hostInotify,
+            WorkspaceDisks workspaces, BaseCache bases) {
         this.images = images;
         this.builder = builder;
+        this.hostInotify = hostInotify;
         this.workspaces = workspaces;
         this.bases = bases;
         this.rootId = config.idMapping().start();
@@ -63,6 +66,7 @@ final class Containers {
     }
 
     void startPool() {
+        builder.prepareAhead();
         pool.start();
     }
 
@@ -101,6 +105,7 @@ final class Containers {
                 throw new AgentException(AgentErrorCode.INVALID_SPEC, "container " + containerId + " already exists on this agent");
             }
             try {
+                roomForInotify();
                 Path lower = base == null ? null : bases.acquire(base, containerId, workspace);
                 return builder.build(new ContainerSpec(containerId, shape, images.rootfs(shape.image()), image.builtAt(),
                         workspace == null ? null : workspaces.diskFor(workspace), lower));
@@ -110,6 +115,15 @@ final class Containers {
             }
         } finally {
             building.readLock().unlock();
+        }
+    }
+
+    /** Raises the host's inotify limits when the containers held pass what they have room for (rarely: in steps). */
+    private void roomForInotify() {
+        try {
+            hostInotify.roomFor(held.size());
+        } catch (IllegalStateException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, e.getMessage(), e);
         }
     }
 
@@ -147,6 +161,7 @@ final class Containers {
     void forget(String containerId) {
         held.remove(containerId);
         bases.release(containerId);
+        builder.prepareAhead(); // a sandbox has ended: a quiet moment for the next build's user namespace
     }
 
     /** Container ids this agent holds: being built, pooled, or serving a sandbox. */
@@ -168,5 +183,10 @@ final class Containers {
     void close(Duration bound) {
         closing = true;
         pool.close(bound);
+    }
+
+    /** Ends what the builder made ahead; after every container is released. */
+    void closeBuilder() {
+        builder.close();
     }
 }

@@ -12,23 +12,27 @@ import dev.mags.agent.rootfs.KernelMountCalls;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.rootfs.ProgramMountCalls;
 import dev.mags.agent.runtime.Runc;
+import dev.mags.agent.security.ReadyUserNamespaces;
+import dev.mags.agent.security.SandboxUserNamespaces;
 import java.nio.file.Path;
 
 /**
  * The agent's ways into the host: how processes start, where the cgroup hierarchies, the mount
- * table and the block devices are. The real host in production; fakes and temp directories in unit tests.
+ * table, the block devices and the processes ({@code /proc}) are. The real host in production; fakes and
+ * temp directories in unit tests.
  */
-public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock, boolean kernelMounts) {
+public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock, Path proc,
+        boolean kernelMounts) {
 
     /** A host whose overlays and unmounts go through the mount programs (which unit tests fake). */
-    public HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock) {
-        this(launcher, cgroupRoot, mountInfo, sysBlock, false);
+    public HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountInfo, Path sysBlock, Path proc) {
+        this(launcher, cgroupRoot, mountInfo, sysBlock, proc, false);
     }
 
     /** The real host: overlays and unmounts are the kernel's calls, made from this process. */
     public static HostAccess system() {
         return new HostAccess(ProcessLauncher.system(), Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"),
-                Path.of("/sys/block"), true);
+                Path.of("/sys/block"), Path.of("/proc"), true);
     }
 
     CommandRunner runner() {
@@ -58,6 +62,17 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
 
     SandboxNetwork network(AgentConfig config) {
         return new SandboxNetwork(runner(), config.egress());
+    }
+
+    /** Each sandbox's user namespace, below one of its own with its inotify limits; one made ahead. */
+    ReadyUserNamespaces userNamespaces(AgentConfig config) {
+        return new ReadyUserNamespaces(new SandboxUserNamespaces(launcher, config.initBinary(), config.idMapping(),
+                config.inotify(), proc, SandboxUserNamespaces.TIMEOUT), 1);
+    }
+
+    /** The host's inotify limits for root, raised to hold every sandbox's share. */
+    HostInotifyLimits inotifyLimits(AgentConfig config) {
+        return new HostInotifyLimits(proc.resolve("sys"), config.inotify());
     }
 
     NetworkReaper networkReaper() {

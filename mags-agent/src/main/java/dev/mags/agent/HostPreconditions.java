@@ -41,6 +41,15 @@ public final class HostPreconditions {
         if (!Files.isRegularFile(config.initBinary()) || !Files.isExecutable(config.initBinary())) {
             problems.add("there is no executable " + config.initBinary() + " to run each sandbox's init with:"
                     + " install a static busybox (Debian: apt-get install busybox-static) or set the init binary");
+        } else {
+            try {
+                // It also makes each sandbox's user namespaces (SandboxUserNamespaces): its unshare must be there.
+                runner.run(List.of(config.initBinary().toString(), "unshare", "--help"), Duration.ofSeconds(10));
+            } catch (CommandFailedException e) {
+                problems.add(config.initBinary() + " has no unshare applet (" + e.getMessage() + "), which makes each"
+                        + " sandbox's user namespaces: install Debian's static busybox (apt-get install busybox-static)"
+                        + " or set the init binary to one with unshare");
+            }
         }
         unreachableBySandboxRoot(config).ifPresent(problems::add);
         if (!problems.isEmpty()) {

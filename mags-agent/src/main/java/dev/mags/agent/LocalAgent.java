@@ -101,6 +101,9 @@ public final class LocalAgent implements Agent {
 
     LocalAgent(AgentConfig config, HostAccess host, WorkspaceBackup backup) {
         this.config = Objects.requireNonNull(config, "config");
+        // First, so that an agent that cannot make room refuses to start before it mounts anything.
+        HostInotifyLimits hostInotify = host.inotifyLimits(config);
+        hostInotify.roomFor(Math.max(1, config.warmPool().active().stream().mapToInt(WarmPoolConfig.Entry::size).sum()));
         this.images = new ImageStore(config.imagesDir());
         this.tmpfs = TmpfsDirs.forAgent(host.mount(), config.sandboxesDir(), config.idMapping().start(), config.runtimeRoot(),
                 config.dataDir());
@@ -114,14 +117,14 @@ public final class LocalAgent implements Agent {
                 config.hostname(), config.stopGrace(), config.initBinary(), host.cgroups().hasSwapAccounting(),
                 config.idMapping(), config.openFiles());
         ContainerBuilder builder = new ContainerBuilder(settings, host.runc(config), host.mount(),
-                host.disk(config.diskTemplatesDir()), host.cgroups(), host.network(config));
+                host.disk(config.diskTemplatesDir()), host.cgroups(), host.network(config), host.userNamespaces(config));
         this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));
         this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
                 config.cgroupParent(), config.sandboxesDir(), config.sandboxDisksDir(), config.workspacesDir());
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("sandbox-timers").daemon().factory());
         this.workspaces = new WorkspaceSandboxes(disks, backup, bases, timers);
-        this.containers = new Containers(config, images, builder, disks, bases);
+        this.containers = new Containers(config, images, builder, hostInotify, disks, bases);
         containers.startPool();
         long every = ALIVE_CHECK.toMillis();
         timers.scheduleWithFixedDelay(registry::checkAlive, every, every, TimeUnit.MILLISECONDS);
@@ -310,6 +313,7 @@ public final class LocalAgent implements Agent {
             log.warn("a sandbox ended with an error while the agent closed", e);
         } finally {
             timers.shutdownNow();
+            containers.closeBuilder();
             tmpfs.release();
             bases.close();
         }

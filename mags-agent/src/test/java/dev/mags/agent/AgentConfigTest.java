@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.agent.security.IdMapping;
+import dev.mags.agent.security.InotifyLimits;
 import dev.mags.protocol.v2.NetworkMode;
 import dev.mags.protocol.v2.SandboxLimits;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ class AgentConfigTest {
         assertThat(config.idMapping()).isEqualTo(new IdMapping(100_000, 65_536));
         assertThat(config.initBinary()).isEqualTo(Path.of("/bin/busybox"));
         assertThat(config.openFiles()).isEqualTo(1024);
+        assertThat(config.inotify()).isEqualTo(new InotifyLimits(128, 65_536));
         assertThat(config.warmPool().active()).singleElement().satisfies(e -> {
             assertThat(e.image()).isEqualTo("debian");
             assertThat(e.limits()).isEqualTo(SandboxLimits.DEFAULT);
@@ -61,7 +63,7 @@ class AgentConfigTest {
     @Test
     void namesEveryInvalidFieldAtOnce() {
         assertThatThrownBy(() -> new AgentConfig(null, Path.of("/i"), "", Path.of("/r"), "/abs", "bad host",
-                Duration.ofSeconds(-1), null, null, null, null, 8))
+                Duration.ofSeconds(-1), null, null, null, null, 8, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataDir is missing")
                 .hasMessageContaining("runtimeBinary is missing")
@@ -72,7 +74,8 @@ class AgentConfigTest {
                 .hasMessageContaining("warmPool")
                 .hasMessageContaining("egress is missing")
                 .hasMessageContaining("idMapping is missing")
-                .hasMessageContaining("openFiles must be between 64 and 1048576, not 8");
+                .hasMessageContaining("openFiles must be between 64 and 1048576, not 8")
+                .hasMessageContaining("inotify is missing");
     }
 
     @Test
@@ -80,7 +83,7 @@ class AgentConfigTest {
         AgentConfig config = AgentConfig.defaults(Path.of("/d"), Path.of("/i"))
                 .withCgroupParent("mags-test").withRuntimeBinary("crun").withStopGrace(Duration.ZERO)
                 .withWarmPool(WarmPoolConfig.disabled()).withEgress(EgressPolicy.parse("10.0.0.0/8", ""))
-                .withIdMapping(new IdMapping(200_000, 1000)).withOpenFiles(4096);
+                .withIdMapping(new IdMapping(200_000, 1000)).withOpenFiles(4096).withInotify(new InotifyLimits(16, 1024));
 
         assertThat(config.cgroupParent()).isEqualTo("mags-test");
         assertThat(config.runtimeBinary()).isEqualTo("crun");
@@ -89,6 +92,15 @@ class AgentConfigTest {
         assertThat(config.egress().denied()).hasSize(1);
         assertThat(config.idMapping().start()).isEqualTo(200_000);
         assertThat(config.openFiles()).isEqualTo(4096);
+        assertThat(config.inotify()).isEqualTo(new InotifyLimits(16, 1024));
         assertThat(config.dataDir()).isEqualTo(Path.of("/d"));
+    }
+
+    @Test
+    void inotifyLimitsArePositiveInts() {
+        assertThatThrownBy(() -> new InotifyLimits(0, 1L << 31))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("inotify instances must be between 1 and 2147483647, not 0")
+                .hasMessageContaining("inotify watches must be between 1 and 2147483647, not 2147483648");
     }
 }

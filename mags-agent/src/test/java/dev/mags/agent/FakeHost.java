@@ -38,6 +38,8 @@ final class FakeHost implements AutoCloseable {
     final Path cgroupRoot;
     final Path mountInfo;
     final Path sysBlock;
+    /** Stands for /proc: the host's inotify sysctls, and the id maps of the fake user namespace holder. */
+    final Path proc;
     final FakeProcessLauncher launcher = new FakeProcessLauncher();
     final Map<String, Process> inits = new ConcurrentHashMap<>();
     final Map<String, Process> commands = new ConcurrentHashMap<>();
@@ -46,6 +48,8 @@ final class FakeHost implements AutoCloseable {
     volatile Function<List<String>, FakeProcess> execResponder = argv -> FakeProcess.hangs();
     volatile FakeProcess mountResult = FakeProcess.succeeds("");
     volatile FakeProcess createResult = FakeProcess.succeeds("");
+    /** Whether {@code runc run} puts the init into the user namespace the bundle names (as the real one does). */
+    volatile boolean joinsTheUserNamespace = true;
 
     FakeHost(Path dir) throws IOException {
         this.dir = dir;
@@ -53,12 +57,20 @@ final class FakeHost implements AutoCloseable {
         this.sysBlock = Files.createDirectories(dir.resolve("sys-block"));
         this.mountInfo = dir.resolve("mountinfo");
         Files.writeString(mountInfo, "27 1 254:0 / / rw - ext4 /dev/vda rw\n");
+        this.proc = dir.resolve("proc");
+        Path inotify = Files.createDirectories(proc.resolve("sys/fs/inotify"));
+        Files.writeString(inotify.resolve("max_user_instances"), "128\n");
+        Files.writeString(inotify.resolve("max_user_watches"), "8192\n");
+        Path holder = Files.createDirectories(proc.resolve(Long.toString(FakeProcess.succeeds("").pid())));
+        Files.writeString(holder.resolve("uid_map"), "");
+        Files.writeString(holder.resolve("gid_map"), "");
+        userNamespace(FAKE_USERNS_PID);
         launcher.respond(this::respond);
         launcher.spawns(this::spawn);
     }
 
     HostAccess access() {
-        return new HostAccess(launcher, cgroupRoot, mountInfo, sysBlock);
+        return new HostAccess(launcher, cgroupRoot, mountInfo, sysBlock, proc);
     }
 
     /** Defaults with no warm pool; tests that want one set it. */
@@ -79,11 +91,24 @@ final class FakeHost implements AutoCloseable {
                 case "mount" -> mount(argv);
                 case "umount" -> umount(argv.get(argv.size() - 1));
                 case "mkfs.ext4", "losetup" -> FakeProcess.succeeds("");
+                // the user namespace holder: the outer namespace made, then the pid of the sandbox's namespace
+                case "/bin/busybox" -> FakeProcess.succeeds("\n" + FAKE_USERNS_PID + "\n");
                 default -> runtime(argv);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The pid the fake holder names; every fake init is in its namespace, as if the runtime had joined it. */
+    static final long FAKE_USERNS_PID = 424242;
+    private static final Path FAKE_USERNS = Path.of("user:[4026599999]");
+
+    /** Puts process {@code pid} of the fake /proc into the fake holder's user namespace. */
+    private void userNamespace(long pid) throws IOException {
+        Path ns = Files.createDirectories(proc.resolve(Long.toString(pid)).resolve("ns"));
+        Files.deleteIfExists(ns.resolve("user"));
+        Files.createSymbolicLink(ns.resolve("user"), FAKE_USERNS);
     }
 
     private synchronized Process mount(List<String> argv) throws IOException {
@@ -150,6 +175,9 @@ final class FakeHost implements AutoCloseable {
     private void create(Path root, String id, Path bundle) throws IOException {
         Process init = new ProcessBuilder("sh", "-c", "sh -c 'sleep 1000; :' mags-command; exec sleep 1000").start();
         inits.put(id, init);
+        if (joinsTheUserNamespace) {
+            userNamespace(init.pid());
+        }
         Files.createDirectories(root.resolve(id));
         Files.writeString(root.resolve(id).resolve("state.json"), "{\"init_process_pid\":" + init.pid()
                 + ",\"init_process_start\":" + startTime(init.pid()) + "}");

@@ -50,6 +50,21 @@ class HostPreconditionsTest {
     }
 
     @Test
+    void aBusyboxWithoutUnshareSaysWhatToInstall(@TempDir Path dir) throws Exception {
+        Path busybox = Files.createFile(dir.resolve("busybox"));
+        Files.setAttribute(busybox, "unix:mode", 0755);
+        FakeProcessLauncher launcher = new FakeProcessLauncher().respond(argv -> argv.get(0).equals(busybox.toString())
+                ? FakeProcess.exits(127, "", "unshare: applet not found") : FakeProcess.succeeds(""));
+        AgentConfig config = AgentConfig.defaults(dir.resolve("data"), dir.resolve("images")).withInitBinary(busybox);
+
+        assertThatThrownBy(() -> HostPreconditions.check(config, new CommandRunner(launcher)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(busybox + " has no unshare applet")
+                .hasMessageContaining("unshare: applet not found")
+                .hasMessageContaining("apt-get install busybox-static");
+    }
+
+    @Test
     void sandboxRootMustBeAbleToReachTheSandboxesDirectory(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("closed/data"));
         Files.setAttribute(dir, "unix:mode", 0755);

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 
 /**
@@ -36,6 +37,11 @@ public final class ItHost implements AutoCloseable {
     }
 
     public static ItHost create() throws IOException {
+        return create(UnaryOperator.identity());
+    }
+
+    /** As {@link #create()}, with the agent's configuration changed by {@code adjust}. */
+    public static ItHost create(UnaryOperator<AgentConfig> adjust) throws IOException {
         String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path base = Files.createTempDirectory(Path.of("/tmp"), "mags-it-");
         // Temp dirs are 0700; sandbox root (an unprivileged host uid) must pass through to its sandbox dir.
@@ -44,6 +50,7 @@ public final class ItHost implements AutoCloseable {
                 .withCgroupParent("mags-it-" + tag)
                 .withStopGrace(Duration.ofSeconds(1))
                 .withWarmPool(WarmPoolConfig.disabled());
+        config = adjust.apply(config);
         ImageBuilder.standard(new ImageStore(config.imagesDir())).build("busybox", new PrintStream(System.out, true));
         return new ItHost(base, config);
     }

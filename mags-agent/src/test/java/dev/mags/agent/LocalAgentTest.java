@@ -112,8 +112,10 @@ class LocalAgentTest {
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
                 .hasMessage("base image 'busybox' was built for sandbox root at host uid 200000, but this agent runs sandbox "
                         + "root as host uid 100000; rebuild it with: bin/magsd image build busybox");
-        assertThat(host.launcher.started()).as("nothing but the agent's own tmpfs mounts")
-                .allSatisfy(argv -> assertThat(argv).contains("tmpfs"));
+        assertThat(host.launcher.started()).as("nothing but what the agent does at start: its own tmpfs mounts and"
+                        + " a user namespace made ahead")
+                .allSatisfy(argv -> assertThat(argv.contains("tmpfs") || argv.subList(0, 2).equals(List.of("/bin/busybox", "unshare")))
+                        .as(String.join(" ", argv)).isTrue());
     }
 
     @Test
@@ -236,6 +238,18 @@ class LocalAgentTest {
         assertThat(sandboxDirs()).isEmpty();
         assertThat(host.mounted("/s1/")).isFalse();
         assertThat(started("exec")).isEmpty();
+    }
+
+    @Test
+    void aContainerOutsideTheUserNamespaceMadeForItIsNotStarted() throws Exception {
+        host.joinsTheUserNamespace = false; // as if the holder had died and its pid gone to another process
+
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
+                .hasMessageContaining("sandbox s1 is not in the user namespace made for it");
+        assertThat(sandboxDirs()).isEmpty();
+        assertThat(host.mounted("/s1/")).isFalse();
+        assertThat(host.handed).as("no process was handed over").isEmpty();
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link ItHost} with the escape test image ({@link EscapeImageRecipe}), built and shifted as
@@ -38,7 +39,12 @@ final class SecuritySandboxes implements AutoCloseable {
     }
 
     static SecuritySandboxes create() throws IOException {
-        ItHost host = ItHost.create();
+        return create(UnaryOperator.identity());
+    }
+
+    /** As {@link #create()}, with the agent's configuration changed by {@code adjust}. */
+    static SecuritySandboxes create(UnaryOperator<AgentConfig> adjust) throws IOException {
+        ItHost host = ItHost.create(adjust);
         IdShift shift = new IdShift(host.config.idMapping(), new FileCapabilities(new CommandRunner(ProcessLauncher.system())));
         new ImageBuilder(new ImageStore(host.config.imagesDir()), Map.of(IMAGE, new EscapeImageRecipe()), shift)
                 .build(IMAGE, new PrintStream(System.out, true));

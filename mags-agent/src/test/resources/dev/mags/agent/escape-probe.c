@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/inotify.h>
 #include <sys/io.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -128,6 +130,11 @@ static long attempt(const char *name, long pid_arg) {
     if (!strcmp(name, "uselib")) return syscall(SYS_uselib, "/no/such/library");
     if (!strcmp(name, "mknod_block")) return mknod("/tmp/probe-block", S_IFBLK | 0600, makedev(254, 0));
     if (!strcmp(name, "chroot")) return chroot("/");
+    if (!strcmp(name, "inotify_init")) return inotify_init1(IN_CLOEXEC);
+    if (!strcmp(name, "inotify_add_watch")) {
+        int fd = inotify_init1(IN_CLOEXEC);
+        return fd < 0 ? -1 : inotify_add_watch(fd, "/", IN_ATTRIB);
+    }
     errno = EINVAL;
     fprintf(stderr, "escape-probe: unknown attempt %s\n", name);
     exit(2);
@@ -203,10 +210,102 @@ static int hold_files(int mappings) {
     for (;;) pause();
 }
 
+/*
+ * The inotify flood: takes as many inotify instances ("instances") or watches ("watches") as the sandbox
+ * lets it. The kernel counts them per user, so each child switches to a uid of its own (1000, 1001, ...)
+ * before it takes what it can: a limit per user would give every child a full share. Each child reports its
+ * count and the error that stopped it through a pipe, and waits, holding what it took; the parent stops at
+ * the first child that got nothing (or after MAX_USERS). Watches are on files of WATCHED, one watch per file
+ * and instance, so the files outnumber any limit under test. Prints the totals, then "ready".
+ */
+static const char *WATCHED = "/tmp/escape-probe-watched";
+enum { MAX_USERS = 64 };
+
+static long take_inotify(int watches, long files, int *error) {
+    long held = 0;
+    int fd = -1;
+    for (;;) {
+        if (!watches || fd < 0) {
+            fd = inotify_init1(IN_CLOEXEC);
+            if (fd < 0) break;
+            if (!watches) {
+                held++;
+                continue;
+            }
+        }
+        if (held >= files) {
+            errno = 0;
+            break;
+        }
+        char path[64];
+        snprintf(path, sizeof path, "%s/%ld", WATCHED, held);
+        if (inotify_add_watch(fd, path, IN_ATTRIB) < 0) break;
+        held++;
+    }
+    *error = errno;
+    return held;
+}
+
+static int hold_inotify(int watches, long files) {
+    if (watches) {
+        mkdir(WATCHED, 0755);
+        for (long i = 0; i < files; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "%s/%ld", WATCHED, i);
+            close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+        }
+    }
+    long total = 0, users = 0, tried = 0;
+    char first_error[64] = "none";
+    for (uid_t uid = 1000; uid < 1000 + MAX_USERS; uid++) {
+        int report[2];
+        if (pipe(report) < 0) break;
+        pid_t pid = fork();
+        if (pid < 0) {
+            snprintf(first_error, sizeof first_error, "fork %s", strerrorname_np(errno));
+            break;
+        }
+        if (pid == 0) {
+            close(report[0]);
+            long result[2] = {-1, 0};
+            if (setgroups(0, NULL) == 0 && setgid(uid) == 0 && setuid(uid) == 0) {
+                int error = 0;
+                result[0] = take_inotify(watches, files, &error);
+                result[1] = error;
+            } else {
+                result[1] = errno;
+            }
+            if (write(report[1], result, sizeof result) != sizeof result) _exit(1);
+            for (;;) pause();
+        }
+        close(report[1]);
+        long result[2] = {0, 0};
+        ssize_t got = read(report[0], result, sizeof result);
+        close(report[0]);
+        tried++;
+        if (got != sizeof result || result[0] < 0) {
+            snprintf(first_error, sizeof first_error, "setuid %s", strerrorname_np((int) result[1]));
+            break;
+        }
+        if (result[1] && !strcmp(first_error, "none")) {
+            snprintf(first_error, sizeof first_error, "%s", strerrorname_np((int) result[1]));
+        }
+        if (result[0] == 0) break;
+        users++;
+        total += result[0];
+    }
+    printf("inotify: %ld %s, held by %ld of %ld users, stopped by %s\nready\n", total,
+           watches ? "watches" : "instances", users, tried, first_error);
+    fflush(stdout);
+    for (;;) pause();
+}
+
 int main(int argc, char **argv) {
     long pid_arg = 1;
     if (argc == 2 && !strcmp(argv[1], "hold_descriptors")) return hold_files(0);
     if (argc == 2 && !strcmp(argv[1], "hold_mappings")) return hold_files(1);
+    if (argc == 2 && !strcmp(argv[1], "hold_inotify_instances")) return hold_inotify(0, 0);
+    if (argc == 3 && !strcmp(argv[1], "hold_inotify_watches")) return hold_inotify(1, atol(argv[2]));
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--pid=", 6)) {
             pid_arg = atol(argv[i] + 6);

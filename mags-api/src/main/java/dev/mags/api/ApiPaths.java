@@ -6,6 +6,7 @@ public final class ApiPaths {
     public static final String JOBS = BASE + "/mags-jobs";
     public static final String ME = BASE + "/me";
     public static final String WORKSPACES = BASE + "/mags-workspaces";
+    public static final String SSH_KEYS = BASE + "/ssh-keys";
     public static final String HEALTH = "/healthz";
 
     private ApiPaths() {}

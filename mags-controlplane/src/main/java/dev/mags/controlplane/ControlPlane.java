@@ -9,9 +9,15 @@ import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.state.AdmissionQueries;
 import dev.mags.controlplane.job.RetentionReaper;
+import dev.mags.controlplane.ssh.SshAccess;
+import dev.mags.controlplane.ssh.SshGateway;
+import dev.mags.controlplane.ssh.SshGatewayConfig;
+import dev.mags.controlplane.ssh.SshKeys;
+import dev.mags.controlplane.ssh.SshTargets;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
+import dev.mags.controlplane.state.SshKeyStore;
 import dev.mags.controlplane.state.UserStore;
 import dev.mags.controlplane.state.WorkspaceStore;
 import dev.mags.controlplane.workspace.WorkspaceLocks;
@@ -42,6 +48,9 @@ public final class ControlPlane implements AutoCloseable {
     private final WorkspaceReaper reaper;
     private final RetentionReaper retention;
     private final java.time.Duration reapPeriod;
+    private final SshKeys sshKeys;
+    private final SshAccess sshAccess = new SshAccess();
+    private SshGateway sshGateway;
     private boolean closed;
 
     public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
@@ -65,8 +74,10 @@ public final class ControlPlane implements AutoCloseable {
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agents, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
+        this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
-                () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()));
+                () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
+                sshKeys, sshAccess);
     }
 
     /** Settles jobs left over by a previous run of the process, then opens the API. */
@@ -93,6 +104,19 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * Starts the SSH gateway, with {@code targets} saying which sandbox a login name means; without this call
+     * there is none ({@code /access} for port 22 answers 503). The control plane closes it.
+     */
+    public synchronized SshGateway startSshGateway(SshGatewayConfig config, SshTargets targets) {
+        if (sshGateway != null) {
+            throw new IllegalStateException("the SSH gateway runs already");
+        }
+        sshGateway = SshGateway.start(config, sshKeys, targets);
+        sshAccess.attach(config.host(), sshGateway.port(), targets);
+        return sshGateway;
+    }
+
+    /**
      * Graceful stop: no new requests, no new sandboxes; the agents stop their sandboxes (their
      * jobs end in error saying so) and the remaining output is written.
      */
@@ -103,6 +127,10 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         api.close();
+        if (sshGateway != null) {
+            sshAccess.detach();
+            sshGateway.close();
+        }
         reaper.close();
         retention.close();
         runner.beginShutdown();

@@ -153,11 +153,17 @@ class BaseCopiesE2EIT {
         return copies.getFirst();
     }
 
-    /** The restored copies: {@code bases/<user>/<workspace>/<snapshot>}. */
+    /**
+     * The restored copies: {@code bases/<user>/<workspace>/<snapshot>}; not what a removal renamed to
+     * {@code bases/.removed-<uuid>} and is still deleting in the background.
+     */
     private List<Path> copies() throws IOException {
         Path bases = magsd.dataDir.resolve("bases");
         try (Stream<Path> s = Files.walk(bases, 3)) {
-            return s.filter(p -> bases.relativize(p).getNameCount() == 3 && !p.getFileName().toString().startsWith("."))
+            return s.map(bases::relativize)
+                    .filter(p -> p.getNameCount() == 3)
+                    .filter(p -> !p.getName(0).toString().startsWith(".") && !p.getFileName().toString().startsWith("."))
+                    .map(bases::resolve)
                     .toList();
         }
     }

@@ -1,5 +1,7 @@
 package dev.mags.sdk;
 
+import dev.mags.api.AccessInfo;
+import dev.mags.api.AccessRequest;
 import dev.mags.api.ApiPaths;
 import dev.mags.api.JobAccepted;
 import dev.mags.api.JobInfo;
@@ -7,6 +9,9 @@ import dev.mags.api.JobLogs;
 import dev.mags.api.JobPage;
 import dev.mags.api.JobRequest;
 import dev.mags.api.LogEntry;
+import dev.mags.api.SshKeyInfo;
+import dev.mags.api.SshKeyList;
+import dev.mags.api.SshKeyRequest;
 import dev.mags.api.WhoAmI;
 import dev.mags.api.WorkspaceList;
 import dev.mags.api.ResizeRequest;
@@ -175,6 +180,40 @@ public final class Mags implements AutoCloseable {
      */
     public void deleteWorkspace(String name) {
         http.delete(ApiPaths.WORKSPACES + "/" + Ids.segment(name), java.util.Map.class);
+    }
+
+    /**
+     * Where to reach a sandbox's port; 22 answers the SSH gateway's host, port and the login name that selects
+     * the sandbox ({@code ssh -p sshPort sshUser@sshHost}). {@code nameOrId} is a request id, a job name or a
+     * workspace name.
+     *
+     * @throws MagsApiException 404 for a name that is not the caller's, 400 for a port other than 22, 503 when
+     *     the server runs no SSH gateway
+     */
+    public AccessInfo enableAccess(String nameOrId, int port) {
+        return http.post(ApiPaths.job(Ids.segment(nameOrId), "access"), new AccessRequest(port), AccessInfo.class);
+    }
+
+    /** The caller's SSH public keys, oldest first. */
+    public SshKeyList listSshKeys() {
+        return http.get(ApiPaths.SSH_KEYS, SshKeyList.class);
+    }
+
+    /**
+     * Registers an SSH public key (one line of a {@code .pub} file) for the SSH gateway; {@code name} may be null
+     * (the key's comment names it).
+     *
+     * @throws MagsApiException 400 for a line that is not a usable public key, 409 when the key is registered
+     *     already (by the caller or another user)
+     */
+    public SshKeyInfo addSshKey(String name, String publicKey) {
+        Objects.requireNonNull(publicKey, "publicKey");
+        return http.post(ApiPaths.SSH_KEYS, new SshKeyRequest(name, publicKey), SshKeyInfo.class);
+    }
+
+    /** Removes one of the caller's SSH keys; the gateway refuses it from the next login on. */
+    public void deleteSshKey(String id) {
+        http.delete(ApiPaths.SSH_KEYS + "/" + Ids.segment(id), java.util.Map.class);
     }
 
     /** Who the token belongs to. */

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param idMapping the host ids of the sandbox's user namespace
  * @param ioDir a host directory of FIFOs bind-mounted read-only at {@link #IO_DIR} (the init's standby shell
  *     talks to the agent through them), or null for none
+ * @param userNamespace the user namespace the container joins ({@code /proc/<pid>/ns/user} of a process in it,
+ *     mapped as {@code idMapping} says), or null for a new one the runtime makes
  */
 public record BundleSpec(
         List<String> args,
@@ -35,7 +37,8 @@ public record BundleSpec(
         Resources resources,
         Path initBinary,
         IdMapping idMapping,
-        Path ioDir) {
+        Path ioDir,
+        Path userNamespace) {
 
     /** Where {@link #ioDir} appears in the container. */
     public static final String IO_DIR = "/.mags/io";
@@ -61,6 +64,12 @@ public record BundleSpec(
                         + cpuMillis + " millicores, " + pids + " processes, " + openFiles + " open files");
             }
         }
+    }
+
+    /** The same bundle, joining the user namespace {@code path}. */
+    public BundleSpec withUserNamespace(Path path) {
+        return new BundleSpec(args, environment, rootfs, hostname, etcHostname, etcHosts, resolvConf, cgroupsPath, resources,
+                initBinary, idMapping, ioDir, path);
     }
 
     public BundleSpec {

@@ -99,8 +99,12 @@ public final class OciSpecFactory {
         // Network namespace without interfaces but loopback (slirp4netns adds one for outbound networking).
         // A cgroup namespace: /proc/self/cgroup and the cgroup mounts' roots in the mount table show "/", not
         // the host's cgroup path with the sandbox id, and /sys/fs/cgroup shows the sandbox's own limits.
+        // A user namespace made beforehand is joined: the one above it holds the sandbox's own limits
+        // (SandboxUserNamespaces). The runtime still needs the mapping, to give the sandbox's root its files.
         List<Namespace> namespaces = List.of("pid", "network", "ipc", "uts", "mount", "user", "cgroup").stream()
-                .map(Namespace::of).toList();
+                .map(type -> type.equals("user") && spec.userNamespace() != null
+                        ? new Namespace(type, spec.userNamespace().toString()) : Namespace.of(type))
+                .toList();
         List<IdMap> ids = idMaps(spec.idMapping());
         return new Linux(resources(spec.resources()), spec.cgroupsPath(), namespaces, KernelPaths.MASKED,
                 KernelPaths.READONLY, ids, ids, SECCOMP);

@@ -8,9 +8,10 @@ import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.network.AttachedNetwork;
 import dev.mags.agent.network.NetworkException;
 import dev.mags.agent.network.SandboxNetwork;
-import dev.mags.agent.security.MappedRoot;
+import dev.mags.agent.security.ReadyUserNamespaces;
+import dev.mags.agent.security.SandboxUserNamespaces;
+import dev.mags.agent.security.UserNamespaceHolder;
 import dev.mags.agent.process.CommandFailedException;
-import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
@@ -19,51 +20,41 @@ import dev.mags.protocol.v2.AgentException;
 import dev.mags.protocol.v2.NetworkMode;
 import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Builds a container up to the point where processes can be executed in it: directory, disk
  * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
- * overlay root, config.json, {@code runc run --detach} of the init (its output on an {@link InitOutput}),
- * the network, and the connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
+ * overlay root (these in {@link SandboxRootfs}), its user namespace (below one of its own holding its inotify
+ * limits), config.json,
+ * {@code runc run --detach} of the init (its output on an {@link InitOutput}), the network, and the
+ * connection to the init's {@link InitStandby}. Nothing of it that the sandbox can
  * see names a host path or the sandbox id. Each acquired resource goes on a
  * cleanup stack; if a step fails the stack unwinds and nothing is left on the host. On success the
  * stack goes to the {@link Container}.
  */
-public final class ContainerBuilder {
+public final class ContainerBuilder implements AutoCloseable {
     /**
      * Bounds the wait for the init's standby shell to open its FIFOs: a few ms normally, seconds when many
      * sandboxes start at once on a small host.
      */
     private static final java.time.Duration STANDBY_WAIT = java.time.Duration.ofSeconds(60);
-    /** What the overlay is mounted as; the sandbox sees it as the source of its root. */
-    static final String OVERLAY_SOURCE = "mags";
-    /**
-     * The tmpfs of {@link SandboxPaths#binds()}: its files are a few hundred bytes (root inside may edit
-     * /etc/hosts, bounded by the size here instead of filling the tmpfs all sandboxes' directories share)
-     * and the three FIFOs; root's only until the builder gives it to the sandbox's root.
-     */
-    static final String BINDS_TMPFS = "mode=0700,size=256k,nr_inodes=32";
     private final SandboxSettings settings;
     private final Runc runc;
-    private final Mount mount;
-    private final SandboxDisk disk;
     private final CgroupTree cgroups;
     private final SandboxNetwork network;
+    private final ReadyUserNamespaces userNamespaces;
+    private final SandboxRootfs rootfs;
 
     public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups,
-            SandboxNetwork network) {
+            SandboxNetwork network, ReadyUserNamespaces userNamespaces) {
         this.settings = settings;
         this.runc = runc;
-        this.mount = mount;
-        this.disk = disk;
         this.cgroups = cgroups;
         this.network = network;
+        this.userNamespaces = userNamespaces;
+        this.rootfs = new SandboxRootfs(settings, mount, disk);
     }
 
     public SandboxSettings settings() {
@@ -81,10 +72,10 @@ public final class ContainerBuilder {
         SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), settings.disksDir(), id);
         BundleSpec bundle = bundleSpec(spec, paths);
         CleanupStack cleanup = new CleanupStack();
-        try (InitOutput initOutput = initOutput(id)) {
-            createDirectory(id, paths, cleanup);
-            prepareRootfs(spec, paths, cleanup);
-            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput);
+        // Made ahead (or while the disk and the root file system are prepared); the container joins it when it starts.
+        try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.take()) {
+            rootfs.prepare(spec, paths, cleanup);
+            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput, userns);
             Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
             container.prime(connectStandby(id, paths, initOutput));
             return container;
@@ -94,6 +85,20 @@ public final class ContainerBuilder {
             throw unwind(cleanup, new AgentException(AgentErrorCode.RUNTIME_FAILED,
                     "creating sandbox " + id + " failed unexpectedly: " + e, e));
         }
+    }
+
+    /**
+     * Makes ahead what the next build needs and can have beforehand, its user namespace, so that busybox
+     * does not run beside that build. Call it when the host is quiet: a sandbox has just been released.
+     */
+    public void prepareAhead() {
+        userNamespaces.refill();
+    }
+
+    /** Ends what was made ahead for builds to come. */
+    @Override
+    public void close() {
+        userNamespaces.close();
     }
 
     private static InitOutput initOutput(String id) {
@@ -121,89 +126,10 @@ public final class ContainerBuilder {
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
                             settings.openFiles(), settings.swapAccounting()),
-                    settings.initBinary(), settings.idMapping(), paths.io());
+                    settings.initBinary(), settings.idMapping(), paths.io(), null);
         } catch (IllegalArgumentException e) {
             throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + ": " + e.getMessage(), e);
         }
-    }
-
-    private void createDirectory(String id, SandboxPaths paths, CleanupStack cleanup) {
-        try {
-            Files.createDirectories(settings.sandboxesDir());
-            Files.createDirectory(paths.dir());
-        } catch (FileAlreadyExistsException e) {
-            // Not ours to delete: a leftover of an earlier run that reconcile has not removed yet.
-            throw new AgentException(AgentErrorCode.INVALID_SPEC,
-                    "sandbox " + id + " already has a directory " + paths.dir() + "; reconcile removes leftovers", e);
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create " + paths.dir() + ": " + e.getMessage(), e);
-        }
-        cleanup.push("delete " + paths.dir(), () -> DirectoryTree.delete(paths.dir()));
-    }
-
-    private void prepareRootfs(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup) {
-        try {
-            Path image = prepareDisk(spec, paths);
-            if (image.equals(paths.diskImage())) {
-                cleanup.push("delete the disk " + image, () -> Files.deleteIfExists(image));
-            }
-            Files.createDirectory(paths.disk());
-            cleanup.push("release the disk " + image, () -> disk.release(image, paths.disk()));
-            disk.mount(image, paths.disk());
-            for (Path dir : List.of(paths.upper(), paths.work())) {
-                if (!Files.isDirectory(dir)) { // a workspace disk has them from its earlier sandboxes
-                    Files.createDirectory(dir);
-                }
-            }
-            for (Path dir : List.of(paths.rootfs(), paths.bundle(), paths.binds())) {
-                Files.createDirectory(dir);
-            }
-            mount.tmpfs(paths.binds(), BINDS_TMPFS);
-            cleanup.push("unmount " + paths.binds(), () -> unmountIfMounted(paths.binds()));
-            SandboxEtc.write(paths, settings.hostname(), spec.shape().network() == NetworkMode.OUTBOUND
-                    ? SandboxNetwork.resolvConf() : SandboxEtc.NO_NETWORK_RESOLV_CONF);
-            MappedRoot.giveToRoot(settings.idMapping(), paths.binds());
-            MappedRoot.prepare(settings.idMapping(), paths.dir(), paths.upper(), spec.imageRootfs(), paths.etc());
-            for (Path fifo : InitStandby.createFifos(paths.io())) {
-                MappedRoot.giveToRoot(settings.idMapping(), fifo);
-            }
-            MappedRoot.giveToRoot(settings.idMapping(), paths.io());
-            List<Path> lowers = spec.baseLayer() == null ? List.of(spec.imageRootfs())
-                    : List.of(spec.baseLayer(), spec.imageRootfs());
-            // The source shows in the sandbox's own mount table: a constant, not the sandbox id.
-            mount.overlay(OVERLAY_SOURCE, lowers, paths.upper(), paths.work(), paths.rootfs());
-            cleanup.push("unmount " + paths.rootfs(), () -> unmountIfMounted(paths.rootfs()));
-        } catch (IOException | UncheckedIOException | CommandFailedException | IllegalArgumentException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED,
-                    "cannot prepare the root file system of sandbox " + spec.id() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The disk file to mount: the sandbox's own, new (deleted when the sandbox is released), or its workspace's,
-     * formatted on first use and never again. A workspace disk whose formatting failed is removed.
-     */
-    private Path prepareDisk(ContainerSpec spec, SandboxPaths paths) throws IOException {
-        long size = spec.shape().limits().diskBytes();
-        Path workspace = spec.workspaceDisk();
-        if (workspace == null) {
-            Files.createDirectories(paths.diskImage().getParent());
-            disk.createFresh(paths.diskImage(), size);
-            return paths.diskImage();
-        }
-        if (!Files.exists(workspace)) {
-            Files.createDirectories(workspace.getParent());
-            Path fresh = workspace.resolveSibling(workspace.getFileName() + ".new");
-            Files.deleteIfExists(fresh);
-            try {
-                disk.format(fresh, size);
-                Files.move(fresh, workspace, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(fresh);
-                throw e;
-            }
-        }
-        return workspace;
     }
 
     /**
@@ -212,10 +138,11 @@ public final class ContainerBuilder {
      * network before the build is done.
      */
     private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
-            CleanupStack cleanup, InitOutput initOutput) {
+            CleanupStack cleanup, InitOutput initOutput, SandboxUserNamespaces.Pending userns) {
         String id = spec.id();
+        UserNamespaceHolder held = userNamespace(id, userns);
         try {
-            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle));
+            ConfigJson.write(paths.bundle(), OciSpecFactory.create(bundle.withUserNamespace(held.path())));
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot write the bundle of sandbox " + id + ": " + e.getMessage(), e);
         }
@@ -223,11 +150,25 @@ public final class ContainerBuilder {
         cleanup.push("delete container " + id, () -> deleteContainer(id));
         try {
             runc.run(paths.bundle(), id, paths.runtimeLog(), initOutput.path());
+            if (!held.isJoinedBy(initPid(id))) {
+                throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "sandbox " + id + " is not in the user namespace"
+                        + " made for it (" + held.path() + ", whose holder ended before the runtime joined it)");
+            }
+            userns.close(); // joined: the container keeps both namespaces alive
             return spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
         } catch (CommandFailedException e) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the OCI runtime could not start sandbox " + id + ": "
                     + (errors.isEmpty() ? e.getMessage() : String.join("; ", errors)), e);
+        }
+    }
+
+    private UserNamespaceHolder userNamespace(String id, SandboxUserNamespaces.Pending userns) {
+        try {
+            return userns.await();
+        } catch (CommandFailedException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot make the user namespace of sandbox " + id
+                    + " (" + userNamespaces.limits() + "): " + e.getMessage(), e);
         }
     }
 
@@ -237,9 +178,7 @@ public final class ContainerBuilder {
      * init's pid.
      */
     private AttachedNetwork attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
-        long pid = runc.initPid(id)
-                .orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost sandbox " + id
-                        + " after starting it"));
+        long pid = initPid(id);
         try {
             AttachedNetwork net = network.attach(id, pid, paths.dir().resolve("net"));
             cleanup.push("close the network of " + id, net::close);
@@ -256,8 +195,7 @@ public final class ContainerBuilder {
      * @throws AgentException RUNTIME_FAILED when the shell does not open its FIFOs in time
      */
     private InitStandby connectStandby(String id, SandboxPaths paths, InitOutput initOutput) {
-        long pid = runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED,
-                "the runtime lost sandbox " + id + " after starting it"));
+        long pid = initPid(id);
         try {
             return InitStandby.connect(paths.io(), pid, STANDBY_WAIT);
         } catch (IOException e) {
@@ -265,6 +203,11 @@ public final class ContainerBuilder {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the init of sandbox " + id
                     + " did not start its standby shell: " + e.getMessage() + (said.isEmpty() ? "" : "; it said: " + said), e);
         }
+    }
+
+    private long initPid(String id) {
+        return runc.initPid(id).orElseThrow(() -> new AgentException(AgentErrorCode.RUNTIME_FAILED, "the runtime lost"
+                + " sandbox " + id + " after starting it"));
     }
 
     /** Kills what still runs, then removes the runtime's state of the container (and its cgroups). */
@@ -285,12 +228,5 @@ public final class ContainerBuilder {
             // half-created, say: force it
         }
         runc.deleteForce(id);
-    }
-
-    private void unmountIfMounted(Path target) {
-        if (mount.mountsUnder(target).isEmpty()) {
-            return;
-        }
-        mount.unmount(target);
     }
 }

@@ -20,7 +20,7 @@ class ExecProcessTest {
         BundleSpec bundle = new BundleSpec(List.of("/.mags/busybox", "sh", "-c", "init"), Map.of(), dir.resolve("rootfs"),
                 "mags-vm", dir.resolve("etc/hostname"), dir.resolve("etc/hosts"), dir.resolve("etc/resolv.conf"),
                 "/mags/s1", new BundleSpec.Resources(1L << 30, 1000, 256, 1024, true), Path.of("/bin/busybox"),
-                dev.mags.agent.security.IdMapping.DEFAULT, null);
+                dev.mags.agent.security.IdMapping.DEFAULT, null, null);
         ConfigJson.write(dir, OciSpecFactory.create(bundle));
         Path target = dir.resolve("exec.json");
 

@@ -25,7 +25,7 @@ class OciSpecFactoryTest {
         return new BundleSpec(List.of("sh", "-c", "echo hi"), env, DIR.resolve("rootfs"), "mags-vm",
                 DIR.resolve("etc/hostname"), DIR.resolve("etc/hosts"), DIR.resolve("etc/resolv.conf"), "/mags/s1",
                 new BundleSpec.Resources(64L << 20, 250, 4096, 512, swapAccounting), Path.of("/bin/busybox"),
-                new IdMapping(100_000, 65_536), DIR.resolve("io"));
+                new IdMapping(100_000, 65_536), DIR.resolve("io"), null);
     }
 
     private static JsonNode json(BundleSpec spec) throws Exception {
@@ -156,6 +156,20 @@ class OciSpecFactoryTest {
 
         assertThat(memory.has("swap")).isFalse();
         assertThat(memory.get("swappiness").asLong()).isZero();
+    }
+
+    @Test
+    void aUserNamespaceMadeBeforehandIsJoinedAndStillMapped() throws Exception {
+        JsonNode linux = json(spec(Map.of()).withUserNamespace(Path.of("/proc/4242/ns/user"))).get("linux");
+        Map<String, String> paths = new java.util.LinkedHashMap<>();
+        linux.get("namespaces").forEach(n -> paths.put(n.get("type").asText(), n.path("path").asText(null)));
+
+        assertThat(paths).containsEntry("user", "/proc/4242/ns/user");
+        assertThat(paths).containsKeys("pid", "network", "ipc", "uts", "mount", "cgroup");
+        paths.forEach((type, path) -> assertThat(path).as(type).isEqualTo(type.equals("user") ? "/proc/4242/ns/user" : null));
+        // the runtime gives the sandbox's root its files (/dev, the console) by the mapping
+        assertThat(linux.get("uidMappings").get(0).get("hostID").asLong()).isEqualTo(100_000);
+        assertThat(linux.get("gidMappings").get(0).get("hostID").asLong()).isEqualTo(100_000);
     }
 
     @Test

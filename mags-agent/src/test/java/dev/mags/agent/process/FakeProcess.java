@@ -43,6 +43,12 @@ public final class FakeProcess extends Process {
         return 99999;
     }
 
+    /** No children: a fake starts no processes. */
+    @Override
+    public java.util.stream.Stream<ProcessHandle> descendants() {
+        return java.util.stream.Stream.empty();
+    }
+
     @Override
     public OutputStream getOutputStream() {
         return OutputStream.nullOutputStream();

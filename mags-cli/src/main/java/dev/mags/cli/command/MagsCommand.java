@@ -44,6 +44,7 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("sync", SyncCommand.class);
         all.put("resize", ResizeCommand.class);
         all.put("workspace", WorkspaceCommand.class);
+        all.put("ssh", SshCommand.class);
         all.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(all);
     }

@@ -6,6 +6,8 @@ import dev.mags.api.ApiPaths;
 import dev.mags.api.WhoAmI;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.ssh.SshAccess;
+import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.job.OutputRegistry;
@@ -37,10 +39,11 @@ public final class ApiServer implements AutoCloseable {
     private final EventStreamRoute events;
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
-            OutputRegistry outputs, Supplier<Health> health) {
+            OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
+        SshRoutes sshRoutes = new SshRoutes(sshKeys, sshAccess, json);
         this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
 
@@ -55,10 +58,14 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/sync", auth.blocking(jobRoutes::sync)),
+                new Route("POST", ApiPaths.JOBS + "/{id}/access", auth.blocking(sshRoutes::access)),
                 new Route("GET", ApiPaths.WORKSPACES, auth.blocking(workspaceRoutes::list)),
                 new Route("GET", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::show)),
                 new Route("POST", ApiPaths.WORKSPACES + "/{name}/resize", auth.blocking(workspaceRoutes::resize)),
-                new Route("DELETE", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::delete)));
+                new Route("DELETE", ApiPaths.WORKSPACES + "/{name}", auth.blocking(workspaceRoutes::delete)),
+                new Route("GET", ApiPaths.SSH_KEYS, auth.blocking(sshRoutes::list)),
+                new Route("POST", ApiPaths.SSH_KEYS, auth.blocking(sshRoutes::add)),
+                new Route("DELETE", ApiPaths.SSH_KEYS + "/{id}", auth.blocking(sshRoutes::delete)));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath())))
