@@ -13,7 +13,10 @@ import dev.mags.protocol.v2.AgentErrorCode;
 import dev.mags.protocol.v2.AgentException;
 import dev.mags.protocol.v2.BaseLayer;
 import dev.mags.protocol.v2.ImageInfo;
+import dev.mags.protocol.v2.SandboxId;
 import dev.mags.protocol.v2.WorkspaceKey;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -125,6 +128,22 @@ final class Containers {
         } catch (IllegalStateException e) {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, e.getMessage(), e);
         }
+    }
+
+    /** A container from the warm pool when it has one of this shape (labelled with the sandbox id), else a new one. */
+    Container warmOrBuilt(SandboxId id, SandboxShape shape) {
+        Optional<Container> warm = takeWarm(shape);
+        if (warm.isPresent()) {
+            try {
+                Files.writeString(warm.get().paths().label(), id.value() + "\n");
+                return warm.get();
+            } catch (IOException e) {
+                log.warn("sandbox {}: cannot label pool member {} ({}); building a container", id, warm.get().id(),
+                        e.getMessage());
+                discard(warm.get());
+            }
+        }
+        return build(id.value(), shape, null, null);
     }
 
     /** A ready container of {@code shape} from the warm pool, if it has one; never waits. */

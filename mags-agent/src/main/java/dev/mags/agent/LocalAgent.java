@@ -4,9 +4,7 @@ import dev.mags.agent.disk.DiskSpaceMeter;
 import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.files.RootedFiles;
 import dev.mags.agent.image.ImageStore;
-import dev.mags.agent.network.NetworkReaper;
 import dev.mags.agent.pool.WarmPool;
-import dev.mags.agent.reconcile.Reaped;
 import dev.mags.agent.reconcile.Reconciler;
 import dev.mags.agent.rootfs.NosuidBind;
 import dev.mags.agent.rootfs.TmpfsDirs;
@@ -38,10 +36,7 @@ import dev.mags.protocol.v2.SyncProgress;
 import dev.mags.protocol.v2.SyncResult;
 import dev.mags.protocol.v2.WorkspaceInfo;
 import dev.mags.protocol.v2.WorkspaceKey;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -61,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * loop-mounted disk (or its workspace's), whose init waits; processes run in it with {@code runc exec}, the first
  * one handed to the init's standby shell. Containers of the shapes in the warm pool are created in advance.
  * This class composes what it holds: the containers ({@link Containers}), the sandboxes ({@link SandboxRegistry}),
- * the workspace disks and their sandboxes ({@link WorkspaceSandboxes}); reconcile reaps what earlier runs left.
+ * the workspace disks and their sandboxes ({@link WorkspaceSandboxes}); reconcile ({@link Leftovers}) reaps what
+ * earlier runs left.
  */
 public final class LocalAgent implements Agent {
     private static final Logger log = LoggerFactory.getLogger(LocalAgent.class);
@@ -73,9 +69,8 @@ public final class LocalAgent implements Agent {
     private final AgentConfig config;
     private final ImageStore images;
     private final ExecLauncher execs;
-    private final Reconciler reconciler;
+    private final Leftovers leftovers;
     private final TmpfsDirs tmpfs;
-    private final NetworkReaper networkReaper;
     private final ScheduledExecutorService timers;
     private final DiskSpaceMeter diskSpace;
     private final BaseCache bases;
@@ -118,10 +113,10 @@ public final class LocalAgent implements Agent {
                 config.idMapping(), config.openFiles());
         ContainerBuilder builder = new ContainerBuilder(settings, host.runc(config), host.mount(),
                 host.disk(config.diskTemplatesDir()), host.cgroups(), host.network(config), host.userNamespaces(config));
-        this.networkReaper = host.networkReaper();
         this.execs = new ExecLauncher(host.runc(config));
-        this.reconciler = new Reconciler(host.runc(config), host.mount(), host.losetup(), host.cgroups(),
-                config.cgroupParent(), config.sandboxesDir(), config.sandboxDisksDir(), config.workspacesDir());
+        this.leftovers = new Leftovers(host.networkReaper(), new Reconciler(host.runc(config), host.mount(), host.losetup(),
+                host.cgroups(), config.cgroupParent(), config.sandboxesDir(), config.sandboxDisksDir(), config.workspacesDir()),
+                config.sandboxesDir());
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("sandbox-timers").daemon().factory());
         this.workspaces = new WorkspaceSandboxes(disks, backup, bases, timers);
         this.containers = new Containers(config, images, builder, hostInotify, disks, bases);
@@ -168,7 +163,7 @@ public final class LocalAgent implements Agent {
             } else if (spec.base() != null) {
                 sandbox = sandbox(spec, containers.build(spec.id().value(), shape, null, spec.base()), null);
             } else {
-                sandbox = sandbox(spec, warmOrBuilt(spec, shape), null);
+                sandbox = sandbox(spec, containers.warmOrBuilt(spec.id(), shape), null);
             }
             registry.add(sandbox);
             if (closing) {
@@ -179,22 +174,6 @@ public final class LocalAgent implements Agent {
             registry.unreserve(spec.id());
             throw e;
         }
-    }
-
-    /** A container from the warm pool when it has one of this shape (labelled with the sandbox id), else a new one. */
-    private Container warmOrBuilt(SandboxSpec spec, SandboxShape shape) {
-        Optional<Container> warm = containers.takeWarm(shape);
-        if (warm.isPresent()) {
-            try {
-                Files.writeString(warm.get().paths().label(), spec.id().value() + "\n");
-                return warm.get();
-            } catch (IOException e) {
-                log.warn("sandbox {}: cannot label pool member {} ({}); building a container", spec.id(), warm.get().id(),
-                        e.getMessage());
-                containers.discard(warm.get());
-            }
-        }
-        return containers.build(spec.id().value(), shape, null, null);
     }
 
     private LocalSandbox sandbox(SandboxSpec spec, Container container, LiveWorkspace ws) {
@@ -273,23 +252,9 @@ public final class LocalAgent implements Agent {
             keep.forEach(id -> spared.add(id.value()));
             spared.addAll(registry.ids());
             spared.addAll(containers.held());
-            // Network helpers first: they hold their sandbox's directory and namespace.
-            NetworkReaper.Reaped network = networkReaper.reap(config.sandboxesDir(), spared);
-            Reaped rest = reconciler.reconcile(spared).and(new Reaped(network.sandboxIds(), network.problems()));
-            List<SandboxId> reaped = new ArrayList<>();
-            List<String> problems = new ArrayList<>(rest.problems());
-            for (String id : rest.ids()) {
-                if (id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
-                    reaped.add(SandboxId.of(id));
-                } else {
-                    problems.add("removed leftovers named '" + id + "', which is no sandbox id");
-                }
-            }
-            if (!reaped.isEmpty() || !problems.isEmpty()) {
-                log.info("reconcile reaped {}; problems: {}", reaped, problems);
-            }
+            ReconcileReport report = leftovers.reap(spared);
             bases.reconcile();
-            return new ReconcileReport(reaped, problems);
+            return report;
         });
     }
 

@@ -1,15 +1,17 @@
 package dev.mags.agent.files;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
+import static dev.mags.agent.files.Entries.readlink;
+import static dev.mags.agent.files.Entries.stat;
+import static dev.mags.agent.files.InsidePaths.nameOf;
+import static dev.mags.agent.files.InsidePaths.parentOf;
+import static dev.mags.agent.files.InsidePaths.relative;
+import static dev.mags.agent.files.InsidePaths.requireEntry;
+
 import dev.mags.protocol.v2.FileEntry;
 import dev.mags.protocol.v2.SandboxFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -29,9 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #close()} (at the sandbox's end) closes the files still open and refuses further calls.
  */
 public final class RootedFiles implements SandboxFiles, AutoCloseable {
-    private static final int DENTS_BUFFER = 32 * 1024;
-    private static final int S_IFMT = 0170000;
-
     private final Path root;
     private final long rootId;
     private final long idCount;
@@ -86,7 +85,7 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
             int fd = InRoot.open(r, rel, InRoot.O_RDONLY | InRoot.O_DIRECTORY, 0);
             try {
                 List<FileEntry> entries = new ArrayList<>();
-                for (String name : names(fd, dir)) {
+                for (String name : Entries.names(fd, dir)) {
                     try {
                         entries.add(entry(name, fd, name, dir + "/" + name));
                     } catch (java.nio.file.NoSuchFileException e) {
@@ -127,7 +126,7 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
             }
         });
         try {
-            if (stat(fd, "", path).type != 0100000) {
+            if (stat(fd, "", path).type() != Entries.S_IFREG) {
                 throw new FileSystemException(path, null, "is not a regular file");
             }
         } catch (IOException | RuntimeException e) {
@@ -155,7 +154,7 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
     @Override
     public void delete(String path) throws IOException {
         inParent(path, (dir, name) -> {
-            boolean isDir = (stat(dir, name, path).type == 0040000);
+            boolean isDir = (stat(dir, name, path).type() == Entries.S_IFDIR);
             InRoot.unlinkat(dir, InRoot.c(name), isDir ? InRoot.AT_REMOVEDIR : 0);
         });
     }
@@ -281,27 +280,11 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
         }
     }
 
-    private record Stat(int type, int mode, long uid, long gid, long size, Instant modified) {}
-
-    private static Stat stat(int dir, String name, String path) throws IOException {
-        byte[] buf = new byte[InRoot.STATX_SIZE];
-        try {
-            InRoot.statx(dir, InRoot.c(name), InRoot.AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? InRoot.AT_EMPTY_PATH : 0),
-                    0x7ff, buf);
-        } catch (LastErrorException e) {
-            throw InRoot.error("stat", path, e);
-        }
-        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-        int mode = b.getShort(28) & 0xffff;
-        return new Stat(mode & S_IFMT, mode & 07777, b.getInt(20) & 0xffffffffL, b.getInt(24) & 0xffffffffL,
-                b.getLong(40), Instant.ofEpochSecond(b.getLong(112), b.getInt(120) & 0xffffffffL));
-    }
-
     private FileEntry entry(String name, int dir, String rel, String path) throws IOException {
-        Stat st = stat(dir, rel, path);
-        String target = st.type == 0120000 ? readlink(dir, rel, path) : null;
-        return new FileEntry(name, typeName(st.type), st.size, st.mode, inside(st.uid), inside(st.gid), st.modified,
-                target);
+        Entries.Stat st = stat(dir, rel, path);
+        String target = st.type() == Entries.S_IFLNK ? readlink(dir, rel, path) : null;
+        return new FileEntry(name, Entries.typeName(st.type()), st.size(), st.mode(), inside(st.uid()), inside(st.gid()),
+                st.modified(), target);
     }
 
     /** A host id as the sandbox sees it; ids outside its mapping show as the overflow id, 65534, as inside. */
@@ -309,83 +292,4 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
         return hostId >= rootId && hostId < rootId + idCount ? hostId - rootId : 65534;
     }
 
-    private static String readlink(int dir, String name, String path) throws IOException {
-        byte[] buf = new byte[4096];
-        try {
-            long n = InRoot.readlinkat(dir, InRoot.c(name), buf, buf.length);
-            return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
-        } catch (LastErrorException e) {
-            throw InRoot.error("readlink", path, e);
-        }
-    }
-
-    private static List<String> names(int fd, String path) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (Memory buf = new Memory(DENTS_BUFFER)) {
-            while (true) {
-                long n;
-                try {
-                    n = InRoot.getdents64(fd, buf, DENTS_BUFFER);
-                } catch (LastErrorException e) {
-                    throw InRoot.error("list", path, e);
-                }
-                if (n <= 0) {
-                    return names;
-                }
-                // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[]
-                for (long at = 0; at < n; ) {
-                    int reclen = buf.getShort(at + 16) & 0xffff;
-                    String name = buf.getString(at + 19, "UTF-8");
-                    if (!name.equals(".") && !name.equals("..")) {
-                        names.add(name);
-                    }
-                    at += reclen;
-                }
-            }
-        }
-    }
-
-    private static String typeName(int type) {
-        return switch (type) {
-            case 0100000 -> "file";
-            case 0040000 -> "dir";
-            case 0120000 -> "symlink";
-            case 0010000 -> "fifo";
-            case 0140000 -> "socket";
-            case 0020000 -> "char";
-            case 0060000 -> "block";
-            default -> "unknown";
-        };
-    }
-
-    /** The path relative to the root: "" for the root itself. */
-    static String relative(String path) {
-        if (path == null || !path.startsWith("/")) {
-            throw new IllegalArgumentException("'" + path + "' is not an absolute path in the sandbox");
-        }
-        if (path.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a path must not contain a NUL character");
-        }
-        String rel = path.replaceAll("/+", "/").substring(1);
-        return rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel;
-    }
-
-    /** The relative path of an entry that has a name of its own (not the root, not "." or ".."). */
-    static String requireEntry(String path) throws IOException {
-        String rel = relative(path);
-        String name = nameOf(rel);
-        if (rel.isEmpty() || name.equals(".") || name.equals("..")) {
-            throw new FileSystemException(path, null, "names no entry of a directory");
-        }
-        return rel;
-    }
-
-    static String parentOf(String rel) {
-        int slash = rel.lastIndexOf('/');
-        return slash < 0 ? "" : rel.substring(0, slash);
-    }
-
-    static String nameOf(String rel) {
-        return rel.substring(rel.lastIndexOf('/') + 1);
-    }
 }
