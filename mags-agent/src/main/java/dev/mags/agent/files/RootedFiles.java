@@ -1,12 +1,12 @@
 package dev.mags.agent.files;
 
 import static dev.mags.agent.files.Entries.readlink;
-import static dev.mags.agent.files.Entries.stat;
 import static dev.mags.agent.files.InsidePaths.nameOf;
 import static dev.mags.agent.files.InsidePaths.parentOf;
 import static dev.mags.agent.files.InsidePaths.relative;
 import static dev.mags.agent.files.InsidePaths.requireEntry;
 
+import com.sun.jna.LastErrorException;
 import dev.mags.protocol.v2.FileEntry;
 import dev.mags.protocol.v2.SandboxFiles;
 import java.io.IOException;
@@ -126,7 +126,7 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
             }
         });
         try {
-            if (stat(fd, "", path).type() != Entries.S_IFREG) {
+            if (Entries.stat(fd, "", path).type() != Entries.S_IFREG) {
                 throw new FileSystemException(path, null, "is not a regular file");
             }
         } catch (IOException | RuntimeException e) {
@@ -154,7 +154,7 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
     @Override
     public void delete(String path) throws IOException {
         inParent(path, (dir, name) -> {
-            boolean isDir = (stat(dir, name, path).type() == Entries.S_IFDIR);
+            boolean isDir = (Entries.stat(dir, name, path).type() == Entries.S_IFDIR);
             InRoot.unlinkat(dir, InRoot.c(name), isDir ? InRoot.AT_REMOVEDIR : 0);
         });
     }
@@ -281,7 +281,7 @@ public final class RootedFiles implements SandboxFiles, AutoCloseable {
     }
 
     private FileEntry entry(String name, int dir, String rel, String path) throws IOException {
-        Entries.Stat st = stat(dir, rel, path);
+        Entries.Stat st = Entries.stat(dir, rel, path);
         String target = st.type() == Entries.S_IFLNK ? readlink(dir, rel, path) : null;
         return new FileEntry(name, Entries.typeName(st.type()), st.size(), st.mode(), inside(st.uid()), inside(st.gid()),
                 st.modified(), target);
