@@ -28,10 +28,14 @@ final class TestApi implements AutoCloseable {
     }
 
     TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config) {
+        this(dir, agent, config, WorkspaceCatalog.NONE);
+    }
+
+    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog) {
         this.dir = dir;
         this.agent = agent;
         this.db = Database.sqlite(dir.resolve("state.db"));
-        this.cp = new ControlPlane(config, db, new SingleAgent(agent), WorkspaceCatalog.NONE, Clock.systemUTC());
+        this.cp = new ControlPlane(config, db, new SingleAgent(agent), catalog, Clock.systemUTC());
         this.token = cp.tokens().createToken("alice", true);
         cp.start();
     }

@@ -122,6 +122,31 @@ class WorkspacesApiTest {
     }
 
     @Test
+    void storedWorkspacesComeFromTheCatalogAndDeleteRemovesThemFromStorage() {
+        FakeCatalog catalog = new FakeCatalog();
+        api = new TestApi(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), catalog);
+        String bob = api.cp.tokens().createToken("bob", false);
+        HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\": \"exit 0\", \"workspace_id\": \"w\", \"persistent\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        awaitStatus(api.token, json(r).get("request_id").asText(), "completed");
+        String alice = agent.launched.getLast().workspace().stored().owner();
+        catalog.put(alice, "w", "snap-3", 1234, 3);
+        catalog.put("someone-else", "w", "snap-9", 999, 9);
+
+        JsonNode w = json(api.get("/api/v1/mags-workspaces/w", api.token));
+        assertThat(w.get("size_bytes").asLong()).isEqualTo(1234);
+        assertThat(w.get("snapshot_count").asInt()).isEqualTo(3);
+        assertThat(w.get("last_sync_at").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(api.get("/api/v1/mags-workspaces/w", bob).statusCode()).as("another user's").isEqualTo(404);
+
+        assertThat(api.delete("/api/v1/mags-workspaces/w", api.token).statusCode()).isEqualTo(200);
+        assertThat(agent.runningCount()).as("the -p job's sandbox, which stayed, ended").isZero();
+        assertThat(catalog.storedWorkspaces(alice)).isEmpty();
+        assertThat(catalog.storedWorkspaces("someone-else")).hasSize(1);
+    }
+
+    @Test
     void deleteIs404ForUnknownAnd409WhileAJobRuns() {
         start(Duration.ofMinutes(10));
         assertThat(api.delete("/api/v1/mags-workspaces/nope", api.token).statusCode()).isEqualTo(404);

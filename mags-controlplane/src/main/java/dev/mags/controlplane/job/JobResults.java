@@ -5,6 +5,7 @@ import dev.mags.api.JobStatus;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.SandboxEnd;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -41,6 +42,21 @@ final class JobResults {
             case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> finish(out, JobStatus.ERROR, exit.exitCode(), exit.detail());
             case FAILED, SANDBOX_ENDED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
         }
+    }
+
+    /** The job's script ended as {@code exit} says, and its sandbox's final sync as {@code end} says. */
+    void recordAfterSync(JobOutput out, ExecExit exit, SandboxEnd end, Duration timeout) {
+        record(out, withSyncNote(exit, end), timeout);
+    }
+
+    /** A failed final sync is said in the detail (the files stay on the host's disk). */
+    private static ExecExit withSyncNote(ExecExit exit, SandboxEnd end) {
+        if (end.syncFailure() == null) {
+            return exit;
+        }
+        String note = "the final sync failed (the files stay on this host; sync again when storage is back): "
+                + end.syncFailure();
+        return new ExecExit(exit.exitCode(), exit.reason(), exit.detail().isEmpty() ? note : exit.detail() + "; " + note);
     }
 
     /**

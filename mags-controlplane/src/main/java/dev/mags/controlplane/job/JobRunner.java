@@ -233,22 +233,12 @@ public final class JobRunner implements AutoCloseable {
         }
         if (placed.stored()) {
             SandboxEnd end = placed.sandbox().stop(Duration.ZERO, true).join();
-            results.record(out, withSyncNote(exit, end), timeout);
+            results.recordAfterSync(out, exit, end, timeout);
         } else {
             results.record(out, exit, timeout);
             placed.sandbox().stop(Duration.ZERO, false).join();
         }
         sandboxes.ended(placed.sandbox());
-    }
-
-    /** A failed final sync is said in the detail (the files stay on the host's disk). */
-    private static ExecExit withSyncNote(ExecExit exit, SandboxEnd end) {
-        if (end.syncFailure() == null) {
-            return exit;
-        }
-        String note = "the final sync failed (the files stay on this host; sync again when storage is back): "
-                + end.syncFailure();
-        return new ExecExit(exit.exitCode(), exit.reason(), exit.detail().isEmpty() ? note : exit.detail() + "; " + note);
     }
 
     /**
