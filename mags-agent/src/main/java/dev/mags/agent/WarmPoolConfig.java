@@ -1,7 +1,7 @@
 package dev.mags.agent;
 
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.agent.network.EgressPolicy;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
 import dev.mags.agent.security.IdMapping;
 import dev.mags.agent.security.InotifyLimits;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mags.agent.image.ImageBuilder;
 import dev.mags.agent.image.ImageStore;
 import dev.mags.agent.rootfs.DirectoryTree;
-import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v2.ImageInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,11 +3,14 @@ package dev.mags.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mags.protocol.v1.CommandGate;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxSpec;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.CommandGate;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExecSpec;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.WorkspaceKey;
+import dev.mags.protocol.v2.WorkspaceMount;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,14 +49,14 @@ class CommandGateIT {
         assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
     }
 
-    private static SandboxSpec spec(String script) {
-        return SandboxSpec.shell(ItHost.uniqueId("gate"), "busybox", script, Map.of(), null);
+    private static JobSpec spec(String script) {
+        return JobSpec.shell(ItHost.uniqueId("gate"), "busybox", script, Map.of(), null);
     }
 
-    private static RecordingListener run(SandboxSpec spec) throws Exception {
+    private static RecordingListener run(JobSpec spec) throws Exception {
         RecordingListener out = new RecordingListener();
-        SandboxExit exit = agent.launch(spec, out, CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
-        assertThat(exit).as("stderr %s", out.stderr()).isEqualTo(SandboxExit.exited(0));
+        ExecExit exit = Job.launch(agent, spec, out, CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
+        assertThat(exit).as("stderr %s", out.stderr()).isEqualTo(ExecExit.exited(0));
         return out;
     }
 
@@ -62,13 +65,13 @@ class CommandGateIT {
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<Instant> gateLeft = new AtomicReference<>();
         RecordingListener out = new RecordingListener();
-        SandboxExit exit = agent.launch(spec("echo started"), out, () -> {
+        ExecExit exit = Job.launch(agent, spec("echo started"), out, () -> {
             calls.incrementAndGet();
             sleep(500); // a command started before the gate would have printed well before it returns
             gateLeft.set(Instant.now());
         }).exit().get(60, TimeUnit.SECONDS);
 
-        assertThat(exit).isEqualTo(SandboxExit.exited(0));
+        assertThat(exit).isEqualTo(ExecExit.exited(0));
         assertThat(calls).hasValue(1);
         assertThat(out.lines()).singleElement().satisfies(line -> {
             assertThat(line.text()).isEqualTo("started");
@@ -80,7 +83,7 @@ class CommandGateIT {
     void aGateThatThrowsKeepsTheCommandOfAPooledSandboxFromRunning() {
         IllegalStateException refused = new IllegalStateException("not recorded");
         RecordingListener out = new RecordingListener();
-        assertThatThrownBy(() -> agent.launch(spec("echo ran"), out, () -> {
+        assertThatThrownBy(() -> Job.launch(agent, spec("echo ran"), out, () -> {
             throw refused;
         })).isSameAs(refused);
         assertThat(out.lines()).isEmpty();
@@ -88,8 +91,8 @@ class CommandGateIT {
 
     @Test
     void aGateThatThrowsKeepsTheCommandFromTouchingTheWorkspace() throws Exception {
-        WorkspaceRef fresh = new WorkspaceRef(ItHost.uniqueId("gate-ws"));
-        assertThatThrownBy(() -> agent.launch(spec("echo ran > /root/ran").withWorkspace(fresh), new RecordingListener(),
+        WorkspaceMount fresh = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("gate-ws")), null);
+        assertThatThrownBy(() -> Job.launch(agent, spec("echo ran > /root/ran").withWorkspace(fresh), new RecordingListener(),
                 () -> {
                     throw new IllegalStateException("not recorded");
                 })).hasMessage("not recorded");
@@ -97,16 +100,21 @@ class CommandGateIT {
                 .containsExactly("never");
         agent.deleteWorkspace(fresh.key());
 
-        // A kept sandbox (the command runs in a container that outlived the one before) is gated the same way.
-        WorkspaceRef kept = new WorkspaceRef(ItHost.uniqueId("gate-kept"), null, true);
-        run(spec("echo first > /root/first").withWorkspace(kept));
-        assertThatThrownBy(() -> agent.launch(spec("echo ran > /root/ran").withWorkspace(kept), new RecordingListener(),
-                () -> {
+        // A later process in a sandbox that stays (a runc exec, not the standby) is gated the same way.
+        WorkspaceMount kept = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("gate-kept")), null);
+        Sandbox sandbox = agent.create(spec("true").withWorkspace(kept).sandbox());
+        RecordingListener first = new RecordingListener();
+        assertThat(sandbox.exec(ExecSpec.shell("echo first > /root/first", Map.of(), null), first, CommandGate.OPEN)
+                .exit().get(60, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
+        assertThatThrownBy(() -> sandbox.exec(ExecSpec.shell("echo ran > /root/ran", Map.of(), null),
+                new RecordingListener(), () -> {
                     throw new IllegalStateException("not recorded");
                 })).hasMessage("not recorded");
-        assertThat(run(spec("cat /root/first; test -e /root/ran && echo ran || echo never").withWorkspace(kept)).stdout())
-                .containsExactly("first", "never");
-        agent.endWorkspaceSandbox(kept.key());
+        RecordingListener after = new RecordingListener();
+        sandbox.exec(ExecSpec.shell("cat /root/first; test -e /root/ran && echo ran || echo never", Map.of(), null), after,
+                CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
+        assertThat(after.stdout()).containsExactly("first", "never");
+        sandbox.stop(Duration.ZERO, true).get(60, TimeUnit.SECONDS);
         agent.deleteWorkspace(kept.key());
     }
 

@@ -1,9 +1,8 @@
 package dev.mags.agent;
 
 import dev.mags.agent.sandbox.SandboxShape;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,8 +23,9 @@ public final class CrashingAgentMain {
         LocalAgent agent = new LocalAgent(config);
         SandboxShape shape = new SandboxShape("busybox", SandboxLimits.DEFAULT, NetworkMode.NONE);
         awaitPool(agent, shape);
-        agent.launch(SandboxSpec.shell(args[3], "busybox", "echo started; sleep 1000", Map.of(), null),
-                (stream, ts, line) -> System.out.println(stream + " " + line));
+        Job.launch(agent, JobSpec.shell(args[3], "busybox", "echo started; sleep 1000", Map.of(), null),
+                (stream, data, offset, length) -> System.out.print(stream + " "
+                        + new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8)));
         awaitPool(agent, shape);
         System.out.println("launched");
         System.out.flush();

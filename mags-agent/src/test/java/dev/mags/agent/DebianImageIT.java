@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mags.agent.image.ImageBuilder;
 import dev.mags.agent.image.ImageStore;
-import dev.mags.protocol.v1.ImageInfo;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ImageInfo;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class DebianImageIT {
             System.out.printf("debian image: %d s, %.0f MB%n", seconds, info.sizeBytes() / 1e6);
 
             RecordingListener output = new RecordingListener();
-            SandboxExit exit = host.agent().launch(SandboxSpec.shell(ItHost.uniqueId("debian"), "debian",
+            ExecExit exit = Job.launch(host.agent(), JobSpec.shell(ItHost.uniqueId("debian"), "debian",
                     "python3 -c 'print(6*7)'; node -e 'console.log(6*7)'; git --version >/dev/null && echo git;"
                             + " ls /var/lib/apt/lists | grep -c InRelease; cat /etc/hostname;"
                             // the shifted image is root's inside: dpkg can change it, setuid binaries are intact
@@ -36,7 +35,7 @@ class DebianImageIT {
                             + " su -s /bin/sh nobody -c 'id -u'",
                     Map.of(), null), output).exit().get(60, TimeUnit.SECONDS);
 
-            assertThat(exit).isEqualTo(SandboxExit.exited(0));
+            assertThat(exit).isEqualTo(ExecExit.exited(0));
             assertThat(output.stdout()).containsExactly("42", "42", "git", "0", "mags-vm", "removed", "root 4755", "65534");
             assertThat(HostLeaks.scan(host.config)).isEmpty();
         }

@@ -4,7 +4,7 @@ import static dev.mags.agent.EscapeImageRecipe.CAP_BUSYBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mags.agent.SecuritySandboxes.Run;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

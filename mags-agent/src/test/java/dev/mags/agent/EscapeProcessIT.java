@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mags.agent.SecuritySandboxes.Run;
 import dev.mags.agent.SecuritySandboxes.Started;
-import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v2.ExecExit;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -122,7 +122,7 @@ class EscapeProcessIT {
                 + " for i in $(seq 50); do n=$(ps -o args | grep -c 'sleep " + keep + "$'); [ $n = 4 ] && break; sleep 0.1; done;"
                 + " echo $n");
 
-        assertThat(run.exit()).isEqualTo(SandboxExit.exited(0));
+        assertThat(run.exit()).isEqualTo(ExecExit.exited(0));
         assertThat(run.stdout()).as("all four were running when the sandbox's main process ended").containsExactly("4");
         assertThat(LocalAgentIT.processesWithCommandLine("sleep " + keep)).isEmpty();
         assertThat(LocalAgentIT.processesWithCommandLine("/bin/sleep " + keep)).isEmpty();

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mags.agent.SecuritySandboxes.Started;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +87,7 @@ class EscapeResourcesIT {
         long before = hostOpenFiles();
         Peak peak = Peak.watch(before);
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = sandboxes.agent.launch(new SandboxSpec(ItHost.uniqueId("sec"), SecuritySandboxes.IMAGE,
+        Job sandbox = Job.launch(sandboxes.agent, new JobSpec(ItHost.uniqueId("sec"), SecuritySandboxes.IMAGE,
                 List.of("sh", "-c", PROBE + " hold_mappings"), Map.of(), Duration.ofSeconds(60), limits, NetworkMode.NONE),
                 output);
         try {

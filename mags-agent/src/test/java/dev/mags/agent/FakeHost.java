@@ -2,6 +2,8 @@ package dev.mags.agent;
 
 import dev.mags.agent.process.FakeProcess;
 import dev.mags.agent.process.FakeProcessLauncher;
+import dev.mags.agent.process.Fd;
+import dev.mags.agent.process.Spawned;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -18,19 +20,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A host for unit tests: mount and umount edit a fake mount table, mkfs and losetup succeed,
  * {@code runc run} starts real harmless processes shaped like the container's init and its standby shell
  * (so that the agent's pid checks and signals work) and writes its state file, and a thread plays the
- * standby shell on the sandbox's FIFOs, answering a handed job ({@link #handed}) with the process
- * {@link #execResponder} returns. {@code runc exec} records the process file it is given
- * ({@link #execProcesses}) and answers the same way; while that one runs, another real
- * {@code sleep} stands in for the command (it receives the agent's SIGTERM). Killing the init ends
- * the command, as the end of a PID namespace would. {@link #close()} kills what is left.
+ * standby shell on the sandbox's FIFOs, answering a handed command ({@link #handed}) with the process
+ * {@link #execResponder} returns. {@code runc exec --detach} records the process file it is given
+ * ({@link #execProcesses}), fails as the runtime does when the responder wrote a runtime error to its log,
+ * and otherwise answers on the descriptors it was given; a real {@code sh} whose child {@code sleep} stands
+ * for the command plays the reporting shell (the child receives the agent's signals). Killing the init ends
+ * the commands, as the end of a PID namespace would. {@link #close()} kills what is left.
  */
 final class FakeHost implements AutoCloseable {
     final Path dir;
@@ -65,6 +66,7 @@ final class FakeHost implements AutoCloseable {
         Files.writeString(holder.resolve("gid_map"), "");
         userNamespace(FAKE_USERNS_PID);
         launcher.respond(this::respond);
+        launcher.spawns(this::spawn);
     }
 
     HostAccess access() {
@@ -141,9 +143,6 @@ final class FakeHost implements AutoCloseable {
             }
             return createResult;
         }
-        if (argv.contains("exec")) {
-            return exec(argv);
-        }
         if (argv.contains("delete")) {
             if (argv.contains("--force")) {
                 kill(id);
@@ -185,19 +184,18 @@ final class FakeHost implements AutoCloseable {
         List<ProcessHandle> family = family(init);
         init.onExit().thenRun(() -> {
             family.forEach(ProcessHandle::destroyForcibly); // as the end of a PID namespace would
-            Process command = commands.remove(id);
-            if (command != null) {
-                command.destroyForcibly();
-            }
+            commands.keySet().stream().filter(k -> k.startsWith(id + "#")).toList().forEach(k -> {
+                Process reporter = commands.remove(k);
+                if (reporter != null) {
+                    destroyTree(reporter);
+                }
+            });
         });
-        Matcher marker = MARKER.matcher(Files.readString(bundle.resolve("config.json")));
-        if (marker.find()) {
+        if (Files.readString(bundle.resolve("config.json")).contains("mags-standby")) {
             Thread.ofPlatform().daemon().name("fake-standby-" + id).start(
-                    () -> playStandby(id, init, bundle.resolveSibling("binds").resolve("io"), marker.group()));
+                    () -> playStandby(id, init, bundle.resolveSibling("binds").resolve("io")));
         }
     }
-
-    private static final Pattern MARKER = Pattern.compile("mags-exit-[0-9a-f]+");
 
     /** The init's reporting shell and its command, once both run (killed with the init, as in a PID namespace). */
     private static List<ProcessHandle> family(Process init) {
@@ -216,14 +214,15 @@ final class FakeHost implements AutoCloseable {
     final Map<String, String> handed = new ConcurrentHashMap<>();
 
     /**
-     * Opens the FIFOs in the reporting shell's order, reads the job, and answers with what
-     * {@link #execResponder} returns for {@code ["standby", id]} (an empty job: exit 0), ending it early
-     * when its stand-in command is killed; then prints the marker line with the exit code.
+     * Opens the FIFOs in the reporting shell's order, reads the command, and answers with what
+     * {@link #execResponder} returns for {@code ["standby", id]} (an empty command: exit 0), ending it early
+     * when its stand-in command is killed; then writes the exit code to the code FIFO.
      */
-    private void playStandby(String id, Process init, Path io, String marker) {
+    private void playStandby(String id, Process init, Path io) {
         try (InputStream in = new FileInputStream(io.resolve("in").toFile());
                 OutputStream out = new FileOutputStream(io.resolve("out").toFile());
-                OutputStream err = new FileOutputStream(io.resolve("err").toFile())) {
+                OutputStream err = new FileOutputStream(io.resolve("err").toFile());
+                OutputStream code = new FileOutputStream(io.resolve("code").toFile())) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             handed.put(id, text);
             Optional<ProcessHandle> reporter = init.children().findFirst();
@@ -233,26 +232,87 @@ final class FakeHost implements AutoCloseable {
             init.onExit().thenRun(job::destroy); // the command dies with its PID namespace
             job.getInputStream().transferTo(out);
             job.getErrorStream().transferTo(err);
-            int code = job.waitFor();
-            err.write((marker + " " + code + "\n").getBytes(StandardCharsets.UTF_8));
+            int exit = job.waitFor();
+            if (!init.isAlive()) {
+                return; // the reporting shell died with its PID namespace: no code
+            }
+            code.write((exit + "\n").getBytes(StandardCharsets.UTF_8));
             command.ifPresent(ProcessHandle::destroyForcibly); // the reporting shell then ends, as the real one
         } catch (IOException | InterruptedException e) {
             // the agent closed its ends or the container was killed
         }
     }
 
-    private Process exec(List<String> argv) throws IOException {
+    private final java.util.concurrent.atomic.AtomicInteger execCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * {@code runc exec --detach}: records the process file; fails (status 1) when the responder wrote a runtime
+     * error to the log; otherwise starts the stand-in reporting shell, writes its pid, and answers on copies of
+     * the given descriptors: the responder's output, then the exit code on descriptor 3.
+     */
+    private Spawned spawn(List<String> argv, List<Fd> fds) throws IOException {
         String container = argv.get(argv.size() - 1);
         String processFile = Files.readString(Path.of(argv.get(argv.indexOf("--process") + 1)));
         execProcesses.put(container, processFile);
-        Process process = execResponder.apply(argv);
-        if (process.isAlive()) {
-            Process command = new ProcessBuilder("sleep", "1000").start();
-            commands.put(container, command);
-            command.onExit().thenRun(process::destroy);
-            Files.writeString(Path.of(argv.get(argv.indexOf("--pid-file") + 1)), Long.toString(command.pid()));
+        Process job = execResponder.apply(argv);
+        Path log = Path.of(argv.get(argv.indexOf("--log") + 1));
+        if (Files.exists(log) && Files.size(log) > 0) {
+            return new FakeSpawned(1);
         }
-        return process;
+        Fd out = fds.get(1).duplicate();
+        Fd err = fds.get(2).duplicate();
+        Fd code = fds.get(3).duplicate();
+        Process reporter = new ProcessBuilder("sh", "-c", "sleep 1000; :").start();
+        commands.put(container + "#" + execCount.incrementAndGet(), reporter);
+        Files.writeString(Path.of(argv.get(argv.indexOf("--pid-file") + 1)), Long.toString(reporter.pid()));
+        List<ProcessHandle> child = awaitChild(reporter);
+        Thread.ofPlatform().daemon().name("fake-exec-" + container).start(() -> {
+            try (OutputStream o = out.output(); OutputStream e = err.output(); OutputStream c = code.output()) {
+                child.forEach(ch -> ch.onExit().thenRun(job::destroy)); // a signal to the command ends it
+                job.getInputStream().transferTo(o);
+                job.getErrorStream().transferTo(e);
+                int exit = job.waitFor();
+                Process init = inits.get(container);
+                if (init != null && init.isAlive()) { // the real reporting shell traps signals: only its PID namespace's end ends it
+                    c.write((exit + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException | InterruptedException ex) {
+                // the agent closed its ends, or the container was killed
+            } finally {
+                destroyTree(reporter);
+            }
+        });
+        return new FakeSpawned(0);
+    }
+
+    /** A stand-in process and what it started, as the end of a PID namespace would end them. */
+    private static void destroyTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private static List<ProcessHandle> awaitChild(Process process) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> children = process.children().toList();
+            if (!children.isEmpty()) {
+                return children;
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("the fake reporting shell did not start its command");
+    }
+
+    private record FakeSpawned(int status) implements Spawned {
+        @Override
+        public long pid() {
+            return 1;
+        }
+
+        @Override
+        public int waitFor() {
+            return status;
+        }
     }
 
     private void kill(String id) {
@@ -294,9 +354,11 @@ final class FakeHost implements AutoCloseable {
      */
     List<Process> liveProcesses() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        return Stream.concat(inits.values().stream(), commands.values().stream())
+        List<Process> left = Stream.concat(inits.values().stream(), commands.values().stream())
                 .filter(p -> !awaitEnd(p, deadline))
                 .toList();
+        commands.values().forEach(FakeHost::destroyTree); // a reporting shell's command may outlive an exec that ended
+        return left;
     }
 
     private static boolean awaitEnd(Process process, long deadline) {
@@ -312,6 +374,6 @@ final class FakeHost implements AutoCloseable {
     public void close() {
         inits.values().forEach(init -> init.descendants().forEach(ProcessHandle::destroyForcibly));
         inits.values().forEach(Process::destroyForcibly);
-        commands.values().forEach(Process::destroyForcibly);
+        commands.values().forEach(FakeHost::destroyTree);
     }
 }

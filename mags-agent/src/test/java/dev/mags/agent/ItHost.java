@@ -6,8 +6,8 @@ import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.MountEntry;
 import dev.mags.agent.sandbox.Container;
 import dev.mags.agent.sandbox.SandboxShape;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -100,8 +100,8 @@ public final class ItHost implements AutoCloseable {
         agents.forEach(LocalAgent::close);
         try (LocalAgent reaper = new LocalAgent(config.withWarmPool(WarmPoolConfig.disabled()))) {
             var report = reaper.reconcile(Set.of());
-            if (!report.reapedSandboxIds().isEmpty()) {
-                System.out.println("ItHost: reaped leftovers of " + report.reapedSandboxIds() + " " + report.problems());
+            if (!report.reaped().isEmpty()) {
+                System.out.println("ItHost: reaped leftovers of " + report.reaped() + " " + report.problems());
             }
         }
         for (Path hierarchy : HostAccess.system().cgroups().hierarchies()) {

@@ -2,8 +2,7 @@ package dev.mags.agent;
 
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.sandbox.LocalSandbox;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +86,9 @@ class LaunchBench {
             CountDownLatch first = new CountDownLatch(1);
             long[] firstAt = new long[1];
             long start = System.nanoTime();
-            LocalSandbox sandbox = (LocalSandbox) agent.launch(
-                    SandboxSpec.shell(ItHost.uniqueId("bench" + i), "busybox", "echo hi", Map.of(), null),
-                    (stream, ts, line) -> {
+            Job job = Job.launch(agent,
+                    JobSpec.shell(ItHost.uniqueId("bench" + i), "busybox", "echo hi", Map.of(), null),
+                    (stream, data, offset, length) -> {
                         if (first.getCount() > 0) {
                             firstAt[0] = System.nanoTime();
                             first.countDown();
@@ -97,11 +96,11 @@ class LaunchBench {
                     });
             long launched = System.nanoTime();
             first.await(30, TimeUnit.SECONDS);
-            sandbox.exit().get(30, TimeUnit.SECONDS);
+            job.exit().get(30, TimeUnit.SECONDS);
             long ended = System.nanoTime();
             if (i >= WARMUP) {
                 samples.add(new Sample(launched - start, firstAt[0] - start, ended - start,
-                        !sandbox.containerId().equals(sandbox.sandboxId())));
+                        !((LocalSandbox) job.sandbox).container().id().equals(job.id())));
             }
         }
         return samples;

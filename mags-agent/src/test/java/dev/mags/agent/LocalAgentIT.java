@@ -3,15 +3,12 @@ package dev.mags.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mags.agent.sandbox.LocalSandbox;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.ExitReason;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,15 +52,15 @@ class LocalAgentIT {
         assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
     }
 
-    private record Run(SandboxExit exit, RecordingListener output) {}
+    private record Run(ExecExit exit, RecordingListener output) {}
 
     private static Run run(String script) throws Exception {
-        return run(SandboxSpec.shell(ItHost.uniqueId("run"), "busybox", script, Map.of(), null));
+        return run(JobSpec.shell(ItHost.uniqueId("run"), "busybox", script, Map.of(), null));
     }
 
-    private static Run run(SandboxSpec spec) throws Exception {
+    private static Run run(JobSpec spec) throws Exception {
         RecordingListener output = new RecordingListener();
-        SandboxExit exit = agent.launch(spec, output).exit().get(60, TimeUnit.SECONDS);
+        ExecExit exit = Job.launch(agent, spec, output).exit().get(60, TimeUnit.SECONDS);
         return new Run(exit, output);
     }
 
@@ -71,7 +68,7 @@ class LocalAgentIT {
     void echoPrintsOnStdout() throws Exception {
         Run run = run("echo hello");
 
-        assertThat(run.exit()).isEqualTo(SandboxExit.exited(0));
+        assertThat(run.exit()).isEqualTo(ExecExit.exited(0));
         assertThat(run.output().stdout()).containsExactly("hello");
         assertThat(run.output().stderr()).isEmpty();
     }
@@ -86,7 +83,7 @@ class LocalAgentIT {
 
     @Test
     void theExitCodeIsPropagated() throws Exception {
-        assertThat(run("exit 3").exit()).isEqualTo(SandboxExit.exited(3));
+        assertThat(run("exit 3").exit()).isEqualTo(ExecExit.exited(3));
     }
 
     @Test
@@ -115,7 +112,7 @@ class LocalAgentIT {
 
     @Test
     void theEnvironmentIsPassedAndOverridesDefaults() throws Exception {
-        Run run = run(SandboxSpec.shell(ItHost.uniqueId("env"), "busybox", "echo \"$GREETING\"; echo $LANG; echo $PATH",
+        Run run = run(JobSpec.shell(ItHost.uniqueId("env"), "busybox", "echo \"$GREETING\"; echo $LANG; echo $PATH",
                 Map.of("GREETING", "hello world", "LANG", "en_US.UTF-8"), null));
 
         assertThat(run.output().stdout())
@@ -125,11 +122,11 @@ class LocalAgentIT {
     @Test
     void aTimeoutKillsTheSandbox() throws Exception {
         Instant start = Instant.now();
-        Run run = run(SandboxSpec.shell(ItHost.uniqueId("timeout"), "busybox", "echo started; sleep 30", Map.of(),
+        Run run = run(JobSpec.shell(ItHost.uniqueId("timeout"), "busybox", "echo started; sleep 30", Map.of(),
                 Duration.ofSeconds(1)));
 
         // SIGTERM ends the shell, which does not handle it: 128 + 15.
-        assertThat(run.exit()).isEqualTo(new SandboxExit(143, ExitReason.TIMED_OUT, "timed out after 1 s"));
+        assertThat(run.exit()).isEqualTo(new ExecExit(143, ExitReason.TIMED_OUT, "timed out after 1 s"));
         assertThat(run.output().stdout()).containsExactly("started");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
     }
@@ -137,14 +134,14 @@ class LocalAgentIT {
     @Test
     void stopLetsTheProcessHandleSigterm() throws Exception {
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("stop"), "busybox",
+        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("stop"), "busybox",
                 "trap 'echo got TERM; exit 42' TERM; echo ready; while true; do sleep 0.1; done", Map.of(), null), output);
         awaitLine(output, "ready");
 
         sandbox.stop(Duration.ofSeconds(10));
         sandbox.stop(Duration.ofSeconds(10));
 
-        assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(new SandboxExit(42, ExitReason.STOPPED, "stopped"));
+        assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(new ExecExit(42, ExitReason.STOPPED, "stopped"));
         assertThat(output.stdout()).containsExactly("ready", "got TERM");
         sandbox.stop(Duration.ofSeconds(1));
     }
@@ -152,13 +149,13 @@ class LocalAgentIT {
     @Test
     void stopKillsAProcessThatIgnoresSigterm() throws Exception {
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("stopkill"), "busybox",
+        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("stopkill"), "busybox",
                 "trap '' TERM; echo ready; sleep 30", Map.of(), null), output);
         awaitLine(output, "ready");
 
         sandbox.stop(Duration.ofMillis(200));
 
-        assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(new SandboxExit(137, ExitReason.STOPPED, "stopped"));
+        assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(new ExecExit(137, ExitReason.STOPPED, "stopped"));
     }
 
     @Test
@@ -190,7 +187,7 @@ class LocalAgentIT {
         Run run = run("kill -TERM 1; kill -INT 1; kill -HUP 1; kill -KILL 1; (sleep 0.1 &); sleep 0.5;"
                 + " ps -o stat,comm | grep -c '^Z' ; kill -0 1 && echo init-alive");
 
-        assertThat(run.exit()).isEqualTo(SandboxExit.exited(0));
+        assertThat(run.exit()).isEqualTo(ExecExit.exited(0));
         assertThat(run.output().stdout()).containsExactly("0", "init-alive");
     }
 
@@ -215,7 +212,7 @@ class LocalAgentIT {
     void theSandboxRunsInItsOwnCgroupWithTheSpecsLimits() throws Exception {
         String id = ItHost.uniqueId("cgroup");
         RecordingListener output = new RecordingListener();
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(SandboxSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(),
+        Job sandbox = Job.launch(agent, JobSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(),
                 null), output);
         awaitLine(output, "ready");
 
@@ -240,7 +237,7 @@ class LocalAgentIT {
     void theJobsEnvironmentStaysOffTheHostsProcessList() throws Exception {
         String secret = "s3cr3t-" + ItHost.uniqueId("env");
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("secret"), "busybox",
+        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("secret"), "busybox",
                 "echo \"$API_KEY\" | wc -c; echo ready; sleep 30", Map.of("API_KEY", secret), null), output);
         awaitLine(output, "ready");
 
@@ -256,7 +253,7 @@ class LocalAgentIT {
     @Test
     void killingTheInitFromOutsideEndsTheSandboxAsAFailure() throws Exception {
         RecordingListener output = new RecordingListener();
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(SandboxSpec.shell(ItHost.uniqueId("initkill"), "busybox",
+        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("initkill"), "busybox",
                 "echo ready; sleep 30", Map.of(), null), output);
         awaitLine(output, "ready");
         long init = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -265,19 +262,19 @@ class LocalAgentIT {
 
         ProcessHandle.of(init).orElseThrow().destroyForcibly();
 
-        SandboxExit exit = sandbox.exit().get(30, TimeUnit.SECONDS);
+        ExecExit exit = sandbox.exit().get(30, TimeUnit.SECONDS);
         assertThat(exit.reason()).isEqualTo(ExitReason.FAILED);
         assertThat(exit.exitCode()).isEqualTo(137);
         assertThat(exit.detail()).contains("init process was killed from outside the sandbox");
     }
 
-    /** Repeated: runc fails this only after it created the container, a race launch must always win. */
-    @RepeatedTest(5)
-    void aCommandThatDoesNotExistIsARuntimeFailure() {
-        assertThatThrownBy(() -> agent.launch(new SandboxSpec(ItHost.uniqueId("nocmd"), "busybox",
-                List.of("/no/such/program"), Map.of(), null, SandboxLimits.DEFAULT, NetworkMode.NONE), new RecordingListener()))
-                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
-                .hasMessageContaining("/no/such/program");
+    @Test
+    void aProgramThatDoesNotExistExitsWith127AndSaysSo() throws Exception {
+        RecordingListener output = new RecordingListener();
+        ExecExit exit = Job.launch(agent, new JobSpec(ItHost.uniqueId("nocmd"), "busybox", List.of("/no/such/program"),
+                Map.of(), null, SandboxLimits.DEFAULT, NetworkMode.NONE), output).exit().get(30, TimeUnit.SECONDS);
+        assertThat(exit).isEqualTo(ExecExit.exited(127));
+        assertThat(output.stderr()).singleElement().satisfies(line -> assertThat(line).contains("/no/such/program"));
     }
 
     static void awaitLine(RecordingListener output, String line) throws InterruptedException {

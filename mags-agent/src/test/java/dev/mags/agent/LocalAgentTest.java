@@ -7,21 +7,23 @@ import static org.awaitility.Awaitility.await;
 import dev.mags.agent.process.FakeProcess;
 import dev.mags.agent.sandbox.LocalSandbox;
 import dev.mags.agent.sandbox.SandboxShape;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.ExitReason;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.OutputListener;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.CommandGate;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExecSpec;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.SandboxId;
+import dev.mags.protocol.v2.SandboxLimits;
+import dev.mags.protocol.v2.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -37,8 +39,7 @@ class LocalAgentTest {
 
     private FakeHost host;
     private LocalAgent agent;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private final OutputListener listener = (stream, ts, line) -> output.add(stream + ":" + line);
+    private final RecordingListener listener = new RecordingListener();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -58,8 +59,16 @@ class LocalAgentTest {
         host.close();
     }
 
-    private static SandboxSpec spec(String id, String image) {
-        return SandboxSpec.shell(id, image, "echo hello", Map.of(), null);
+    private static JobSpec spec(String id, String image) {
+        return JobSpec.shell(id, image, "echo hello", Map.of(), null);
+    }
+
+    private static SandboxSpec sandbox(String id, String image) {
+        return spec(id, image).sandbox();
+    }
+
+    private List<String> output() {
+        return listener.lines().stream().map(l -> l.stream() + ":" + l.text()).toList();
     }
 
     private Path sandboxesDir() {
@@ -75,8 +84,12 @@ class LocalAgentTest {
         }
     }
 
-    private static SandboxExit exitOf(RunningSandbox sandbox) throws Exception {
-        return sandbox.exit().get(10, TimeUnit.SECONDS);
+    private static ExecExit exitOf(Job job) throws Exception {
+        return job.exit().get(10, TimeUnit.SECONDS);
+    }
+
+    private Job launch(JobSpec spec) {
+        return Job.launch(agent, spec, listener);
     }
 
     private List<List<String>> started(String subcommand) {
@@ -85,7 +98,7 @@ class LocalAgentTest {
 
     @Test
     void aMissingImageSaysHowToBuildIt() {
-        assertThatThrownBy(() -> agent.launch(spec("s1", "debian"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "debian")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
                 .hasMessage("base image 'debian' is not built; build it with: bin/magsd image build debian");
     }
@@ -95,7 +108,7 @@ class LocalAgentTest {
         Files.writeString(dir.resolve("images/busybox/image.json"),
                 "{\"name\":\"busybox\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1,\"id_offset\":200000}");
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
                 .hasMessage("base image 'busybox' was built for sandbox root at host uid 200000, but this agent runs sandbox "
                         + "root as host uid 100000; rebuild it with: bin/magsd image build busybox");
@@ -110,7 +123,7 @@ class LocalAgentTest {
         Files.writeString(dir.resolve("images/busybox/image.json"),
                 "{\"name\":\"busybox\",\"built_at\":\"2026-01-01T00:00:00Z\",\"size_bytes\":1}");
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.IMAGE_MISSING))
                 .hasMessageContaining("was built without a user namespace shift")
                 .hasMessageEndingWith("rebuild it with: bin/magsd image build busybox");
@@ -118,26 +131,26 @@ class LocalAgentTest {
 
     @Test
     void theSandboxDirectoryIsTheMappedRootsAndClosedToHostUsers() throws Exception {
-        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+        Sandbox sandbox = agent.create(sandbox("s1", "busybox"));
         Path sandboxDir = sandboxesDir().resolve("s1");
 
         assertThat(Files.getAttribute(sandboxDir, "unix:uid")).isEqualTo(100_000);
         assertThat((int) Files.getAttribute(sandboxDir, "unix:mode") & 07777).isEqualTo(0700);
         assertThat(Files.getAttribute(sandboxDir.resolve("binds/etc/hosts"), "unix:uid")).isEqualTo(100_000);
         assertThat(Files.readString(sandboxDir.resolve("bundle/config.json"))).contains("\"hostID\" : 100000");
-        sandbox.stop(Duration.ofMillis(10));
-        exitOf(sandbox);
+        sandbox.stop(Duration.ofMillis(10), false).get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void anImageNameThatIsNotAWordIsAnInvalidSpec() {
-        assertThatThrownBy(() -> agent.launch(spec("s1", "../../etc"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "../../etc")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC));
     }
 
     @Test
     void anEnvironmentNameWithAnEqualsSignIsAnInvalidSpecAndCostsNoContainer() {
-        assertThatThrownBy(() -> agent.launch(SandboxSpec.shell("s1", "busybox", "true", Map.of("A=B", "x"), null), listener))
+        assertThatThrownBy(() -> agent.create(new SandboxSpec(SandboxId.of("s1"), "busybox", SandboxLimits.DEFAULT,
+                NetworkMode.NONE, null, null, Map.of("A=B", "x"))))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC))
                 .hasMessageContaining("A=B");
         assertThat(started("run")).isEmpty();
@@ -147,12 +160,11 @@ class LocalAgentTest {
     void createsTheContainerExecsTheCommandAndReleasesEverythingBeforeExitCompletes() throws Exception {
         host.execResponder = argv -> FakeProcess.exits(0, "hello\n", "");
 
-        RunningSandbox sandbox = agent.launch(SandboxSpec.shell("s1", "busybox", "echo hello", Map.of("GREETING", "hi"),
-                null), listener);
-        SandboxExit exit = exitOf(sandbox);
+        Job job = launch(JobSpec.shell("s1", "busybox", "echo hello", Map.of("GREETING", "hi"), null));
+        ExecExit exit = exitOf(job);
 
-        assertThat(exit).isEqualTo(SandboxExit.exited(0));
-        assertThat(output).containsExactly("STDOUT:hello");
+        assertThat(exit).isEqualTo(ExecExit.exited(0));
+        assertThat(output()).containsExactly("STDOUT:hello");
         assertThat(sandboxesDir().resolve("s1")).doesNotExist();
         assertThat(host.mounted("/s1/")).isFalse();
         assertThat(host.launcher.started()).anySatisfy(argv -> assertThat(argv).startsWith("mkfs.ext4"));
@@ -162,34 +174,54 @@ class LocalAgentTest {
                 "mount", "-t", "overlay", "-o"));
         assertThat(started("run")).as("runc run --detach: create and start in one runtime process").hasSize(1);
         assertThat(started("start")).isEmpty();
-        assertThat(started("exec")).as("the init's standby shell runs the job: no runc exec").isEmpty();
+        assertThat(started("exec")).as("the init's standby shell runs the first command: no runc exec").isEmpty();
         assertThat(host.handed.get("s1")).isEqualTo("unset SHLVL OLDPWD\nexport GREETING='hi'\n"
                 + "exec 'sh' '-c' 'echo hello' </dev/null\n");
     }
 
     @Test
-    void aCommandTheStandbyCannotExpressGetsARuncExecInRootWithItsEnvironment() throws Exception {
+    void aCommandTheStandbyCannotExpressGetsARuncExecUnderTheReportingShellWithItsEnvironment() throws Exception {
         host.execResponder = argv -> FakeProcess.exits(0, "hello\n", "");
 
-        RunningSandbox sandbox = agent.launch(new SandboxSpec("s1", "busybox", List.of("/bin/echo", "hello"),
-                Map.of("GREETING", "hi"), null, SandboxLimits.DEFAULT, NetworkMode.NONE), listener);
+        Job job = launch(new JobSpec("s1", "busybox", List.of("/bin/echo", "hello"), Map.of("GREETING", "hi"), null,
+                SandboxLimits.DEFAULT, NetworkMode.NONE));
 
-        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
-        assertThat(output).containsExactly("STDOUT:hello");
+        assertThat(exitOf(job)).isEqualTo(ExecExit.exited(0));
+        assertThat(output()).containsExactly("STDOUT:hello");
         assertThat(host.handed.get("s1")).as("the standby was dismissed with nothing").isEmpty();
         assertThat(started("exec")).singleElement().satisfies(argv -> assertThat(argv).endsWith(
-                "exec", "--process", sandboxesDir().resolve("s1/exec.json").toString(),
-                "--pid-file", sandboxesDir().resolve("s1/exec.pid").toString(), "s1"));
-        assertThat(host.execProcesses.get("s1")).contains("\"args\":[\"/bin/echo\",\"hello\"]")
-                .contains("\"cwd\":\"/root\"").contains("\"GREETING=hi\"").contains("\"HOME=/root\"");
+                "exec", "--detach", "--process", sandboxesDir().resolve("s1/exec-1.json").toString(),
+                "--pid-file", sandboxesDir().resolve("s1/exec-1.pid").toString(), "--preserve-fds", "1", "s1"));
+        assertThat(host.execProcesses.get("s1")).contains("\"mags-exec\",\"/root\",\"/bin/echo\",\"hello\"]")
+                .contains("\"cwd\":\"/\"").contains("\"GREETING=hi\"").contains("\"HOME=/root\"")
+                .contains("\"terminal\":false");
         assertThat(sandboxesDir().resolve("s1")).doesNotExist();
+    }
+
+    @Test
+    void aSecondCommandInTheSandboxGetsARuncExecAndTheSandboxStaysAfterIt() throws Exception {
+        host.execResponder = argv -> FakeProcess.exits(argv.contains("standby") ? 0 : 5, "", "");
+        Sandbox sandbox = agent.create(sandbox("s1", "busybox"));
+
+        assertThat(sandbox.exec(ExecSpec.shell("true", Map.of(), null), listener, CommandGate.OPEN).exit()
+                .get(10, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
+        assertThat(sandbox.exec(ExecSpec.shell("exit 5", Map.of(), null), listener, CommandGate.OPEN).exit()
+                .get(10, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(5));
+
+        assertThat(started("exec")).hasSize(1);
+        assertThat(sandboxesDir().resolve("s1")).isDirectory();
+        assertThat(agent.sandboxes()).singleElement().satisfies(i -> assertThat(i.id()).isEqualTo(SandboxId.of("s1")));
+        SandboxEnd end = sandbox.stop(Duration.ZERO, false).get(10, TimeUnit.SECONDS);
+        assertThat(end.reason()).isEqualTo(ExitReason.STOPPED);
+        assertThat(sandboxesDir().resolve("s1")).doesNotExist();
+        assertThat(agent.sandbox(SandboxId.of("s1"))).isEmpty();
     }
 
     @Test
     void aDiskMountFailureIsARootfsFailureAndLeavesNothing() throws Exception {
         host.mountResult = FakeProcess.exits(32, "", "mount: /dev/loop9: failed to setup loop device");
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.ROOTFS_FAILED))
                 .hasMessageContaining("failed to setup loop device");
         assertThat(sandboxDirs()).isEmpty();
@@ -200,7 +232,7 @@ class LocalAgentTest {
     void aCreateFailureIsARuntimeFailureAndLeavesNothing() throws Exception {
         host.createResult = FakeProcess.exits(1, "", "");
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
                 .hasMessageContaining("could not start sandbox s1");
         assertThat(sandboxDirs()).isEmpty();
@@ -212,12 +244,12 @@ class LocalAgentTest {
     void aContainerOutsideTheUserNamespaceMadeForItIsNotStarted() throws Exception {
         host.joinsTheUserNamespace = false; // as if the holder had died and its pid gone to another process
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
                 .hasMessageContaining("sandbox s1 is not in the user namespace made for it");
         assertThat(sandboxDirs()).isEmpty();
         assertThat(host.mounted("/s1/")).isFalse();
-        assertThat(host.handed).as("no job was handed over").isEmpty();
+        assertThat(host.handed).as("no process was handed over").isEmpty();
     }
 
     @Test
@@ -227,21 +259,22 @@ class LocalAgentTest {
             return FakeProcess.exits(255, "", "exec failed: executable file not found\n");
         };
 
-        assertThatThrownBy(() -> agent.launch(new SandboxSpec("s1", "busybox", List.of("nope"), Map.of(), null,
-                SandboxLimits.DEFAULT, NetworkMode.NONE), listener))
+        Sandbox sandbox = agent.create(sandbox("s1", "busybox"));
+        assertThatThrownBy(() -> sandbox.exec(new ExecSpec(List.of("nope"), Map.of(), null, false, null, null), listener,
+                CommandGate.OPEN))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.RUNTIME_FAILED))
                 .hasMessageContaining("executable file not found");
+        assertThat(listener.lines()).isEmpty();
+        sandbox.stop(Duration.ZERO, false).get(10, TimeUnit.SECONDS);
         assertThat(sandboxDirs()).isEmpty();
         assertThat(host.mounted("/s1/")).isFalse();
-        Thread.sleep(50);
-        assertThat(output).isEmpty();
     }
 
     @Test
     void refusesASecondSandboxWithTheSameId() throws Exception {
-        RunningSandbox first = agent.launch(spec("s1", "busybox"), listener);
+        Job first = launch(spec("s1", "busybox"));
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC))
                 .hasMessageContaining("already running");
         first.stop(Duration.ofMillis(10));
@@ -252,7 +285,7 @@ class LocalAgentTest {
     void refusesALeftoverDirectoryWithoutDeletingIt() throws Exception {
         Files.createDirectories(sandboxesDir().resolve("s1/upper"));
 
-        assertThatThrownBy(() -> agent.launch(spec("s1", "busybox"), listener))
+        assertThatThrownBy(() -> agent.create(sandbox("s1", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC))
                 .hasMessageContaining("reconcile");
         assertThat(sandboxesDir().resolve("s1/upper")).isDirectory();
@@ -260,34 +293,34 @@ class LocalAgentTest {
 
     @Test
     void stopEndsTheCommandAndTheContainerAndIsIdempotent() throws Exception {
-        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+        Job job = launch(spec("s1", "busybox"));
 
-        sandbox.stop(Duration.ofMillis(20));
-        sandbox.stop(Duration.ofMillis(20));
-        SandboxExit exit = exitOf(sandbox);
+        job.stop(Duration.ofMillis(20));
+        job.stop(Duration.ofMillis(20));
+        ExecExit exit = exitOf(job);
 
-        assertThat(exit).isEqualTo(new SandboxExit(137, ExitReason.STOPPED, "stopped"));
+        assertThat(exit).isEqualTo(new ExecExit(137, ExitReason.STOPPED, "stopped"));
+        assertThat(job.sandbox.ended().get(10, TimeUnit.SECONDS).reason()).isEqualTo(ExitReason.STOPPED);
         assertThat(sandboxDirs()).isEmpty();
-        sandbox.stop(Duration.ofMillis(20)); // after the end: harmless
+        job.stop(Duration.ofMillis(20)).get(10, TimeUnit.SECONDS); // after the end: harmless
     }
 
     @Test
-    void aTimeoutKillsTheSandbox() throws Exception {
-        RunningSandbox sandbox = agent.launch(
-                SandboxSpec.shell("s1", "busybox", "sleep 100", Map.of(), Duration.ofMillis(100)), listener);
+    void aTimeoutEndsTheCommand() throws Exception {
+        Job job = launch(JobSpec.shell("s1", "busybox", "sleep 100", Map.of(), Duration.ofMillis(100)));
 
-        assertThat(exitOf(sandbox)).isEqualTo(new SandboxExit(137, ExitReason.TIMED_OUT, "timed out after 100 ms"));
+        assertThat(exitOf(job)).isEqualTo(new ExecExit(137, ExitReason.TIMED_OUT, "timed out after 100 ms"));
     }
 
     @Test
     void closeStopsEverythingAndRefusesNewSandboxes() throws Exception {
-        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+        Job job = launch(spec("s1", "busybox"));
 
         agent.close();
 
-        assertThat(sandbox.exit()).isDone();
-        assertThat(exitOf(sandbox).reason()).isEqualTo(ExitReason.AGENT_SHUTDOWN);
-        assertThatThrownBy(() -> agent.launch(spec("s2", "busybox"), listener))
+        assertThat(job.sandbox.ended()).isDone();
+        assertThat(exitOf(job).reason()).isEqualTo(ExitReason.AGENT_SHUTDOWN);
+        assertThatThrownBy(() -> agent.create(sandbox("s2", "busybox")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.SHUTTING_DOWN));
     }
 
@@ -297,19 +330,20 @@ class LocalAgentTest {
         Path runtime = host.config().runtimeRoot().toRealPath();
         assertThat(Files.readString(host.mountInfo)).contains(" " + sandboxes + " rw - tmpfs ")
                 .contains(" " + runtime + " rw - tmpfs ");
-        RunningSandbox sandbox = agent.launch(spec("s1", "busybox"), listener);
+        Job job = launch(spec("s1", "busybox"));
         assertThat(host.config().sandboxDisksDir().resolve("s1.img")).as("the disk image stays off the tmpfs").exists();
 
         agent.close();
 
-        assertThat(sandbox.exit()).isDone();
+        assertThat(job.sandbox.ended()).isDone();
         assertThat(host.config().sandboxDisksDir().resolve("s1.img")).doesNotExist();
         assertThat(Files.readString(host.mountInfo)).doesNotContain("tmpfs");
     }
 
     @Test
     void aTimeoutMustBePositive() {
-        assertThatThrownBy(() -> agent.launch(SandboxSpec.shell("s1", "busybox", "true", Map.of(), Duration.ZERO), listener))
+        Sandbox sandbox = agent.create(sandbox("s1", "busybox"));
+        assertThatThrownBy(() -> sandbox.exec(ExecSpec.shell("true", Map.of(), Duration.ZERO), listener, CommandGate.OPEN))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.INVALID_SPEC))
                 .hasMessageContaining("timeout");
     }
@@ -331,19 +365,20 @@ class LocalAgentTest {
         String pooled = host.inits.keySet().iterator().next();
         String config = Files.readString(sandboxesDir().resolve(pooled).resolve("bundle/config.json"));
 
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox",
-                List.of("sh", "-c", "echo 'it''s'"), Map.of("TOKEN", "a b'c"), null, SandboxLimits.DEFAULT,
-                NetworkMode.NONE), listener);
+        Job job = launch(new JobSpec("job-1", "busybox", List.of("sh", "-c", "echo 'it''s'"), Map.of("TOKEN", "a b'c"),
+                null, SandboxLimits.DEFAULT, NetworkMode.NONE));
+        String containerId = ((LocalSandbox) job.sandbox).container().id();
 
-        assertThat(sandbox.containerId()).isEqualTo(pooled);
+        assertThat(containerId).isEqualTo(pooled);
+        assertThat(Files.readString(sandboxesDir().resolve(pooled).resolve("sandbox-id"))).isEqualTo("job-1\n");
         assertThat(config).as("the container's config holds no job data").contains("mags-standby").doesNotContain("TOKEN");
-        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
-        assertThat(output).containsExactly("STDOUT:warm");
+        assertThat(exitOf(job)).isEqualTo(ExecExit.exited(0));
+        assertThat(output()).containsExactly("STDOUT:warm");
         assertThat(host.handed.get(pooled)).as("the job goes to the standby shell through its FIFO")
                 .isEqualTo("unset SHLVL OLDPWD\nexport TOKEN='a b'\\''c'\n"
                         + "exec 'sh' '-c' 'echo '\\''it'\\'''\\''s'\\''' </dev/null\n");
         assertThat(started("exec")).as("no runc exec for the job").isEmpty();
-        assertThat(sandboxesDir().resolve(sandbox.containerId())).doesNotExist();
+        assertThat(sandboxesDir().resolve(containerId)).doesNotExist();
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
         assertThat(started("run")).hasSize(2);
     }
@@ -356,11 +391,10 @@ class LocalAgentTest {
         host.execResponder = argv -> FakeProcess.exits(0, "", "");
         SandboxLimits small = new SandboxLimits(64 * SandboxLimits.MIB, 500, 128 * SandboxLimits.MIB, 64);
 
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox", List.of("true"), Map.of(),
-                null, small, NetworkMode.NONE), listener);
+        Job job = launch(new JobSpec("job-1", "busybox", List.of("true"), Map.of(), null, small, NetworkMode.NONE));
 
-        assertThat(sandbox.containerId()).isEqualTo("job-1");
-        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(((LocalSandbox) job.sandbox).container().id()).isEqualTo("job-1");
+        assertThat(exitOf(job)).isEqualTo(ExecExit.exited(0));
         assertThat(agent.warmPool().ready(DEFAULT_SHAPE)).isEqualTo(1);
     }
 
@@ -373,36 +407,36 @@ class LocalAgentTest {
         host.inits.get(pooled).destroyForcibly().onExit().get(10, TimeUnit.SECONDS);
         host.execResponder = argv -> FakeProcess.exits(0, "", "");
 
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("job-1", "busybox"), listener);
+        Job job = launch(spec("job-1", "busybox"));
 
-        assertThat(sandbox.containerId()).isEqualTo("job-1");
-        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
+        assertThat(((LocalSandbox) job.sandbox).container().id()).isEqualTo("job-1");
+        assertThat(exitOf(job)).isEqualTo(ExecExit.exited(0));
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(sandboxesDir().resolve(pooled)));
     }
 
     @Test
-    void aPooledContainerThatDiesBetweenCheckAndExecIsReplacedByAColdOne() throws Exception {
+    void aPooledContainerThatDiesBeforeItsFirstCommandEndsItsSandboxAndTheCommandIsNotStarted() throws Exception {
         agent.close();
         agent = agent(WarmPoolConfig.of("busybox", 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
         String pooled = host.inits.keySet().iterator().next();
+        Sandbox sandbox = agent.create(sandbox("job-1", "busybox"));
         host.execResponder = argv -> {
-            if (!argv.contains(pooled)) {
-                return FakeProcess.exits(0, "cold\n", "");
-            }
             host.inits.get(pooled).destroyForcibly().onExit().join();
             FakeHost.writeRuntimeError(argv, "nsexec-1: failed to open /proc/1/ns/ipc: No such file or directory");
             return FakeProcess.exits(255, "", "");
         };
+        int[] gates = {0};
 
-        // A variable name the standby shell cannot export: the job gets a runc exec of its own.
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(new SandboxSpec("job-1", "busybox", List.of("true"),
-                Map.of("NOT-AN-IDENTIFIER", "x"), null, SandboxLimits.DEFAULT, NetworkMode.NONE), listener);
+        // A variable name the standby shell cannot export: the command gets a runc exec of its own.
+        assertThatThrownBy(() -> sandbox.exec(new ExecSpec(List.of("true"), Map.of("NOT-AN-IDENTIFIER", "x"), null, false,
+                null, null), listener, () -> gates[0]++))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.NOT_FOUND));
 
-        assertThat(sandbox.containerId()).isEqualTo("job-1");
-        assertThat(exitOf(sandbox)).isEqualTo(SandboxExit.exited(0));
-        assertThat(output).containsExactly("STDOUT:cold");
+        assertThat(gates[0]).as("the gate ran before the runtime was asked").isEqualTo(1);
         assertThat(host.handed.get(pooled)).as("the unused standby was dismissed with nothing").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.ended().isDone());
+        assertThat(sandbox.ended().get().reason()).isEqualTo(ExitReason.FAILED);
         assertThat(sandboxesDir().resolve(pooled)).doesNotExist();
     }
 
@@ -423,12 +457,12 @@ class LocalAgentTest {
         agent.close();
         agent = agent(WarmPoolConfig.of("busybox", 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
-        RunningSandbox sandbox = agent.launch(spec("job-1", "busybox"), listener);
+        Job job = launch(spec("job-1", "busybox"));
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.warmPool().ready(DEFAULT_SHAPE) == 1);
 
-        assertThat(agent.reconcile(java.util.Set.of()).reapedSandboxIds()).isEmpty();
+        assertThat(agent.reconcile(java.util.Set.of()).reaped()).isEmpty();
         assertThat(sandboxDirs()).hasSize(2);
-        sandbox.stop(Duration.ZERO);
-        exitOf(sandbox);
+        job.stop(Duration.ZERO);
+        exitOf(job);
     }
 }

@@ -2,9 +2,7 @@ package dev.mags.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxSpec;
-import dev.mags.protocol.v1.RunningSandbox;
+import dev.mags.protocol.v2.ExecExit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +35,11 @@ class ManySandboxesIT {
         for (int i = 0; i < 50; i++) {
             RecordingListener output = new RecordingListener();
             long before = System.nanoTime();
-            var sandbox = agent.launch(SandboxSpec.shell(ItHost.uniqueId("many" + i), "busybox", "echo " + i, Map.of(), null), output);
+            var sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("many" + i), "busybox", "echo " + i, Map.of(), null), output);
             launchNanos += System.nanoTime() - before;
-            SandboxExit exit = sandbox.exit().get(30, TimeUnit.SECONDS);
+            ExecExit exit = sandbox.exit().get(30, TimeUnit.SECONDS);
 
-            assertThat(exit).isEqualTo(SandboxExit.exited(0));
+            assertThat(exit).isEqualTo(ExecExit.exited(0));
             assertThat(output.stdout()).containsExactly(String.valueOf(i));
         }
         long totalMillis = (System.nanoTime() - started) / 1_000_000;
@@ -55,15 +53,15 @@ class ManySandboxesIT {
     void tenSandboxesAtOnceKeepTheirOutputApart() throws Exception {
         LocalAgent agent = host.agent();
         List<RecordingListener> outputs = new ArrayList<>();
-        List<RunningSandbox> sandboxes = new ArrayList<>();
+        List<Job> sandboxes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             RecordingListener output = new RecordingListener();
             outputs.add(output);
-            sandboxes.add(agent.launch(SandboxSpec.shell(ItHost.uniqueId("parallel" + i), "busybox",
+            sandboxes.add(Job.launch(agent, JobSpec.shell(ItHost.uniqueId("parallel" + i), "busybox",
                     "for n in 1 2 3; do echo " + i + "-$n; sleep 0.1; done; exit " + i, Map.of(), null), output));
         }
         for (int i = 0; i < 10; i++) {
-            assertThat(sandboxes.get(i).exit().get(30, TimeUnit.SECONDS)).isEqualTo(SandboxExit.exited(i));
+            assertThat(sandboxes.get(i).exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(i));
             assertThat(outputs.get(i).stdout()).containsExactly(i + "-1", i + "-2", i + "-3");
         }
         assertThat(HostLeaks.scan(host.config)).isEmpty();

@@ -2,12 +2,10 @@ package dev.mags.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.protocol.v1.ExitReason;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,22 +51,22 @@ class MixedSandboxesIT {
         }
     }
 
-    private record Run(Kind kind, RunningSandbox sandbox) {}
+    private record Run(Kind kind, Job sandbox) {}
 
-    private static SandboxSpec spec(Kind kind, int i) {
+    private static JobSpec spec(Kind kind, int i) {
         String id = ItHost.uniqueId("mixed" + i);
         SandboxLimits small = new SandboxLimits(64 * MIB, 1000, 128 * MIB, 64);
         return switch (kind) {
-            case OK -> SandboxSpec.shell(id, "busybox", "echo ok; sleep 3041 & echo bye", Map.of(), null);
-            case FAILING -> SandboxSpec.shell(id, "busybox", "echo failing >&2; exit 3", Map.of(), null);
-            case OOM -> new SandboxSpec(id, "busybox", List.of("sh", "-c", "head -c 524288000 /dev/zero | tail"),
+            case OK -> JobSpec.shell(id, "busybox", "echo ok; sleep 3041 & echo bye", Map.of(), null);
+            case FAILING -> JobSpec.shell(id, "busybox", "echo failing >&2; exit 3", Map.of(), null);
+            case OOM -> new JobSpec(id, "busybox", List.of("sh", "-c", "head -c 524288000 /dev/zero | tail"),
                     Map.of(), null, small, NetworkMode.NONE);
-            case PIDS -> new SandboxSpec(id, "busybox", List.of("sh", "-c", "for i in $(seq 1 500); do sleep 3042 & done"),
+            case PIDS -> new JobSpec(id, "busybox", List.of("sh", "-c", "for i in $(seq 1 500); do sleep 3042 & done"),
                     Map.of(), null, small, NetworkMode.NONE);
-            case DISK_FULL -> new SandboxSpec(id, "busybox", List.of("sh", "-c", "dd if=/dev/zero of=/root/f bs=1M count=300"),
+            case DISK_FULL -> new JobSpec(id, "busybox", List.of("sh", "-c", "dd if=/dev/zero of=/root/f bs=1M count=300"),
                     Map.of(), null, small, NetworkMode.NONE);
-            case STOPPED -> SandboxSpec.shell(id, "busybox", "sleep 3043", Map.of(), null);
-            case TIMED_OUT -> SandboxSpec.shell(id, "busybox", "sleep 3044", Map.of(), Duration.ofMillis(300));
+            case STOPPED -> JobSpec.shell(id, "busybox", "sleep 3043", Map.of(), null);
+            case TIMED_OUT -> JobSpec.shell(id, "busybox", "sleep 3044", Map.of(), Duration.ofMillis(300));
         };
     }
 
@@ -81,11 +79,11 @@ class MixedSandboxesIT {
                 List<Run> runs = new ArrayList<>();
                 for (int i = batch; i < Math.min(RUNS, batch + AT_ONCE); i++) {
                     Kind kind = kinds[i % kinds.length];
-                    runs.add(new Run(kind, agent.launch(spec(kind, i), new RecordingListener())));
+                    runs.add(new Run(kind, Job.launch(agent, spec(kind, i), new RecordingListener())));
                 }
                 runs.stream().filter(r -> r.kind() == Kind.STOPPED).forEach(r -> r.sandbox().stop(Duration.ofMillis(100)));
                 for (Run run : runs) {
-                    SandboxExit exit = run.sandbox().exit().get(120, TimeUnit.SECONDS);
+                    ExecExit exit = run.sandbox().exit().get(120, TimeUnit.SECONDS);
                     assertThat(exit.reason()).as(run.kind() + " " + exit).isEqualTo(run.kind().reason);
                     assertThat(exit.detail()).as(run.kind() + " " + exit).doesNotContain("cleanup incomplete");
                 }

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.agent.workspace.WorkspaceBackup;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.BaseLayer;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxSpec;
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.SyncResult;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.BaseLayer;
+import dev.mags.protocol.v2.CommandGate;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExecSpec;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.SyncResult;
+import dev.mags.protocol.v2.WorkspaceKey;
+import dev.mags.protocol.v2.WorkspaceMount;
 import dev.mags.storage.StorageSettings;
 import dev.mags.storage.WorkspaceStorage;
+import dev.mags.storage.layout.WorkspaceRef;
 import dev.mags.storage.object.InMemoryObjectStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,19 +33,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Persistent workspaces on real runc, overlayfs and loop disks, synced to a storage whose object store
- * lives in memory: kept sandboxes, periodic and final syncs, restore onto a fresh disk, base layers.
+ * lives in memory: sandboxes that take several commands, stops with and without the final sync, syncs at rest,
+ * restore onto a fresh disk, base layers.
  * Needs root.
  */
 class PersistentWorkspaceIT {
     private static ItHost host;
     private static LocalAgent agent;
+    private static WorkspaceStorage storage;
 
     @BeforeAll
     static void setUp() throws IOException {
         host = ItHost.create();
-        WorkspaceStorage storage = new WorkspaceStorage(new InMemoryObjectStore(),
-                StorageSettings.defaults(host.base.resolve("storage-state")));
-        agent = host.agent(new WorkspaceBackup(storage, host.base.resolve("bases"), Duration.ofSeconds(1)));
+        storage = new WorkspaceStorage(new InMemoryObjectStore(), StorageSettings.defaults(host.base.resolve("storage-state")));
+        // No periodic sync during a test: each sync here is one the test asks for (PeriodicSyncIT has them).
+        agent = host.agent(new WorkspaceBackup(storage, host.base.resolve("bases"), Duration.ofHours(1)));
     }
 
     @AfterAll
@@ -56,105 +62,129 @@ class PersistentWorkspaceIT {
         assertThat(HostLeaks.scan(host.config)).isEmpty();
     }
 
-    private static WorkspaceRef persistent(String name) {
-        return new WorkspaceRef(ItHost.uniqueId(name), new StoredWorkspace("u1", name + "-" + System.nanoTime()), true);
+    private static WorkspaceMount persistent(String name) {
+        return new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId(name)),
+                new StoredWorkspace("u1", name + "-" + System.nanoTime()));
     }
 
-    private static RecordingListener run(SandboxSpec spec, int expectedExit) throws Exception {
+    private static Optional<String> latest(StoredWorkspace ws) {
+        return storage.latest(WorkspaceRef.of(ws.owner(), ws.name())).map(id -> id.value());
+    }
+
+    private static void deleteStored(StoredWorkspace ws) {
+        storage.deleteWorkspace(WorkspaceRef.of(ws.owner(), ws.name()));
+    }
+
+    private static RecordingListener run(JobSpec spec, int expectedExit) throws Exception {
         RecordingListener out = new RecordingListener();
-        SandboxExit exit = agent.launch(spec, out).exit().get(60, TimeUnit.SECONDS);
-        assertThat(exit).as("exit of %s; stderr %s", spec.command(), out.stderr()).isEqualTo(SandboxExit.exited(expectedExit));
+        ExecExit exit = Job.launch(agent, spec, out).exit().get(60, TimeUnit.SECONDS);
+        assertThat(exit).as("exit of %s; stderr %s", spec.exec().argv(), out.stderr()).isEqualTo(ExecExit.exited(expectedExit));
         return out;
     }
 
-    private static SandboxSpec spec(String script) {
-        return SandboxSpec.shell(ItHost.uniqueId("p"), "busybox", script, Map.of(), null);
+    private static RecordingListener exec(Sandbox sandbox, String script, int expectedExit) throws Exception {
+        RecordingListener out = new RecordingListener();
+        ExecExit exit = sandbox.exec(ExecSpec.shell(script, Map.of(), null), out, CommandGate.OPEN).exit()
+                .get(60, TimeUnit.SECONDS);
+        assertThat(exit).as("exit of %s; stderr %s", script, out.stderr()).isEqualTo(ExecExit.exited(expectedExit));
+        return out;
+    }
+
+    private static JobSpec spec(String script) {
+        return JobSpec.shell(ItHost.uniqueId("p"), "busybox", script, Map.of(), null);
+    }
+
+    private static Sandbox create(WorkspaceMount ws) {
+        return agent.create(spec("true").withWorkspace(ws).sandbox());
     }
 
     @Test
-    void keptSandboxRunsTheNextCommandAndStorageBringsTheFilesBack() throws Exception {
-        WorkspaceRef ws = persistent("keep");
-        run(spec("echo hi > /root/a; mkdir -p /opt/t; echo x > /opt/t/x; rm /bin/vi; sleep 300 &").withWorkspace(ws), 0);
+    void aSandboxTakesCommandsUntilItsStopSyncsAndStorageBringsTheFilesBack() throws Exception {
+        WorkspaceMount ws = persistent("keep");
+        Sandbox sandbox = create(ws);
+        exec(sandbox, "echo hi > /root/a; mkdir -p /opt/t; echo x > /opt/t/x; rm /bin/vi; sleep 300 &", 0);
 
         // The sandbox stayed: what the first command left in the background still runs.
-        RecordingListener second = run(spec("cat /root/a /opt/t/x; test ! -e /bin/vi && echo gone; ps | grep -c '[s]leep 300'")
-                .withWorkspace(ws), 0);
+        RecordingListener second = exec(sandbox, "cat /root/a /opt/t/x; test ! -e /bin/vi && echo gone; "
+                + "ps | grep -c '[s]leep 300'", 0);
         assertThat(second.stdout()).containsExactly("hi", "x", "gone", "1");
         assertThat(agent.workspaces()).anySatisfy(w -> {
             assertThat(w.key()).isEqualTo(ws.key());
             assertThat(w.liveSandbox()).isTrue();
         });
 
-        Optional<SyncResult> last = agent.endWorkspaceSandbox(ws.key());
-        assertThat(last).hasValueSatisfying(r -> assertThat(r.files()).isGreaterThanOrEqualTo(2));
-        assertThat(agent.latestSnapshot(ws.stored())).contains(last.get().snapshotId());
+        SandboxEnd end = sandbox.stop(Duration.ofSeconds(1), true).get(60, TimeUnit.SECONDS);
+        assertThat(end.syncFailure()).isNull();
+        assertThat(end.finalSync()).satisfies(r -> assertThat(r.files()).isGreaterThanOrEqualTo(2));
+        assertThat(latest(ws.stored())).contains(end.finalSync().snapshotId());
 
         agent.deleteWorkspace(ws.key()); // the host's copy goes; storage keeps the snapshot
-        RecordingListener restored = run(spec("cat /root/a /opt/t/x; test ! -e /bin/vi && echo gone; ps | grep -c '[s]leep 300'")
-                .withWorkspace(ws), 1);
+        RecordingListener restored = run(spec("cat /root/a /opt/t/x; test ! -e /bin/vi && echo gone; "
+                + "ps | grep -c '[s]leep 300'").withWorkspace(ws), 1);
         assertThat(restored.stdout()).containsExactly("hi", "x", "gone", "0");
-        agent.endWorkspaceSandbox(ws.key());
         agent.deleteWorkspace(ws.key());
-        agent.deleteStoredWorkspace(ws.stored());
-        assertThat(agent.latestSnapshot(ws.stored())).isEmpty();
+        deleteStored(ws.stored());
+        assertThat(latest(ws.stored())).isEmpty();
     }
 
     @Test
-    void periodicSyncsCatchWritesWhileTheCommandRuns() throws Exception {
-        WorkspaceRef ws = persistent("periodic");
-        RunningSandbox running = agent.launch(spec("echo early > /root/early; sleep 60").withWorkspace(ws),
-                new RecordingListener());
-        try {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> agent.storedWorkspaces("u1").stream()
-                            .anyMatch(w -> w.workspace().equals(ws.stored()) && w.files() >= 1));
-            assertThatThrownBy(() -> agent.launch(spec("true").withWorkspace(ws), new RecordingListener()))
-                    .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.WORKSPACE_BUSY));
-        } finally {
-            running.stop(Duration.ofSeconds(1));
-            running.exit().get(60, TimeUnit.SECONDS);
-        }
-        assertThat(agent.workspaces()).anySatisfy(w -> {
-            assertThat(w.key()).isEqualTo(ws.key());
-            assertThat(w.liveSandbox()).isFalse();
-        });
-        SyncResult again = agent.syncWorkspace(ws.key(), ws.stored()); // at rest: from the disk
-        assertThat(again.unchanged()).isTrue();
+    void aStopWithoutSyncLeavesStorageAsItWasAndTheDiskKeepsTheFiles() throws Exception {
+        WorkspaceMount ws = persistent("nosync");
+        Sandbox first = create(ws);
+        exec(first, "echo one > /root/f", 0);
+        SandboxEnd synced = first.stop(Duration.ZERO, true).get(60, TimeUnit.SECONDS);
+        String snapshot = synced.finalSync().snapshotId();
+
+        Sandbox second = create(ws);
+        exec(second, "echo two > /root/f", 0);
+        SandboxEnd unsynced = second.stop(Duration.ZERO, false).get(60, TimeUnit.SECONDS);
+        assertThat(unsynced.finalSync()).isNull();
+        assertThat(unsynced.syncFailure()).isNull();
+        assertThat(latest(ws.stored())).contains(snapshot);
+        // Read without the stored identity: this job's own end must not sync.
+        assertThat(run(spec("cat /root/f").withWorkspace(new WorkspaceMount(ws.key(), null)), 0).stdout())
+                .as("the disk stays").containsExactly("two");
+        assertThat(latest(ws.stored())).contains(snapshot);
+
         agent.deleteWorkspace(ws.key());
-        agent.deleteStoredWorkspace(ws.stored());
+        assertThat(run(spec("cat /root/f").withWorkspace(ws), 0).stdout()).as("storage has the synced one")
+                .containsExactly("one");
+        agent.deleteWorkspace(ws.key());
+        deleteStored(ws.stored());
     }
 
     @Test
     void aBaseIsSeenReadOnlyAndAForkKeepsItsOwnChanges() throws Exception {
-        WorkspaceRef golden = persistent("golden");
-        run(spec("echo gold > /root/g; rm /bin/vi").withWorkspace(golden), 0);
+        WorkspaceMount golden = persistent("golden");
+        Sandbox goldenSandbox = create(golden);
+        exec(goldenSandbox, "echo gold > /root/g; rm /bin/vi", 0);
         SyncResult synced = agent.syncWorkspace(golden.key(), golden.stored());
-        agent.endWorkspaceSandbox(golden.key());
+        goldenSandbox.stop(Duration.ZERO, true).get(60, TimeUnit.SECONDS);
         BaseLayer base = new BaseLayer(golden.stored(), synced.snapshotId());
+        assertThat(agent.baseCopies()).isEmpty();
 
         RecordingListener ephemeral = run(spec("cat /root/g; test ! -e /bin/vi && echo gone; echo changed > /root/g")
                 .withBase(base), 0);
         assertThat(ephemeral.stdout()).containsExactly("gold", "gone");
 
-        WorkspaceRef fork = persistent("fork");
+        WorkspaceMount fork = persistent("fork");
         run(spec("cat /root/g; echo forked > /root/g; echo own > /root/f").withWorkspace(fork).withBase(base), 0);
-        agent.endWorkspaceSandbox(fork.key());
+        assertThat(agent.baseCopies()).as("the fork's disk pins its base").singleElement()
+                .satisfies(c -> assertThat(c.snapshotId()).isEqualTo(synced.snapshotId()));
         RecordingListener forkAgain = run(spec("cat /root/g /root/f").withWorkspace(fork).withBase(base), 0);
         assertThat(forkAgain.stdout()).containsExactly("forked", "own");
-        agent.endWorkspaceSandbox(fork.key());
 
         RecordingListener goldenAgain = run(spec("cat /root/g; test -e /root/f || echo no-f").withWorkspace(golden), 0);
         assertThat(goldenAgain.stdout()).containsExactly("gold", "no-f");
-        agent.endWorkspaceSandbox(golden.key());
-        for (WorkspaceRef ws : new WorkspaceRef[] {golden, fork}) {
+        for (WorkspaceMount ws : new WorkspaceMount[] {golden, fork}) {
             agent.deleteWorkspace(ws.key());
-            agent.deleteStoredWorkspace(ws.stored());
+            deleteStored(ws.stored());
         }
     }
 
     @Test
     void aDiskGrowsWhileItsFilesStay() throws Exception {
-        WorkspaceRef ws = new WorkspaceRef(ItHost.uniqueId("grow"));
+        WorkspaceMount ws = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("grow")), null);
         run(spec("echo kept > /root/k").withWorkspace(ws), 0);
         long before = agent.workspaces().stream().filter(w -> w.key().equals(ws.key())).findFirst().orElseThrow().diskBytes();
         agent.resizeWorkspace(ws.key(), before * 2);

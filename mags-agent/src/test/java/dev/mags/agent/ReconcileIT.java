@@ -2,7 +2,8 @@ package dev.mags.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.protocol.v1.ReconcileReport;
+import dev.mags.protocol.v2.ReconcileReport;
+import dev.mags.protocol.v2.SandboxId;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +62,8 @@ class ReconcileIT {
         ReconcileReport report = host.agent().reconcile(Set.of());
 
         assertThat(report.problems()).isEmpty();
-        assertThat(report.reapedSandboxIds()).hasSize(2).contains(id)
-                .anySatisfy(reaped -> assertThat(reaped).startsWith("warm-"));
+        assertThat(report.reaped()).hasSize(2).contains(SandboxId.of(id))
+                .anySatisfy(reaped -> assertThat(reaped.value()).startsWith("warm-"));
         assertThat(HostLeaks.scan(host.config)).isEmpty();
         assertThat(LocalAgentIT.processesWithCommandLine("sleep 1000")).isEmpty();
     }
@@ -73,13 +74,13 @@ class ReconcileIT {
         crashAnAgentWithASandboxRunning(id);
         String job = containerOf(id);
 
-        ReconcileReport kept = host.agent().reconcile(Set.of(id));
-        assertThat(kept.reapedSandboxIds()).as("only the idle pool member").singleElement()
-                .satisfies(reaped -> assertThat(reaped).startsWith("warm-").isNotEqualTo(job));
+        ReconcileReport kept = host.agent().reconcile(Set.of(SandboxId.of(id)));
+        assertThat(kept.reaped()).as("only the idle pool member").singleElement()
+                .satisfies(reaped -> assertThat(reaped.value()).startsWith("warm-").isNotEqualTo(job));
         assertThat(HostLeaks.scan(host.config)).anySatisfy(l -> assertThat(l).startsWith("container " + job));
 
         ReconcileReport reaped = host.agent().reconcile(Set.of());
-        assertThat(reaped.reapedSandboxIds()).containsExactly(id);
+        assertThat(reaped.reaped()).containsExactly(SandboxId.of(id));
         assertThat(HostLeaks.scan(host.config)).isEmpty();
         killRuntimeProcesses(); // the crashed agent's runc exec, which reaping its container ended
     }

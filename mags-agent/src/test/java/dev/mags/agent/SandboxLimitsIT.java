@@ -2,12 +2,10 @@ package dev.mags.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.agent.sandbox.LocalSandbox;
-import dev.mags.protocol.v1.ExitReason;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +44,8 @@ class SandboxLimitsIT {
         assertThat(HostLeaks.scan(host.config)).isEmpty();
     }
 
-    static SandboxSpec spec(String name, String script, SandboxLimits limits) {
-        return new SandboxSpec(ItHost.uniqueId(name), "busybox", List.of("sh", "-c", script), Map.of(),
+    static JobSpec spec(String name, String script, SandboxLimits limits) {
+        return new JobSpec(ItHost.uniqueId(name), "busybox", List.of("sh", "-c", script), Map.of(),
                 Duration.ofMinutes(2), limits, NetworkMode.NONE);
     }
 
@@ -55,26 +53,26 @@ class SandboxLimitsIT {
         return new SandboxLimits(memoryBytes, cpuMillis, diskBytes, pids);
     }
 
-    private static SandboxExit run(SandboxSpec spec, RecordingListener output) throws Exception {
-        return agent.launch(spec, output).exit().get(120, TimeUnit.SECONDS);
+    private static ExecExit run(JobSpec spec, RecordingListener output) throws Exception {
+        return Job.launch(agent, spec, output).exit().get(120, TimeUnit.SECONDS);
     }
 
     @Test
     void aMemoryHogIsKilledAndReportedAsOutOfMemory() throws Exception {
         // busybox tail keeps a line without newlines in memory: 500 MB of zeros do not fit in 64 MiB.
-        SandboxExit exit = run(spec("oom", "head -c 524288000 /dev/zero | tail > /dev/null",
+        ExecExit exit = run(spec("oom", "head -c 524288000 /dev/zero | tail > /dev/null",
                 limits(64 * MIB, 1000, 256 * MIB, 256)), new RecordingListener());
 
-        assertThat(exit).isEqualTo(new SandboxExit(137, ExitReason.OUT_OF_MEMORY, "out of memory (limit 64 MiB)"));
+        assertThat(exit).isEqualTo(new ExecExit(137, ExitReason.OUT_OF_MEMORY, "out of memory (limit 64 MiB)"));
     }
 
     @Test
     void memoryWithinTheLimitIsFine() throws Exception {
         RecordingListener output = new RecordingListener();
-        SandboxExit exit = run(spec("mem-ok", "head -c 20000000 /dev/zero | tail | wc -c",
+        ExecExit exit = run(spec("mem-ok", "head -c 20000000 /dev/zero | tail | wc -c",
                 limits(64 * MIB, 1000, 256 * MIB, 256)), output);
 
-        assertThat(exit).isEqualTo(SandboxExit.exited(0));
+        assertThat(exit).isEqualTo(ExecExit.exited(0));
         assertThat(output.stdout()).containsExactly("20000000");
     }
 
@@ -82,7 +80,7 @@ class SandboxLimitsIT {
     void aForkLoopStopsAtThePidsLimitAndIsReportedAsSuch() throws Exception {
         RecordingListener output = new RecordingListener();
         long started = System.nanoTime();
-        SandboxExit exit = run(spec("pids", "for i in $(seq 1 5000); do sleep 3031 & done; echo all-forked",
+        ExecExit exit = run(spec("pids", "for i in $(seq 1 5000); do sleep 3031 & done; echo all-forked",
                 limits(256 * MIB, 1000, 256 * MIB, 64)), output);
 
         assertThat(exit.reason()).isEqualTo(ExitReason.PIDS_LIMIT);
@@ -98,27 +96,27 @@ class SandboxLimitsIT {
     @Test
     void writingPastTheDiskLimitFailsWithEnospcAndIsReportedAsDiskFull() throws Exception {
         RecordingListener output = new RecordingListener();
-        SandboxExit exit = run(spec("disk", "dd if=/dev/zero of=/root/big bs=1M count=300",
+        ExecExit exit = run(spec("disk", "dd if=/dev/zero of=/root/big bs=1M count=300",
                 limits(256 * MIB, 1000, 128 * MIB, 256)), output);
 
-        assertThat(exit).isEqualTo(new SandboxExit(1, ExitReason.DISK_FULL, "disk full (limit 128 MiB)"));
+        assertThat(exit).isEqualTo(new ExecExit(1, ExitReason.DISK_FULL, "disk full (limit 128 MiB)"));
         assertThat(output.stderr()).anySatisfy(l -> assertThat(l).contains("No space left on device"));
     }
 
     @Test
     void aFullDiskThatTheJobSurvivesIsNoFailure() throws Exception {
         RecordingListener output = new RecordingListener();
-        SandboxExit exit = run(spec("disk-ok", "dd if=/dev/zero of=/root/big bs=1M count=300 2>/dev/null; rm /root/big; echo fine",
+        ExecExit exit = run(spec("disk-ok", "dd if=/dev/zero of=/root/big bs=1M count=300 2>/dev/null; rm /root/big; echo fine",
                 limits(256 * MIB, 1000, 128 * MIB, 256)), output);
 
-        assertThat(exit).isEqualTo(SandboxExit.exited(0));
+        assertThat(exit).isEqualTo(ExecExit.exited(0));
         assertThat(output.stdout()).containsExactly("fine");
     }
 
     @Test
     void aBusyLoopGetsItsCpuQuota() throws Exception {
         RecordingListener output = new RecordingListener();
-        LocalSandbox sandbox = (LocalSandbox) agent.launch(spec("cpu", "echo ready; while :; do :; done",
+        Job sandbox = Job.launch(agent, spec("cpu", "echo ready; while :; do :; done",
                 limits(256 * MIB, 200, 256 * MIB, 256)), output);
         LocalAgentIT.awaitLine(output, "ready");
         Path usage = Path.of("/sys/fs/cgroup/cpuacct", host.config.cgroupParent(), sandbox.containerId(), "cpuacct.usage");

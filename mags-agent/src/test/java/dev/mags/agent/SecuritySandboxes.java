@@ -8,11 +8,9 @@ import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.process.ProcessLauncher;
 import dev.mags.agent.security.FileCapabilities;
 import dev.mags.agent.security.IdShift;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,13 +51,13 @@ final class SecuritySandboxes implements AutoCloseable {
         return new SecuritySandboxes(host);
     }
 
-    record Run(String id, SandboxExit exit, List<String> stdout, List<String> stderr) {
+    record Run(String id, ExecExit exit, List<String> stdout, List<String> stderr) {
         Integer exitCode() {
             return exit.exitCode();
         }
     }
 
-    record Started(String id, RunningSandbox sandbox, RecordingListener output) {}
+    record Started(String id, Job sandbox, RecordingListener output) {}
 
     Path imageRootfs() {
         return host.config.imagesDir().resolve(IMAGE).resolve("rootfs");
@@ -73,7 +71,7 @@ final class SecuritySandboxes implements AutoCloseable {
     Run run(String script) throws Exception {
         String id = ItHost.uniqueId("sec");
         RecordingListener output = new RecordingListener();
-        SandboxExit exit = agent.launch(SandboxSpec.shell(id, IMAGE, script, Map.of(), Duration.ofSeconds(60)),
+        ExecExit exit = Job.launch(agent, JobSpec.shell(id, IMAGE, script, Map.of(), Duration.ofSeconds(60)),
                 output).exit().get(90, TimeUnit.SECONDS);
         return new Run(id, exit, output.stdout(), output.stderr());
     }
@@ -87,7 +85,7 @@ final class SecuritySandboxes implements AutoCloseable {
     Started start(String script, SandboxLimits limits) throws InterruptedException {
         String id = ItHost.uniqueId("sec");
         RecordingListener output = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(new SandboxSpec(id, IMAGE, List.of("sh", "-c", script), Map.of(),
+        Job sandbox = Job.launch(agent, new JobSpec(id, IMAGE, List.of("sh", "-c", script), Map.of(),
                 Duration.ofSeconds(60), limits, NetworkMode.NONE), output);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!output.stdout().contains("ready")) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mags.agent.SecuritySandboxes.Run;
 import dev.mags.agent.SecuritySandboxes.Started;
-import dev.mags.protocol.v1.SandboxExit;
+import dev.mags.protocol.v2.ExecExit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,7 +51,7 @@ class UserNamespaceIT {
         Run run = sandboxes.run("cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c '%u:%g %A %n' / /bin/busybox /etc/passwd "
                 + SUID_BUSYBOX + " /home/alice");
 
-        assertThat(run.exit()).isEqualTo(SandboxExit.exited(0));
+        assertThat(run.exit()).isEqualTo(ExecExit.exited(0));
         assertThat(run.stdout()).containsExactly(
                 "         0     100000      65536", "         0     100000      65536", "0",
                 "0:0 drwxr-xr-x /", "0:0 -rwxr-xr-x /bin/busybox", "0:0 -rw-r--r-- /etc/passwd",

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.image.ImageBuilder;
 import dev.mags.agent.image.ImageStore;
 import dev.mags.agent.sandbox.Container;
-import dev.mags.agent.sandbox.LocalSandbox;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -39,12 +37,12 @@ class WarmPoolIT {
         }
     }
 
-    private static LocalSandbox launch(LocalAgent agent, SandboxSpec spec, RecordingListener output) {
-        return (LocalSandbox) agent.launch(spec, output);
+    private static Job launch(LocalAgent agent, JobSpec spec, RecordingListener output) {
+        return Job.launch(agent, spec, output);
     }
 
-    private static SandboxSpec echo(String text) {
-        return SandboxSpec.shell(ItHost.uniqueId("pool"), "busybox", "echo " + text, Map.of(), null);
+    private static JobSpec echo(String text) {
+        return JobSpec.shell(ItHost.uniqueId("pool"), "busybox", "echo " + text, Map.of(), null);
     }
 
     @Test
@@ -54,10 +52,10 @@ class WarmPoolIT {
             String pooled = agent.warmPool().pooled().get(0).id();
             RecordingListener output = new RecordingListener();
 
-            LocalSandbox sandbox = launch(agent, echo("warm"), output);
+            Job sandbox = launch(agent, echo("warm"), output);
 
             assertThat(sandbox.containerId()).isEqualTo(pooled);
-            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(SandboxExit.exited(0));
+            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
             assertThat(output.stdout()).containsExactly("warm");
             ItHost.awaitPool(agent, 1);
             assertThat(agent.warmPool().pooled()).extracting(Container::id).doesNotContain(pooled);
@@ -70,10 +68,10 @@ class WarmPoolIT {
         try (LocalAgent agent = host.agent(WarmPoolConfig.of("busybox", 0))) {
             RecordingListener output = new RecordingListener();
 
-            LocalSandbox sandbox = launch(agent, echo("cold"), output);
+            Job sandbox = launch(agent, echo("cold"), output);
 
-            assertThat(sandbox.containerId()).isEqualTo(sandbox.sandboxId());
-            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(SandboxExit.exited(0));
+            assertThat(sandbox.containerId()).isEqualTo(sandbox.id());
+            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
             assertThat(output.stdout()).containsExactly("cold");
             assertThat(agent.warmPool().pooled()).isEmpty();
         }
@@ -87,11 +85,11 @@ class WarmPoolIT {
             SandboxLimits other = new SandboxLimits(256 * SandboxLimits.MIB, 500, 512 * SandboxLimits.MIB, 128);
             RecordingListener output = new RecordingListener();
 
-            LocalSandbox sandbox = launch(agent, new SandboxSpec(ItHost.uniqueId("shape"), "busybox",
+            Job sandbox = launch(agent, new JobSpec(ItHost.uniqueId("shape"), "busybox",
                     List.of("sh", "-c", "echo other"), Map.of(), null, other, NetworkMode.NONE), output);
 
-            assertThat(sandbox.containerId()).isEqualTo(sandbox.sandboxId());
-            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(SandboxExit.exited(0));
+            assertThat(sandbox.containerId()).isEqualTo(sandbox.id());
+            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
             assertThat(agent.warmPool().pooled()).hasSize(1);
         }
         assertThat(HostLeaks.scan(host.config)).isEmpty();
@@ -109,10 +107,10 @@ class WarmPoolIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> !agent.warmPool().pooled().get(0).isAlive());
             RecordingListener output = new RecordingListener();
 
-            LocalSandbox sandbox = launch(agent, echo("still-works"), output);
+            Job sandbox = launch(agent, echo("still-works"), output);
 
             assertThat(sandbox.containerId()).isNotEqualTo(pooled);
-            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(SandboxExit.exited(0));
+            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
             assertThat(output.stdout()).containsExactly("still-works");
             ItHost.awaitPool(agent, 1);
         }
@@ -129,10 +127,10 @@ class WarmPoolIT {
                     new PrintStream(OutputStream.nullOutputStream()));
             RecordingListener output = new RecordingListener();
 
-            LocalSandbox sandbox = launch(agent, echo("new-image"), output);
+            Job sandbox = launch(agent, echo("new-image"), output);
 
             assertThat(sandbox.containerId()).isNotEqualTo(pooled);
-            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(SandboxExit.exited(0));
+            assertThat(sandbox.exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
             assertThat(output.stdout()).containsExactly("new-image");
         }
         assertThat(HostLeaks.scan(host.config)).isEmpty();

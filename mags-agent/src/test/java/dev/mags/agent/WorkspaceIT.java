@@ -3,12 +3,11 @@ package dev.mags.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxSpec;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.WorkspaceKey;
+import dev.mags.protocol.v2.WorkspaceMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -45,38 +44,38 @@ class WorkspaceIT {
         assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
     }
 
-    private static SandboxSpec spec(WorkspaceRef ws, String script) {
-        return SandboxSpec.shell(ItHost.uniqueId("ws"), "busybox", script, Map.of(), null).withWorkspace(ws);
+    private static JobSpec spec(WorkspaceMount ws, String script) {
+        return JobSpec.shell(ItHost.uniqueId("ws"), "busybox", script, Map.of(), null).withWorkspace(ws);
     }
 
-    private static RecordingListener run(WorkspaceRef ws, String script, int expectedExit) throws Exception {
+    private static RecordingListener run(WorkspaceMount ws, String script, int expectedExit) throws Exception {
         RecordingListener out = new RecordingListener();
-        SandboxExit exit = agent.launch(spec(ws, script), out).exit().get(60, TimeUnit.SECONDS);
-        assertThat(exit).as("exit of %s; stderr %s", script, out.stderr()).isEqualTo(SandboxExit.exited(expectedExit));
+        ExecExit exit = Job.launch(agent, spec(ws, script), out).exit().get(60, TimeUnit.SECONDS);
+        assertThat(exit).as("exit of %s; stderr %s", script, out.stderr()).isEqualTo(ExecExit.exited(expectedExit));
         return out;
     }
 
     @Test
     void changesAnywhereAndDeletionsOfImageFilesPersist() throws Exception {
-        WorkspaceRef ws = new WorkspaceRef(ItHost.uniqueId("keep"));
+        WorkspaceMount ws = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("keep")), null);
         run(ws, "echo hi > /root/a; mkdir -p /opt/t; echo x > /opt/t/x; rm /bin/vi", 0);
 
-        assertThat(Files.isRegularFile(host.config.workspacesDir().resolve(ws.key()).resolve("disk.img"))).isTrue();
+        assertThat(Files.isRegularFile(host.config.workspacesDir().resolve(ws.key().value()).resolve("disk.img"))).isTrue();
         RecordingListener second = run(ws, "cat /root/a /opt/t/x; test ! -e /bin/vi && echo gone", 0);
         assertThat(second.stdout()).containsExactly("hi", "x", "gone");
 
-        RecordingListener other = run(new WorkspaceRef(ItHost.uniqueId("other")), "test -e /bin/vi && ls /root", 0);
+        RecordingListener other = run(new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("other")), null), "test -e /bin/vi && ls /root", 0);
         assertThat(other.stdout()).isEmpty();
         agent.deleteWorkspace(ws.key());
-        assertThat(host.config.workspacesDir().resolve(ws.key())).doesNotExist();
+        assertThat(host.config.workspacesDir().resolve(ws.key().value())).doesNotExist();
     }
 
     @Test
     void oneSandboxAtATimeAndReconcileKeepsTheDisk() throws Exception {
-        WorkspaceRef ws = new WorkspaceRef(ItHost.uniqueId("busy"));
-        RunningSandbox first = agent.launch(spec(ws, "sleep 30"), new RecordingListener());
+        WorkspaceMount ws = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("busy")), null);
+        Job first = Job.launch(agent, spec(ws, "sleep 30"), new RecordingListener());
         try {
-            assertThatThrownBy(() -> agent.launch(spec(ws, "true"), new RecordingListener()))
+            assertThatThrownBy(() -> Job.launch(agent, spec(ws, "true"), new RecordingListener()))
                     .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.WORKSPACE_BUSY));
             assertThatThrownBy(() -> agent.deleteWorkspace(ws.key()))
                     .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.WORKSPACE_BUSY));

@@ -36,21 +36,23 @@ import dev.mags.controlplane.state.WorkspaceStore;
 import dev.mags.controlplane.workspace.WorkspaceLocks;
 import dev.mags.controlplane.workspace.WorkspaceReaper;
 import dev.mags.controlplane.workspace.WorkspaceService;
-import dev.mags.protocol.v1.Agent;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.controlplane.placement.LiveSandboxes;
+import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane wired together over a state store and an agent. It takes over the agent (closing
- * the control plane stops the agent's sandboxes, so their jobs can record why they ended) but not
- * the database, which the process's composition root closes last.
+ * The control plane wired together over a state store, the agents (through their directory) and workspace
+ * storage's catalog. It takes over the directory (closing the control plane stops the agents' sandboxes, so
+ * their jobs can record why they ended) but not the database, which the process's composition root closes last.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final long LOG_FLUSH_MILLIS = 50;
 
-    private final Agent agent;
+    private final AgentDirectory agents;
     private final OutputRegistry outputs;
     private final JobRunner runner;
     private final JobService jobs;
@@ -70,31 +72,33 @@ public final class ControlPlane implements AutoCloseable {
     private boolean closed;
 
     /** @param fileBlobs where uploaded files are kept (the bucket of workspace storage) */
-    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, FileBlobs fileBlobs, Clock clock) {
-        this(config, db, agent, fileBlobs, clock, ExecLimits.defaults(config.maxJobTimeout()));
+    public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
+            FileBlobs fileBlobs, Clock clock) {
+        this(config, db, agents, catalog, fileBlobs, clock, ExecLimits.defaults(config.maxJobTimeout()));
     }
 
-    public ControlPlane(ControlPlaneConfig config, Database db, Agent agent, FileBlobs fileBlobs, Clock clock,
-            ExecLimits execLimits) {
-        this.agent = agent;
+    public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
+            FileBlobs fileBlobs, Clock clock, ExecLimits execLimits) {
+        this.agents = agents;
         this.execs = new ExecSessions(execLimits);
+        LiveSandboxes live = new LiveSandboxes(agents);
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         UserStore userStore = new UserStore(db.jdbi());
         this.tokens = new TokenService(userStore, clock);
-        this.metrics = new Metrics(db.jdbi(), agent, clock);
+        this.metrics = new Metrics(db.jdbi(), agents, clock);
         this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
-        this.runner = new JobRunner(agent, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
+        this.runner = new JobRunner(agents, live, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
                 config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks);
-        WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agent,
-                config.limits().max().diskBytes());
+        WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agents, live, catalog,
+                config.limits().max().diskBytes(), config.stopGrace());
         Admission admission = new Admission(config.admission(), config.maxConcurrentJobs(),
-                new AdmissionQueries(db.jdbi()), agent);
-        this.jobs = new JobService(jobStore, logStore, outputs, runner, agent, clock, config.defaultImage(),
+                new AdmissionQueries(db.jdbi()), agents);
+        this.jobs = new JobService(jobStore, logStore, outputs, runner, agents, catalog, clock, config.defaultImage(),
                 config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission);
-        this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agent, clock, config.workspaceIdleTimeout());
+        this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agents, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
@@ -103,7 +107,7 @@ public final class ControlPlane implements AutoCloseable {
         CronStore cronStore = new CronStore(db.jdbi());
         this.cron = new CronScheduler(cronStore, jobs, clock);
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
-                () -> ApiServer.Health.of(config.defaultImage(), () -> agent.image(config.defaultImage()).isPresent()),
+                () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
                 new CronService(cronStore, jobs, clock, cron::wake), execs);
     }
@@ -163,7 +167,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: no new requests, no new sandboxes; the agent stops running sandboxes (their
+     * Graceful stop: no new requests, no new sandboxes; the agents stop their sandboxes (their
      * jobs end in error saying so) and the remaining output is written.
      */
     @Override
@@ -183,7 +187,7 @@ public final class ControlPlane implements AutoCloseable {
         retention.close();
         fileReaper.close();
         runner.beginShutdown();
-        agent.close();
+        agents.close();
         runner.close();
         outputs.close();
         metrics.close();

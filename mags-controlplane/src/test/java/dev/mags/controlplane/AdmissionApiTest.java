@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.config.ControlPlaneConfig;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +94,7 @@ class AdmissionApiTest {
         kept(api.token, "one");
         kept(api.token, "two");
         kept(api.token, "three");
-        assertThat(agent.liveWorkspaces).hasSize(3);
+        assertThat(agent.liveWorkspaces()).hasSize(3);
 
         JsonNode error = refused(post(api.token, Map.of("script", "out more")), 429, "too_many_sandboxes");
         assertThat(error.get("message").asText()).contains("--max-sandboxes-per-user 3")

@@ -87,7 +87,7 @@ class CronApiTest {
                 && jobsNamed("tick").getFirst().get("status").asText().equals("completed"));
         JsonNode job = jobsNamed("tick").getFirst();
         assertThat(job.get("workspace_id").asText()).isEqualTo("monitors");
-        assertThat(api.agent.launched.getLast().environment()).containsEntry("A", "1");
+        assertThat(api.agent.execs.getLast().environment()).containsEntry("A", "1"); // a job's environment is its exec's
         String logs = api.get("/api/v1/mags-jobs/" + job.get("request_id").asText() + "/logs", api.token).body();
         assertThat(logs).contains("tick");
 
@@ -123,6 +123,8 @@ class CronApiTest {
         assertThat(jobsNamed("slow")).hasSize(1);
 
         assertThat(api.post("/api/v1/mags-jobs/" + first + "/stop", api.token, "{}").statusCode()).isEqualTo(200);
+        // a stop answers while the job is still stopping: the next run is due only once it has ended
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobsNamed("slow").getFirst().get("status").asText().equals("error"));
         at("2026-03-01T10:15:00Z");
         await().atMost(Duration.ofSeconds(10)).until(() -> jobsNamed("slow").size() == 2);
         assertThat(get(id).get("last_request_id").asText()).isNotEqualTo(first);
@@ -213,7 +215,8 @@ class CronApiTest {
         api.cp.close();
         clock.set(Instant.parse("2026-03-01T11:35:00Z")); // 10:10 ... 11:30 missed: nine times
         try (ControlPlane again = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), api.db,
-                new FakeAgent("busybox"), api.files, clock).start()) {
+                new dev.mags.controlplane.placement.SingleAgent(new FakeAgent("busybox")),
+                dev.mags.controlplane.workspace.WorkspaceCatalog.NONE, api.files, clock).start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> countJobs(again, "m") == 1);
             again.cronScheduler().runDue();
             assertThat(countJobs(again, "m")).isEqualTo(1);

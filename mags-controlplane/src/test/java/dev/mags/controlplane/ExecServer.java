@@ -41,8 +41,10 @@ public final class ExecServer implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         this.db = Database.sqlite(dir.resolve("state.db"));
-        this.cp = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), db, new FakeAgent(),
-                new dev.mags.controlplane.files.MapFileBlobs(), Clock.systemUTC(), limits);
+        this.cp = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), db,
+                new dev.mags.controlplane.placement.SingleAgent(new FakeAgent()),
+                dev.mags.controlplane.workspace.WorkspaceCatalog.NONE, new dev.mags.controlplane.files.MapFileBlobs(),
+                Clock.systemUTC(), limits);
         if (enabled) {
             cp.enableExec(this::resolve);
         }

@@ -1,59 +1,67 @@
 package dev.mags.controlplane;
 
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.StoredWorkspaceInfo;
-import dev.mags.protocol.v1.SyncProgress;
-import dev.mags.protocol.v1.SyncResult;
-import java.util.Optional;
-
-import dev.mags.protocol.v1.Agent;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.ExitReason;
-import dev.mags.protocol.v1.HostUsage;
-import dev.mags.protocol.v1.ImageInfo;
-import dev.mags.protocol.v1.OutputListener;
-import dev.mags.protocol.v1.OutputStream;
-import dev.mags.protocol.v1.ReconcileReport;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
-import dev.mags.protocol.v1.WorkspaceInfo;
+import dev.mags.protocol.v2.Agent;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.BaseCopy;
+import dev.mags.protocol.v2.CommandGate;
+import dev.mags.protocol.v2.Exec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExecListener;
+import dev.mags.protocol.v2.ExecSpec;
+import dev.mags.protocol.v2.ExecStream;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.HostUsage;
+import dev.mags.protocol.v2.ImageInfo;
+import dev.mags.protocol.v2.PtySize;
+import dev.mags.protocol.v2.ReconcileReport;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.SandboxFiles;
+import dev.mags.protocol.v2.SandboxId;
+import dev.mags.protocol.v2.SandboxInfo;
+import dev.mags.protocol.v2.SandboxLimits;
+import dev.mags.protocol.v2.SandboxSpec;
+import dev.mags.protocol.v2.SandboxState;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.SyncProgress;
+import dev.mags.protocol.v2.SyncResult;
+import dev.mags.protocol.v2.WorkspaceInfo;
+import dev.mags.protocol.v2.WorkspaceKey;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An agent for control-plane tests: instead of a sandbox it interprets a tiny script language, one
- * command per line: {@code out TEXT}, {@code err TEXT}, {@code sleep MILLIS}, {@code await GATE} (until the test
- * calls {@link #open(String)}), {@code exit CODE}.
+ * An agent for control-plane tests: its sandboxes are bookkeeping, and a process in one interprets a tiny script
+ * language (the last argument of its argv), one command per line: {@code out TEXT}, {@code err TEXT},
+ * {@code sleep MILLIS}, {@code await GATE} (until the test calls {@link #open(String)}), {@code exit CODE}.
  */
 public final class FakeAgent implements Agent {
     private final List<ImageInfo> images = new CopyOnWriteArrayList<>();
-    private final Map<String, FakeSandbox> running = new ConcurrentHashMap<>();
+    private final Map<SandboxId, FakeSandbox> running = new ConcurrentHashMap<>();
+    /** Every sandbox created, in order. */
     final List<SandboxSpec> launched = new CopyOnWriteArrayList<>();
-    final List<Set<String>> reconciled = new CopyOnWriteArrayList<>();
-    /** Workspace keys the agent keeps, as a real one keeps their disks. */
-    final Set<String> workspaces = ConcurrentHashMap.newKeySet();
-    final List<String> deletedWorkspaces = new CopyOnWriteArrayList<>();
-    /** Called with each sandbox's spec right before its script starts. */
-    volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
-    /** Live workspace sandboxes by key: kept alive after a command of a keepAlive spec, or running one now. */
-    final Map<String, SandboxLimits> liveWorkspaces = new ConcurrentHashMap<>();
     /** Gates of the {@code await NAME} command, opened by {@link #open(String)}. */
     private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
-
-    /** Lets every script waiting at {@code await name} (now or later) go on. */
-    void open(String name) {
-        gates.computeIfAbsent(name, n -> new CompletableFuture<>()).complete(null);
-    }
+    /** Every process started, in order. */
+    final List<ExecSpec> execs = new CopyOnWriteArrayList<>();
+    final List<Set<SandboxId>> reconciled = new CopyOnWriteArrayList<>();
+    /** Workspace keys the agent keeps, as a real one keeps their disks. */
+    final Set<WorkspaceKey> workspaces = ConcurrentHashMap.newKeySet();
+    final List<WorkspaceKey> deletedWorkspaces = new CopyOnWriteArrayList<>();
+    /** Called with each sandbox's spec right before a script starts in it. */
+    volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
     /** What {@link #usage()} reports as free on the disks' file system. */
     volatile long diskFreeBytes = 1L << 50;
 
@@ -72,87 +80,90 @@ public final class FakeAgent implements Agent {
         return running.size();
     }
 
+    /** Live sandboxes on workspace disks, by workspace key, with their limits. */
+    Map<WorkspaceKey, SandboxLimits> liveWorkspaces() {
+        Map<WorkspaceKey, SandboxLimits> out = new HashMap<>();
+        running.values().stream().filter(s -> s.spec.workspace() != null)
+                .forEach(s -> out.put(s.spec.workspace().key(), s.spec.limits()));
+        return out;
+    }
+
     @Override
-    public RunningSandbox launch(SandboxSpec spec, OutputListener output) {
+    public synchronized Sandbox create(SandboxSpec spec) {
         if (image(spec.image()).isEmpty()) {
             throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + spec.image() + "' is not built");
         }
+        if (running.containsKey(spec.id())) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, "sandbox " + spec.id() + " is already running");
+        }
         if (spec.workspace() != null) {
-            boolean busy = running.values().stream().anyMatch(r -> spec.workspace().equals(r.spec.workspace()));
-            if (busy) {
+            if (liveWorkspaces().containsKey(spec.workspace().key())) {
                 throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + spec.workspace().key() + " is in use");
             }
             workspaces.add(spec.workspace().key());
-            liveWorkspaces.putIfAbsent(spec.workspace().key(), spec.limits());
         }
         launched.add(spec);
-        beforeScript.accept(spec);
-        FakeSandbox sb = new FakeSandbox(spec, output);
-        running.put(spec.sandboxId(), sb);
-        Thread.ofVirtual().start(sb::interpret);
-        return sb;
+        FakeSandbox sandbox = new FakeSandbox(spec);
+        running.put(spec.id(), sandbox);
+        return sandbox;
+    }
+
+    @Override
+    public Optional<Sandbox> sandbox(SandboxId id) {
+        return Optional.ofNullable(running.get(id));
+    }
+
+    @Override
+    public List<SandboxInfo> sandboxes() {
+        return running.values().stream().map(s -> new SandboxInfo(s.spec.id(), s.state(),
+                s.spec.workspace() == null ? null : s.spec.workspace().key(), s.spec.limits(), Instant.EPOCH, 0)).toList();
     }
 
     @Override
     public List<WorkspaceInfo> workspaces() {
-        return workspaces.stream().sorted().map(k -> new WorkspaceInfo(k, 1L << 30)).toList();
+        Set<WorkspaceKey> live = liveWorkspaces().keySet();
+        return workspaces.stream().sorted((a, b) -> a.value().compareTo(b.value()))
+                .map(k -> new WorkspaceInfo(k, 1L << 30, -1, live.contains(k))).toList();
     }
 
     @Override
-    public void deleteWorkspace(String key) {
-        boolean busy = running.values().stream().anyMatch(r -> r.spec.workspace() != null && r.spec.workspace().key().equals(key));
-        if (busy) {
+    public void deleteWorkspace(WorkspaceKey key) {
+        if (liveWorkspaces().containsKey(key)) {
             throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + key + " is in use");
         }
-        workspaces.remove(key);
-        deletedWorkspaces.add(key);
+        if (workspaces.remove(key)) {
+            deletedWorkspaces.add(key);
+        }
     }
 
     @Override
-    public SyncResult syncWorkspace(String key, StoredWorkspace stored) {
+    public SyncResult syncWorkspace(WorkspaceKey key, StoredWorkspace stored) {
         throw new AgentException(AgentErrorCode.STORAGE_FAILED, "the fake agent has no workspace storage");
     }
 
     @Override
-    public Optional<SyncProgress> syncProgress(String key) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<SyncResult> endWorkspaceSandbox(String key) {
-        liveWorkspaces.remove(key);
+    public Optional<SyncProgress> syncProgress(WorkspaceKey key) {
         return Optional.empty();
     }
 
     /** Sandbox disks as a real agent counts them: wholly sparse, so each may still take its whole size. */
     @Override
     public HostUsage usage() {
-        long growable = running.values().stream().filter(r -> r.spec.workspace() == null)
-                .mapToLong(r -> r.spec.limits().diskBytes()).sum()
-                + liveWorkspaces.values().stream().mapToLong(SandboxLimits::diskBytes).sum();
-        return new HostUsage(diskFreeBytes, growable, Map.copyOf(liveWorkspaces));
+        long growable = running.values().stream().mapToLong(r -> r.spec.limits().diskBytes()).sum();
+        return new HostUsage(diskFreeBytes, growable, liveWorkspaces());
     }
 
     @Override
-    public void resizeWorkspace(String key, long diskBytes) {
+    public void resizeWorkspace(WorkspaceKey key, long diskBytes) {
     }
 
     @Override
-    public List<StoredWorkspaceInfo> storedWorkspaces(String owner) {
+    public List<BaseCopy> baseCopies() {
         return List.of();
     }
 
     @Override
-    public Optional<String> latestSnapshot(StoredWorkspace workspace) {
-        return Optional.empty();
-    }
-
-    @Override
-    public void deleteStoredWorkspace(StoredWorkspace workspace) {
-    }
-
-    @Override
-    public ReconcileReport reconcile(Set<String> keep) {
+    public ReconcileReport reconcile(Set<SandboxId> keep) {
         reconciled.add(Set.copyOf(keep));
         return new ReconcileReport(List.of(), List.of());
     }
@@ -160,22 +171,91 @@ public final class FakeAgent implements Agent {
     @Override
     public void close() {
         for (FakeSandbox sb : new ArrayList<>(running.values())) {
-            sb.end(new SandboxExit(null, ExitReason.AGENT_SHUTDOWN, "agent closed"));
+            sb.end(ExitReason.AGENT_SHUTDOWN, "agent closed");
         }
     }
 
-    private final class FakeSandbox implements RunningSandbox {
+    private final class FakeSandbox implements Sandbox {
         private final SandboxSpec spec;
-        private final OutputListener output;
-        private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+        private final List<FakeExec> execs = new CopyOnWriteArrayList<>();
+        private final CompletableFuture<SandboxEnd> ended = new CompletableFuture<>();
 
-        FakeSandbox(SandboxSpec spec, OutputListener output) {
+        FakeSandbox(SandboxSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public SandboxId id() {
+            return spec.id();
+        }
+
+        @Override
+        public SandboxState state() {
+            return ended.isDone() ? SandboxState.ENDED : SandboxState.RUNNING;
+        }
+
+        @Override
+        public Exec exec(ExecSpec exec, ExecListener listener, CommandGate gate) {
+            if (ended.isDone()) {
+                throw new AgentException(AgentErrorCode.NOT_FOUND, "sandbox " + spec.id() + " has ended");
+            }
+            gate.beforeCommand();
+            FakeAgent.this.execs.add(exec);
+            beforeScript.accept(spec);
+            FakeExec e = new FakeExec(exec, listener);
+            execs.add(e);
+            Thread.ofVirtual().start(e::interpret);
+            return e;
+        }
+
+        @Override
+        public int forwardPort(int sandboxPort) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, "the fake agent has no network");
+        }
+
+        @Override
+        public SandboxFiles files() {
+            throw new UnsupportedOperationException("the fake agent has no files");
+        }
+
+        @Override
+        public void freeze() {
+        }
+
+        @Override
+        public void thaw() {
+        }
+
+        @Override
+        public CompletableFuture<SandboxEnd> stop(Duration grace, boolean sync) {
+            end(ExitReason.STOPPED, "stopped");
+            return ended;
+        }
+
+        void end(ExitReason reason, String detail) {
+            execs.forEach(e -> e.end(new ExecExit(null, reason, detail)));
+            running.remove(spec.id(), this);
+            ended.complete(new SandboxEnd(reason, detail, null, null));
+        }
+
+        @Override
+        public CompletableFuture<SandboxEnd> ended() {
+            return ended;
+        }
+    }
+
+    private final class FakeExec implements Exec {
+        private final ExecSpec spec;
+        private final ExecListener output;
+        private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
+
+        FakeExec(ExecSpec spec, ExecListener output) {
             this.spec = spec;
             this.output = output;
         }
 
         void interpret() {
-            String script = spec.command().getLast();
+            String script = spec.argv().getLast();
             long deadline = spec.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + spec.timeout().toNanos();
             for (String line : script.split("\n")) {
                 if (exit.isDone()) {
@@ -184,13 +264,13 @@ public final class FakeAgent implements Agent {
                 String[] parts = line.strip().split(" ", 2);
                 String arg = parts.length > 1 ? parts[1] : "";
                 switch (parts[0]) {
-                    case "out" -> output.onLine(OutputStream.STDOUT, Instant.now(), arg);
-                    case "err" -> output.onLine(OutputStream.STDERR, Instant.now(), arg);
+                    case "out" -> print(ExecStream.STDOUT, arg);
+                    case "err" -> print(ExecStream.STDERR, arg);
                     case "sleep" -> {
                         long end = System.nanoTime() + Duration.ofMillis(Long.parseLong(arg)).toNanos();
                         while (System.nanoTime() < end && !exit.isDone()) {
                             if (System.nanoTime() > deadline) {
-                                end(new SandboxExit(null, ExitReason.TIMED_OUT, "timed out"));
+                                end(new ExecExit(143, ExitReason.TIMED_OUT, "timed out"));
                                 return;
                             }
                             sleep(5);
@@ -200,50 +280,55 @@ public final class FakeAgent implements Agent {
                         CompletableFuture<Void> gate = gates.computeIfAbsent(arg, n -> new CompletableFuture<>());
                         while (!gate.isDone() && !exit.isDone()) {
                             if (System.nanoTime() > deadline) {
-                                end(new SandboxExit(null, ExitReason.TIMED_OUT, "timed out"));
+                                end(new ExecExit(143, ExitReason.TIMED_OUT, "timed out"));
                                 return;
                             }
                             sleep(5);
                         }
                     }
                     case "exit" -> {
-                        end(SandboxExit.exited(Integer.parseInt(arg)));
+                        end(ExecExit.exited(Integer.parseInt(arg)));
                         return;
                     }
                     default -> { }
                 }
             }
-            end(SandboxExit.exited(0));
+            end(ExecExit.exited(0));
         }
 
-        void end(SandboxExit e) {
-            running.remove(spec.sandboxId());
-            boolean keptAfter = e.reason() == ExitReason.EXITED && spec.workspace() != null && spec.workspace().keepAlive();
-            if (spec.workspace() != null && !keptAfter) {
-                liveWorkspaces.remove(spec.workspace().key());
+        private void print(ExecStream stream, String text) {
+            byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+            if (!exit.isDone()) {
+                output.output(stream, bytes, 0, bytes.length);
             }
+        }
+
+        void end(ExecExit e) {
             exit.complete(e);
         }
 
         @Override
-        public String sandboxId() {
-            return spec.sandboxId();
+        public OutputStream stdin() {
+            throw new IllegalStateException("no stdin");
         }
 
         @Override
-        public CompletableFuture<SandboxExit> exit() {
+        public void resize(PtySize size) {
+        }
+
+        @Override
+        public void signal(int signal) {
+        }
+
+        @Override
+        public CompletableFuture<ExecExit> exit() {
             return exit;
         }
+    }
 
-        @Override
-        public int forwardPort(int sandboxPort) {
-            throw new AgentException(AgentErrorCode.INVALID_SPEC, "the fake agent has no network");
-        }
-
-        @Override
-        public void stop(Duration grace) {
-            end(new SandboxExit(null, ExitReason.STOPPED, "stopped"));
-        }
+    /** Lets every script waiting at {@code await name} (now or later) go on. */
+    void open(String name) {
+        gates.computeIfAbsent(name, n -> new CompletableFuture<>()).complete(null);
     }
 
     private static void sleep(long millis) {

@@ -1,6 +1,6 @@
 package dev.mags.controlplane;
 
-import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v2.CommandGate;
 import dev.mags.protocol.v2.Exec;
 import dev.mags.protocol.v2.ExecListener;
 import dev.mags.protocol.v2.ExecSpec;

@@ -31,7 +31,7 @@ class LaunchRecordTest {
         Path db = dir.resolve("state.db");
         // Read through a connection of its own, which sees only what was committed.
         List<Optional<Long>> seenAtScriptStart = new CopyOnWriteArrayList<>();
-        agent.beforeScript = spec -> seenAtScriptStart.add(launchedAt(db, spec.sandboxId()));
+        agent.beforeScript = spec -> seenAtScriptStart.add(launchedAt(db, spec.id().value()));
         try (TestApi api = new TestApi(dir, agent)) {
             HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"out hi\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

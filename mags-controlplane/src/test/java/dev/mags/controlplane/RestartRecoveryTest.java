@@ -10,7 +10,8 @@ import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.UserRecord;
 import dev.mags.controlplane.state.UserStore;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.controlplane.placement.SingleAgent;
+import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,8 @@ class RestartRecoveryTest {
         FakeAgent agent = new FakeAgent("busybox");
         try (Database db = Database.sqlite(dir.resolve("state.db"));
                 ControlPlane cp = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), db,
-                        agent, new dev.mags.controlplane.files.MapFileBlobs(), Clock.systemUTC()).start()) {
+                        new SingleAgent(agent), WorkspaceCatalog.NONE, new dev.mags.controlplane.files.MapFileBlobs(),
+                        Clock.systemUTC()).start()) {
             JobStore jobs = new JobStore(db.jdbi());
             JobRecord crashed = jobs.findAnyUser("was-running").orElseThrow();
             assertThat(crashed.status()).isEqualTo(JobStatus.ERROR);
@@ -55,7 +57,7 @@ class RestartRecoveryTest {
 
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     jobs.findAnyUser("was-pending").orElseThrow().status() == JobStatus.COMPLETED);
-            assertThat(agent.launched).extracting(SandboxSpec::sandboxId).containsExactly("was-pending");
+            assertThat(agent.launched).extracting(spec -> spec.id().value()).containsExactly("was-pending");
         }
     }
 

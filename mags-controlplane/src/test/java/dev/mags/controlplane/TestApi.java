@@ -2,7 +2,9 @@ package dev.mags.controlplane;
 
 import dev.mags.controlplane.files.MapFileBlobs;
 import dev.mags.controlplane.config.ControlPlaneConfig;
+import dev.mags.controlplane.placement.SingleAgent;
 import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,14 +31,22 @@ final class TestApi implements AutoCloseable {
     final MapFileBlobs files = new MapFileBlobs();
 
     TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config) {
-        this(dir, agent, config, Clock.systemUTC());
+        this(dir, agent, config, WorkspaceCatalog.NONE, Clock.systemUTC());
     }
 
     TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, Clock clock) {
+        this(dir, agent, config, WorkspaceCatalog.NONE, clock);
+    }
+
+    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog) {
+        this(dir, agent, config, catalog, Clock.systemUTC());
+    }
+
+    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog, Clock clock) {
         this.dir = dir;
         this.agent = agent;
         this.db = Database.sqlite(dir.resolve("state.db"));
-        this.cp = new ControlPlane(config, db, agent, files, clock);
+        this.cp = new ControlPlane(config, db, new SingleAgent(agent), catalog, files, clock);
         this.token = cp.tokens().createToken("alice", true);
         cp.start();
     }

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mags.controlplane.config.ControlPlaneConfig;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.WorkspaceKey;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +97,7 @@ class WorkspacesApiTest {
         awaitStatus(api.token, second, "completed");
         assertThat(json(api.get("/api/v1/mags-jobs/" + second + "/status", api.token)).get("workspace_id").asText())
                 .isEqualTo("ws");
-        assertThat(agent.launched).extracting(SandboxSpec::sandboxId).containsExactly(first, elsewhere, second);
+        assertThat(agent.launched).extracting(spec -> spec.id().value()).containsExactly(first, elsewhere, second);
     }
 
     @Test
@@ -107,7 +107,7 @@ class WorkspacesApiTest {
         awaitStatus(api.token, submit(api.token, "out a", "proj"), "completed");
         awaitStatus(bob, submit(bob, "out b", "proj"), "completed");
 
-        List<String> keys = agent.launched.stream().map(s -> Objects.requireNonNull(s.workspace()).key()).toList();
+        List<WorkspaceKey> keys = agent.launched.stream().map(s -> Objects.requireNonNull(s.workspace()).key()).toList();
         assertThat(keys).hasSize(2).doesNotHaveDuplicates();
         assertThat(names(api.token)).containsExactly("proj");
         assertThat(names(bob)).containsExactly("proj");
@@ -119,6 +119,31 @@ class WorkspacesApiTest {
         assertThat(names(bob)).isEmpty();
         assertThat(names(api.token)).containsExactly("proj");
         assertThat(agent.deletedWorkspaces).containsExactly(keys.get(1));
+    }
+
+    @Test
+    void storedWorkspacesComeFromTheCatalogAndDeleteRemovesThemFromStorage() {
+        FakeCatalog catalog = new FakeCatalog();
+        api = new TestApi(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), catalog);
+        String bob = api.cp.tokens().createToken("bob", false);
+        HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
+                "{\"script\": \"exit 0\", \"workspace_id\": \"w\", \"persistent\": true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        awaitStatus(api.token, json(r).get("request_id").asText(), "completed");
+        String alice = agent.launched.getLast().workspace().stored().owner();
+        catalog.put(alice, "w", "snap-3", 1234, 3);
+        catalog.put("someone-else", "w", "snap-9", 999, 9);
+
+        JsonNode w = json(api.get("/api/v1/mags-workspaces/w", api.token));
+        assertThat(w.get("size_bytes").asLong()).isEqualTo(1234);
+        assertThat(w.get("snapshot_count").asInt()).isEqualTo(3);
+        assertThat(w.get("last_sync_at").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(api.get("/api/v1/mags-workspaces/w", bob).statusCode()).as("another user's").isEqualTo(404);
+
+        assertThat(api.delete("/api/v1/mags-workspaces/w", api.token).statusCode()).isEqualTo(200);
+        assertThat(agent.runningCount()).as("the -p job's sandbox, which stayed, ended").isZero();
+        assertThat(catalog.storedWorkspaces(alice)).isEmpty();
+        assertThat(catalog.storedWorkspaces("someone-else")).hasSize(1);
     }
 
     @Test

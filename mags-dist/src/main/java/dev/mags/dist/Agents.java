@@ -3,7 +3,7 @@ package dev.mags.dist;
 import dev.mags.agent.AgentConfig;
 import dev.mags.agent.LocalAgent;
 import dev.mags.agent.WarmPoolConfig;
-import dev.mags.protocol.v1.NetworkMode;
+import dev.mags.protocol.v2.NetworkMode;
 import java.util.List;
 
 /** Builds the in-process agent of single-node mode from the server's config. */

@@ -3,7 +3,7 @@ package dev.mags.dist;
 import dev.mags.agent.image.ImageBuilder;
 import dev.mags.agent.image.ImageStore;
 import dev.mags.agent.security.IdMapping;
-import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v2.ImageInfo;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -4,8 +4,10 @@ import dev.mags.controlplane.ControlPlane;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.UserStore;
-import dev.mags.protocol.v1.Agent;
-import dev.mags.protocol.v1.ReconcileReport;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.controlplane.placement.SingleAgent;
+import dev.mags.protocol.v2.Agent;
+import dev.mags.protocol.v2.ReconcileReport;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -17,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of {@code magsd serve}: state store, agent and control plane in one
+ * The composition root of {@code magsd serve}: state store, workspace storage, agent and control plane in one
  * process. Everything it opens is closed in reverse order, also when starting fails half-way.
  */
 final class SingleNode implements AutoCloseable {
@@ -48,21 +50,22 @@ final class SingleNode implements AutoCloseable {
             WorkspaceStorageNode storage = WorkspaceStorageNode.open(cfg);
             opened.push(storage);
             Agent agent = Agents.local(cfg, storage.backup());
-            opened.push(agent);
+            AgentDirectory agents = new SingleAgent(agent);
+            opened.push(agents);
             // Single node: nothing of an earlier run can still be live, so everything found is reaped.
             ReconcileReport report = agent.reconcile(Set.of());
-            if (!report.reapedSandboxIds().isEmpty()) {
-                LOG.info("removed leftovers of {} sandboxes from an earlier run: {}", report.reapedSandboxIds().size(),
-                        report.reapedSandboxIds());
+            if (!report.reaped().isEmpty()) {
+                LOG.info("removed leftovers of {} sandboxes from an earlier run: {}", report.reaped().size(),
+                        report.reaped());
             }
             report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
             if (agent.image(cfg.defaultImage()).isEmpty()) {
                 LOG.warn("default image '{}' is not built; jobs will be refused until you run: bin/magsd image build {}",
                         cfg.defaultImage(), cfg.defaultImage());
             }
-            ControlPlane cp = new ControlPlane(ServeCommand.controlPlaneConfig(cfg), db, agent, storage.files(),
-                    Clock.systemUTC());
-            opened.pop(); // the control plane now closes the agent
+            ControlPlane cp = new ControlPlane(ServeCommand.controlPlaneConfig(cfg), db, agents,
+                    new StorageCatalog(storage.backup().storage()), storage.files(), Clock.systemUTC());
+            opened.pop(); // the control plane now closes the agents
             opened.push(cp);
             cp.start();
             LOG.info("magsd {} serving http://{}:{} (data dir {}, images {}, default image {})", Version.current(),

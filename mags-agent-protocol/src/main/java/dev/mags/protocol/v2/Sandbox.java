@@ -1,6 +1,5 @@
 package dev.mags.protocol.v2;
 
-import dev.mags.protocol.v1.CommandGate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,7 +16,7 @@ public interface Sandbox {
      * Starts a process in the sandbox and returns once it runs. {@code gate} is called right before the process
      * is handed over (see {@link CommandGate}); if it throws, nothing starts and this throws it.
      *
-     * @throws dev.mags.protocol.v1.AgentException NOT_FOUND when the sandbox has ended, INVALID_SPEC for an
+     * @throws AgentException NOT_FOUND when the sandbox has ended, FROZEN while it is frozen, INVALID_SPEC for an
      *     exec it cannot start (a NUL in an argument, say)
      */
     Exec exec(ExecSpec spec, ExecListener listener, CommandGate gate);

@@ -1,6 +1,5 @@
 package dev.mags.protocol.v2;
 
-import dev.mags.protocol.v1.SyncResult;
 
 /**
  * How a sandbox ended.

@@ -7,7 +7,8 @@ public record SandboxId(String value) {
     public SandboxId {
         Objects.requireNonNull(value, "value");
         if (!value.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
-            throw new IllegalArgumentException("sandbox id '" + value + "' has characters outside [A-Za-z0-9_.-]");
+            throw new IllegalArgumentException("sandbox id '" + value + "' is not 1 to 128 characters of [A-Za-z0-9_.-]"
+                    + " starting with a letter or digit");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.mags.protocol.v2;
 
-import dev.mags.protocol.v1.SandboxLimits;
 import java.time.Instant;
 
 /** A sandbox an agent holds, as its listing shows it. */

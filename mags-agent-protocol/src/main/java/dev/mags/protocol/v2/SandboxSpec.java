@@ -1,8 +1,5 @@
 package dev.mags.protocol.v2;
 
-import dev.mags.protocol.v1.BaseLayer;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
 import java.util.Map;
 import java.util.Objects;
 

@@ -10,7 +10,8 @@ public record WorkspaceKey(String value) {
     public WorkspaceKey {
         Objects.requireNonNull(value, "value");
         if (!value.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
-            throw new IllegalArgumentException("workspace key '" + value + "' has characters outside [A-Za-z0-9_.-]");
+            throw new IllegalArgumentException("workspace key '" + value + "' is not 1 to 128 characters of [A-Za-z0-9_.-]"
+                    + " starting with a letter or digit");
         }
     }
 

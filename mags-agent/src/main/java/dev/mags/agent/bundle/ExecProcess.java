@@ -24,19 +24,34 @@ public final class ExecProcess {
 
     private ExecProcess() {}
 
+    /** A terminal for the process: its size in characters. */
+    public record Console(int cols, int rows) {}
+
+    /** {@link #write(Path, Path, List, Map, String, Console)} without a terminal. */
+    public static void write(Path bundleDir, Path target, List<String> args, Map<String, String> environment, String cwd)
+            throws IOException {
+        write(bundleDir, target, args, environment, cwd, null);
+    }
+
     /**
      * Writes {@code target} (mode 0600) from the bundle's {@code config.json}.
      *
      * @param environment on top of the container's environment, which it overrides by name
+     * @param console     a terminal of this size for the process's stdin, stdout and stderr; null for none
      */
-    public static void write(Path bundleDir, Path target, List<String> args, Map<String, String> environment, String cwd)
-            throws IOException {
+    public static void write(Path bundleDir, Path target, List<String> args, Map<String, String> environment, String cwd,
+            Console console) throws IOException {
         JsonNode config = JSON.readTree(bundleDir.resolve(ConfigJson.FILE_NAME).toFile());
         if (!(config.get("process") instanceof ObjectNode base)) {
             throw new IOException(bundleDir.resolve(ConfigJson.FILE_NAME) + " has no process section");
         }
         ObjectNode process = base.deepCopy();
-        process.put("terminal", false);
+        process.put("terminal", console != null);
+        if (console != null) {
+            ObjectNode size = process.putObject("consoleSize");
+            size.put("height", console.rows());
+            size.put("width", console.cols());
+        }
         process.put("cwd", cwd);
         ArrayNode argv = process.putArray("args");
         args.forEach(argv::add);

@@ -84,6 +84,33 @@ public final class CgroupTree {
         return Optional.empty();
     }
 
+    /**
+     * Writes {@code value} to the control file {@code file} (e.g. {@code freezer.state}) of sandbox {@code id},
+     * in whichever hierarchy has it.
+     *
+     * @throws UncheckedIOException when no hierarchy has it or the kernel refuses the value
+     */
+    public void write(String parent, String id, String file, String value) {
+        for (Path dir : dirsOf(parent, id)) {
+            Path path = dir.resolve(file);
+            if (Files.exists(path)) {
+                try {
+                    Files.writeString(path, value);
+                    return;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write '" + value + "' to " + path, e);
+                }
+            }
+        }
+        throw new UncheckedIOException(new NoSuchFileException(file, null, "no cgroup of sandbox " + id + " has it"));
+    }
+
+    /** The pids of every process in sandbox {@code id} (from a hierarchy that has it), in no order. */
+    public List<Long> processes(String parent, String id) {
+        return read(parent, id, "cgroup.procs").map(text -> text.lines().filter(l -> !l.isBlank())
+                .map(l -> Long.parseLong(l.strip())).toList()).orElse(List.of());
+    }
+
     /** All sandbox cgroup directories under {@code parent}, by sandbox id. */
     public Map<String, List<Path>> sandboxDirs(String parent) {
         Map<String, List<Path>> byId = new TreeMap<>();

@@ -13,6 +13,11 @@ import java.util.Optional;
 public record LimitEvents(long oomKills, long pidsLimitHits) {
     public static final LimitEvents NONE = new LimitEvents(0, 0);
 
+    /** The events counted since {@code earlier} (a reading of the same cgroups). */
+    public LimitEvents since(LimitEvents earlier) {
+        return new LimitEvents(Math.max(0, oomKills - earlier.oomKills), Math.max(0, pidsLimitHits - earlier.pidsLimitHits));
+    }
+
     /** The events of sandbox {@code id}; zero for a controller that is not there. */
     public static LimitEvents read(CgroupTree cgroups, String parent, String id) {
         long oomKills = cgroups.read(parent, id, "memory.oom_control")

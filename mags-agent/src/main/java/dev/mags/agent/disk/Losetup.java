@@ -4,6 +4,7 @@ import dev.mags.agent.process.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,8 +70,20 @@ public final class Losetup {
         } catch (NoSuchFileException e) {
             return Optional.empty(); // not a loop device, or not attached
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the backing file of " + device, e);
+            if (detachedWhileRead(name, e)) {
+                return Optional.empty();
+            }
+            throw new UncheckedIOException("cannot read the backing file of " + device + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the read failed because the device was being detached meanwhile (its auto-clear at an unmount, ours
+     * or another program's): sysfs then answers ENODEV for its attributes, and removes its {@code loop} directory.
+     */
+    private boolean detachedWhileRead(String name, IOException e) {
+        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return "No such device".equals(reason) || !Files.isDirectory(sysBlock.resolve(name).resolve("loop"));
     }
 
     public static List<String> detachArgv(String device) {

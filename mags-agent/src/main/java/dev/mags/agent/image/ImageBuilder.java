@@ -7,7 +7,7 @@ import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.security.FileCapabilities;
 import dev.mags.agent.security.IdMapping;
 import dev.mags.agent.security.IdShift;
-import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v2.ImageInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.mags.agent.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v2.ImageInfo;
 import java.time.Instant;
 
 /**

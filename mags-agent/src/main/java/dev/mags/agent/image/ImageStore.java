@@ -2,7 +2,7 @@ package dev.mags.agent.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.rootfs.DirectoryTree;
-import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v2.ImageInfo;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;

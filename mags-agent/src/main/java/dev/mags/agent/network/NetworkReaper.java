@@ -1,6 +1,5 @@
 package dev.mags.agent.network;
 
-import dev.mags.protocol.v1.ReconcileReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +28,9 @@ public final class NetworkReaper {
 
     /** One slirp4netns process found on the host. */
     public record SlirpInstance(long pid, String sandboxId, Path apiSocket) {}
+
+    /** The sandboxes whose slirp4netns was killed, and what could not be, each described for an operator. */
+    public record Reaped(List<String> sandboxIds, List<String> problems) {}
 
     private final Path proc;
     private final LongConsumer kill;
@@ -73,7 +75,7 @@ public final class NetworkReaper {
      * Kills every slirp4netns of a sandbox under {@code sandboxesDir} that is not in {@code keep} and
      * removes its API socket. Keeps going past failures and reports each one.
      */
-    public ReconcileReport reap(Path sandboxesDir, Set<String> keep) {
+    public Reaped reap(Path sandboxesDir, Set<String> keep) {
         Set<String> reaped = new TreeSet<>();
         List<String> problems = new ArrayList<>();
         Path root = sandboxesDir.toAbsolutePath().normalize();
@@ -98,7 +100,7 @@ public final class NetworkReaper {
                 problems.add("sandbox " + s.sandboxId() + ": cannot remove " + s.apiSocket() + ": " + e);
             }
         }
-        return new ReconcileReport(List.copyOf(reaped), problems);
+        return new Reaped(List.copyOf(reaped), problems);
     }
 
     private Optional<SlirpInstance> instanceOf(long pid, Path sandboxesDir) {

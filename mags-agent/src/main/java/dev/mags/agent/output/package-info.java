@@ -1,2 +1,2 @@
-/** A sandbox's stdout and stderr, read on virtual threads and handed over line by line. */
+/** A process's stdout and stderr, read on platform threads and handed over as bytes until its exit is reported. */
 package dev.mags.agent.output;

@@ -36,6 +36,15 @@ public interface ProcessLauncher {
         return start(argv);
     }
 
+    /**
+     * Starts {@code argv} with {@code childFds} as its descriptors 0, 1, 2, ... and nothing else open: for a
+     * process whose descriptors are to outlive it in a process it starts ({@code runc exec --detach} hands its
+     * own to the command it starts, and exits).
+     */
+    default Spawned spawn(List<String> argv, List<Fd> childFds) throws IOException {
+        return Spawner.spawn(argv, childFds);
+    }
+
     /** The launcher that really starts processes. */
     static ProcessLauncher system() {
         return SystemProcessLauncher.INSTANCE;

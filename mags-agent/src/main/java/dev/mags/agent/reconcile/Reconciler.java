@@ -9,7 +9,6 @@ import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.rootfs.MountEntry;
 import dev.mags.agent.runtime.ContainerState;
 import dev.mags.agent.runtime.Runc;
-import dev.mags.protocol.v1.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ public final class Reconciler {
     }
 
     /** @param keep container ids, or sandbox ids of jobs, whose resources stay */
-    public ReconcileReport reconcile(Set<String> keep) {
+    public Reaped reconcile(Set<String> keep) {
         Set<String> reaped = new TreeSet<>();
         List<String> problems = new ArrayList<>();
         HostInventory before = scan();
@@ -109,7 +108,7 @@ public final class Reconciler {
                 attempt(kept.job(id), "directory " + dir, reaped, problems, () -> DirectoryTree.delete(dir));
             }
         }
-        return new ReconcileReport(List.copyOf(reaped), problems);
+        return new Reaped(List.copyOf(reaped), problems);
     }
 
     /** Deletes the disk images of sandboxes not kept; one a loop device still backs onto stays and is reported. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.Fd;
+import dev.mags.agent.process.Spawned;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,25 +70,36 @@ public final class Runc {
     }
 
     /**
-     * argv of {@code exec} in the foreground: runs the process described by {@code processFile} (argv,
-     * environment, working directory, user, capabilities: see the bundle's ExecProcess) in the running
-     * container. The runtime stays our child until the command ends and every writer of its output is
-     * gone, exits with its exit code (128+signal when killed), and writes the command's host pid to
-     * {@code pidFile} once it started it.
+     * argv of {@code exec --detach}: runs the process described by {@code processFile} (argv, environment,
+     * working directory, user, capabilities, terminal: see the bundle's ExecProcess) in the running container,
+     * writes its host pid to {@code pidFile} and exits once it runs. Without a terminal the process gets the
+     * runtime's own descriptors 0, 1 and 2; with one ({@code consoleSocket} not null) the runtime sends the
+     * terminal's master side to that socket. The runtime's descriptors from 3 on, {@code preservedFds} of them,
+     * are the process's too.
      */
-    public List<String> execArgv(String id, Path processFile, Path pidFile, Path log) {
-        return List.of(binary, "--root", root.toString(), "--log", log.toString(), "--log-format", "json",
-                "exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
+    public List<String> execArgv(String id, Path processFile, Path pidFile, Path log, Path consoleSocket,
+            int preservedFds) {
+        List<String> argv = new ArrayList<>(List.of(binary, "--root", root.toString(), "--log", log.toString(),
+                "--log-format", "json", "exec", "--detach", "--process", processFile.toString(),
+                "--pid-file", pidFile.toString()));
+        if (consoleSocket != null) {
+            argv.addAll(List.of("--console-socket", consoleSocket.toString()));
+        }
+        if (preservedFds > 0) {
+            argv.addAll(List.of("--preserve-fds", Integer.toString(preservedFds)));
+        }
+        argv.add(id);
+        return argv;
     }
 
-    /** Starts {@link #execArgv}; the caller owns the process and must drain its pipes. */
-    public Process exec(String id, Path processFile, Path pidFile, Path log) throws IOException {
-        return runner.launcher().start(execArgv(id, processFile, pidFile, log));
-    }
-
-    /** As {@link #exec}, with the command's stdin a pipe from the caller instead of {@code /dev/null}. */
-    public Process execWithInput(String id, Path processFile, Path pidFile, Path log) throws IOException {
-        return runner.launcher().startWithInput(execArgv(id, processFile, pidFile, log));
+    /**
+     * Starts {@link #execArgv} with {@code fds} as the runtime's descriptors 0, 1, 2, ...; the caller waits for
+     * the runtime (it exits once the process runs, with a non-zero code and its error in {@code log} when it
+     * could not start it).
+     */
+    public Spawned exec(String id, Path processFile, Path pidFile, Path log, Path consoleSocket, List<Fd> fds)
+            throws IOException {
+        return runner.launcher().spawn(execArgv(id, processFile, pidFile, log, consoleSocket, fds.size() - 3), fds);
     }
 
     /** Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to the container's init process. */

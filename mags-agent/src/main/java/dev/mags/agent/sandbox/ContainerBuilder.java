@@ -15,16 +15,16 @@ import dev.mags.agent.process.CommandFailedException;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.agent.runtime.RuntimeLog;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a container up to the point where a job's command can be executed in it: directory, disk
+ * Builds a container up to the point where processes can be executed in it: directory, disk
  * (sparse ext4 file, loop-mounted), a tmpfs of its own with its /etc files and the standby shell's FIFOs,
  * overlay root (these in {@link SandboxRootfs}), its user namespace (below one of its own holding its inotify
  * limits), config.json,
@@ -70,15 +70,14 @@ public final class ContainerBuilder implements AutoCloseable {
     public Container build(ContainerSpec spec) {
         String id = spec.id();
         SandboxPaths paths = SandboxPaths.of(settings.sandboxesDir(), settings.disksDir(), id);
-        ExitMarker marker = new ExitMarker();
-        BundleSpec bundle = bundleSpec(spec, paths, marker);
+        BundleSpec bundle = bundleSpec(spec, paths);
         CleanupStack cleanup = new CleanupStack();
         // Made ahead (or while the disk and the root file system are prepared); the container joins it when it starts.
         try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.take()) {
             rootfs.prepare(spec, paths, cleanup);
             AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput, userns);
             Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
-            container.prime(connectStandby(id, paths, marker, initOutput));
+            container.prime(connectStandby(id, paths, initOutput));
             return container;
         } catch (AgentException e) {
             throw unwind(cleanup, e);
@@ -120,10 +119,10 @@ public final class ContainerBuilder implements AutoCloseable {
         return failure;
     }
 
-    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths, ExitMarker marker) {
+    private BundleSpec bundleSpec(ContainerSpec spec, SandboxPaths paths) {
         SandboxLimits limits = spec.shape().limits();
         try {
-            return new BundleSpec(SandboxInit.argv(marker), Map.of(), paths.rootfs(), settings.hostname(),
+            return new BundleSpec(SandboxInit.argv(), Map.of(), paths.rootfs(), settings.hostname(),
                     paths.etcHostname(), paths.etcHosts(), paths.resolvConf(), settings.cgroupsPath(spec.id()),
                     new BundleSpec.Resources(limits.memoryBytes(), limits.cpuMillis(), limits.pids(),
                             settings.openFiles(), settings.swapAccounting()),
@@ -195,10 +194,10 @@ public final class ContainerBuilder implements AutoCloseable {
      *
      * @throws AgentException RUNTIME_FAILED when the shell does not open its FIFOs in time
      */
-    private InitStandby connectStandby(String id, SandboxPaths paths, ExitMarker marker, InitOutput initOutput) {
+    private InitStandby connectStandby(String id, SandboxPaths paths, InitOutput initOutput) {
         long pid = initPid(id);
         try {
-            return InitStandby.connect(paths.io(), pid, marker, STANDBY_WAIT);
+            return InitStandby.connect(paths.io(), pid, STANDBY_WAIT);
         } catch (IOException e) {
             String said = initOutput.tail();
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the init of sandbox " + id

@@ -18,45 +18,46 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A shell of the image that the container's init starts before anything else and that waits for the job,
- * so that a job needs no {@code runc exec} (tens of ms of CPU, the largest share of a sandbox's cost): its
- * stdin, stdout and stderr are three FIFOs in the sandbox directory, bind-mounted read-only at
+ * A shell of the image that the container's init starts before anything else and that waits for the sandbox's
+ * first exec, so that it needs no {@code runc exec} (tens of ms of CPU, the largest share of a short job's
+ * cost): its stdin, stdout and stderr are FIFOs in the sandbox directory, bind-mounted read-only at
  * {@link BundleSpec#IO_DIR}, whose host ends the agent opens once the container has started. It runs with
  * the container's user, capabilities, limits and environment, in {@code /root}, as {@code runc exec} would.
  *
  * <p>The shell runs under a small reporting shell of the host's busybox (the init's only child while the
- * job runs; SIGTERM to its children reaches the command) that prints an {@link ExitMarker} line with the
- * exit code to stderr when the shell ends. Handing it a job writes a few lines (the job's variables, then
+ * command runs; signals to its children reach the command) that writes the exit code to a fourth FIFO,
+ * {@code code}, when the shell ends. Handing it a command writes a few lines (the exec's variables, then
  * {@code exec} of its argv with stdin from {@code /dev/null}) and closes its stdin; the shell then becomes
- * the job's command in the same process. Only a job the lines express exactly is handed over: its program
- * is {@code sh} (what the standby itself runs, so it exists) and it keeps the container's {@code PATH}; its
+ * the command in the same process. Only an exec the lines express exactly is handed over: its program is
+ * {@code sh} (what the standby itself runs, so it exists) and it keeps the container's {@code PATH}; its
  * variable names are shell identifiers; the text stays under {@link #MAX_TEXT} (the shell reads it a line at
- * a time). Otherwise the standby is {@link #dismiss() dismissed} and the command gets its own
- * {@code runc exec}. API jobs are {@code sh -c SCRIPT}. The job's environment goes through the FIFO, never
- * into a file.
+ * a time); no stdin, no terminal, in {@code /root}. Otherwise the standby is {@link #dismiss() dismissed} and
+ * the command gets its own {@code runc exec}. API jobs are {@code sh -c SCRIPT}. The environment goes through
+ * the FIFO, never into a file.
  */
 final class InitStandby implements AutoCloseable {
     static final int MAX_TEXT = 16 * 1024;
     static final String REPORTER_NAME = "mags-command";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /**
-     * Takes stderr from fd 3 (the reporting shell's own stderr is /dev/null, so that its word on a command
-     * killed by a signal, "Terminated", never reaches the job's output), reads every line of stdin, then
-     * runs them; runs in the image's own {@code sh}.
+     * Takes stderr from fd 4 (the reporting shell's own stderr is /dev/null, so that its word on a command
+     * killed by a signal, "Terminated", never reaches the output), reads every line of stdin, then runs them;
+     * runs in the image's own {@code sh}.
      */
-    static final String STANDBY = "exec 2>&3 3>&-; s=; while IFS= read -r l; do s=\"$s$l\n\"; done; eval \"$s\"";
+    static final String STANDBY = "exec 2>&4 4>&-; s=; while IFS= read -r l; do s=\"$s$l\n\"; done; eval \"$s\"";
+    static final List<String> FIFOS = List.of("in", "out", "err", "code");
 
-    private final ExitMarker marker;
     private final OutputStream in;
     private final InputStream out;
     private final InputStream err;
+    private final InputStream code;
     private final ProcessHandle reporter;
 
-    private InitStandby(ExitMarker marker, OutputStream in, InputStream out, InputStream err, ProcessHandle reporter) {
-        this.marker = marker;
+    private InitStandby(OutputStream in, InputStream out, InputStream err, InputStream code, ProcessHandle reporter) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.code = code;
         this.reporter = reporter;
     }
 
@@ -65,24 +66,26 @@ final class InitStandby implements AutoCloseable {
      * background job of a script would start with SIGINT and SIGQUIT ignored, and so would the job), then
      * waits forever, reaping orphans; see {@link SandboxInit}.
      */
-    static List<String> initArgv(ExitMarker marker) {
+    static List<String> initArgv() {
         String io = BundleSpec.IO_DIR;
         String busybox = BundleSpec.INIT_BINARY;
         String init = busybox + " sh -c \"$1\" " + REPORTER_NAME + " \"$2\"; " + SandboxInit.SCRIPT;
         // The reporting shell opens the FIFOs itself (a redirection on its command line would be made by the
         // init before it forks), so once they are open it exists. busybox's own sh applet would win over the
-        // image's sh by name: it finds the image's along PATH.
-        String report = "exec <" + io + "/in >" + io + "/out 2>" + io + "/err; "
+        // image's sh by name: it finds the image's along PATH. The command does not inherit the code FIFO, so
+        // a process it leaves behind cannot hold it open. The shell traps the signals a stop sends (the command,
+        // whose dispositions exec resets, still gets them) so that it outlives the command to report its code.
+        String report = "exec <" + io + "/in >" + io + "/out 2>" + io + "/err 3>" + io + "/code; trap : INT QUIT TERM HUP; "
                 + "IFS=:; set -f; s=; for d in $PATH; do if [ -x \"$d/sh\" ]; then s=\"$d/sh\"; break; fi; done; "
-                + "unset IFS; set +f; cd /root 2>/dev/null; exec 3>&2 2>/dev/null; \"$s\" -c \"$1\" mags-standby; "
-                + marker.reportCommand();
+                + "unset IFS; set +f; cd /root 2>/dev/null; exec 4>&2 2>/dev/null; \"$s\" -c \"$1\" mags-standby 3>&-; "
+                + "printf '%d\\n' $? >&3";
         return List.of(busybox, "sh", "-c", init, "mags-init", report, STANDBY);
     }
 
-    /** Makes the three FIFOs in {@code io}, which the caller gives to the sandbox's root. */
+    /** Makes the FIFOs in {@code io}, which the caller gives to the sandbox's root. */
     static List<Path> createFifos(Path io) throws IOException {
         Files.createDirectory(io);
-        List<Path> fifos = List.of(io.resolve("in"), io.resolve("out"), io.resolve("err"));
+        List<Path> fifos = FIFOS.stream().map(io::resolve).toList();
         for (Path fifo : fifos) {
             dev.mags.storage.tree.NativeFs.mknod(fifo, dev.mags.storage.tree.NativeFs.S_IFIFO | 0600, 0, 0);
         }
@@ -95,7 +98,7 @@ final class InitStandby implements AutoCloseable {
      *
      * @throws IOException when the shell does not open them within {@code wait}, or cannot be found
      */
-    static InitStandby connect(Path io, long initPid, ExitMarker marker, Duration wait) throws IOException {
+    static InitStandby connect(Path io, long initPid, Duration wait) throws IOException {
         Opener opener = new Opener(io);
         Thread thread = Thread.ofPlatform().daemon().name("standby-open-" + io.getParent().getFileName()).start(opener);
         try {
@@ -120,12 +123,12 @@ final class InitStandby implements AutoCloseable {
             opener.closeAll();
             throw new IOException("the standby shell of init " + initPid + " did not start");
         }
-        return new InitStandby(marker, opener.in, opener.out, opener.err, reporter.get());
+        return new InitStandby(opener.in, opener.out, opener.err, opener.code, reporter.get());
     }
 
     /** Opening a FIFO read-write never waits, and completes the open the other side waits in. */
     private static void unblock(Path io) {
-        for (String name : List.of("in", "out", "err")) {
+        for (String name : FIFOS) {
             try (RandomAccessFile ignored = new RandomAccessFile(io.resolve(name).toFile(), "rw")) {
                 // opened and closed: enough for a waiting open to complete
             } catch (IOException e) {
@@ -162,17 +165,13 @@ final class InitStandby implements AutoCloseable {
         }
     }
 
-    /** Whether the shell still waits for its job. */
+    /** Whether the shell still waits for its command. */
     boolean isAlive() {
-        return reporter.isAlive() && !marker.reported();
-    }
-
-    ExitMarker marker() {
-        return marker;
+        return reporter.isAlive();
     }
 
     /**
-     * The lines that make the standby shell the job's command, or empty when they cannot express it:
+     * The lines that make the standby shell the exec's command, or empty when they cannot express it:
      * its variables (on top of the container's, which the shell has) and {@code exec} of its argv.
      */
     static Optional<String> jobText(List<String> argv, Map<String, String> environment) {
@@ -198,15 +197,15 @@ final class InitStandby implements AutoCloseable {
     }
 
     /**
-     * Hands the job over: the standby shell becomes the job's command.
+     * Hands the command over: the standby shell becomes it.
      *
-     * @throws IOException when the shell is gone (nothing reads its stdin)
+     * @throws IOException when the shell is gone (nothing reads its stdin); nothing started then
      */
-    InitCommand hand(String jobText) throws IOException {
+    StartedProcess hand(String text) throws IOException {
         try (in) {
-            in.write(jobText.getBytes(StandardCharsets.UTF_8));
+            in.write(text.getBytes(StandardCharsets.UTF_8));
         }
-        return new InitCommand(out, err, reporter, marker);
+        return new StartedProcess(out, err, code, null, null, reporter, () -> { });
     }
 
     /**
@@ -215,7 +214,7 @@ final class InitStandby implements AutoCloseable {
      */
     void dismiss() {
         closeQuietly(in);
-        for (InputStream stream : List.of(out, err)) {
+        for (InputStream stream : List.of(out, err, code)) {
             Thread.ofPlatform().daemon().name("standby-drain").start(() -> {
                 try (stream) {
                     stream.transferTo(OutputStream.nullOutputStream());
@@ -232,6 +231,7 @@ final class InitStandby implements AutoCloseable {
         closeQuietly(in);
         closeQuietly(out);
         closeQuietly(err);
+        closeQuietly(code);
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -248,6 +248,7 @@ final class InitStandby implements AutoCloseable {
         volatile OutputStream in;
         volatile InputStream out;
         volatile InputStream err;
+        volatile InputStream code;
         volatile IOException failure;
 
         Opener(Path io) {
@@ -260,13 +261,14 @@ final class InitStandby implements AutoCloseable {
                 in = new FileOutputStream(io.resolve("in").toFile());
                 out = new FileInputStream(io.resolve("out").toFile());
                 err = new FileInputStream(io.resolve("err").toFile());
+                code = new FileInputStream(io.resolve("code").toFile());
             } catch (IOException e) {
                 failure = e;
             }
         }
 
         void closeAll() {
-            for (AutoCloseable c : new AutoCloseable[] {in, out, err}) {
+            for (AutoCloseable c : new AutoCloseable[] {in, out, err, code}) {
                 if (c != null) {
                     closeQuietly(c);
                 }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * Where one sandbox's files live: {@code <dataDir>/sandboxes/<containerId>/} (a tmpfs: bundle, mount points,
  * logs) and its disk image {@code <dataDir>/sandbox-disks/<containerId>.img}. Named by the container id (the
- * job's sandbox id, or a warm pool member's own id) so that a restarted agent can tell whose leftovers it
- * finds; {@link #label()} names the job a pool member was handed to.
+ * sandbox id, or a warm pool member's own id) so that a restarted agent can tell whose leftovers it
+ * finds; {@link #label()} names the sandbox a pool member was handed to.
  *
  * @param diskImage the sparse ext4 file of the sandbox's disk limit, loop-mounted on {@code disk}
  * @param disk where the sandbox's disk is mounted; holds the overlay's upper and work directories
@@ -18,14 +18,11 @@ import java.nio.file.Path;
  *     sandbox's mount table with its path inside its file system; on a file system of their own these are
  *     {@code /etc/hostname} and {@code /io}, naming neither the data directory nor the sandbox
  * @param runtimeLog the runtime's own JSON log of create and start
- * @param execProcess the job's process (argv, environment, cwd) for the runtime's exec, readable by root only
- * @param execLog the runtime's own JSON log of the job's exec
- * @param execPid where the runtime writes the host pid of the job's command
  */
 public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path work, Path rootfs, Path bundle,
-        Path binds, Path runtimeLog, Path execProcess, Path execLog, Path execPid) {
+        Path binds, Path runtimeLog) {
 
-    /** The file in a sandbox directory that names the job (sandbox id) the container runs. */
+    /** The file in a sandbox directory that names the sandbox a container serves (a pool member's differs). */
     public static final String LABEL_FILE = "sandbox-id";
 
     /** The suffix of a sandbox's disk image in the disks directory. */
@@ -36,7 +33,27 @@ public record SandboxPaths(Path dir, Path diskImage, Path disk, Path upper, Path
         Path disk = dir.resolve("disk");
         return new SandboxPaths(dir, disksDir.resolve(containerId + DISK_IMAGE_SUFFIX), disk, disk.resolve("upper"),
                 disk.resolve("work"), dir.resolve("rootfs"), dir.resolve("bundle"), dir.resolve("binds"),
-                dir.resolve("runtime.log"), dir.resolve("exec.json"), dir.resolve("exec.log"), dir.resolve("exec.pid"));
+                dir.resolve("runtime.log"));
+    }
+
+    /** Exec {@code n}'s process (argv, environment, terminal) for the runtime, readable by root only. */
+    public Path execProcess(int n) {
+        return dir.resolve("exec-" + n + ".json");
+    }
+
+    /** Where the runtime writes the host pid of exec {@code n}'s process. */
+    public Path execPid(int n) {
+        return dir.resolve("exec-" + n + ".pid");
+    }
+
+    /** The runtime's own JSON log of exec {@code n}. */
+    public Path execLog(int n) {
+        return dir.resolve("exec-" + n + ".log");
+    }
+
+    /** Where the runtime hands over the terminal of exec {@code n}. */
+    public Path consoleSocket(int n) {
+        return dir.resolve("exec-" + n + ".sock");
     }
 
     public Path label() {

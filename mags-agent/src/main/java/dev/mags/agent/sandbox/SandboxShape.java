@@ -1,7 +1,7 @@
 package dev.mags.agent.sandbox;
 
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.util.Locale;
 import java.util.Objects;
 

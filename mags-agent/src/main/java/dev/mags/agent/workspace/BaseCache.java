@@ -1,11 +1,12 @@
 package dev.mags.agent.workspace;
 
 import dev.mags.agent.rootfs.NosuidBind;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.BaseLayer;
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.BaseCopy;
+import dev.mags.protocol.v2.BaseLayer;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.WorkspaceKey;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ public final class BaseCache implements AutoCloseable {
      *
      * @throws AgentException STORAGE_FAILED or NOT_FOUND when the restore fails; nothing is held then
      */
-    public Path acquire(BaseLayer layer, String containerId, WorkspaceRef fork) {
+    public Path acquire(BaseLayer layer, String containerId, WorkspaceKey fork) {
         if (restorer == null) {
             throw new AgentException(AgentErrorCode.STORAGE_FAILED, "this agent has no workspace storage configured");
         }
@@ -230,8 +231,18 @@ public final class BaseCache implements AutoCloseable {
     /** Bytes of the files in the copies of {@code ws}'s snapshots on this host. */
     public synchronized long bytes(StoredWorkspace ws) {
         String prefix = ws.owner() + "/" + ws.name() + "/";
-        return copies.values().stream().filter(c -> c.name.startsWith(prefix) && c.ready.isDone())
-                .mapToLong(c -> Math.max(0, c.bytes)).sum();
+        return list().stream().filter(c -> (c.workspace().owner() + "/" + c.workspace().name() + "/").equals(prefix))
+                .mapToLong(BaseCopy::bytes).sum();
+    }
+
+    /** The copies restored on this host, with the bytes of their files. */
+    public synchronized List<BaseCopy> list() {
+        return copies.values().stream().filter(c -> c.ready.isDone() && !c.ready.isCompletedExceptionally())
+                .map(c -> {
+                    String[] parts = c.name.split("/");
+                    return new BaseCopy(new StoredWorkspace(parts[0], parts[1]), parts[2], Math.max(0, c.bytes));
+                })
+                .toList();
     }
 
     /** The copies there are now (being restored included), by name, with how many containers hold each. */

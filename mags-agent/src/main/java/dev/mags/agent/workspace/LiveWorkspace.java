@@ -1,81 +1,47 @@
 package dev.mags.agent.workspace;
 
 import dev.mags.agent.sandbox.Container;
-import dev.mags.agent.sandbox.LocalSandbox;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.SyncProgress;
-import dev.mags.protocol.v1.SyncResult;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.SyncProgress;
+import dev.mags.protocol.v2.SyncResult;
+import dev.mags.protocol.v2.WorkspaceMount;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A workspace whose sandbox is up: the container on the workspace's disk, the hold that keeps other
- * sandboxes off that disk, the command running in it (none while a persistent sandbox idles), and its
- * syncs. One sync at a time: the final sync waits for a periodic one, and the container is released only
- * after the final sync, so a sync never reads a disk that is being unmounted.
+ * A workspace whose sandbox is up: the container on the workspace's disk, the hold that keeps other sandboxes
+ * off that disk, and its syncs. One sync at a time: the final sync waits for a periodic one, and once it has run
+ * no sync starts any more, so a sync never reads a disk that is being unmounted.
  */
 public final class LiveWorkspace {
+    private final WorkspaceMount mount;
     private final WorkspaceDisks.Hold hold;
     private final Container container;
     private final ReentrantLock syncLock = new ReentrantLock();
-    private volatile WorkspaceRef ref;
-    private volatile LocalSandbox current;
     private volatile SyncProgress progress;
-    private volatile SyncResult lastSync;
-    /** Why the final sync failed; null when it succeeded or has not run. */
-    private volatile String finalSyncFailure;
     private volatile ScheduledFuture<?> periodic;
     private volatile boolean ended;
 
-    public LiveWorkspace(WorkspaceRef ref, WorkspaceDisks.Hold hold, Container container) {
-        this.ref = Objects.requireNonNull(ref, "ref");
+    public LiveWorkspace(WorkspaceMount mount, WorkspaceDisks.Hold hold, Container container) {
+        this.mount = Objects.requireNonNull(mount, "mount");
         this.hold = hold;
         this.container = container;
     }
 
-    public WorkspaceRef ref() {
-        return ref;
-    }
-
-    /** A later launch may turn a local workspace into a stored one, or change whether its sandbox stays. */
-    public void update(WorkspaceRef newRef) {
-        this.ref = newRef.stored() == null && ref.stored() != null
-                ? new WorkspaceRef(newRef.key(), ref.stored(), newRef.keepAlive())
-                : newRef;
+    public WorkspaceMount mount() {
+        return mount;
     }
 
     public Container container() {
         return container;
     }
 
-    /** The sandbox whose command runs in the container now; null while it idles. */
-    public LocalSandbox current() {
-        return current;
-    }
-
-    public void running(LocalSandbox sandbox) {
-        this.current = sandbox;
-    }
-
     public Optional<SyncProgress> progress() {
         return Optional.ofNullable(progress);
-    }
-
-    public SyncResult lastSync() {
-        return lastSync;
-    }
-
-    public String finalSyncFailure() {
-        return finalSyncFailure;
-    }
-
-    public void finalSyncFailed(String why) {
-        this.finalSyncFailure = why;
     }
 
     public void periodic(ScheduledFuture<?> task) {
@@ -87,7 +53,7 @@ public final class LiveWorkspace {
     }
 
     /**
-     * Syncs the container's writable layer, waiting for a sync in progress to finish first.
+     * Syncs the container's writable layer as a snapshot of {@code stored}, waiting for a sync in progress first.
      *
      * @throws AgentException NOT_FOUND when the sandbox has ended meanwhile, STORAGE_FAILED from storage
      */
@@ -102,7 +68,7 @@ public final class LiveWorkspace {
 
     /** A periodic sync: skipped when another sync runs (the next period comes soon enough). */
     public Optional<SyncResult> trySync(WorkspaceBackup backup) {
-        StoredWorkspace stored = ref.stored();
+        StoredWorkspace stored = mount.stored();
         if (stored == null || !syncLock.tryLock()) {
             return Optional.empty();
         }
@@ -113,23 +79,37 @@ public final class LiveWorkspace {
         }
     }
 
+    /**
+     * The sandbox's processes are gone: syncs a stored workspace one last time when {@code sync} (and storage is
+     * there), then takes no sync any more. Returns the snapshot, or null when none was made.
+     *
+     * @throws AgentException STORAGE_FAILED from storage (the disk keeps the files)
+     */
+    public SyncResult finish(WorkspaceBackup backup, boolean sync) {
+        syncLock.lock();
+        try {
+            SyncResult last = sync && backup != null && mount.stored() != null && !ended
+                    ? syncLocked(backup, mount.stored()) : null;
+            ended = true;
+            return last;
+        } finally {
+            ended = true;
+            syncLock.unlock();
+        }
+    }
+
     private SyncResult syncLocked(WorkspaceBackup backup, StoredWorkspace stored) {
         if (ended) {
             throw new AgentException(AgentErrorCode.NOT_FOUND, "the sandbox of workspace " + stored.name() + " has ended");
         }
         try {
-            SyncResult result = backup.sync(stored, container.paths().upper(), p -> progress = p);
-            lastSync = result;
-            return result;
+            return backup.sync(stored, container.paths().upper(), p -> progress = p);
         } finally {
             progress = null;
         }
     }
 
-    /**
-     * Marks the sandbox ended (no sync starts after this returns), stops the periodic sync and gives the
-     * workspace back. The container is released by whoever ended it.
-     */
+    /** Stops the periodic sync and gives the workspace back; the container is released by whoever ended it. */
     public void close() {
         syncLock.lock();
         try {

@@ -1,12 +1,11 @@
 package dev.mags.agent.workspace;
 
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.BaseLayer;
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.StoredWorkspaceInfo;
-import dev.mags.protocol.v1.SyncProgress;
-import dev.mags.protocol.v1.SyncResult;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.BaseLayer;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.SyncProgress;
+import dev.mags.protocol.v2.SyncResult;
 import dev.mags.storage.WorkspaceStorage;
 import dev.mags.storage.error.NotFoundException;
 import dev.mags.storage.error.StorageException;
@@ -17,7 +16,6 @@ import dev.mags.storage.sync.SnapshotInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -70,21 +68,6 @@ public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration 
         SnapshotId id = call(ws, "read", () -> new SnapshotId(layer.snapshotId()));
         return call(ws, "restore the base snapshot of", () -> storage.restore(ref(ws), Optional.of(id), target, p -> { }))
                 .bytes();
-    }
-
-    public Optional<String> latest(StoredWorkspace ws) {
-        return call(ws, "look up", () -> storage.latest(ref(ws))).map(SnapshotId::value);
-    }
-
-    public List<StoredWorkspaceInfo> list(String owner) {
-        return call(null, "list", () -> storage.workspaces(owner)).stream()
-                .map(w -> new StoredWorkspaceInfo(new StoredWorkspace(w.workspace().owner(), w.workspace().name()),
-                        w.latest().value(), w.lastSync(), w.files(), w.bytes(), w.snapshots()))
-                .toList();
-    }
-
-    public void delete(StoredWorkspace ws) {
-        call(ws, "delete", () -> storage.deleteWorkspace(ref(ws)));
     }
 
     private static WorkspaceRef ref(StoredWorkspace ws) {

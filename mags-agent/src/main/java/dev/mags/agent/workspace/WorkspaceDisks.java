@@ -4,14 +4,15 @@ import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.PrivateDirs;
-import dev.mags.protocol.v1.SyncProgress;
-import dev.mags.protocol.v1.SyncResult;
+import dev.mags.protocol.v2.SyncProgress;
+import dev.mags.protocol.v2.SyncResult;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.WorkspaceInfo;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.WorkspaceInfo;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.WorkspaceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ public final class WorkspaceDisks {
     static final String BASE_PIN = "base";
 
     private static final String UPPER = "upper";
+    /** What a workspace key looks like; anything else in the directory is not a workspace. */
+    private static final String KEY = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
     private static final String WORK = "work";
 
     private final Path workspacesDir;
@@ -60,21 +63,21 @@ public final class WorkspaceDisks {
         }
     }
 
-    public boolean exists(WorkspaceRef ref) {
-        return Files.isRegularFile(diskImage(ref));
+    public boolean exists(WorkspaceKey key) {
+        return Files.isRegularFile(diskImage(key));
     }
 
     /**
-     * Creates the workspace's disk ({@code sizeBytes}) from the latest snapshot of {@code ref.stored()}.
+     * Creates the workspace's disk ({@code sizeBytes}) from the latest snapshot of {@code stored}.
      * The disk is filled under another name and renamed when complete, so a failure leaves no disk.
      * The caller holds the workspace.
      *
      * @return false, creating nothing, when the workspace has no snapshot
      */
-    public boolean restore(WorkspaceRef ref, long sizeBytes, WorkspaceBackup backup) {
-        Path dir = workspacesDir.resolve(ref.key());
+    public boolean restore(WorkspaceKey key, StoredWorkspace stored, long sizeBytes, WorkspaceBackup backup) {
+        Path dir = workspacesDir.resolve(key.value());
         Path fresh = dir.resolve(DISK_FILE + ".new");
-        Path aside = scratchDir.resolve("wsrestore-" + ref.key());
+        Path aside = scratchDir.resolve("wsrestore-" + key.value());
         Path mnt = aside.resolve("disk");
         boolean restored = false;
         try {
@@ -84,7 +87,7 @@ public final class WorkspaceDisks {
             PrivateDirs.ensure(mnt);
             disk.mount(fresh, mnt);
             try {
-                restored = backup.restoreLatest(ref.stored(), mnt.resolve(UPPER));
+                restored = backup.restoreLatest(stored, mnt.resolve(UPPER));
                 if (restored) {
                     Files.createDirectory(mnt.resolve(WORK));
                 }
@@ -94,11 +97,11 @@ public final class WorkspaceDisks {
                 Files.deleteIfExists(aside);
             }
             if (restored) {
-                Files.move(fresh, diskImage(ref), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(fresh, diskImage(key), StandardCopyOption.ATOMIC_MOVE);
             }
             return restored;
         } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot restore workspace " + ref.stored().name()
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot restore workspace " + stored.name()
                     + " onto a new disk: " + e.getMessage(), e);
         } finally {
             if (!restored) {
@@ -108,26 +111,27 @@ public final class WorkspaceDisks {
     }
 
     /** Syncs the disk of a workspace no sandbox uses: mounted aside for the time of the sync. */
-    public SyncResult syncAtRest(WorkspaceRef ref, WorkspaceBackup backup, Consumer<SyncProgress> progress) {
-        Path aside = scratchDir.resolve("wssync-" + ref.key());
+    public SyncResult syncAtRest(WorkspaceKey key, StoredWorkspace stored, WorkspaceBackup backup,
+            Consumer<SyncProgress> progress) {
+        Path aside = scratchDir.resolve("wssync-" + key.value());
         Path mnt = aside.resolve("disk");
-        try (Hold h = hold(ref)) {
-            if (!exists(ref)) {
-                throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + ref.stored().name()
+        try (Hold h = hold(key)) {
+            if (!exists(key)) {
+                throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + stored.name()
                         + " has no data on this host to sync");
             }
             PrivateDirs.ensure(mnt);
-            disk.mount(diskImage(ref), mnt);
+            disk.mount(diskImage(key), mnt);
             try {
-                return backup.sync(ref.stored(), mnt.resolve(UPPER), progress);
+                return backup.sync(stored, mnt.resolve(UPPER), progress);
             } finally {
-                disk.release(diskImage(ref), mnt);
+                disk.release(diskImage(key), mnt);
                 Files.deleteIfExists(mnt);
                 Files.deleteIfExists(aside);
             }
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot mount the disk of workspace "
-                    + ref.stored().name() + ": " + e.getMessage(), e);
+                    + stored.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -136,11 +140,11 @@ public final class WorkspaceDisks {
      *
      * @throws AgentException INVALID_SPEC when that is smaller than the disk, NOT_FOUND without a disk
      */
-    public void resize(WorkspaceRef ref, long sizeBytes) {
-        try (Hold h = hold(ref)) {
-            Path image = diskImage(ref);
+    public void resize(WorkspaceKey key, long sizeBytes) {
+        try (Hold h = hold(key)) {
+            Path image = diskImage(key);
             if (!Files.isRegularFile(image)) {
-                throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + ref.key() + " has no disk on this host");
+                throw new AgentException(AgentErrorCode.NOT_FOUND, "workspace " + key.value() + " has no disk on this host");
             }
             long now = Files.size(image);
             if (sizeBytes < now) {
@@ -154,7 +158,7 @@ public final class WorkspaceDisks {
             if (e instanceof AgentException ae) {
                 throw ae;
             }
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot resize the disk of workspace " + ref.key()
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot resize the disk of workspace " + key.value()
                     + ": " + e.getMessage(), e);
         }
     }
@@ -171,19 +175,19 @@ public final class WorkspaceDisks {
         return workspacesDir;
     }
 
-    public Path diskImage(WorkspaceRef ref) {
-        return workspacesDir.resolve(ref.key()).resolve(DISK_FILE);
+    public Path diskImage(WorkspaceKey key) {
+        return workspacesDir.resolve(key.value()).resolve(DISK_FILE);
     }
 
     /** {@link #diskImage} for a sandbox about to be built on it: its directory is created (0700) if missing. */
-    public Path diskFor(WorkspaceRef ref) {
+    public Path diskFor(WorkspaceKey key) {
         try {
-            PrivateDirs.ensure(workspacesDir.resolve(ref.key()));
+            PrivateDirs.ensure(workspacesDir.resolve(key.value()));
         } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create the directory of workspace " + ref.key()
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot create the directory of workspace " + key.value()
                     + ": " + e.getMessage(), e);
         }
-        return diskImage(ref);
+        return diskImage(key);
     }
 
     /**
@@ -191,16 +195,16 @@ public final class WorkspaceDisks {
      *
      * @throws AgentException WORKSPACE_BUSY when a sandbox or a delete holds it
      */
-    public Hold hold(WorkspaceRef ref) {
-        if (!held.add(ref.key())) {
-            throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + ref.key()
+    public Hold hold(WorkspaceKey key) {
+        if (!held.add(key.value())) {
+            throw new AgentException(AgentErrorCode.WORKSPACE_BUSY, "workspace " + key.value()
                     + " is in use by another sandbox on this agent");
         }
-        return new Hold(ref.key());
+        return new Hold(key.value());
     }
 
-    public boolean isHeld(String key) {
-        return held.contains(key);
+    public boolean isHeld(WorkspaceKey key) {
+        return held.contains(key.value());
     }
 
     /** Workspaces on the disk, with the size of their disks. */
@@ -212,8 +216,9 @@ public final class WorkspaceDisks {
         try (Stream<Path> dirs = Files.list(workspacesDir)) {
             for (Path dir : dirs.sorted().toList()) {
                 Path disk = dir.resolve(DISK_FILE);
-                if (Files.isRegularFile(disk)) {
-                    out.add(new WorkspaceInfo(dir.getFileName().toString(), Files.size(disk)));
+                String name = dir.getFileName().toString();
+                if (Files.isRegularFile(disk) && name.matches(KEY)) {
+                    out.add(new WorkspaceInfo(WorkspaceKey.of(name), Files.size(disk)));
                 }
             }
         } catch (IOException e) {
@@ -223,11 +228,11 @@ public final class WorkspaceDisks {
     }
 
     /** Deletes the workspace's directory; the caller holds it, so no sandbox has its disk mounted. */
-    public void delete(WorkspaceRef ref) {
-        try (Hold h = hold(ref)) {
-            DirectoryTree.delete(workspacesDir.resolve(ref.key()));
+    public void delete(WorkspaceKey key) {
+        try (Hold h = hold(key)) {
+            DirectoryTree.delete(workspacesDir.resolve(key.value()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete workspace " + ref.key(), e);
+            throw new UncheckedIOException("cannot delete workspace " + key.value(), e);
         }
     }
 
@@ -235,8 +240,8 @@ public final class WorkspaceDisks {
      * Records that the workspace's disk was made on the base copy {@code baseName} (a fork): the copy is kept
      * as long as the disk is, for the fork's next sandbox.
      */
-    void pinBase(WorkspaceRef ref, String baseName) {
-        Path dir = workspacesDir.resolve(ref.key());
+    void pinBase(WorkspaceKey key, String baseName) {
+        Path dir = workspacesDir.resolve(key.value());
         Path pin = dir.resolve(BASE_PIN);
         try {
             if (Files.isRegularFile(pin) && Files.readString(pin).strip().equals(baseName)) {
@@ -249,7 +254,7 @@ public final class WorkspaceDisks {
             Files.writeString(tmp, baseName + "\n");
             Files.move(tmp, pin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot record the base of workspace " + ref.key()
+            throw new AgentException(AgentErrorCode.ROOTFS_FAILED, "cannot record the base of workspace " + key.value()
                     + ": " + e.getMessage(), e);
         }
     }

@@ -149,4 +149,13 @@ class SandboxDiskTest {
         assertThat(losetup.backedBelow(dir)).hasSize(2);
         assertThat(losetup.backedBelow(dir.resolve("elsewhere"))).isEmpty();
     }
+
+    @Test
+    void aDeviceThatIsNotReadableWhileItIsStillAttachedIsAFailureThatSaysWhy() throws Exception {
+        attach("loop0", dir.resolve("a.img"), false);
+        Files.createDirectories(sysBlock.resolve("loop3/loop/backing_file")); // unreadable while its device is there
+
+        assertThatThrownBy(() -> losetup.list()).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageStartingWith("cannot read the backing file of loop3: ");
+    }
 }

@@ -3,7 +3,7 @@ package dev.mags.agent.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mags.protocol.v1.ImageInfo;
+import dev.mags.protocol.v2.ImageInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mags.agent.HostLeaks;
 import dev.mags.agent.ItHost;
+import dev.mags.agent.Job;
+import dev.mags.agent.JobSpec;
 import dev.mags.agent.LocalAgent;
 import dev.mags.agent.RecordingListener;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.NetworkMode;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.SandboxSpec;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Inet4Address;
@@ -64,16 +64,16 @@ class EscapeNetworkIT {
         }
     }
 
-    private record Run(SandboxExit exit, List<String> stdout, List<String> stderr) {}
+    private record Run(ExecExit exit, List<String> stdout, List<String> stderr) {}
 
-    private static RunningSandbox start(String script, RecordingListener out) {
-        return agent.launch(new SandboxSpec(ItHost.uniqueId("net"), "busybox", List.of("sh", "-c", script), Map.of(),
+    private static Job start(String script, RecordingListener out) {
+        return Job.launch(agent, new JobSpec(ItHost.uniqueId("net"), "busybox", List.of("sh", "-c", script), Map.of(),
                 Duration.ofSeconds(30), SandboxLimits.DEFAULT, NetworkMode.OUTBOUND), out);
     }
 
     private static Run run(String script) throws Exception {
         RecordingListener out = new RecordingListener();
-        SandboxExit exit = start(script, out).exit().get(60, TimeUnit.SECONDS);
+        ExecExit exit = start(script, out).exit().get(60, TimeUnit.SECONDS);
         return new Run(exit, out.stdout(), out.stderr());
     }
 
@@ -125,7 +125,7 @@ class EscapeNetworkIT {
     @Test
     void aForwardedPortServesTheHostButNotAnotherSandbox() throws Exception {
         RecordingListener serverOut = new RecordingListener();
-        RunningSandbox server = start("echo hello-from-inside | nc -l -p 8080", serverOut);
+        Job server = start("echo hello-from-inside | nc -l -p 8080", serverOut);
         int hostPort = server.forwardPort(8080);
         assertThat(server.forwardPort(8080)).isEqualTo(hostPort);
 
@@ -154,7 +154,7 @@ class EscapeNetworkIT {
     @Test
     void aSandboxWithoutNetworkHasOnlyLoopbackAndNoForwards() throws Exception {
         RecordingListener out = new RecordingListener();
-        RunningSandbox sandbox = agent.launch(new SandboxSpec(ItHost.uniqueId("nonet"), "busybox",
+        Job sandbox = Job.launch(agent, new JobSpec(ItHost.uniqueId("nonet"), "busybox",
                 List.of("sh", "-c", "ip -o link | cut -d: -f2; nc -w 2 1.1.1.1 80; sleep 1"), Map.of(),
                 Duration.ofSeconds(30), SandboxLimits.DEFAULT, NetworkMode.NONE), out);
         assertThatThrownBy(() -> sandbox.forwardPort(80)).isInstanceOfSatisfying(AgentException.class,

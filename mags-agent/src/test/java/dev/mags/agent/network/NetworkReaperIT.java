@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.mags.agent.process.CommandRunner;
 import dev.mags.agent.process.ProcessLauncher;
 import dev.mags.agent.rootfs.DirectoryTree;
-import dev.mags.protocol.v1.ReconcileReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +34,9 @@ class NetworkReaperIT {
             try (AttachedNetwork live = network.attach("s-kept", kept.pid(), sandboxes.resolve("s-kept/net"))) {
                 assertThat(reaper.leaks(sandboxes)).hasSize(2).anyMatch(l -> l.contains("of sandbox s-dead"));
 
-                ReconcileReport report = reaper.reap(sandboxes, Set.of("s-kept"));
+                NetworkReaper.Reaped report = reaper.reap(sandboxes, Set.of("s-kept"));
 
-                assertThat(report.reapedSandboxIds()).containsExactly("s-dead");
+                assertThat(report.sandboxIds()).containsExactly("s-dead");
                 assertThat(report.problems()).isEmpty();
                 // Killed at once; its new parent (pid 1 here) collects the zombie a moment later.
                 await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(orphan).filter(ProcessHandle::isAlive).isEmpty());

@@ -3,7 +3,6 @@ package dev.mags.agent.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mags.agent.process.FakeProcessLauncher;
-import dev.mags.protocol.v1.ReconcileReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,10 +57,10 @@ class NetworkReaperTest {
 
     @Test
     void reapKillsThoseNotKeptAndRemovesTheirSockets() {
-        ReconcileReport report = reaper.reap(sandboxes, Set.of("s2"));
+        NetworkReaper.Reaped report = reaper.reap(sandboxes, Set.of("s2"));
 
         assertThat(killed).containsExactly(200L);
-        assertThat(report.reapedSandboxIds()).containsExactly("s1");
+        assertThat(report.sandboxIds()).containsExactly("s1");
         assertThat(report.problems()).isEmpty();
         assertThat(sandboxes.resolve("s1/net/slirp.sock")).doesNotExist();
     }
@@ -70,10 +69,10 @@ class NetworkReaperTest {
     void aProcessThatWillNotDieIsReported() {
         NetworkReaper stubborn = new NetworkReaper(proc, pid -> killed.add(pid));
 
-        ReconcileReport report = stubborn.reap(sandboxes, Set.of("s1"));
+        NetworkReaper.Reaped report = stubborn.reap(sandboxes, Set.of("s1"));
 
         assertThat(killed).containsExactly(300L);
-        assertThat(report.reapedSandboxIds()).isEmpty();
+        assertThat(report.sandboxIds()).isEmpty();
         assertThat(report.problems()).singleElement().asString().contains("sandbox s2").contains("still runs");
     }
 

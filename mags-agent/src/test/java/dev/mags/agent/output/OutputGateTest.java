@@ -2,50 +2,46 @@ package dev.mags.agent.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mags.protocol.v1.OutputStream;
-import java.time.Instant;
-import java.util.ArrayList;
+import dev.mags.protocol.v2.ExecStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class OutputGateTest {
-    private final List<String> delivered = new ArrayList<>();
-    private final OutputGate gate = new OutputGate((stream, ts, line) -> delivered.add(stream + ":" + line));
+    private final List<String> delivered = new CopyOnWriteArrayList<>();
 
-    @Test
-    void holdsLinesUntilOpenedThenDeliversInOrder() {
-        gate.onLine(OutputStream.STDOUT, Instant.now(), "a");
-        gate.onLine(OutputStream.STDERR, Instant.now(), "b");
-        assertThat(delivered).isEmpty();
-
-        gate.open();
-        gate.onLine(OutputStream.STDOUT, Instant.now(), "c");
-
-        assertThat(delivered).containsExactly("STDOUT:a", "STDERR:b", "STDOUT:c");
+    private void send(OutputGate gate, ExecStream stream, String text) {
+        byte[] bytes = ("xx" + text).getBytes(StandardCharsets.UTF_8);
+        gate.output(stream, bytes, 2, bytes.length - 2);
     }
 
     @Test
-    void discardedLinesNeverArrive() {
-        gate.onLine(OutputStream.STDERR, Instant.now(), "runc run failed");
-        gate.discard();
-        gate.onLine(OutputStream.STDERR, Instant.now(), "late");
-        gate.open();
+    void passesBytesOnUntilClosedThenDropsThem() {
+        OutputGate gate = new OutputGate((stream, data, offset, length) ->
+                delivered.add(stream + ":" + new String(data, offset, length, StandardCharsets.UTF_8)));
 
-        assertThat(delivered).isEmpty();
+        send(gate, ExecStream.STDOUT, "a");
+        send(gate, ExecStream.STDERR, "b");
+        gate.close();
+        send(gate, ExecStream.STDOUT, "after the exit");
+
+        assertThat(delivered).containsExactly("STDOUT:a", "STDERR:b");
     }
 
     @Test
-    void aThrowingListenerDoesNotStopDelivery() {
-        List<String> seen = new ArrayList<>();
-        OutputGate throwing = new OutputGate((stream, ts, line) -> {
-            seen.add(line);
-            throw new IllegalStateException("listener bug");
+    void aListenerThatThrowsDoesNotStopTheReader() {
+        OutputGate gate = new OutputGate((stream, data, offset, length) -> {
+            String text = new String(data, offset, length, StandardCharsets.UTF_8);
+            if (text.equals("bad")) {
+                throw new IllegalStateException("listener broke");
+            }
+            delivered.add(text);
         });
-        throwing.open();
 
-        throwing.onLine(OutputStream.STDOUT, Instant.now(), "1");
-        throwing.onLine(OutputStream.STDOUT, Instant.now(), "2");
+        send(gate, ExecStream.STDOUT, "bad");
+        send(gate, ExecStream.STDOUT, "good");
 
-        assertThat(seen).containsExactly("1", "2");
+        assertThat(delivered).containsExactly("good");
     }
 }

@@ -12,6 +12,28 @@ import java.util.function.Function;
 public final class FakeProcessLauncher implements ProcessLauncher {
     private final List<List<String>> started = new ArrayList<>();
     private volatile Function<List<String>, Process> responder = argv -> FakeProcess.succeeds("");
+    private volatile Spawner spawner = (argv, fds) -> {
+        throw new IOException("this fake spawns nothing");
+    };
+
+    /** Answers {@link #spawn}: the argv and the child's descriptors (which the caller closes once it returns). */
+    @FunctionalInterface
+    public interface Spawner {
+        Spawned spawn(List<String> argv, List<Fd> fds) throws IOException;
+    }
+
+    public FakeProcessLauncher spawns(Spawner spawner) {
+        this.spawner = spawner;
+        return this;
+    }
+
+    @Override
+    public Spawned spawn(List<String> argv, List<Fd> childFds) throws IOException {
+        synchronized (this) {
+            started.add(List.copyOf(argv));
+        }
+        return spawner.spawn(argv, childFds);
+    }
 
     public FakeProcessLauncher respond(Function<List<String>, Process> responder) {
         this.responder = responder;

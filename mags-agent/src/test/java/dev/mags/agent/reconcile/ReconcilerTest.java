@@ -9,7 +9,6 @@ import dev.mags.agent.process.FakeProcess;
 import dev.mags.agent.process.FakeProcessLauncher;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.runtime.Runc;
-import dev.mags.protocol.v1.ReconcileReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,9 +75,9 @@ class ReconcilerTest {
 
     @Test
     void reapsEverythingNotKeptAndNothingElse() {
-        ReconcileReport report = reconciler.reconcile(Set.of("kept"));
+        Reaped report = reconciler.reconcile(Set.of("kept"));
 
-        assertThat(report.reapedSandboxIds()).containsExactly("half", "job-7", "orphan", "stale");
+        assertThat(report.ids()).containsExactly("half", "job-7", "orphan", "stale");
         assertThat(dir.resolve("runtime/half")).doesNotExist();
         assertThat(dir.resolve("runtime/kept")).isDirectory();
         assertThat(launcher.started()).contains(
@@ -118,9 +117,9 @@ class ReconcilerTest {
 
     @Test
     void aPoolMemberHandedToAJobIsKeptByTheJobsSandboxId() {
-        ReconcileReport report = reconciler.reconcile(Set.of("kept", "job-7"));
+        Reaped report = reconciler.reconcile(Set.of("kept", "job-7"));
 
-        assertThat(report.reapedSandboxIds()).containsExactly("half", "orphan", "stale");
+        assertThat(report.ids()).containsExactly("half", "orphan", "stale");
         assertThat(cgroups.resolve("memory/mags/warm-1")).isDirectory();
         assertThat(launcher.started()).noneSatisfy(argv -> assertThat(argv).contains("/dev/loop7"));
     }
@@ -128,7 +127,7 @@ class ReconcilerTest {
     @Test
     void keepsADirectoryThatStillHasAMountAndSaysSo() {
         // The fake umount "succeeds" without changing the table, as if the mount came back.
-        ReconcileReport report = reconciler.reconcile(Set.of("kept"));
+        Reaped report = reconciler.reconcile(Set.of("kept"));
 
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("orphan").contains("still mounted"));
         assertThat(sandboxes.resolve("orphan")).isDirectory();

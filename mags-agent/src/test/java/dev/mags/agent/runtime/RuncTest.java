@@ -28,10 +28,19 @@ class RuncTest {
     }
 
     @Test
-    void execsAProcessFileInTheForegroundAndWritesThePid() {
-        assertThat(runc.execArgv("warm-1", Path.of("/s/exec.json"), Path.of("/s/exec.pid"), Path.of("/s/exec.log")))
-                .containsExactly("runc", "--root", "/data/runtime", "--log", "/s/exec.log", "--log-format", "json",
-                        "exec", "--process", "/s/exec.json", "--pid-file", "/s/exec.pid", "warm-1");
+    void execsAProcessFileDetachedAndWritesThePid() {
+        assertThat(runc.execArgv("warm-1", Path.of("/s/exec-1.json"), Path.of("/s/exec-1.pid"), Path.of("/s/exec-1.log"),
+                null, 1))
+                .containsExactly("runc", "--root", "/data/runtime", "--log", "/s/exec-1.log", "--log-format", "json",
+                        "exec", "--detach", "--process", "/s/exec-1.json", "--pid-file", "/s/exec-1.pid",
+                        "--preserve-fds", "1", "warm-1");
+    }
+
+    @Test
+    void aTerminalComesThroughTheConsoleSocket() {
+        assertThat(runc.execArgv("s1", Path.of("/s/exec-2.json"), Path.of("/s/exec-2.pid"), Path.of("/s/exec-2.log"),
+                Path.of("/s/exec-2.sock"), 1))
+                .containsSubsequence("exec", "--detach", "--console-socket", "/s/exec-2.sock", "--preserve-fds", "1", "s1");
     }
 
     @Test

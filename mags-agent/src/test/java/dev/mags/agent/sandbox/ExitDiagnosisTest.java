@@ -3,9 +3,9 @@ package dev.mags.agent.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mags.agent.cgroup.LimitEvents;
-import dev.mags.protocol.v1.ExitReason;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.SandboxLimits;
 import org.junit.jupiter.api.Test;
 
 class ExitDiagnosisTest {
@@ -15,23 +15,23 @@ class ExitDiagnosisTest {
     @Test
     void anOomKillIsOutOfMemoryNamingTheLimit() {
         assertThat(ExitDiagnosis.diagnose(137, SandboxLimits.DEFAULT, new LimitEvents(1, 0), ROOMY))
-                .isEqualTo(new SandboxExit(137, ExitReason.OUT_OF_MEMORY, "out of memory (limit 1 GiB)"));
+                .isEqualTo(new ExecExit(137, ExitReason.OUT_OF_MEMORY, "out of memory (limit 1 GiB)"));
         SandboxLimits small = new SandboxLimits(64 * MIB, 1000, 128 * MIB, 64);
         assertThat(ExitDiagnosis.diagnose(1, small, new LimitEvents(3, 5), 0))
                 .as("the OOM killer is the surest sign")
-                .isEqualTo(new SandboxExit(1, ExitReason.OUT_OF_MEMORY, "out of memory (limit 64 MiB)"));
+                .isEqualTo(new ExecExit(1, ExitReason.OUT_OF_MEMORY, "out of memory (limit 64 MiB)"));
     }
 
     @Test
     void refusedForksArePidsLimit() {
         assertThat(ExitDiagnosis.diagnose(2, SandboxLimits.DEFAULT, new LimitEvents(0, 1), ROOMY))
-                .isEqualTo(new SandboxExit(2, ExitReason.PIDS_LIMIT, "process limit reached (limit 256)"));
+                .isEqualTo(new ExecExit(2, ExitReason.PIDS_LIMIT, "process limit reached (limit 256)"));
     }
 
     @Test
     void aFullDiskIsDiskFullInTheUnitUsersAskFor() {
         assertThat(ExitDiagnosis.diagnose(1, SandboxLimits.DEFAULT, LimitEvents.NONE, 800 * 1024))
-                .isEqualTo(new SandboxExit(1, ExitReason.DISK_FULL, "disk full (limit 2 GB)"));
+                .isEqualTo(new ExecExit(1, ExitReason.DISK_FULL, "disk full (limit 2 GB)"));
         SandboxLimits small = new SandboxLimits(64 * MIB, 1000, 128 * MIB, 64);
         assertThat(ExitDiagnosis.diagnose(1, small, LimitEvents.NONE, 0).detail()).isEqualTo("disk full (limit 128 MiB)");
     }
@@ -39,15 +39,15 @@ class ExitDiagnosisTest {
     @Test
     void aJobThatSucceedsIsNeverBlamedOnALimit() {
         assertThat(ExitDiagnosis.diagnose(0, SandboxLimits.DEFAULT, new LimitEvents(1, 1), 0))
-                .isEqualTo(SandboxExit.exited(0));
+                .isEqualTo(ExecExit.exited(0));
     }
 
     @Test
     void aFailureWithNoLimitHitIsTheJobsOwn() {
         assertThat(ExitDiagnosis.diagnose(137, SandboxLimits.DEFAULT, LimitEvents.NONE, ROOMY))
-                .isEqualTo(SandboxExit.exited(137));
+                .isEqualTo(ExecExit.exited(137));
         assertThat(ExitDiagnosis.diagnose(3, SandboxLimits.DEFAULT, LimitEvents.NONE, 3 * MIB))
-                .isEqualTo(SandboxExit.exited(3));
+                .isEqualTo(ExecExit.exited(3));
     }
 
     @Test

@@ -7,11 +7,11 @@ import dev.mags.agent.rootfs.DirectoryTree;
 import dev.mags.agent.rootfs.Mount;
 import dev.mags.agent.rootfs.MountCalls;
 import dev.mags.agent.rootfs.NosuidBind;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.BaseLayer;
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.WorkspaceRef;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.BaseLayer;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.WorkspaceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -156,7 +156,7 @@ class BaseCacheTest {
 
     @Test
     void aCopyAForkWasMadeOnStaysWhileTheForksDiskDoesAndGoesWithIt() throws IOException {
-        WorkspaceRef fork = new WorkspaceRef("ws-fork");
+        WorkspaceKey fork = WorkspaceKey.of("ws-fork");
         cache.acquire(SNAP_A, "c1", fork);
         Files.createFile(workspacesDir.resolve("ws-fork").resolve(WorkspaceDisks.DISK_FILE)); // the builder made the disk
 
@@ -174,7 +174,7 @@ class BaseCacheTest {
 
     @Test
     void aPinBesideNoDiskKeepsNothing() {
-        cache.acquire(SNAP_A, "c1", new WorkspaceRef("ws-failed")); // its build failed: no disk.img
+        cache.acquire(SNAP_A, "c1", WorkspaceKey.of("ws-failed")); // its build failed: no disk.img
 
         cache.release("c1");
 

@@ -7,10 +7,14 @@ import dev.mags.controlplane.error.UnavailableException;
 import dev.mags.controlplane.state.AdmissionQueries;
 import dev.mags.controlplane.state.AdmissionQueries.ActiveJob;
 import dev.mags.controlplane.state.AdmissionQueries.Owner;
-import dev.mags.protocol.v1.Agent;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.HostUsage;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.protocol.v2.Agent;
+import dev.mags.protocol.v2.SandboxLimits;
+import dev.mags.protocol.v2.WorkspaceKey;
+import java.util.HashMap;
+import java.util.stream.Collectors;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.HostUsage;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +34,17 @@ public final class Admission {
     private final AdmissionPolicy policy;
     private final int maxConcurrentJobs;
     private final AdmissionQueries queries;
-    private final Agent agent;
+    private final AgentDirectory agents;
     private final Object lock = new Object();
 
     /** A job about to be accepted: its owner, workspace (null for none) and limits. */
     public record Candidate(String userId, String workspaceId, SandboxLimits limits, Long workspaceDiskBytes) {}
 
-    public Admission(AdmissionPolicy policy, int maxConcurrentJobs, AdmissionQueries queries, Agent agent) {
+    public Admission(AdmissionPolicy policy, int maxConcurrentJobs, AdmissionQueries queries, AgentDirectory agents) {
         this.policy = policy;
         this.maxConcurrentJobs = maxConcurrentJobs;
         this.queries = queries;
-        this.agent = agent;
+        this.agents = agents;
     }
 
     /**
@@ -59,7 +63,8 @@ public final class Admission {
     private void check(Candidate job) {
         List<ActiveJob> active = queries.activeJobs();
         HostUsage host = hostUsage();
-        Map<String, Owner> owners = queries.owners(host.workspaceSandboxes().keySet());
+        Map<String, Owner> owners = queries.owners(host.workspaceSandboxes().keySet().stream().map(WorkspaceKey::value)
+                .collect(Collectors.toSet()));
         List<ActiveJob> withJob = new ArrayList<>(active);
         withJob.add(new ActiveJob(CANDIDATE, job.userId(), false, job.workspaceId(), job.limits(), job.workspaceDiskBytes()));
         SandboxLedger before = SandboxLedger.of(active, host, owners);
@@ -69,9 +74,19 @@ public final class Admission {
         checkDisk(host, before.server(), after.server());
     }
 
+    /** What the hosts hold together (single node: the one host). */
     private HostUsage hostUsage() {
         try {
-            return agent.usage();
+            long free = 0;
+            long growable = 0;
+            Map<WorkspaceKey, SandboxLimits> workspaceSandboxes = new HashMap<>();
+            for (Agent agent : agents.agents()) {
+                HostUsage usage = agent.usage();
+                free += usage.diskFreeBytes();
+                growable += usage.diskGrowableBytes();
+                workspaceSandboxes.putAll(usage.workspaceSandboxes());
+            }
+            return new HostUsage(free, growable, workspaceSandboxes);
         } catch (AgentException | UncheckedIOException e) {
             throw new UnavailableException("admission_unavailable", "cannot read what the host holds, so no job is "
                     + "taken now: " + e.getMessage() + "; see the server log");

@@ -1,6 +1,6 @@
 package dev.mags.controlplane.admission;
 
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.lang.management.ManagementFactory;
 
 /**

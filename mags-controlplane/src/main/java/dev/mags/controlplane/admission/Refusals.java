@@ -1,7 +1,7 @@
 package dev.mags.controlplane.admission;
 
 import dev.mags.controlplane.admission.SandboxLedger.Totals;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,8 +3,8 @@ package dev.mags.controlplane.admission;
 import dev.mags.controlplane.state.AdmissionQueries.ActiveJob;
 import dev.mags.controlplane.state.AdmissionQueries.Owner;
 import dev.mags.controlplane.workspace.WorkspaceName;
-import dev.mags.protocol.v1.HostUsage;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.HostUsage;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ final class SandboxLedger {
     static SandboxLedger of(Collection<ActiveJob> jobs, HostUsage host, Map<String, Owner> owners) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         host.workspaceSandboxes().forEach((key, limits) -> {
-            Owner o = owners.get(key);
+            Owner o = owners.get(key.value());
             Entry e = entries.computeIfAbsent("ws:" + key, k -> new Entry(o == null ? null : o.userId(),
                     o == null ? null : o.name()));
             e.live = true;

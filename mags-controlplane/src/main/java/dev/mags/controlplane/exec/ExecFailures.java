@@ -4,7 +4,7 @@ import dev.mags.controlplane.error.BadRequestException;
 import dev.mags.controlplane.error.ConflictException;
 import dev.mags.controlplane.error.MagsException;
 import dev.mags.controlplane.error.UnavailableException;
-import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v2.AgentException;
 
 /** What an agent's refusal to start an exec means to an API caller. */
 public final class ExecFailures {

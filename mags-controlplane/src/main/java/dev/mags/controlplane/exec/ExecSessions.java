@@ -3,7 +3,7 @@ package dev.mags.controlplane.exec;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.error.TooManyRequestsException;
 import dev.mags.controlplane.error.UnavailableException;
-import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v2.CommandGate;
 import dev.mags.protocol.v2.Exec;
 import dev.mags.protocol.v2.ExecListener;
 import dev.mags.protocol.v2.ExecSpec;

@@ -1,28 +1,25 @@
 package dev.mags.controlplane.job;
 
-import dev.mags.api.JobInfo;
 import dev.mags.api.JobStatus;
-import dev.mags.api.LogSource;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.controlplane.placement.LiveSandboxes;
 import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.WorkspaceStore;
 import dev.mags.controlplane.workspace.WorkspaceLocks;
-import dev.mags.controlplane.workspace.WorkspaceName;
-import dev.mags.protocol.v1.Agent;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.OutputListener;
-import dev.mags.protocol.v1.OutputStream;
-import dev.mags.protocol.v1.RunningSandbox;
-import dev.mags.protocol.v1.SandboxExit;
-import dev.mags.protocol.v1.SandboxSpec;
-import dev.mags.protocol.v1.WorkspaceRef;
-import dev.mags.controlplane.state.WorkspaceRecord;
-import dev.mags.protocol.v1.BaseLayer;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.StoredWorkspace;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.Exec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExecSpec;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.SandboxState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,16 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs accepted jobs on the agent, one virtual thread per job, at most {@code maxConcurrent}
- * sandboxes at a time, and records each job's way through pending, running and a final status. A job
- * with a workspace first waits, pending, until no other job runs in that workspace.
+ * Runs accepted jobs, one virtual thread per job, at most {@code maxConcurrent} sandboxes at a time, and records
+ * each job's way through pending, running and a final status. A job is a sandbox and one process in it,
+ * {@code sh -c SCRIPT}: the sandbox is made (or, for a job in a workspace whose {@code -p} sandbox stays up, taken),
+ * the script started in it, its result recorded when it ends, and the sandbox stopped after that (with the final
+ * sync of a stored workspace first), unless it stays for its workspace. A job with a workspace first waits,
+ * pending, until no other job runs in that workspace.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How a script may end and leave its {@code -p} sandbox up: by itself, a limit included. */
+    private static final Set<ExitReason> KEEPS_SANDBOX = EnumSet.of(ExitReason.EXITED, ExitReason.OUT_OF_MEMORY,
+            ExitReason.DISK_FULL, ExitReason.PIDS_LIMIT);
 
-    private final Agent agent;
     private final JobStore jobs;
-    private final LogStore logs;
     private final OutputRegistry outputs;
     private final Clock clock;
     private final Semaphore slots;
@@ -47,17 +48,21 @@ public final class JobRunner implements AutoCloseable {
     private final Duration maxTimeout;
     private final WorkspaceStore workspaces;
     private final WorkspaceLocks workspaceLocks;
+    private final LiveSandboxes live;
+    private final JobSandboxes sandboxes;
+    private final JobResults results;
     private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    public JobRunner(Agent agent, JobStore jobs, LogStore logs, OutputRegistry outputs, Clock clock,
-            int maxConcurrent, Duration stopGrace, Duration maxTimeout, WorkspaceStore workspaces,
+    public JobRunner(AgentDirectory agents, LiveSandboxes live, JobStore jobs, LogStore logs, OutputRegistry outputs,
+            Clock clock, int maxConcurrent, Duration stopGrace, Duration maxTimeout, WorkspaceStore workspaces,
             WorkspaceLocks workspaceLocks) {
         this.workspaces = workspaces;
         this.workspaceLocks = workspaceLocks;
-        this.agent = agent;
+        this.live = live;
+        this.sandboxes = new JobSandboxes(agents, live, workspaces);
+        this.results = new JobResults(jobs, logs, clock);
         this.jobs = jobs;
-        this.logs = logs;
         this.outputs = outputs;
         this.clock = clock;
         this.slots = new Semaphore(maxConcurrent, true);
@@ -74,19 +79,22 @@ public final class JobRunner implements AutoCloseable {
         e.thread.start();
     }
 
-    /** Asks a job to stop; harmless when it has already ended. */
+    /** Asks a job to stop (its sandbox ends, a stored workspace synced); harmless when it has already ended. */
     public void stop(String jobId) {
         Execution e = executions.get(jobId);
         if (e == null) {
             return;
         }
         e.stopRequested = true;
-        RunningSandbox sandbox = e.sandbox;
-        if (sandbox != null) {
-            sandbox.stop(stopGrace);
-        } else if (!e.launching) {
+        JobSandboxes.Placed placed = e.placed;
+        if (e.launching) {
+            return; // its sandbox is being made or its script started: execute() stops it once it runs
+        }
+        if (placed != null) {
+            placed.sandbox().stop(stopGrace, placed.stored());
+        } else {
             e.thread.interrupt(); // waiting for a slot or its workspace
-        } // else: the launch completes and execute() stops the sandbox it returns
+        }
     }
 
     /** Waits, at most {@code max}, until the job has recorded its final status. */
@@ -114,7 +122,7 @@ public final class JobRunner implements AutoCloseable {
         try {
             try {
                 if (e.job.workspaceId() != null) {
-                    String key = workspaceKey(e.job);
+                    String key = JobSandboxes.workspaceKey(e.job);
                     workspaceLocks.acquire(key);
                     workspaceKey = key;
                 }
@@ -126,7 +134,7 @@ public final class JobRunner implements AutoCloseable {
                 }
             }
             if (e.stopRequested) {
-                finish(out, JobStatus.ERROR, null, "stopped before it started");
+                results.finish(out, JobStatus.ERROR, null, "stopped before it started");
                 return;
             }
             if (shuttingDown) {
@@ -136,7 +144,7 @@ public final class JobRunner implements AutoCloseable {
         } catch (RuntimeException ex) {
             LOG.error("job {} failed inside mags", id, ex);
             try {
-                finish(out, JobStatus.ERROR, null, "internal error in mags: " + ex.getMessage());
+                results.finish(out, JobStatus.ERROR, null, "internal error in mags: " + ex.getMessage());
             } catch (RuntimeException again) {
                 LOG.error("could not record the failure of job {}", id, again);
             }
@@ -155,50 +163,88 @@ public final class JobRunner implements AutoCloseable {
     private void execute(Execution e, JobOutput out) {
         JobRecord job = e.job;
         Duration timeout = job.timeoutSeconds() == null ? maxTimeout : Duration.ofSeconds(job.timeoutSeconds());
-        SandboxSpec spec = SandboxSpec.shell(job.id(), job.image(), job.script(), job.environment(), timeout,
-                job.limits());
         if (job.workspaceId() != null) {
-            WorkspaceRecord row = workspaces.find(job.userId(), job.workspaceId()).orElse(null);
-            boolean stored = row != null && row.persistent() && !job.noSync();
-            spec = spec.withWorkspace(new WorkspaceRef(workspaceKey(job),
-                    stored ? new StoredWorkspace(job.userId(), job.workspaceId()) : null, job.persistent()));
-            if (row != null && row.diskBytes() != null && row.diskBytes() > job.limits().diskBytes()) {
-                SandboxLimits l = job.limits(); // the workspace was resized: its disk is restored at that size
-                spec = new SandboxSpec(spec.sandboxId(), spec.image(), spec.command(), spec.environment(), spec.timeout(),
-                        new SandboxLimits(l.memoryBytes(), l.cpuMillis(), row.diskBytes(), l.pids()), spec.network(),
-                        spec.workspace(), spec.base());
-            }
             touchWorkspace(job);
         }
-        if (job.baseSnapshot() != null) {
-            spec = spec.withBase(new BaseLayer(new StoredWorkspace(job.userId(), job.baseWorkspaceId()), job.baseSnapshot()));
-        }
-        RunningSandbox sandbox;
+        OutputLines lines = new OutputLines(out);
+        ExecSpec script = ExecSpec.shell(job.script(), job.environment(), timeout);
         e.launching = true;
+        Exec exec;
         try {
-            sandbox = agent.launch(spec, listener(out), () -> recordLaunch(e));
+            exec = start(e, script, lines);
         } catch (AgentException ex) {
-            finish(out, JobStatus.ERROR, null, "could not start the sandbox: " + ex.getMessage());
+            results.finish(out, JobStatus.ERROR, null, "could not start the sandbox: " + ex.getMessage());
             return;
+        } finally {
+            e.launching = false;
         }
-        e.sandbox = sandbox;
+        JobSandboxes.Placed placed = e.placed;
         jobs.markRunning(job.id(), clock.instant());
         if (e.stopRequested) {
-            sandbox.stop(stopGrace);
+            placed.sandbox().stop(stopGrace, placed.stored());
         }
-        SandboxExit exit = sandbox.finished().join();
-        record(out, exit, timeout);
+        ExecExit exit = exec.exit().join();
+        lines.finish();
+        end(e, out, exit, timeout);
         if (job.workspaceId() != null) {
             touchWorkspace(job);
         }
-        // The client has its answer; the slot (and the workspace) stay taken until the sandbox is released.
-        sandbox.exit().join();
     }
 
     /**
-     * Called by the agent once the sandbox is built, right before the script is handed to it: on disk before
+     * The job's sandbox, and its script started in it (the gate records the launch right before). A sandbox that
+     * ended before the script could start (a pool member whose init died, a kept sandbox gone) is replaced once.
+     */
+    private Exec start(Execution e, ExecSpec script, OutputLines lines) {
+        for (int attempt = 1; ; attempt++) {
+            e.placed = sandboxes.place(e.job);
+            try {
+                return e.placed.sandbox().exec(script, lines, () -> recordLaunch(e));
+            } catch (RuntimeException ex) {
+                JobSandboxes.Placed placed = e.placed;
+                e.placed = null;
+                if (!placed.reused() || placed.sandbox().state() != SandboxState.RUNNING) {
+                    placed.sandbox().stop(Duration.ZERO, false).join(); // nothing of the job ran in it
+                    sandboxes.ended(placed.sandbox());
+                }
+                live.jobDone(e.job.id());
+                if (!(ex instanceof AgentException ae) || ae.code() != AgentErrorCode.NOT_FOUND || attempt > 1
+                        || e.stopRequested) {
+                    throw ex;
+                }
+                LOG.info("job {}: its sandbox ended before the script started; starting another", e.job.id());
+            }
+        }
+    }
+
+    /**
+     * The script has ended: its sandbox stays for its workspace ({@code -p}, and it ended by itself), or is stopped.
+     * The result is recorded at once, and the release follows off the client's path (the slot and the workspace
+     * stay taken until then); only the final sync of a stored workspace comes first, as part of the result.
+     */
+    private void end(Execution e, JobOutput out, ExecExit exit, Duration timeout) {
+        JobSandboxes.Placed placed = e.placed;
+        boolean keep = e.job.persistent() && placed.workspace() != null && KEEPS_SANDBOX.contains(exit.reason())
+                && !e.stopRequested && placed.sandbox().state() == SandboxState.RUNNING;
+        live.jobDone(e.job.id());
+        if (keep) {
+            results.record(out, exit, timeout);
+            return;
+        }
+        if (placed.stored()) {
+            SandboxEnd end = placed.sandbox().stop(Duration.ZERO, true).join();
+            results.recordAfterSync(out, exit, end, timeout);
+        } else {
+            results.record(out, exit, timeout);
+            placed.sandbox().stop(Duration.ZERO, false).join();
+        }
+        sandboxes.ended(placed.sandbox());
+    }
+
+    /**
+     * Called by the agent once the sandbox is ready, right before the script is handed to it: on disk before
      * the script can start, so that after a crash a job that may have run is not run again. A second call for
-     * the same launch (a sandbox replaced before its script started) finds it recorded already.
+     * the same job (a sandbox replaced before its script started) finds it recorded already.
      */
     private void recordLaunch(Execution e) {
         if (e.launchRecorded) {
@@ -211,80 +257,17 @@ public final class JobRunner implements AutoCloseable {
         e.launchRecorded = true;
     }
 
-    static String workspaceKey(JobRecord job) {
-        return new WorkspaceName(job.workspaceId()).agentKey(job.userId());
-    }
-
     private void touchWorkspace(JobRecord job) {
-        workspaces.touch(job.userId(), job.workspaceId(), workspaceKey(job), clock.instant());
-    }
-
-    private void record(JobOutput out, SandboxExit exit, Duration timeout) {
-        switch (exit.reason()) {
-            case EXITED -> {
-                int code = exit.exitCode() == null ? -1 : exit.exitCode();
-                if (code == 0) {
-                    finish(out, JobStatus.COMPLETED, 0, null);
-                } else {
-                    finish(out, JobStatus.ERROR, code, "script exited with code " + code);
-                }
-            }
-            case TIMED_OUT -> finish(out, JobStatus.ERROR, null, "timed out after " + timeout.toSeconds() + " s");
-            case STOPPED -> finish(out, JobStatus.ERROR, null, "stopped by request");
-            case AGENT_SHUTDOWN -> finish(out, JobStatus.ERROR, null, "magsd shut down while the job was running");
-            case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> finish(out, JobStatus.ERROR, exit.exitCode(), exit.detail());
-            case FAILED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
-        }
-    }
-
-    private static OutputListener listener(JobOutput out) {
-        return (stream, ts, line) -> out.append(stream == OutputStream.STDOUT ? LogSource.STDOUT : LogSource.STDERR,
-                ts, line);
-    }
-
-    /**
-     * Records the final status first, as one small write, so that a job that ended is never reported as
-     * interrupted by a crash that follows; then persists the remaining output (until then readers get it
-     * from memory), and only then tells the followers, so none of them misses a line before the status.
-     */
-    private void finish(JobOutput out, JobStatus status, Integer exitCode, String message) {
-        String id = out.jobId();
-        jobs.finish(id, status, exitCode, message, clock.instant());
-        persistWithRetry(out);
-        JobInfo info = jobs.findAnyUser(id).map(JobViews::info).orElseThrow();
-        out.close(info);
-    }
-
-    private void persistWithRetry(JobOutput out) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                out.persist(logs);
-                return;
-            } catch (RuntimeException ex) {
-                if (attempt == 5) {
-                    LOG.error("giving up persisting the last output of job {}", out.jobId(), ex);
-                    return;
-                }
-                sleepQuietly(Duration.ofMillis(200L * attempt));
-            }
-        }
-    }
-
-    private static void sleepQuietly(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workspaces.touch(job.userId(), job.workspaceId(), JobSandboxes.workspaceKey(job), clock.instant());
     }
 
     /** Takes no new sandboxes; jobs waiting for a slot stay pending. */
     public void beginShutdown() {
         shuttingDown = true;
         for (Execution e : executions.values()) {
-            // Only jobs still waiting for a slot or their workspace: a launch under way finishes (the agent,
-            // closing too, stops what it started), since an interrupt would cut its build short half-done.
-            if (e.sandbox == null && !e.launching) {
+            // Only jobs still waiting for a slot or their workspace: a sandbox being made is finished (the agent,
+            // closing too, stops what it made), since an interrupt would cut its build short half-done.
+            if (e.placed == null && !e.launching) {
                 e.thread.interrupt();
             }
         }
@@ -311,7 +294,7 @@ public final class JobRunner implements AutoCloseable {
     private static final class Execution {
         final JobRecord job;
         volatile Thread thread;
-        volatile RunningSandbox sandbox;
+        volatile JobSandboxes.Placed placed;
         volatile boolean stopRequested;
         volatile boolean launching;
         volatile boolean launchRecorded;

@@ -18,7 +18,7 @@ import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.WorkspaceStore;
 import dev.mags.controlplane.workspace.WorkspaceName;
-import dev.mags.protocol.v1.Agent;
+import dev.mags.controlplane.placement.AgentDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,9 +27,8 @@ import java.util.UUID;
 import dev.mags.api.WorkspaceSync;
 import dev.mags.controlplane.error.ConflictException;
 import dev.mags.controlplane.state.WorkspaceRecord;
-import dev.mags.controlplane.workspace.AgentFailures;
 import dev.mags.controlplane.workspace.WorkspaceService;
-import dev.mags.protocol.v1.AgentException;
+import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,8 @@ public final class JobService {
     private final LogStore logs;
     private final OutputRegistry outputs;
     private final JobRunner runner;
-    private final Agent agent;
+    private final AgentDirectory agents;
+    private final WorkspaceCatalog catalog;
     private final Clock clock;
     private final String defaultImage;
     private final JobRequestValidator validator;
@@ -51,8 +51,8 @@ public final class JobService {
     private final WorkspaceService workspaceService;
     private final Admission admission;
 
-    public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, Agent agent,
-            Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces,
+    public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, AgentDirectory agents,
+            WorkspaceCatalog catalog, Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces,
             WorkspaceService workspaceService, Admission admission) {
         this.admission = admission;
         this.workspaces = workspaces;
@@ -61,7 +61,8 @@ public final class JobService {
         this.logs = logs;
         this.outputs = outputs;
         this.runner = runner;
-        this.agent = agent;
+        this.agents = agents;
+        this.catalog = catalog;
         this.clock = clock;
         this.defaultImage = defaultImage;
         this.validator = new JobRequestValidator(maxTimeout);
@@ -141,20 +142,15 @@ public final class JobService {
         WorkspaceRecord baseRow = workspaces.find(who.userId(), name).filter(WorkspaceRecord::persistent)
                 .orElseThrow(() -> new NotFoundException("workspace_not_found", "no persistent workspace named '" + name
                         + "' to use as a base (create one with: mags run -w " + name + " -p ...)"));
-        String snapshot;
-        try {
-            snapshot = agent.latestSnapshot(WorkspaceService.stored(who.userId(), baseRow.name())).orElseThrow(() ->
-                    new ConflictException("base_not_synced", "workspace '" + name + "' has no snapshot yet; "
-                            + "sync it first: mags sync " + name));
-        } catch (AgentException e) {
-            throw AgentFailures.of(e);
-        }
+        String snapshot = catalog.latestSnapshot(WorkspaceService.stored(who.userId(), baseRow.name())).orElseThrow(() ->
+                new ConflictException("base_not_synced", "workspace '" + name + "' has no snapshot yet; "
+                        + "sync it first: mags sync " + name));
         return new BaseChoice(name, snapshot);
     }
 
     /** Fails with 503 and the command that builds the image when it is missing. */
     public void requireImage(String image) {
-        if (agent.image(image).isEmpty()) {
+        if (agents.image(image).isEmpty()) {
             throw new UnavailableException("image_missing", "base image '" + image
                     + "' is not built on this server; build it with: bin/magsd image build " + image);
         }

@@ -2,7 +2,7 @@ package dev.mags.controlplane.job;
 
 import dev.mags.api.JobRequest;
 import dev.mags.controlplane.error.BadRequestException;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 
 /**
  * Turns a job's {@code disk_gb}, {@code memory_mb} and {@code cpus} into sandbox limits: the

@@ -1,6 +1,6 @@
 package dev.mags.controlplane.metrics;
 
-import dev.mags.protocol.v1.Agent;
+import dev.mags.controlplane.placement.AgentDirectory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The control plane's meters, in one registry that {@code GET /metrics} renders in Prometheus' text format.
- * Job and sandbox numbers are read from the state store and the agent when scraped; HTTP requests are timed as
+ * Job and sandbox numbers are read from the state store and the agents when scraped; HTTP requests are timed as
  * they are served; the JVM's own binders add memory, GC, threads, classes, CPU and uptime.
  */
 public final class Metrics implements AutoCloseable {
@@ -25,9 +25,9 @@ public final class Metrics implements AutoCloseable {
     private final JobMetrics jobs;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public Metrics(Jdbi jdbi, Agent agent, Clock clock) {
+    public Metrics(Jdbi jdbi, AgentDirectory agents, Clock clock) {
         this.jobs = new JobMetrics(jdbi, registry, clock.instant());
-        SandboxGauges sandboxes = new SandboxGauges(jdbi, agent);
+        SandboxGauges sandboxes = new SandboxGauges(jdbi, agents);
         Gauge.builder("mags.sandboxes.live", sandboxes, SandboxGauges::jobSandboxes).tag("kind", "job").strongReference(true)
                 .description("live sandboxes of running jobs without a workspace").register(registry);
         Gauge.builder("mags.sandboxes.live", sandboxes, SandboxGauges::workspaceSandboxes).tag("kind", "workspace").strongReference(true)

@@ -1,22 +1,22 @@
 package dev.mags.controlplane.metrics;
 
-import dev.mags.protocol.v1.Agent;
+import dev.mags.controlplane.placement.AgentDirectory;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Live sandboxes, counted as the admission ledger counts them: one per running job without a workspace (from
- * the state store) and one per workspace whose sandbox the agent reports live. NaN when a source fails.
+ * the state store) and one per workspace whose sandbox an agent reports live. NaN when a source fails.
  */
 final class SandboxGauges {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxGauges.class);
     private final Jdbi jdbi;
-    private final Agent agent;
+    private final AgentDirectory agents;
 
-    SandboxGauges(Jdbi jdbi, Agent agent) {
+    SandboxGauges(Jdbi jdbi, AgentDirectory agents) {
         this.jdbi = jdbi;
-        this.agent = agent;
+        this.agents = agents;
     }
 
     double jobSandboxes() {
@@ -32,7 +32,7 @@ final class SandboxGauges {
 
     double workspaceSandboxes() {
         try {
-            return agent.usage().workspaceSandboxes().size();
+            return agents.agents().stream().mapToInt(a -> a.usage().workspaceSandboxes().size()).sum();
         } catch (RuntimeException e) {
             LOG.warn("metrics: the agent did not report its sandboxes", e);
             return Double.NaN;

@@ -1,6 +1,6 @@
 package dev.mags.controlplane.state;
 
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

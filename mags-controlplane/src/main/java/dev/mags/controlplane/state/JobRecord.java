@@ -1,7 +1,7 @@
 package dev.mags.controlplane.state;
 
 import dev.mags.api.JobStatus;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.time.Instant;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.JobStatus;
-import dev.mags.protocol.v1.SandboxLimits;
+import dev.mags.protocol.v2.SandboxLimits;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

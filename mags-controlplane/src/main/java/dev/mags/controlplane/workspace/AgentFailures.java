@@ -5,7 +5,7 @@ import dev.mags.controlplane.error.ConflictException;
 import dev.mags.controlplane.error.MagsException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.error.UnavailableException;
-import dev.mags.protocol.v1.AgentException;
+import dev.mags.protocol.v2.AgentException;
 
 /** What an agent's failure on a workspace means to an API caller. */
 public final class AgentFailures {

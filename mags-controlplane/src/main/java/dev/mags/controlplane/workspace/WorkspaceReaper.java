@@ -2,7 +2,9 @@ package dev.mags.controlplane.workspace;
 
 import dev.mags.controlplane.state.WorkspaceRecord;
 import dev.mags.controlplane.state.WorkspaceStore;
-import dev.mags.protocol.v1.Agent;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.protocol.v2.Agent;
+import dev.mags.protocol.v2.WorkspaceKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -20,15 +22,16 @@ public final class WorkspaceReaper implements AutoCloseable {
 
     private final WorkspaceStore store;
     private final WorkspaceLocks locks;
-    private final Agent agent;
+    private final AgentDirectory agents;
     private final Clock clock;
     private final Duration idleTimeout;
     private ScheduledExecutorService timer;
 
-    public WorkspaceReaper(WorkspaceStore store, WorkspaceLocks locks, Agent agent, Clock clock, Duration idleTimeout) {
+    public WorkspaceReaper(WorkspaceStore store, WorkspaceLocks locks, AgentDirectory agents, Clock clock,
+            Duration idleTimeout) {
         this.store = store;
         this.locks = locks;
-        this.agent = agent;
+        this.agents = agents;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
     }
@@ -64,11 +67,15 @@ public final class WorkspaceReaper implements AutoCloseable {
             try {
                 // Looked at again under the lock: a job submitted since has marked it used.
                 boolean stillIdle = store.find(ws.userId(), ws.name()).filter(w -> w.lastUsedAt().isBefore(cutoff)).isPresent();
-                boolean live = agent.workspaces().stream().anyMatch(l -> l.key().equals(ws.agentKey()) && l.liveSandbox());
+                WorkspaceKey key = WorkspaceKey.of(ws.agentKey());
+                boolean live = agents.agents().stream().flatMap(a -> a.workspaces().stream())
+                        .anyMatch(l -> l.key().equals(key) && l.liveSandbox());
                 if (!stillIdle || live || store.activeJobs(ws.userId(), ws.name()) > 0) {
                     continue;
                 }
-                agent.deleteWorkspace(ws.agentKey());
+                for (Agent agent : agents.agents()) {
+                    agent.deleteWorkspace(key);
+                }
                 store.delete(ws.userId(), ws.name());
                 removed++;
                 LOG.info("removed workspace '{}' of user {}: idle since {}", ws.name(), ws.userId(), ws.lastUsedAt());

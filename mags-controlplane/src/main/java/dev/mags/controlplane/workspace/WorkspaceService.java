@@ -10,13 +10,21 @@ import dev.mags.controlplane.error.ConflictException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.state.WorkspaceRecord;
 import dev.mags.controlplane.state.WorkspaceStore;
-import dev.mags.protocol.v1.Agent;
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.SandboxLimits;
-import dev.mags.protocol.v1.StoredWorkspace;
-import dev.mags.protocol.v1.StoredWorkspaceInfo;
-import dev.mags.protocol.v1.SyncResult;
+import dev.mags.controlplane.error.UnavailableException;
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.controlplane.placement.LiveSandboxes;
+import dev.mags.protocol.v2.Agent;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.BaseCopy;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.SandboxLimits;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.SyncResult;
+import dev.mags.protocol.v2.WorkspaceKey;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,19 +33,28 @@ import java.util.stream.Collectors;
 
 /**
  * What the REST API does with workspaces: list, show, sync, end the live sandbox, resize, delete. Every
- * lookup is scoped by the user: another user's workspace of the same name is a different workspace.
+ * lookup is scoped by the user: another user's workspace of the same name is a different workspace. What is in
+ * storage comes from the {@link WorkspaceCatalog}; what is on a host (disks, live sandboxes, syncs running, base
+ * copies) from the agents.
  */
 public final class WorkspaceService {
     private final WorkspaceStore store;
     private final WorkspaceLocks locks;
-    private final Agent agent;
+    private final AgentDirectory agents;
+    private final LiveSandboxes live;
+    private final WorkspaceCatalog catalog;
     private final long maxDiskBytes;
+    private final Duration stopGrace;
 
-    public WorkspaceService(WorkspaceStore store, WorkspaceLocks locks, Agent agent, long maxDiskBytes) {
+    public WorkspaceService(WorkspaceStore store, WorkspaceLocks locks, AgentDirectory agents, LiveSandboxes live,
+            WorkspaceCatalog catalog, long maxDiskBytes, Duration stopGrace) {
         this.store = store;
         this.locks = locks;
-        this.agent = agent;
+        this.agents = agents;
+        this.live = live;
+        this.catalog = catalog;
         this.maxDiskBytes = maxDiskBytes;
+        this.stopGrace = stopGrace;
     }
 
     /** The identity of a user's workspace in storage. */
@@ -45,40 +62,61 @@ public final class WorkspaceService {
         return new StoredWorkspace(userId, name);
     }
 
+    /** The workspace's key on the agents. */
+    public static WorkspaceKey key(WorkspaceRecord w) {
+        return WorkspaceKey.of(w.agentKey());
+    }
+
     public WorkspaceList list(Principal who) {
         List<WorkspaceRecord> rows = store.list(who.userId());
         Map<String, StoredWorkspaceInfo> stored = rows.stream().anyMatch(WorkspaceRecord::persistent)
                 ? storedInfo(who.userId()) : Map.of();
-        Map<String, dev.mags.protocol.v1.WorkspaceInfo> local = agent.workspaces().stream()
-                .collect(Collectors.toMap(dev.mags.protocol.v1.WorkspaceInfo::key, Function.identity(), (a, b) -> a));
-        return new WorkspaceList(rows.stream().map(w -> view(w, stored.get(w.name()), local.get(w.agentKey()))).toList());
+        Map<WorkspaceKey, dev.mags.protocol.v2.WorkspaceInfo> local = localDisks();
+        Map<String, Long> copies = baseCopyBytes(who.userId());
+        return new WorkspaceList(rows.stream().map(w -> view(w, stored.get(w.name()), local.get(key(w)),
+                copies.get(w.name()))).toList());
     }
 
     public WorkspaceInfo show(Principal who, String name) {
         WorkspaceRecord w = find(who, name);
         StoredWorkspaceInfo s = w.persistent() ? storedInfo(who.userId()).get(name) : null;
-        var local = agent.workspaces().stream().filter(l -> l.key().equals(w.agentKey())).findFirst().orElse(null);
-        return view(w, s, local);
+        return view(w, s, localDisks().get(key(w)), baseCopyBytes(who.userId()).get(name));
     }
 
     private Map<String, StoredWorkspaceInfo> storedInfo(String userId) {
-        try {
-            return agent.storedWorkspaces(userId).stream()
-                    .collect(Collectors.toMap(s -> s.workspace().name(), Function.identity(), (a, b) -> a));
-        } catch (AgentException e) {
-            throw AgentFailures.of(e);
-        }
+        return catalog.storedWorkspaces(userId).stream()
+                .collect(Collectors.toMap(s -> s.workspace().name(), Function.identity(), (a, b) -> a));
     }
 
-    private WorkspaceInfo view(WorkspaceRecord w, StoredWorkspaceInfo s, dev.mags.protocol.v1.WorkspaceInfo local) {
-        SyncProgressInfo progress = agent.syncProgress(w.agentKey())
+    private Map<WorkspaceKey, dev.mags.protocol.v2.WorkspaceInfo> localDisks() {
+        return agents.agents().stream().flatMap(a -> a.workspaces().stream())
+                .collect(Collectors.toMap(dev.mags.protocol.v2.WorkspaceInfo::key, Function.identity(), (a, b) -> a));
+    }
+
+    /** Bytes the hosts keep of the user's workspaces' snapshots as bases, by workspace name. */
+    private Map<String, Long> baseCopyBytes(String userId) {
+        Map<String, Long> bytes = new HashMap<>();
+        for (Agent agent : agents.agents()) {
+            for (BaseCopy copy : agent.baseCopies()) {
+                if (copy.workspace().owner().equals(userId)) {
+                    bytes.merge(copy.workspace().name(), copy.bytes(), Long::sum);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private WorkspaceInfo view(WorkspaceRecord w, StoredWorkspaceInfo s, dev.mags.protocol.v2.WorkspaceInfo local,
+            Long copyBytes) {
+        SyncProgressInfo progress = agents.agents().stream().map(a -> a.syncProgress(key(w))).flatMap(Optional::stream)
+                .findFirst()
                 .map(p -> new SyncProgressInfo(p.phase(), p.filesDone(), p.filesTotal(), p.bytesDone(), p.bytesTotal()))
                 .orElse(null);
         return new WorkspaceInfo(w.name(), w.persistent(), w.createdAt(), w.lastUsedAt(),
                 s == null ? null : s.bytes(), s == null ? null : s.files(), s == null ? null : s.lastSyncAt(),
                 w.persistent() ? (s == null ? 0 : s.snapshots()) : null, w.baseWorkspaceId(),
                 local == null ? w.diskBytes() : Long.valueOf(local.diskBytes()), local != null && local.liveSandbox(),
-                progress, s == null ? null : s.baseCopyBytes());
+                progress, s == null ? null : copyBytes == null ? 0L : copyBytes);
     }
 
     /**
@@ -94,7 +132,9 @@ public final class WorkspaceService {
         }
         StoredWorkspace ws = stored(who.userId(), name);
         try {
-            return view(name, agent.syncWorkspace(w.agentKey(), ws));
+            Agent agent = agents.keeping(key(w)).orElseThrow(() -> new AgentException(AgentErrorCode.NOT_FOUND,
+                    "no host keeps workspace " + name));
+            return view(name, agent.syncWorkspace(key(w), ws));
         } catch (AgentException e) {
             if (e.code() == AgentErrorCode.NOT_FOUND) {
                 // Nothing of it on this server: its latest snapshot is all there is.
@@ -115,15 +155,24 @@ public final class WorkspaceService {
     }
 
     /**
-     * Ends the workspace's live sandbox (a persistent workspace is synced first). Jobs running in it must
-     * have been stopped by the caller. Returns the final sync, if one was made.
+     * Ends the workspace's live sandbox, if it has one (a persistent workspace is synced first). Jobs running in
+     * it must have been stopped by the caller. Returns the final sync, if one was made.
+     *
+     * @throws UnavailableException when the final sync failed (the sandbox has ended; the disk keeps the files)
      */
     public Optional<WorkspaceSync> endSandbox(WorkspaceRecord w) {
-        try {
-            return agent.endWorkspaceSandbox(w.agentKey()).map(r -> view(w.name(), r));
-        } catch (AgentException e) {
-            throw AgentFailures.of(e);
+        Optional<Sandbox> sandbox = live.forWorkspace(key(w));
+        if (sandbox.isEmpty()) {
+            return Optional.empty();
         }
+        SandboxEnd end = sandbox.get().stop(stopGrace, true).join();
+        live.ended(sandbox.get().id());
+        if (end.syncFailure() != null) {
+            throw new UnavailableException("storage_unavailable", "the sandbox of workspace " + w.agentKey()
+                    + " has ended, but the final sync failed (the files stay on this host; sync again when storage is "
+                    + "back): " + end.syncFailure());
+        }
+        return Optional.ofNullable(end.finalSync()).map(r -> view(w.name(), r));
     }
 
     /**
@@ -142,9 +191,9 @@ public final class WorkspaceService {
         }
         try {
             endSandbox(w);
-            boolean hasDisk = agent.workspaces().stream().anyMatch(l -> l.key().equals(w.agentKey()));
-            if (hasDisk) {
-                agent.resizeWorkspace(w.agentKey(), bytes);
+            Optional<Agent> keeping = agents.keeping(key(w));
+            if (keeping.isPresent()) {
+                keeping.get().resizeWorkspace(key(w), bytes);
             }
             store.setDiskBytes(who.userId(), name, bytes);
         } catch (AgentException e) {
@@ -168,16 +217,16 @@ public final class WorkspaceService {
             throw busy(name);
         }
         try {
-            agent.endWorkspaceSandbox(ws.agentKey());
-        } catch (AgentException e) {
-            if (e.code() != AgentErrorCode.STORAGE_FAILED) { // a failed final sync does not matter: it is deleted next
-                throw AgentFailures.of(e);
+            try {
+                endSandbox(ws);
+            } catch (UnavailableException e) {
+                // a failed final sync does not matter: the workspace is deleted next
             }
-        }
-        try {
-            agent.deleteWorkspace(ws.agentKey());
+            for (Agent agent : agents.agents()) {
+                agent.deleteWorkspace(key(ws));
+            }
             if (ws.persistent()) {
-                agent.deleteStoredWorkspace(stored(who.userId(), name));
+                catalog.deleteStoredWorkspace(stored(who.userId(), name));
             }
             store.delete(who.userId(), name);
         } catch (AgentException e) {

@@ -6,6 +6,8 @@ import dev.mags.api.JobInfo;
 import dev.mags.api.JobStatus;
 import dev.mags.api.LogEntry;
 import dev.mags.controlplane.FakeAgent;
+import dev.mags.controlplane.placement.LiveSandboxes;
+import dev.mags.controlplane.placement.SingleAgent;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
@@ -72,7 +74,8 @@ class FinishOrderTest {
             LogStore logs = new LogStore(db.jdbi());
             // No background flush within the test: every line is still in memory when the job ends.
             try (OutputRegistry outputs = new OutputRegistry(logs, 1 << 20, Duration.ofHours(1).toMillis());
-                    JobRunner runner = new JobRunner(new FakeAgent("busybox"), jobs, logs, outputs, Clock.systemUTC(), 2,
+                    SingleAgent agents = new SingleAgent(new FakeAgent("busybox"));
+                    JobRunner runner = new JobRunner(agents, new LiveSandboxes(agents), jobs, logs, outputs, Clock.systemUTC(), 2,
                             Duration.ofSeconds(1), Duration.ofMinutes(1), new WorkspaceStore(db.jdbi()),
                             new WorkspaceLocks())) {
                 JobRecord job = new JobRecord("j1", "u1", null, "out one\nerr two\nout three", "inline", "busybox",

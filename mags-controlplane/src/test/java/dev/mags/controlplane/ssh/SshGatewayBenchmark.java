@@ -1,7 +1,7 @@
 package dev.mags.controlplane.ssh;
 
 import dev.mags.controlplane.testing.HostSandbox;
-import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v2.CommandGate;
 import dev.mags.protocol.v2.ExecSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

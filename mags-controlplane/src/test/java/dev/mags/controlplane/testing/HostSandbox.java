@@ -1,8 +1,8 @@
 package dev.mags.controlplane.testing;
 
-import dev.mags.protocol.v1.AgentErrorCode;
-import dev.mags.protocol.v1.AgentException;
-import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.CommandGate;
 import dev.mags.protocol.v2.Exec;
 import dev.mags.protocol.v2.ExecListener;
 import dev.mags.protocol.v2.ExecSpec;

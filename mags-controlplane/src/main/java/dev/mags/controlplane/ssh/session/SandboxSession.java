@@ -2,7 +2,7 @@ package dev.mags.controlplane.ssh.session;
 
 import dev.mags.controlplane.ssh.SshTarget;
 import dev.mags.controlplane.ssh.SshTargets;
-import dev.mags.protocol.v1.CommandGate;
+import dev.mags.protocol.v2.CommandGate;
 import dev.mags.protocol.v2.Exec;
 import dev.mags.protocol.v2.ExecExit;
 import dev.mags.protocol.v2.ExecSpec;

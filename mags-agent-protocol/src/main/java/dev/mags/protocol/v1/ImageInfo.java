@@ -1,6 +1,0 @@
-package dev.mags.protocol.v1;
-
-import java.time.Instant;
-
-/** A base image an agent holds. */
-public record ImageInfo(String name, Instant builtAt, long sizeBytes) {}

@@ -1,0 +1,40 @@
+package dev.mags.bench;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark measures mags from outside, through the SDK and processes, except for workspace restores: those
+ * run in process onto a disk formatted and loop-mounted as the agent does it. That is its one edge into the agent
+ * (the disk and the host access that makes one); it never reaches the control plane, the contract or the
+ * composition root.
+ */
+class BenchArchitectureTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.mags.bench");
+
+    @Test
+    void usesOfTheAgentOnlyItsDisk() {
+        noClasses().that().resideInAPackage("dev.mags.bench..")
+                .should().dependOnClassesThat(resideInAPackage("dev.mags.agent..")
+                        .and(not(resideInAPackage("dev.mags.agent.disk..")))
+                        .and(not(resideInAPackage("dev.mags.agent").and(simpleName("HostAccess")))))
+                .check(CLASSES);
+    }
+
+    @Test
+    void neverReachesTheServerSideBeyondThat() {
+        noClasses().that().resideInAPackage("dev.mags.bench..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.mags.controlplane..", "dev.mags.protocol..",
+                        "dev.mags.dist..")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.mags.controlplane.job;
+
+import dev.mags.api.JobInfo;
+import dev.mags.api.JobStatus;
+import dev.mags.controlplane.state.JobStore;
+import dev.mags.controlplane.state.LogStore;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.SandboxEnd;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** How a job's end is recorded: its final status and message, then its remaining output, then its followers told. */
+final class JobResults {
+    private static final Logger LOG = LoggerFactory.getLogger(JobResults.class);
+
+    private final JobStore jobs;
+    private final LogStore logs;
+    private final Clock clock;
+
+    JobResults(JobStore jobs, LogStore logs, Clock clock) {
+        this.jobs = jobs;
+        this.logs = logs;
+        this.clock = clock;
+    }
+
+    /** The job's script ended as {@code exit} says. */
+    void record(JobOutput out, ExecExit exit, Duration timeout) {
+        switch (exit.reason()) {
+            case EXITED -> {
+                int code = exit.exitCode() == null ? -1 : exit.exitCode();
+                if (code == 0) {
+                    finish(out, JobStatus.COMPLETED, 0, null);
+                } else {
+                    finish(out, JobStatus.ERROR, code, "script exited with code " + code);
+                }
+            }
+            case TIMED_OUT -> finish(out, JobStatus.ERROR, null, "timed out after " + timeout.toSeconds() + " s");
+            case STOPPED -> finish(out, JobStatus.ERROR, null, "stopped by request");
+            case AGENT_SHUTDOWN -> finish(out, JobStatus.ERROR, null, "magsd shut down while the job was running");
+            case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> finish(out, JobStatus.ERROR, exit.exitCode(), exit.detail());
+            case FAILED, SANDBOX_ENDED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
+        }
+    }
+
+    /** The job's script ended as {@code exit} says, and its sandbox's final sync as {@code end} says. */
+    void recordAfterSync(JobOutput out, ExecExit exit, SandboxEnd end, Duration timeout) {
+        record(out, withSyncNote(exit, end), timeout);
+    }
+
+    /** A failed final sync is said in the detail (the files stay on the host's disk). */
+    private static ExecExit withSyncNote(ExecExit exit, SandboxEnd end) {
+        if (end.syncFailure() == null) {
+            return exit;
+        }
+        String note = "the final sync failed (the files stay on this host; sync again when storage is back): "
+                + end.syncFailure();
+        return new ExecExit(exit.exitCode(), exit.reason(), exit.detail().isEmpty() ? note : exit.detail() + "; " + note);
+    }
+
+    /**
+     * Records the final status first, as one small write, so that a job that ended is never reported as
+     * interrupted by a crash that follows; then persists the remaining output (until then readers get it
+     * from memory), and only then tells the followers, so none of them misses a line before the status.
+     */
+    void finish(JobOutput out, JobStatus status, Integer exitCode, String message) {
+        String id = out.jobId();
+        jobs.finish(id, status, exitCode, message, clock.instant());
+        persistWithRetry(out);
+        JobInfo info = jobs.findAnyUser(id).map(JobViews::info).orElseThrow();
+        out.close(info);
+    }
+
+    private void persistWithRetry(JobOutput out) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                out.persist(logs);
+                return;
+            } catch (RuntimeException ex) {
+                if (attempt == 5) {
+                    LOG.error("giving up persisting the last output of job {}", out.jobId(), ex);
+                    return;
+                }
+                sleepQuietly(Duration.ofMillis(200L * attempt));
+            }
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.mags.controlplane.job;
+
+import dev.mags.controlplane.placement.AgentDirectory;
+import dev.mags.controlplane.placement.LiveSandboxes;
+import dev.mags.controlplane.state.JobRecord;
+import dev.mags.controlplane.state.WorkspaceRecord;
+import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.workspace.WorkspaceName;
+import dev.mags.protocol.v2.BaseLayer;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxId;
+import dev.mags.protocol.v2.SandboxLimits;
+import dev.mags.protocol.v2.SandboxSpec;
+import dev.mags.protocol.v2.StoredWorkspace;
+import dev.mags.protocol.v2.WorkspaceKey;
+import dev.mags.protocol.v2.WorkspaceMount;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sandbox a job runs in: its workspace's live sandbox when one stays up (a {@code -p} job's), or a new one,
+ * on its workspace's disk (restored from storage when the host has none) and its base, as the job asked.
+ */
+final class JobSandboxes {
+    /** A job's sandbox: whether the job's workspace is synced to storage, whether the sandbox was there before. */
+    record Placed(Sandbox sandbox, WorkspaceKey workspace, boolean stored, boolean reused) {}
+
+    private final AgentDirectory agents;
+    private final LiveSandboxes live;
+    private final WorkspaceStore workspaces;
+    /** The sandboxes made for a stored workspace (they sync; the others never do). */
+    private final Map<SandboxId, Boolean> storedSandboxes = new ConcurrentHashMap<>();
+
+    JobSandboxes(AgentDirectory agents, LiveSandboxes live, WorkspaceStore workspaces) {
+        this.agents = agents;
+        this.live = live;
+        this.workspaces = workspaces;
+    }
+
+    static String workspaceKey(JobRecord job) {
+        return new WorkspaceName(job.workspaceId()).agentKey(job.userId());
+    }
+
+    /**
+     * The job's sandbox. A local sandbox that stays for the workspace serves a job that wants its workspace in
+     * storage only after it is replaced by a stored one, on the same disk.
+     *
+     * @throws dev.mags.protocol.v2.AgentException when no sandbox could be made
+     */
+    Placed place(JobRecord job) {
+        WorkspaceKey key = job.workspaceId() == null ? null : WorkspaceKey.of(workspaceKey(job));
+        WorkspaceRecord row = key == null ? null : workspaces.find(job.userId(), job.workspaceId()).orElse(null);
+        StoredWorkspace stored = row != null && row.persistent() && !job.noSync()
+                ? new StoredWorkspace(job.userId(), job.workspaceId()) : null;
+        if (key != null) {
+            Optional<Sandbox> kept = live.forWorkspace(key);
+            if (kept.isPresent() && (stored == null || storedSandboxes.getOrDefault(kept.get().id(), false))) {
+                live.serving(job.id(), key, kept.get().id());
+                return new Placed(kept.get(), key, storedSandboxes.getOrDefault(kept.get().id(), false), true);
+            }
+            if (kept.isPresent()) {
+                kept.get().stop(Duration.ZERO, false).join();
+                ended(kept.get());
+            }
+        }
+        SandboxSpec spec = spec(job, key, row, stored);
+        Sandbox sandbox = agents.place(spec).create(spec);
+        storedSandboxes.put(sandbox.id(), stored != null);
+        live.serving(job.id(), key, sandbox.id());
+        return new Placed(sandbox, key, stored != null, false);
+    }
+
+    private static SandboxSpec spec(JobRecord job, WorkspaceKey key, WorkspaceRecord row, StoredWorkspace stored) {
+        SandboxLimits limits = job.limits();
+        if (row != null && row.diskBytes() != null && row.diskBytes() > limits.diskBytes()) {
+            // the workspace was resized: its disk is restored at that size
+            limits = new SandboxLimits(limits.memoryBytes(), limits.cpuMillis(), row.diskBytes(), limits.pids());
+        }
+        BaseLayer base = job.baseSnapshot() == null ? null
+                : new BaseLayer(new StoredWorkspace(job.userId(), job.baseWorkspaceId()), job.baseSnapshot());
+        return new SandboxSpec(SandboxId.of(job.id()), job.image(), limits, NetworkMode.OUTBOUND,
+                key == null ? null : new WorkspaceMount(key, stored), base, Map.of());
+    }
+
+    /** The sandbox has ended: it serves no job or workspace any more. */
+    void ended(Sandbox sandbox) {
+        storedSandboxes.remove(sandbox.id());
+        live.ended(sandbox.id());
+    }
+}
