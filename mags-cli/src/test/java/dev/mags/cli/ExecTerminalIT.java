@@ -58,6 +58,9 @@ class ExecTerminalIT {
         tmux.await("the window's size", s -> s.contains("\n24 80\n"));
 
         tmux.resize(100, 30);
+        // the CLI forwards the window's change as it happens: the next command sees it once it has arrived
+        await().atMost(Duration.ofSeconds(60)).until(() -> new dev.mags.protocol.v2.PtySize(100, 30)
+                .equals(server.sandbox("alice", "dev").execs().getFirst().resizedTo()));
         tmux.type("stty size");
         tmux.await("the new size", s -> s.contains("\n30 100\n"));
 

@@ -119,8 +119,16 @@ public final class HostExec implements Exec {
         return stdin;
     }
 
+    /** The last window size asked for, or null before any resize. */
+    private volatile PtySize resizedTo;
+
+    public PtySize resizedTo() {
+        return resizedTo;
+    }
+
     @Override
     public void resize(PtySize size) {
+        resizedTo = size;
         if (process instanceof PtyProcess pty) {
             pty.setWinSize(new WinSize(size.cols(), size.rows()));
         }

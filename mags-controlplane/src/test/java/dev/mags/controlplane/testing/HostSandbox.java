@@ -55,6 +55,11 @@ public final class HostSandbox implements Sandbox, AutoCloseable {
         return dir;
     }
 
+    /** Its processes, in the order they were started. */
+    public List<HostExec> execs() {
+        return List.copyOf(execs);
+    }
+
     /** How many of its processes still run. */
     public long running() {
         return execs.stream().filter(e -> !e.exit().isDone()).count();
