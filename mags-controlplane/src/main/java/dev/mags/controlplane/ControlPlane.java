@@ -21,6 +21,8 @@ import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.state.AdmissionQueries;
 import dev.mags.controlplane.job.RetentionReaper;
+import dev.mags.controlplane.job.SandboxActivity;
+import dev.mags.controlplane.job.SandboxTargets;
 import dev.mags.controlplane.ssh.SshAccess;
 import dev.mags.controlplane.ssh.SshGateway;
 import dev.mags.controlplane.ssh.SshGatewayConfig;
@@ -68,6 +70,7 @@ public final class ControlPlane implements AutoCloseable {
     private final CronScheduler cron;
     private final SshAccess sshAccess = new SshAccess();
     private final ExecSessions execs;
+    private final SandboxTargets targets;
     private SshGateway sshGateway;
     private boolean closed;
 
@@ -106,6 +109,7 @@ public final class ControlPlane implements AutoCloseable {
         this.fileReaper = new FileReaper(files);
         CronStore cronStore = new CronStore(db.jdbi());
         this.cron = new CronScheduler(cronStore, jobs, clock);
+        this.targets = new SandboxTargets(jobStore, live, new SandboxActivity(clock));
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
@@ -139,6 +143,14 @@ public final class ControlPlane implements AutoCloseable {
     /** The cron scheduler, whose {@link CronScheduler#runDue()} tests call after moving their clock. */
     CronScheduler cronScheduler() {
         return cron;
+    }
+
+    /**
+     * The sandboxes that execs and SSH channels work in: the caller's jobs' live sandboxes, as
+     * {@link #enableExec} and {@link #startSshGateway} take them.
+     */
+    public SandboxTargets sandboxTargets() {
+        return targets;
     }
 
     public TokenService tokens() {

@@ -68,6 +68,11 @@ public record MagsdConfig(
         return dataDir.resolve("state.db");
     }
 
+    /** The SSH gateway's host key (mode 0600), kept so that clients' known_hosts stay valid across restarts. */
+    public Path sshHostKeyFile() {
+        return dataDir.resolve("ssh_host_ed25519_key");
+    }
+
     public Path adminTokenFile() {
         return dataDir.resolve("admin-token");
     }

@@ -34,8 +34,8 @@ final class ServeCommand implements Callable<Integer> {
     String defaultImage;
 
     @Option(names = "--ssh-listen", defaultValue = "${env:MAGS_SSH_LISTEN:-127.0.0.1:2222}",
-            description = "HOST:PORT of the SSH gateway (env MAGS_SSH_LISTEN, default ${DEFAULT-VALUE}); "
-                    + "reserved: the gateway is not part of this release.")
+            description = "HOST:PORT of the SSH gateway, which mags ssh and OpenSSH clients reach sandboxes through "
+                    + "(env MAGS_SSH_LISTEN, default ${DEFAULT-VALUE}); its host key is <data-dir>/ssh_host_ed25519_key.")
     String sshListen;
 
     @Option(names = "--apps-domain", defaultValue = "${env:MAGS_APPS_DOMAIN:-localhost}",
