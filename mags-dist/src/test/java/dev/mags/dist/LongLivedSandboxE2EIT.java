@@ -135,6 +135,24 @@ class LongLivedSandboxE2EIT {
         assertThat(r.stdout()).isEqualTo("mags-vm\n");
     }
 
+    @Test
+    void aPersistentRunReturnsWithItsScriptWhileItsJobRunsOnUntilStopped() throws Exception {
+        Proc.Result run = Proc.run(env, CLI, Repo.mags(), "run", "-w", "kept", "-p", "echo made > /root/m; exit 3");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(3);
+
+        Api api = new Api(magsd.url(), magsd.adminToken());
+        JsonNode job = api.get("/api/v1/mags-jobs/kept/status").body();
+        assertThat(job.path("status").asText()).isEqualTo("running");
+        assertThat(job.path("exit_code").asInt()).isEqualTo(3);
+        Proc.Result inIt = Proc.run(env, CLI, Repo.mags(), "exec", "kept", "cat /root/m");
+        assertThat(inIt.stdout()).isEqualTo("made\n");
+
+        assertThat(Proc.run(env, CLI, Repo.mags(), "stop", "kept").exitCode()).isZero();
+        JsonNode ended = api.get("/api/v1/mags-jobs/" + job.path("request_id").asText() + "/status").body();
+        assertThat(ended.path("status").asText()).isEqualTo("error");
+        assertThat(ended.path("error_message").asText()).contains("its sandbox was stopped");
+    }
+
     private static String newUserToken(String name) throws Exception {
         Api admin = new Api(magsd.url(), magsd.adminToken());
         Api.Response r = admin.post("/api/v1/users", "{\"name\":\"" + name + "\"}");

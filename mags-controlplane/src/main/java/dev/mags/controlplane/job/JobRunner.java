@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@code sh -c SCRIPT}: the sandbox is made (or, for a job in a workspace whose {@code -p} sandbox stays up, taken),
  * the script started in it, its result recorded when it ends, and the sandbox stopped after that (with the final
  * sync of a stored workspace first), unless it stays for its workspace. A job with a workspace first waits,
- * pending, until no other job runs in that workspace.
+ * pending, until no other job runs in that workspace. A persistent job whose sandbox stays is running until that
+ * sandbox ends: its script's exit code is recorded (and its followers told) when the script ends; the slot and
+ * the workspace are let go then, so that later jobs in the workspace run in the same sandbox.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -141,6 +143,15 @@ public final class JobRunner implements AutoCloseable {
                 return;
             }
             execute(e, out);
+            if (e.kept != null) {
+                // the job now is its sandbox: it waits for it without holding a slot or its workspace
+                slots.release();
+                slotTaken = false;
+                workspaceLocks.release(workspaceKey);
+                workspaceKey = null;
+                outputs.remove(id);
+                awaitSandboxEnd(e);
+            }
         } catch (RuntimeException ex) {
             LOG.error("job {} failed inside mags", id, ex);
             try {
@@ -227,8 +238,13 @@ public final class JobRunner implements AutoCloseable {
         boolean keep = e.job.persistent() && placed.workspace() != null && KEEPS_SANDBOX.contains(exit.reason())
                 && !e.stopRequested && placed.sandbox().state() == SandboxState.RUNNING;
         live.jobDone(e.job.id());
+        if (keep && !placed.reused()) {
+            results.recordScriptEnd(out, exit);
+            e.kept = placed;
+            return;
+        }
         if (keep) {
-            results.record(out, exit, timeout);
+            results.record(out, exit, timeout); // a job run in another job's sandbox: an exec there
             return;
         }
         if (placed.stored()) {
@@ -239,6 +255,20 @@ public final class JobRunner implements AutoCloseable {
             placed.sandbox().stop(Duration.ZERO, false).join();
         }
         sandboxes.ended(placed.sandbox());
+    }
+
+    /**
+     * A persistent job whose script has ended stays running while the sandbox it made lives, and ends with it
+     * (stopped, or failed); a sandbox ended by magsd's own shutdown leaves the job for the restart to settle.
+     */
+    private void awaitSandboxEnd(Execution e) {
+        JobSandboxes.Placed kept = e.kept;
+        SandboxEnd end = kept.sandbox().ended().join();
+        sandboxes.ended(kept.sandbox());
+        if (shuttingDown && end.reason() == ExitReason.AGENT_SHUTDOWN) {
+            return;
+        }
+        results.recordSandboxEnd(e.job.id(), end);
     }
 
     /**
@@ -298,6 +328,8 @@ public final class JobRunner implements AutoCloseable {
         volatile boolean stopRequested;
         volatile boolean launching;
         volatile boolean launchRecorded;
+        /** The sandbox the job made and that stays after its script (a {@code -p} job's): the job ends with it. */
+        volatile JobSandboxes.Placed kept;
 
         Execution(JobRecord job) {
             this.job = job;

@@ -200,11 +200,20 @@ public final class JobService {
         WorkspaceRecord ws = workspaces.find(who.userId(), name).orElseThrow(() -> notFound(jobOrWorkspace));
         JobRecord shown = byId.orElseGet(() -> jobs.latestInWorkspace(who.userId(), name).orElseThrow(() ->
                 new NotFoundException("job_not_found", "workspace '" + name + "' has no jobs")));
+        List<JobRecord> kept = new java.util.ArrayList<>();
         for (JobRecord active : jobs.activeInWorkspace(who.userId(), name)) {
+            if (active.exitCode() != null) {
+                kept.add(active); // a persistent job whose script has ended: it ends with the sandbox, below
+                continue;
+            }
             runner.stop(active.id());
             runner.awaitEnd(active.id(), Duration.ofMinutes(2));
         }
-        workspaceService.endSandbox(ws);
+        try {
+            workspaceService.endSandbox(ws);
+        } finally {
+            kept.forEach(k -> runner.awaitEnd(k.id(), Duration.ofMinutes(1)));
+        }
         return status(who, shown.id());
     }
 

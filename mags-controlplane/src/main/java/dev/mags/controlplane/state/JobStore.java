@@ -132,6 +132,16 @@ public final class JobStore {
                 .bind("t", startedAt.toEpochMilli()).bind("id", jobId).execute()) == 1;
     }
 
+    /**
+     * Records how a persistent job's script ended while the job stays running (its sandbox lives on); false
+     * if the job was no longer running.
+     */
+    public boolean recordScriptExit(String jobId, Integer exitCode, String message) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET exit_code = :code, error_message = :msg "
+                        + "WHERE id = :id AND status = 'running'")
+                .bind("code", exitCode).bind("msg", message).bind("id", jobId).execute()) == 1;
+    }
+
     /** Sets a final status unless the job already has one; false if it had. */
     public boolean finish(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at) {
         if (!status.isFinal()) {
