@@ -41,7 +41,7 @@ class AdmissionApiTest {
         ControlPlaneConfig d = ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox");
         api = new TestApi(dir, agent, new ControlPlaneConfig(d.listenHost(), 0, d.defaultImage(), d.maxJobTimeout(),
                 maxConcurrentJobs, d.output(), d.stopGrace(), d.limits(), d.workspaceIdleTimeout(), policy, d.files(),
-                d.metrics()));
+                d.metrics(), d.sleepAfter()));
         bob = api.cp.tokens().createToken("bob", false);
     }
 

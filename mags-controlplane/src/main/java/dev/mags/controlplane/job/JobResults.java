@@ -62,6 +62,16 @@ final class JobResults {
     }
 
     /**
+     * A persistent job's sandbox was put to sleep while its script ran (the script that keeps it up, re-run as
+     * the startup command on wake): the job sleeps, its output so far is persisted and its followers told.
+     */
+    void recordSleep(JobOutput out) {
+        jobs.markSleeping(out.jobId());
+        persistWithRetry(out);
+        out.close(jobs.findAnyUser(out.jobId()).map(JobViews::info).orElseThrow());
+    }
+
+    /**
      * The sandbox a persistent job kept has ended: the job ends with it, completed when it was stopped (by
      * request, or found idle) after a script that exited with 0, in error otherwise, saying why.
      */

@@ -214,6 +214,7 @@ public final class JobService {
         } finally {
             kept.forEach(k -> runner.awaitEnd(k.id(), Duration.ofMinutes(1)));
         }
+        jobs.sleepingInWorkspace(who.userId(), name).ifPresent(sleeping -> runner.endSleeping(sleeping.id()));
         return status(who, shown.id());
     }
 

@@ -25,11 +25,19 @@ public final class SandboxTargets {
     private final JobStore jobs;
     private final LiveSandboxes live;
     private final SandboxActivity activity;
+    private final Waker waker;
 
-    public SandboxTargets(JobStore jobs, LiveSandboxes live, SandboxActivity activity) {
+    /** Wakes a sleeping job's sandbox: the sandbox, once it runs again; empty when the job does not sleep. */
+    @FunctionalInterface
+    public interface Waker {
+        Optional<Sandbox> wake(JobRecord job);
+    }
+
+    public SandboxTargets(JobStore jobs, LiveSandboxes live, SandboxActivity activity, Waker waker) {
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.live = Objects.requireNonNull(live, "live");
         this.activity = Objects.requireNonNull(activity, "activity");
+        this.waker = Objects.requireNonNull(waker, "waker");
     }
 
     public ExecTargets exec() {
@@ -48,12 +56,21 @@ public final class SandboxTargets {
             return Optional.empty();
         }
         JobRecord job = found.get();
-        Sandbox sandbox = sandboxOf(job).orElseThrow(() -> new ConflictException(
-                "sandbox_not_running", "job " + job.id() + " (" + job.status().wireName() + ") has no running sandbox;"
-                        + " start one with: mags new " + (job.workspaceId() == null ? "NAME" : job.workspaceId())));
-        Runnable release = activity.hold(sandbox.id());
-        return Optional.of(new Held(job.workspaceId() != null ? job.workspaceId()
-                : job.name() != null ? job.name() : job.id(), sandbox, release));
+        String name = job.workspaceId() != null ? job.workspaceId() : job.name() != null ? job.name() : job.id();
+        for (int attempt = 1; ; attempt++) {
+            Sandbox sandbox = sandboxOf(job).or(() -> waker.wake(job)).orElseThrow(() -> new ConflictException(
+                    "sandbox_not_running", "job " + job.id() + " (" + job.status().wireName() + ") has no running "
+                            + "sandbox; start one with: mags new " + (job.workspaceId() == null ? "NAME" : job.workspaceId())));
+            Optional<Runnable> release = activity.hold(sandbox.id());
+            if (release.isPresent()) {
+                return Optional.of(new Held(name, sandbox, release.get()));
+            }
+            if (attempt == 3) {
+                throw new ConflictException("sandbox_busy", "the sandbox of " + name + " is going to sleep and waking "
+                        + "up again; try again");
+            }
+            sandbox.ended().join(); // it is going to sleep: once it has, the next round wakes it
+        }
     }
 
     private Optional<Sandbox> sandboxOf(JobRecord job) {
