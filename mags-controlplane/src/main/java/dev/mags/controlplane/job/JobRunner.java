@@ -243,6 +243,15 @@ public final class JobRunner implements AutoCloseable {
      */
     private void end(Execution e, JobOutput out, ExecExit exit, Duration timeout) {
         JobSandboxes.Placed placed = e.placed;
+        if (shuttingDown && e.job.persistent() && placed.workspace() != null
+                && exit.reason() == ExitReason.AGENT_SHUTDOWN) {
+            // magsd stops: the job sleeps on its disk and is woken on use (always-on ones at the next start)
+            live.jobDone(e.job.id());
+            sandboxes.ended(placed.sandbox());
+            activity.forget(placed.sandbox().id());
+            results.recordSleep(out);
+            return;
+        }
         if (e.sleepRequested && !e.stopRequested) {
             // its sandbox was put to sleep under the script (a `mags new` job's, whose script keeps it up); the job
             // sleeps once the sandbox is gone
@@ -284,7 +293,7 @@ public final class JobRunner implements AutoCloseable {
 
     /**
      * A persistent job whose script has ended stays running while the sandbox it made lives, and ends with it
-     * (stopped, or failed); a sandbox ended by magsd's own shutdown leaves the job for the restart to settle.
+     * (stopped, or failed); a sandbox ended by magsd's own shutdown leaves the job sleeping.
      */
     private void awaitSandboxEnd(Execution e) {
         JobSandboxes.Placed kept = e.kept;
@@ -292,6 +301,7 @@ public final class JobRunner implements AutoCloseable {
         sandboxes.ended(kept.sandbox());
         activity.forget(kept.sandbox().id());
         if (shuttingDown && end.reason() == ExitReason.AGENT_SHUTDOWN) {
+            jobs.markSleeping(e.job.id()); // its disk stays: woken on use (always-on ones at the next start)
             return;
         }
         if (e.sleepRequested && !e.stopRequested && end.reason() == ExitReason.STOPPED) {

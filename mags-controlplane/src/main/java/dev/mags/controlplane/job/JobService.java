@@ -266,11 +266,18 @@ public final class JobService {
 
     /**
      * After a restart: jobs that were running lost their sandbox (the agent reaped it), so they end in error
-     * saying so. A pending job that was launched may have started its script before the crash: it ends in
+     * saying so, except persistent ones, whose disk stays: they sleep, and the always-on ({@code no_sleep}) ones
+     * among the sleeping are started again at once. A pending job that was launched may have started its script before the crash: it ends in
      * error too, and is not run again. Jobs still pending that were never launched run now.
      */
     public void recoverAfterRestart() {
         for (JobRecord job : jobs.withStatus(JobStatus.RUNNING)) {
+            if (job.persistent() && job.workspaceId() != null) {
+                // its sandbox is gone, its disk stays: it sleeps, and is woken on use (or now, below, if always-on)
+                jobs.markSleeping(job.id());
+                LOG.info("job {} was running when magsd stopped; its sandbox sleeps until it is used", job.id());
+                continue;
+            }
             jobs.finish(job.id(), JobStatus.ERROR, null,
                     "magsd stopped while the job was running; its sandbox was removed when magsd restarted at "
                             + clock.instant(), clock.instant());
@@ -284,6 +291,22 @@ public final class JobService {
             }
             LOG.info("resuming pending job {}", job.id());
             runner.enqueue(job);
+        }
+        for (JobRecord job : jobs.withStatus(JobStatus.SLEEPING)) {
+            if (job.noSleep()) {
+                // always-on: started again on its disk (restored from storage when the host has none), off the
+                // start's path, with its startup command
+                Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAlwaysOn(job));
+            }
+        }
+    }
+
+    private void wakeAlwaysOn(JobRecord job) {
+        try {
+            runner.wake(job);
+        } catch (RuntimeException e) {
+            LOG.warn("always-on job {} could not be started again after the restart; it stays sleeping and is woken on"
+                    + " use: {}", job.id(), e.getMessage());
         }
     }
 
