@@ -76,6 +76,18 @@ class SleepAndWakeTest {
     }
 
     @Test
+    void aSleepingJobSetAlwaysOnWakesAtOnce() {
+        String id = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
+        awaitStatus(id, "sleeping");
+
+        HttpResponse<String> r = api.patch("/api/v1/mags-jobs/dev", api.token, "{\"no_sleep\": true}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("status").asText()).isEqualTo("running");
+        assertThat(agent.liveWorkspaces()).hasSize(1);
+    }
+
+    @Test
     void aJobInTheWorkspaceWakesItAndAStoppedSleepingJobEnds() {
         String id = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
         awaitStatus(id, "sleeping");

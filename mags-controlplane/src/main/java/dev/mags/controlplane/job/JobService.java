@@ -231,7 +231,8 @@ public final class JobService {
 
     /**
      * Changes a job's sandbox settings ({@code PATCH /mags-jobs/{id}}); fields left out keep their value.
-     * {@code no_sleep} applies to persistent jobs only.
+     * {@code no_sleep} applies to persistent jobs only; a sleeping job set {@code no_sleep} is woken before the
+     * answer.
      */
     public JobInfo update(Principal who, String jobOrName, JobUpdate update) {
         JobRecord job = find(who, jobOrName);
@@ -243,6 +244,9 @@ public final class JobService {
                         : update.startupCommand().isEmpty() ? null : update.startupCommand());
         validator.validateSleepSettings(job.persistent(), changed.noSleep(), changed.startupCommand());
         jobs.updateSleepSettings(who.userId(), job.id(), changed.noSleep(), changed.startupCommand());
+        if (changed.noSleep() && job.status() == JobStatus.SLEEPING) {
+            wakeAlwaysOn(changed); // always-on from now: it does not wait for its next use
+        }
         return status(who, job.id());
     }
 
