@@ -17,13 +17,14 @@ import java.util.List;
 final class Magsd implements AutoCloseable {
     final Path dataDir;
     final int port = FreePort.pick();
+    final int sshPort = FreePort.pick();
     private final Process process;
 
     Magsd(Path repo, Path dataDir, Path imagesDir, String image, List<String> extraArgs) {
         this.dataDir = dataDir;
         List<String> argv = new ArrayList<>(List.of(repo.resolve("bin/magsd").toString(), "serve",
                 "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(),
-                "--default-image", image, "--cgroup-parent", "mags-bench-" + port,
+                "--default-image", image, "--cgroup-parent", "mags-bench-" + port, "--ssh-listen", "127.0.0.1:" + sshPort,
                 // One user runs up to 100 sandboxes at once (load, density) whose disks are written little.
                 "--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0",
                 "--disk-overcommit", "100"));

@@ -21,6 +21,9 @@ import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
 import dev.mags.controlplane.state.AdmissionQueries;
 import dev.mags.controlplane.job.RetentionReaper;
+import dev.mags.controlplane.job.SandboxActivity;
+import dev.mags.controlplane.job.SandboxSleeper;
+import dev.mags.controlplane.job.SandboxTargets;
 import dev.mags.controlplane.ssh.SshAccess;
 import dev.mags.controlplane.ssh.SshGateway;
 import dev.mags.controlplane.ssh.SshGatewayConfig;
@@ -68,6 +71,8 @@ public final class ControlPlane implements AutoCloseable {
     private final CronScheduler cron;
     private final SshAccess sshAccess = new SshAccess();
     private final ExecSessions execs;
+    private final SandboxTargets targets;
+    private final SandboxSleeper sleeper;
     private SshGateway sshGateway;
     private boolean closed;
 
@@ -90,8 +95,10 @@ public final class ControlPlane implements AutoCloseable {
         this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
+        SandboxActivity activity = new SandboxActivity(clock);
         this.runner = new JobRunner(agents, live, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
-                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks);
+                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity);
+        this.sleeper = new SandboxSleeper(jobStore, live, activity, runner, clock, config.sleepAfter());
         WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agents, live, catalog,
                 config.limits().max().diskBytes(), config.stopGrace());
         Admission admission = new Admission(config.admission(), config.maxConcurrentJobs(),
@@ -106,6 +113,13 @@ public final class ControlPlane implements AutoCloseable {
         this.fileReaper = new FileReaper(files);
         CronStore cronStore = new CronStore(db.jdbi());
         this.cron = new CronScheduler(cronStore, jobs, clock);
+        this.targets = new SandboxTargets(jobStore, live, activity, job -> {
+            try {
+                return runner.wake(job);
+            } catch (dev.mags.protocol.v2.AgentException e) {
+                throw dev.mags.controlplane.workspace.AgentFailures.of(e);
+            }
+        });
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
@@ -120,6 +134,7 @@ public final class ControlPlane implements AutoCloseable {
         jobs.recoverAfterRestart();
         cron.start();
         reaper.start(reapPeriod);
+        sleeper.start();
         retention.start();
         fileReaper.start();
         api.start();
@@ -139,6 +154,14 @@ public final class ControlPlane implements AutoCloseable {
     /** The cron scheduler, whose {@link CronScheduler#runDue()} tests call after moving their clock. */
     CronScheduler cronScheduler() {
         return cron;
+    }
+
+    /**
+     * The sandboxes that execs and SSH channels work in: the caller's jobs' live sandboxes, as
+     * {@link #enableExec} and {@link #startSshGateway} take them.
+     */
+    public SandboxTargets sandboxTargets() {
+        return targets;
     }
 
     public TokenService tokens() {
@@ -184,6 +207,7 @@ public final class ControlPlane implements AutoCloseable {
             sshGateway.close();
         }
         reaper.close();
+        sleeper.close();
         retention.close();
         fileReaper.close();
         runner.beginShutdown();

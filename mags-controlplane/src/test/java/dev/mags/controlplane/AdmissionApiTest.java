@@ -41,7 +41,7 @@ class AdmissionApiTest {
         ControlPlaneConfig d = ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox");
         api = new TestApi(dir, agent, new ControlPlaneConfig(d.listenHost(), 0, d.defaultImage(), d.maxJobTimeout(),
                 maxConcurrentJobs, d.output(), d.stopGrace(), d.limits(), d.workspaceIdleTimeout(), policy, d.files(),
-                d.metrics()));
+                d.metrics(), d.sleepAfter()));
         bob = api.cp.tokens().createToken("bob", false);
     }
 
@@ -82,10 +82,20 @@ class AdmissionApiTest {
         awaitStatus(token, accepted(token, body), "running");
     }
 
-    /** A -p sandbox whose script has ended: it stays alive, as one with background processes does. */
+    /**
+     * A -p sandbox whose script has ended: it stays alive, as one with background processes does, and its job
+     * stays running with the script's exit code.
+     */
     void kept(String token, String workspace) {
-        awaitStatus(token, accepted(token, Map.of("script", "out up", "workspace_id", workspace, "persistent", true)),
-                "completed");
+        kept(token, Map.of("script", "out up", "workspace_id", workspace, "persistent", true));
+    }
+
+    void kept(String token, Map<String, Object> body) {
+        String id = accepted(token, body);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode job = json(api.get("/api/v1/mags-jobs/" + id + "/status", token));
+            return job.get("status").asText().equals("running") && job.path("exit_code").isInt();
+        });
     }
 
     @Test
@@ -160,8 +170,7 @@ class AdmissionApiTest {
     void diskIsNeverPromisedBeyondTheFreeSpaceAboveTheReserve() {
         start(64, new AdmissionPolicy(0, 0, 0, 4 * GIB, 1.0));
         agent.diskFreeBytes = 10 * GIB;
-        awaitStatus(api.token, accepted(api.token, Map.of("script", "out up", "workspace_id", "k", "persistent", true,
-                "disk_gb", 2)), "completed");
+        kept(api.token, Map.of("script", "out up", "workspace_id", "k", "persistent", true, "disk_gb", 2));
         running(api.token, Map.of("script", "sleep 60000", "disk_gb", 2));
         running(api.token, Map.of("script", "sleep 60000", "disk_gb", 2));
         JsonNode error = refused(post(bob, Map.of("script", "out x", "disk_gb", 1)), 507, "insufficient_storage");

@@ -81,6 +81,14 @@ public final class FakeAgent implements Agent {
     }
 
     /** Live sandboxes on workspace disks, by workspace key, with their limits. */
+    /** Ends a running sandbox as the host would (its processes killed, the runtime failing). */
+    void endSandbox(SandboxId id, ExitReason reason, String detail) {
+        FakeSandbox s = running.get(id);
+        if (s != null) {
+            s.end(reason, detail);
+        }
+    }
+
     Map<WorkspaceKey, SandboxLimits> liveWorkspaces() {
         Map<WorkspaceKey, SandboxLimits> out = new HashMap<>();
         running.values().stream().filter(s -> s.spec.workspace() != null)

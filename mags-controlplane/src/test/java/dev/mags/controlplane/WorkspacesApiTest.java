@@ -129,7 +129,9 @@ class WorkspacesApiTest {
         HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
                 "{\"script\": \"exit 0\", \"workspace_id\": \"w\", \"persistent\": true}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        awaitStatus(api.token, json(r).get("request_id").asText(), "completed");
+        String id = json(r).get("request_id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token)).path("exit_code").isInt());
         String alice = agent.launched.getLast().workspace().stored().owner();
         catalog.put(alice, "w", "snap-3", 1234, 3);
         catalog.put("someone-else", "w", "snap-9", 999, 9);

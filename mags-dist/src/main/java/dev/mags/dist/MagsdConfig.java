@@ -35,7 +35,8 @@ public record MagsdConfig(
         AdmissionPolicy admission,
         OutputPolicy output,
         FileLimits files,
-        MetricsAccess metrics) {
+        MetricsAccess metrics,
+        Duration sleepAfter) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -59,6 +60,9 @@ public record MagsdConfig(
         }
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(output, "output");
+        if (sleepAfter == null || sleepAfter.isNegative() || sleepAfter.isZero()) {
+            throw new IllegalArgumentException("--sleep-after must be at least 1 second");
+        }
         if (warmPoolSize < 0) {
             throw new IllegalArgumentException("--warm-pool-size must be zero or more");
         }
@@ -66,6 +70,11 @@ public record MagsdConfig(
 
     public Path stateDb() {
         return dataDir.resolve("state.db");
+    }
+
+    /** The SSH gateway's host key (mode 0600), kept so that clients' known_hosts stay valid across restarts. */
+    public Path sshHostKeyFile() {
+        return dataDir.resolve("ssh_host_ed25519_key");
     }
 
     public Path adminTokenFile() {

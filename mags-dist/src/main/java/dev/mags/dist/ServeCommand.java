@@ -34,9 +34,16 @@ final class ServeCommand implements Callable<Integer> {
     String defaultImage;
 
     @Option(names = "--ssh-listen", defaultValue = "${env:MAGS_SSH_LISTEN:-127.0.0.1:2222}",
-            description = "HOST:PORT of the SSH gateway (env MAGS_SSH_LISTEN, default ${DEFAULT-VALUE}); "
-                    + "reserved: the gateway is not part of this release.")
+            description = "HOST:PORT of the SSH gateway, which mags ssh and OpenSSH clients reach sandboxes through "
+                    + "(env MAGS_SSH_LISTEN, default ${DEFAULT-VALUE}); its host key is <data-dir>/ssh_host_ed25519_key.")
     String sshListen;
+
+    @Option(names = "--sleep-after", defaultValue = "${env:MAGS_SLEEP_AFTER:-600}",
+            description = "A persistent job's sandbox that no exec or SSH session used for this many seconds sleeps: "
+                    + "synced first when its workspace is stored, then its processes end and its disk stays; the next "
+                    + "exec, SSH session or run in its workspace wakes it and starts its startup command again. Jobs "
+                    + "set --no-sleep never sleep (env MAGS_SLEEP_AFTER, default ${DEFAULT-VALUE}).")
+    long sleepAfterSeconds;
 
     @Option(names = "--apps-domain", defaultValue = "${env:MAGS_APPS_DOMAIN:-localhost}",
             description = "Domain of public sandbox URLs (env MAGS_APPS_DOMAIN, default ${DEFAULT-VALUE}); "
@@ -222,7 +229,7 @@ final class ServeCommand implements Callable<Integer> {
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
                 Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy(), fileLimits(),
-                MetricsTokenFile.access(metricsTokenFile));
+                MetricsTokenFile.access(metricsTokenFile), Duration.ofSeconds(sleepAfterSeconds));
     }
 
     private AdmissionPolicy admissionPolicy() {
@@ -299,6 +306,6 @@ final class ServeCommand implements Callable<Integer> {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
                 cfg.maxConcurrentJobs(), cfg.output(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
-                cfg.admission(), cfg.files(), cfg.metrics());
+                cfg.admission(), cfg.files(), cfg.metrics(), cfg.sleepAfter());
     }
 }

@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.controlplane.ControlPlane;
 import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.ssh.SshGatewayConfig;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.UserStore;
 import dev.mags.controlplane.placement.AgentDirectory;
@@ -67,6 +68,9 @@ final class SingleNode implements AutoCloseable {
                     new StorageCatalog(storage.backup().storage()), storage.files(), Clock.systemUTC());
             opened.pop(); // the control plane now closes the agents
             opened.push(cp);
+            cp.enableExec(cp.sandboxTargets().exec());
+            cp.startSshGateway(new SshGatewayConfig(cfg.sshListen().host(), cfg.sshListen().port(),
+                    cfg.sshHostKeyFile()), cp.sandboxTargets().ssh());
             cp.start();
             LOG.info("magsd {} serving http://{}:{} (data dir {}, images {}, default image {})", Version.current(),
                     cfg.listen().host(), cp.port(), cfg.dataDir(), cfg.imagesDir(), cfg.defaultImage());

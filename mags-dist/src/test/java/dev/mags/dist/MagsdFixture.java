@@ -25,6 +25,8 @@ final class MagsdFixture implements AutoCloseable {
     final Path imagesDir;
     final String defaultImage;
     final int port;
+    /** The SSH gateway's port: a free one per server, so that servers of several tests never meet. */
+    final int sshPort;
     /** Own cgroup parent per data dir, so leftovers are traced to this server and no other. */
     final String cgroupParent;
     private Process process;
@@ -66,6 +68,7 @@ final class MagsdFixture implements AutoCloseable {
         this.imagesDir = imagesDir;
         this.defaultImage = defaultImage;
         this.port = FreePort.pick();
+        this.sshPort = FreePort.pick();
         this.cgroupParent = "mags-e2e-" + Integer.toHexString(dataDir.toAbsolutePath().toString().hashCode());
     }
 
@@ -105,6 +108,7 @@ final class MagsdFixture implements AutoCloseable {
         argv.addAll(List.of("serve", "--data-dir",
                 dataDir.toString(), "--listen", "127.0.0.1:" + port, "--images-dir", imagesDir.toString(),
                 "--default-image", defaultImage, "--cgroup-parent", cgroupParent,
+                "--ssh-listen", "127.0.0.1:" + sshPort,
                 // No warm pool unless a test asks: most assert that a running server leaves no sandbox behind.
                 "--warm-pool-size", Integer.toString(warmPoolSize)));
         argv.addAll(extraArgs);

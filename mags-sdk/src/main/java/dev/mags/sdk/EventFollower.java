@@ -114,7 +114,7 @@ final class EventFollower {
                     }
                     case StreamEvent.STATUS -> {
                         lastStatus = http.read(event.data(), JobInfo.class, "status event from " + uri);
-                        if (lastStatus.status() != null && lastStatus.status().isFinal()) {
+                        if (ended(lastStatus)) {
                             return lastStatus;
                         }
                     }
@@ -125,6 +125,15 @@ final class EventFollower {
         // The server ended the stream after telling the status (e.g. a persistent job now sleeping);
         // a job still pending has not run yet, so that is treated like a dropped connection.
         return lastStatus != null && lastStatus.status() != JobStatus.PENDING ? lastStatus : null;
+    }
+
+    /**
+     * The job's script is over: a final status, or a persistent job that stays running after its script with the
+     * script's exit code.
+     */
+    static boolean ended(JobInfo job) {
+        return job.status() != null && (job.status().isFinal()
+                || job.status() == JobStatus.RUNNING && job.exitCode() != null);
     }
 
     private MagsApiException errorOf(URI uri, StreamResponse response) throws IOException {

@@ -109,7 +109,9 @@ final class DirectEvents implements JobFollow.Source {
             }
             case StreamEvent.STATUS -> {
                 JobInfo job = job(json);
-                return job.status() != null && job.status().isFinal() ? job : null;
+                // a final status, or a persistent job running on after its script, with the script's exit code
+                return job.status() != null && (job.status().isFinal()
+                        || job.status() == JobStatus.RUNNING && job.exitCode() != null) ? job : null;
             }
             default -> {
                 return null;

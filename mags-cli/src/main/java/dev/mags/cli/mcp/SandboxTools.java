@@ -180,7 +180,9 @@ final class SandboxTools {
             text.append("status: ").append(job.status().wireName()).append('\n');
         }
         text.append("exit_code: ").append(exitCode == null ? "none" : exitCode).append('\n');
-        if (note != null && !note.equals("script exited with code " + exitCode)) {
+        // the bare exit is said by exit_code already; a limit or failure is worth a note
+        if (note != null && !note.equals("script exited with code " + exitCode)
+                && !note.equals("command exited with code " + exitCode)) {
             text.append("note: ").append(note).append('\n');
         }
         if (cut) {

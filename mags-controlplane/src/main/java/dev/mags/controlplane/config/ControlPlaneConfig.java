@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param admission per-user limits on live sandboxes and the disk reserve, checked when a job is submitted
  * @param files bounds and retention of uploaded files
  * @param metrics who may read {@code /metrics} besides loopback callers
+ * @param sleepAfter a persistent job's sandbox that no exec or SSH channel used for this long sleeps (its
+ *                   processes end, its disk stays) unless the job is {@code no_sleep}
  */
 public record ControlPlaneConfig(
         String listenHost,
@@ -36,7 +38,8 @@ public record ControlPlaneConfig(
         Duration workspaceIdleTimeout,
         AdmissionPolicy admission,
         FileLimits files,
-        MetricsAccess metrics) {
+        MetricsAccess metrics,
+        Duration sleepAfter) {
 
     public ControlPlaneConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -50,38 +53,48 @@ public record ControlPlaneConfig(
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(metrics, "metrics");
+        if (sleepAfter == null || sleepAfter.isNegative() || sleepAfter.isZero()) {
+            throw new IllegalArgumentException("sleepAfter must be positive");
+        }
     }
 
     public static ControlPlaneConfig defaults(String host, int port, String defaultImage) {
         return new ControlPlaneConfig(host, port, defaultImage, Duration.ofHours(24), 64,
                 OutputPolicy.defaults(), Duration.ofSeconds(5), LimitsPolicy.standard(),
-                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard(), FileLimits.DEFAULT, MetricsAccess.LOOPBACK_ONLY);
+                DEFAULT_WORKSPACE_IDLE_TIMEOUT, AdmissionPolicy.standard(), FileLimits.DEFAULT, MetricsAccess.LOOPBACK_ONLY,
+                DEFAULT_SLEEP_AFTER);
     }
 
     public static final Duration DEFAULT_WORKSPACE_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_SLEEP_AFTER = Duration.ofMinutes(10);
 
     public ControlPlaneConfig withAdmission(AdmissionPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, workspaceIdleTimeout, policy, files, metrics);
+                output, stopGrace, limits, workspaceIdleTimeout, policy, files, metrics, sleepAfter);
     }
 
     public ControlPlaneConfig withOutput(OutputPolicy policy) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                policy, stopGrace, limits, workspaceIdleTimeout, admission, files, metrics);
+                policy, stopGrace, limits, workspaceIdleTimeout, admission, files, metrics, sleepAfter);
     }
 
     public ControlPlaneConfig withWorkspaceIdleTimeout(Duration idle) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, idle, admission, files, metrics);
+                output, stopGrace, limits, idle, admission, files, metrics, sleepAfter);
     }
 
     public ControlPlaneConfig withMetrics(MetricsAccess access) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, workspaceIdleTimeout, admission, files, access);
+                output, stopGrace, limits, workspaceIdleTimeout, admission, files, access, sleepAfter);
+    }
+
+    public ControlPlaneConfig withSleepAfter(Duration after) {
+        return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
+                output, stopGrace, limits, workspaceIdleTimeout, admission, files, metrics, after);
     }
 
     public ControlPlaneConfig withFiles(FileLimits limits2) {
         return new ControlPlaneConfig(listenHost, listenPort, defaultImage, maxJobTimeout, maxConcurrentJobs,
-                output, stopGrace, limits, workspaceIdleTimeout, admission, limits2, metrics);
+                output, stopGrace, limits, workspaceIdleTimeout, admission, limits2, metrics, sleepAfter);
     }
 }

@@ -2,9 +2,11 @@ package dev.mags.controlplane.job;
 
 import dev.mags.api.JobInfo;
 import dev.mags.api.JobStatus;
+import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExitReason;
 import dev.mags.protocol.v2.SandboxEnd;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +43,56 @@ final class JobResults {
             case AGENT_SHUTDOWN -> finish(out, JobStatus.ERROR, null, "magsd shut down while the job was running");
             case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> finish(out, JobStatus.ERROR, exit.exitCode(), exit.detail());
             case FAILED, SANDBOX_ENDED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
+        }
+    }
+
+    /**
+     * A persistent job's script ended by itself and its sandbox stays: the job stays running with the script's
+     * exit code (what {@code mags run -p} returns), its output is persisted and its followers told, so that
+     * they end here.
+     */
+    void recordScriptEnd(JobOutput out, ExecExit exit) {
+        Integer code = exit.reason() == ExitReason.EXITED ? (exit.exitCode() == null ? -1 : exit.exitCode())
+                : exit.exitCode();
+        String message = exit.reason() != ExitReason.EXITED ? exit.detail()
+                : code != 0 ? "script exited with code " + code : null;
+        jobs.recordScriptExit(out.jobId(), code, message);
+        persistWithRetry(out);
+        out.close(jobs.findAnyUser(out.jobId()).map(JobViews::info).orElseThrow());
+    }
+
+    /**
+     * A persistent job's sandbox was put to sleep while its script ran (the script that keeps it up, re-run as
+     * the startup command on wake): the job sleeps, its output so far is persisted and its followers told.
+     */
+    void recordSleep(JobOutput out) {
+        jobs.markSleeping(out.jobId());
+        persistWithRetry(out);
+        out.close(jobs.findAnyUser(out.jobId()).map(JobViews::info).orElseThrow());
+    }
+
+    /**
+     * The sandbox a persistent job kept has ended: the job ends with it, completed when it was stopped (by
+     * request, or found idle) after a script that exited with 0, in error otherwise, saying why.
+     */
+    void recordSandboxEnd(String jobId, SandboxEnd end) {
+        JobRecord job = jobs.findAnyUser(jobId).orElse(null);
+        if (job == null || job.status().isFinal()) {
+            return;
+        }
+        Integer code = job.exitCode();
+        String sync = end.syncFailure() == null ? "" : "; the final sync failed (the files stay on this host; sync "
+                + "again when storage is back): " + end.syncFailure();
+        boolean stopped = end.reason() == ExitReason.STOPPED || end.reason() == ExitReason.EXITED;
+        if (stopped && (code == null || code == 0) && sync.isEmpty()) {
+            jobs.finish(jobId, JobStatus.COMPLETED, code, null, clock.instant());
+        } else if (stopped) {
+            jobs.finish(jobId, JobStatus.ERROR, code, (job.errorMessage() == null ? "its sandbox was stopped"
+                    : job.errorMessage() + "; its sandbox was stopped") + sync, clock.instant());
+        } else {
+            jobs.finish(jobId, JobStatus.ERROR, code, "its sandbox ended: " + end.reason().name().toLowerCase()
+                    .replace('_', ' ') + (end.detail() == null || end.detail().isEmpty() ? "" : " (" + end.detail() + ")")
+                    + sync, clock.instant());
         }
     }
 

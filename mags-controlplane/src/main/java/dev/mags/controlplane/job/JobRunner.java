@@ -14,11 +14,13 @@ import dev.mags.protocol.v2.Exec;
 import dev.mags.protocol.v2.ExecExit;
 import dev.mags.protocol.v2.ExecSpec;
 import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.Sandbox;
 import dev.mags.protocol.v2.SandboxEnd;
 import dev.mags.protocol.v2.SandboxState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code sh -c SCRIPT}: the sandbox is made (or, for a job in a workspace whose {@code -p} sandbox stays up, taken),
  * the script started in it, its result recorded when it ends, and the sandbox stopped after that (with the final
  * sync of a stored workspace first), unless it stays for its workspace. A job with a workspace first waits,
- * pending, until no other job runs in that workspace.
+ * pending, until no other job runs in that workspace. A persistent job whose sandbox stays is running until that
+ * sandbox ends: its script's exit code is recorded (and its followers told) when the script ends; the slot and
+ * the workspace are let go then, so that later jobs in the workspace run in the same sandbox.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -51,12 +55,14 @@ public final class JobRunner implements AutoCloseable {
     private final LiveSandboxes live;
     private final JobSandboxes sandboxes;
     private final JobResults results;
+    private final SandboxActivity activity;
     private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
     public JobRunner(AgentDirectory agents, LiveSandboxes live, JobStore jobs, LogStore logs, OutputRegistry outputs,
             Clock clock, int maxConcurrent, Duration stopGrace, Duration maxTimeout, WorkspaceStore workspaces,
-            WorkspaceLocks workspaceLocks) {
+            WorkspaceLocks workspaceLocks, SandboxActivity activity) {
+        this.activity = activity;
         this.workspaces = workspaces;
         this.workspaceLocks = workspaceLocks;
         this.live = live;
@@ -118,13 +124,12 @@ public final class JobRunner implements AutoCloseable {
         String id = e.job.id();
         JobOutput out = outputs.open(id);
         boolean slotTaken = false;
-        String workspaceKey = null;
         try {
             try {
                 if (e.job.workspaceId() != null) {
                     String key = JobSandboxes.workspaceKey(e.job);
                     workspaceLocks.acquire(key);
-                    workspaceKey = key;
+                    e.workspaceLock.set(key);
                 }
                 slots.acquire();
                 slotTaken = true;
@@ -141,6 +146,14 @@ public final class JobRunner implements AutoCloseable {
                 return;
             }
             execute(e, out);
+            if (e.kept != null) {
+                // the job now is its sandbox: it waits for it without holding a slot or its workspace
+                slots.release();
+                slotTaken = false;
+                releaseWorkspace(e);
+                outputs.remove(id);
+                awaitSandboxEnd(e);
+            }
         } catch (RuntimeException ex) {
             LOG.error("job {} failed inside mags", id, ex);
             try {
@@ -152,10 +165,8 @@ public final class JobRunner implements AutoCloseable {
             if (slotTaken) {
                 slots.release();
             }
-            if (workspaceKey != null) {
-                workspaceLocks.release(workspaceKey);
-            }
-            executions.remove(id);
+            releaseWorkspace(e);
+            executions.remove(id, e);
             outputs.remove(id);
         }
     }
@@ -165,6 +176,10 @@ public final class JobRunner implements AutoCloseable {
         Duration timeout = job.timeoutSeconds() == null ? maxTimeout : Duration.ofSeconds(job.timeoutSeconds());
         if (job.workspaceId() != null) {
             touchWorkspace(job);
+        }
+        if (job.workspaceId() != null) {
+            // a job in a workspace whose sandbox sleeps runs in it once it is awake (the workspace is ours now)
+            jobs.sleepingInWorkspace(job.userId(), job.workspaceId()).ifPresent(this::wakeLocked);
         }
         OutputLines lines = new OutputLines(out);
         ExecSpec script = ExecSpec.shell(job.script(), job.environment(), timeout);
@@ -180,6 +195,10 @@ public final class JobRunner implements AutoCloseable {
         }
         JobSandboxes.Placed placed = e.placed;
         jobs.markRunning(job.id(), clock.instant());
+        if (job.persistent() && !placed.reused() && placed.workspace() != null) {
+            // the workspace's sandbox runs and is known (LiveSandboxes): later jobs there are execs in it, at once
+            releaseWorkspace(e);
+        }
         if (e.stopRequested) {
             placed.sandbox().stop(stopGrace, placed.stored());
         }
@@ -224,11 +243,42 @@ public final class JobRunner implements AutoCloseable {
      */
     private void end(Execution e, JobOutput out, ExecExit exit, Duration timeout) {
         JobSandboxes.Placed placed = e.placed;
-        boolean keep = e.job.persistent() && placed.workspace() != null && KEEPS_SANDBOX.contains(exit.reason())
-                && !e.stopRequested && placed.sandbox().state() == SandboxState.RUNNING;
+        if (shuttingDown && e.job.persistent() && placed.workspace() != null
+                && exit.reason() == ExitReason.AGENT_SHUTDOWN) {
+            // magsd stops: the job sleeps on its disk and is woken on use (always-on ones at the next start)
+            live.jobDone(e.job.id());
+            sandboxes.ended(placed.sandbox());
+            activity.forget(placed.sandbox().id());
+            results.recordSleep(out);
+            return;
+        }
+        if (e.sleepRequested && !e.stopRequested) {
+            // its sandbox was put to sleep under the script (a `mags new` job's, whose script keeps it up); the job
+            // sleeps once the sandbox is gone
+            SandboxEnd gone = placed.sandbox().ended().join();
+            if (gone.syncFailure() != null) {
+                LOG.warn("job {}: the sync before its sandbox slept failed (its disk stays on this host): {}",
+                        e.job.id(), gone.syncFailure());
+            }
+            live.jobDone(e.job.id());
+            sandboxes.ended(placed.sandbox());
+            activity.forget(placed.sandbox().id());
+            results.recordSleep(out);
+            return;
+        }
+        // a sandbox this job found there is its persistent owner's: the job was an exec in it and leaves it up
+        boolean keep = (e.job.persistent() || placed.reused()) && placed.workspace() != null
+                && KEEPS_SANDBOX.contains(exit.reason()) && !e.stopRequested
+                && placed.sandbox().state() == SandboxState.RUNNING;
         live.jobDone(e.job.id());
+        if (keep && !placed.reused()) {
+            results.recordScriptEnd(out, exit);
+            activity.touch(placed.sandbox().id());
+            e.kept = placed;
+            return;
+        }
         if (keep) {
-            results.record(out, exit, timeout);
+            results.record(out, exit, timeout); // a job run in another job's sandbox: an exec there
             return;
         }
         if (placed.stored()) {
@@ -239,6 +289,123 @@ public final class JobRunner implements AutoCloseable {
             placed.sandbox().stop(Duration.ZERO, false).join();
         }
         sandboxes.ended(placed.sandbox());
+    }
+
+    /**
+     * A persistent job whose script has ended stays running while the sandbox it made lives, and ends with it
+     * (stopped, or failed); a sandbox ended by magsd's own shutdown leaves the job sleeping.
+     */
+    private void awaitSandboxEnd(Execution e) {
+        JobSandboxes.Placed kept = e.kept;
+        SandboxEnd end = kept.sandbox().ended().join();
+        sandboxes.ended(kept.sandbox());
+        activity.forget(kept.sandbox().id());
+        if (shuttingDown && end.reason() == ExitReason.AGENT_SHUTDOWN) {
+            jobs.markSleeping(e.job.id()); // its disk stays: woken on use (always-on ones at the next start)
+            return;
+        }
+        if (e.sleepRequested && !e.stopRequested && end.reason() == ExitReason.STOPPED) {
+            if (end.syncFailure() != null) {
+                LOG.warn("job {}: the sync before its sandbox slept failed (its disk stays on this host): {}",
+                        e.job.id(), end.syncFailure());
+            }
+            jobs.markSleeping(e.job.id());
+            return;
+        }
+        results.recordSandboxEnd(e.job.id(), end);
+    }
+
+    /**
+     * Puts a persistent job's idle sandbox to sleep: synced when its workspace is stored, then stopped; its disk
+     * stays and the job becomes {@code sleeping}. Skipped (false) while a job runs or waits in its workspace.
+     */
+    public boolean sleep(String jobId) {
+        Execution e = executions.get(jobId);
+        JobSandboxes.Placed target = e == null ? null : e.kept != null ? e.kept
+                : e.job.persistent() && !e.launching ? e.placed : null;
+        if (target == null || shuttingDown) {
+            return false;
+        }
+        String key = JobSandboxes.workspaceKey(e.job);
+        if (!workspaceLocks.tryAcquire(key)) {
+            return false;
+        }
+        try {
+            e.sleepRequested = true;
+            target.sandbox().stop(stopGrace, target.stored()).join();
+            e.thread.join(); // it records the sleep
+            return true;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            workspaceLocks.release(key);
+        }
+    }
+
+    /**
+     * Wakes a sleeping job: a new sandbox on its workspace's disk, its startup command started in the background,
+     * and the job running again. Empty when the job does not sleep (any more) and has no live sandbox.
+     *
+     * @throws AgentException when no sandbox could be made
+     */
+    public Optional<Sandbox> wake(JobRecord job) {
+        String key = JobSandboxes.workspaceKey(job);
+        try {
+            workspaceLocks.acquire(key);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            return wakeLocked(job);
+        } finally {
+            workspaceLocks.release(key);
+        }
+    }
+
+    /** {@link #wake} with the job's workspace taken by the caller. */
+    private Optional<Sandbox> wakeLocked(JobRecord stale) {
+        JobRecord job = jobs.findAnyUser(stale.id()).orElse(null);
+        if (job == null || job.status() != JobStatus.SLEEPING) {
+            return job == null || job.workspaceId() == null ? Optional.empty()
+                    : live.forWorkspace(dev.mags.protocol.v2.WorkspaceKey.of(JobSandboxes.workspaceKey(job)));
+        }
+        JobSandboxes.Placed placed = sandboxes.place(job);
+        if (job.startupCommand() != null) {
+            // started, not waited for: the request that woke the sandbox proceeds at once
+            placed.sandbox().exec(ExecSpec.shell(job.startupCommand(), job.environment(), null),
+                    (stream, data, offset, length) -> { }, () -> { });
+        }
+        live.jobDone(job.id());
+        activity.touch(placed.sandbox().id());
+        jobs.markAwake(job.id());
+        LOG.info("job {}: its sandbox woke up", job.id());
+        watch(job, placed);
+        return Optional.of(placed.sandbox());
+    }
+
+    /** A thread that waits for a kept sandbox's end and records it on the job. */
+    private void watch(JobRecord job, JobSandboxes.Placed placed) {
+        Execution e = new Execution(job);
+        e.placed = placed;
+        e.kept = placed;
+        executions.put(job.id(), e);
+        e.thread = Thread.ofVirtual().name("job-" + job.id()).unstarted(() -> {
+            try {
+                awaitSandboxEnd(e);
+            } catch (RuntimeException ex) {
+                LOG.error("job {}: recording its sandbox's end failed", job.id(), ex);
+            } finally {
+                executions.remove(job.id(), e);
+            }
+        });
+        e.thread.start();
+    }
+
+    /** A sleeping job is stopped: it has no sandbox to end, and ends as a stopped one would. */
+    public void endSleeping(String jobId) {
+        results.recordSandboxEnd(jobId, new SandboxEnd(ExitReason.STOPPED, "stopped", null, null));
     }
 
     /**
@@ -259,6 +426,14 @@ public final class JobRunner implements AutoCloseable {
 
     private void touchWorkspace(JobRecord job) {
         workspaces.touch(job.userId(), job.workspaceId(), JobSandboxes.workspaceKey(job), clock.instant());
+    }
+
+    /** Lets go of the job's workspace, if it still holds it; harmless twice. */
+    private void releaseWorkspace(Execution e) {
+        String key = e.workspaceLock.getAndSet(null);
+        if (key != null) {
+            workspaceLocks.release(key);
+        }
     }
 
     /** Takes no new sandboxes; jobs waiting for a slot stay pending. */
@@ -298,6 +473,12 @@ public final class JobRunner implements AutoCloseable {
         volatile boolean stopRequested;
         volatile boolean launching;
         volatile boolean launchRecorded;
+        /** The sandbox the job made and that stays after its script (a {@code -p} job's): the job ends with it. */
+        volatile JobSandboxes.Placed kept;
+        /** The workspace the job holds, until it lets go (its script ended, or a persistent one's started). */
+        final java.util.concurrent.atomic.AtomicReference<String> workspaceLock = new java.util.concurrent.atomic.AtomicReference<>();
+        /** Its sandbox is stopped to sleep: its end makes the job sleeping, not final. */
+        volatile boolean sleepRequested;
 
         Execution(JobRecord job) {
             this.job = job;

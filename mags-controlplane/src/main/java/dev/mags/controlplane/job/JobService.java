@@ -200,11 +200,21 @@ public final class JobService {
         WorkspaceRecord ws = workspaces.find(who.userId(), name).orElseThrow(() -> notFound(jobOrWorkspace));
         JobRecord shown = byId.orElseGet(() -> jobs.latestInWorkspace(who.userId(), name).orElseThrow(() ->
                 new NotFoundException("job_not_found", "workspace '" + name + "' has no jobs")));
+        List<JobRecord> kept = new java.util.ArrayList<>();
         for (JobRecord active : jobs.activeInWorkspace(who.userId(), name)) {
+            if (active.exitCode() != null) {
+                kept.add(active); // a persistent job whose script has ended: it ends with the sandbox, below
+                continue;
+            }
             runner.stop(active.id());
             runner.awaitEnd(active.id(), Duration.ofMinutes(2));
         }
-        workspaceService.endSandbox(ws);
+        try {
+            workspaceService.endSandbox(ws);
+        } finally {
+            kept.forEach(k -> runner.awaitEnd(k.id(), Duration.ofMinutes(1)));
+        }
+        jobs.sleepingInWorkspace(who.userId(), name).ifPresent(sleeping -> runner.endSleeping(sleeping.id()));
         return status(who, shown.id());
     }
 
@@ -221,7 +231,8 @@ public final class JobService {
 
     /**
      * Changes a job's sandbox settings ({@code PATCH /mags-jobs/{id}}); fields left out keep their value.
-     * {@code no_sleep} applies to persistent jobs only.
+     * {@code no_sleep} applies to persistent jobs only; a sleeping job set {@code no_sleep} is woken before the
+     * answer.
      */
     public JobInfo update(Principal who, String jobOrName, JobUpdate update) {
         JobRecord job = find(who, jobOrName);
@@ -233,6 +244,9 @@ public final class JobService {
                         : update.startupCommand().isEmpty() ? null : update.startupCommand());
         validator.validateSleepSettings(job.persistent(), changed.noSleep(), changed.startupCommand());
         jobs.updateSleepSettings(who.userId(), job.id(), changed.noSleep(), changed.startupCommand());
+        if (changed.noSleep() && job.status() == JobStatus.SLEEPING) {
+            wakeAlwaysOn(changed); // always-on from now: it does not wait for its next use
+        }
         return status(who, job.id());
     }
 
@@ -256,11 +270,18 @@ public final class JobService {
 
     /**
      * After a restart: jobs that were running lost their sandbox (the agent reaped it), so they end in error
-     * saying so. A pending job that was launched may have started its script before the crash: it ends in
+     * saying so, except persistent ones, whose disk stays: they sleep, and the always-on ({@code no_sleep}) ones
+     * among the sleeping are started again at once. A pending job that was launched may have started its script before the crash: it ends in
      * error too, and is not run again. Jobs still pending that were never launched run now.
      */
     public void recoverAfterRestart() {
         for (JobRecord job : jobs.withStatus(JobStatus.RUNNING)) {
+            if (job.persistent() && job.workspaceId() != null) {
+                // its sandbox is gone, its disk stays: it sleeps, and is woken on use (or now, below, if always-on)
+                jobs.markSleeping(job.id());
+                LOG.info("job {} was running when magsd stopped; its sandbox sleeps until it is used", job.id());
+                continue;
+            }
             jobs.finish(job.id(), JobStatus.ERROR, null,
                     "magsd stopped while the job was running; its sandbox was removed when magsd restarted at "
                             + clock.instant(), clock.instant());
@@ -274,6 +295,22 @@ public final class JobService {
             }
             LOG.info("resuming pending job {}", job.id());
             runner.enqueue(job);
+        }
+        for (JobRecord job : jobs.withStatus(JobStatus.SLEEPING)) {
+            if (job.noSleep()) {
+                // always-on: started again on its disk (restored from storage when the host has none), off the
+                // start's path, with its startup command
+                Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAlwaysOn(job));
+            }
+        }
+    }
+
+    private void wakeAlwaysOn(JobRecord job) {
+        try {
+            runner.wake(job);
+        } catch (RuntimeException e) {
+            LOG.warn("always-on job {} could not be started again after the restart; it stays sleeping and is woken on"
+                    + " use: {}", job.id(), e.getMessage());
         }
     }
 

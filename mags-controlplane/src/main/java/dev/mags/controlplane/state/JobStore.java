@@ -132,6 +132,45 @@ public final class JobStore {
                 .bind("t", startedAt.toEpochMilli()).bind("id", jobId).execute()) == 1;
     }
 
+    /**
+     * Records how a persistent job's script ended while the job stays running (its sandbox lives on); false
+     * if the job was no longer running.
+     */
+    public boolean recordScriptExit(String jobId, Integer exitCode, String message) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET exit_code = :code, error_message = :msg "
+                        + "WHERE id = :id AND status = 'running'")
+                .bind("code", exitCode).bind("msg", message).bind("id", jobId).execute()) == 1;
+    }
+
+    /** A running persistent job whose sandbox goes to sleep; false if it was no longer running. */
+    public boolean markSleeping(String jobId) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = 'sleeping' WHERE id = :id AND status = 'running'")
+                .bind("id", jobId).execute()) == 1;
+    }
+
+    /** A sleeping job whose sandbox runs again; false if it was not sleeping. */
+    public boolean markAwake(String jobId) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = 'running' WHERE id = :id AND status = 'sleeping'")
+                .bind("id", jobId).execute()) == 1;
+    }
+
+    /** The user's sleeping job in workspace {@code name}, if there is one. */
+    public Optional<JobRecord> sleepingInWorkspace(String userId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :u AND workspace_id = :n "
+                        + "AND status = 'sleeping' ORDER BY created_at DESC LIMIT 1")
+                .bind("u", userId).bind("n", name).map(JOB).findOne());
+    }
+
+    /**
+     * Running persistent jobs whose sandbox may sleep (not {@code no_sleep}): those whose script has ended, and
+     * those whose script is their startup command (what {@code mags new} sends: it only keeps the sandbox up, and
+     * is started again on wake). A job whose own script still runs never sleeps.
+     */
+    public List<JobRecord> keptAndMaySleep() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status = 'running' AND persistent "
+                        + "AND NOT no_sleep AND (exit_code IS NOT NULL OR script = startup_command)").map(JOB).list());
+    }
+
     /** Sets a final status unless the job already has one; false if it had. */
     public boolean finish(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at) {
         if (!status.isFinal()) {

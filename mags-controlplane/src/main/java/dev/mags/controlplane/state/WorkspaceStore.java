@@ -69,8 +69,9 @@ public final class WorkspaceStore {
 
     /** Jobs of the workspace that are pending or running. */
     public long activeJobs(String userId, String name) {
+        // a running job whose exit code is set is a persistent one whose script has ended: it only keeps the sandbox
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE user_id = :u AND workspace_id = :n "
-                        + "AND status IN ('pending', 'running')")
+                        + "AND (status = 'pending' OR (status = 'running' AND exit_code IS NULL))")
                 .bind("u", userId).bind("n", name).mapTo(Long.class).one());
     }
 
