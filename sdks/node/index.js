@@ -66,7 +66,8 @@ class Mags {
   async runAndWait(script, options = {}) {
     const { timeout = 60000, pollInterval = 1000, ...runOptions } = options;
     const { requestId } = await this.run(script, runOptions);
-    const job = await this._wait(requestId, [...FINAL, 'sleeping'], timeout, pollInterval);
+    // A persistent job stays running after its script, with the script's exit code: that is its end here.
+    const job = await this._wait(requestId, [...FINAL, 'sleeping'], timeout, pollInterval, true);
     return { requestId, status: job.status, exitCode: job.exit_code, errorMessage: job.error_message,
       logs: await this._allLogs(requestId) };
   }
@@ -179,11 +180,12 @@ class Mags {
 
   // ---- helpers
 
-  async _wait(requestId, until, timeoutMs, pollMs) {
+  async _wait(requestId, until, timeoutMs, pollMs, scriptEnd = false) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const job = await this.status(requestId);
       if (until.includes(job.status)) return job;
+      if (scriptEnd && job.status === 'running' && job.exit_code != null) return job;
       if (Date.now() >= deadline) {
         throw new MagsError('timeout', `job ${requestId} is still ${job.status} after ${timeoutMs} ms; it keeps running `
           + `(stop it with stop('${requestId}'))`);

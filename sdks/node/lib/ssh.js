@@ -43,7 +43,7 @@ class SshClient {
       }
     }
     return run('ssh', ['-i', this.privateKey, '-p', String(port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
-      '-o', `UserKnownHostsFile=${this.knownHosts}`, '-o', 'StrictHostKeyChecking=accept-new', '--',
+      '-o', `UserKnownHostsFile=${this.knownHosts}`, '-o', 'StrictHostKeyChecking=accept-new', '-o', 'LogLevel=ERROR', '--',
       `${user}@${host}`, command], timeoutMs);
   }
 }

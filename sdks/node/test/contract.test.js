@@ -28,7 +28,6 @@ const PENDING = {
 
 // Methods whose route exists but whose feature the server refuses for now (magsd.test.js asserts the answers).
 const REFUSED = {
-  exec: '503 ssh_unavailable: magsd starts no SSH gateway yet',
   url: '400 unsupported_port: public URLs for ports other than 22 are not offered yet',
 };
 

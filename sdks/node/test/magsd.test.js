@@ -16,8 +16,6 @@ const { SDK, startMagsd } = require('./support');
 
 // Seed example -> the server feature it waits for.
 const PENDING = {
-  exec: 'an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)',
-  enableAccessSsh: 'the same SSH gateway',
   url: 'public URLs (POST /access with a port other than 22 answers 400 unsupported_port)',
   urlAliasCreate: 'URL aliases (POST /mags-url-aliases is 404)',
   fileIds: 'files placed into jobs (file_ids is 400 unsupported_field; uploading works)',
@@ -65,10 +63,10 @@ async function endWorkspace(name) {
   await mags.deleteWorkspace(name);
 }
 
-async function waitFinal(requestId) {
+async function waitScriptEnd(requestId) {
   for (;;) {
     const job = await mags.status(requestId);
-    if (['completed', 'error'].includes(job.status)) return job;
+    if (['completed', 'error'].includes(job.status) || job.exit_code != null) return job;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -111,7 +109,9 @@ describe('seed examples', () => {
   test('a persistent workspace syncs, and stops by name', async (t) => {
     t.after(() => endWorkspace('myproject'));
     const job = await mags.run('echo kept > /root/notes.txt', { workspaceId: 'myproject', persistent: true });
-    assert.equal((await waitFinal(job.requestId)).status, 'completed');
+    // a persistent job stays running after its script, with the script's exit code
+    const ended = await waitScriptEnd(job.requestId);
+    assert.deepEqual([ended.status, ended.exit_code], ['running', 0]);
     const snapshot = await mags.sync('myproject');
     assert.equal(snapshot.workspace_id, 'myproject');
     assert.ok(snapshot.files >= 1);
@@ -127,10 +127,23 @@ describe('seed examples', () => {
     await mags.new('myproject');
     assert.equal((await mags.findJob('myproject')).status, 'running');
     // Execute command on existing VM
-    await refused('exec', 'ssh_unavailable', async () => {
-      const { output } = await mags.exec('myproject', 'ls -la /root');
-      console.log(output);
-    });
+    // (exec goes through the SSH gateway with a key the SDK makes under HOME: a home of the test's own)
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mags-home-'));
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    let viaSsh;
+    try {
+      viaSsh = new Mags({ apiToken: process.env.MAGS_API_TOKEN });
+    } finally {
+      process.env.HOME = savedHome;
+    }
+    try {
+      const { output, exitCode } = await viaSsh.exec('myproject', 'ls -la /root');
+      assert.equal(exitCode, 0);
+      assert.match(output, /\.bashrc/);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
     // Resize workspace disk
     await mags.resize('myproject', 10); // 10GB
     const info = (await mags.listWorkspaces()).workspaces.find((w) => w.workspace_id === 'myproject');
@@ -144,7 +157,9 @@ describe('seed examples', () => {
   test('SSH access and a public URL', async (t) => {
     t.after(() => endWorkspace('webapp'));
     await mags.new('webapp', { persistent: true });
-    await refused('enableAccessSsh', 'ssh_unavailable', () => mags.enableAccess('webapp', 22));
+    const ssh = await mags.enableAccess('webapp', 22);
+    assert.equal(ssh.sshUser, 'webapp');
+    assert.ok(ssh.sshPort > 0);
     await refused('url', 'unsupported_port', async () => {
       const { url } = await mags.url('webapp', 8080);
       console.log(url);

@@ -28,7 +28,6 @@ PENDING = {
 
 # Methods whose route exists but whose feature the server refuses for now (test_magsd asserts the answers).
 REFUSED = {
-    "exec": "503 ssh_unavailable: magsd starts no SSH gateway yet",
     "url": "400 unsupported_port: public URLs for ports other than 22 are not offered yet",
 }
 

@@ -13,7 +13,6 @@ from mags import Mags, MagsError
 
 # Seed example -> the server feature it waits for.
 PENDING = {
-    "exec": "an SSH gateway started by magsd serve (POST /access with port 22 answers 503 ssh_unavailable)",
     "url": "public URLs (POST /access with a port other than 22 answers 400 unsupported_port)",
     "file_ids": "files placed into jobs (file_ids is 400 unsupported_field; uploading works)",
     "usage": "usage summaries (GET /mags-usage is 404)",
@@ -33,11 +32,11 @@ def tearDownModule():
     server.stop()
 
 
-def wait_final(m, request_id):
-    """Polls the job's status until it ends (the test's own timeout bounds the wait)."""
+def wait_script_end(m, request_id):
+    """Polls until the job's script has ended: a persistent job stays running after it, with its exit code."""
     while True:
         job = m.status(request_id)
-        if job["status"] in ("completed", "error"):
+        if job["status"] in ("completed", "error") or job.get("exit_code") is not None:
             return job
         time.sleep(0.2)
 
@@ -112,7 +111,9 @@ class SeedExamplesTest(unittest.TestCase):
         # Persistent workspace (synced to S3)
         job = m.run("echo kept > /root/notes.txt",
                     workspace_id="my-project", persistent=True)
-        self.assertEqual(wait_final(m, job["request_id"])["status"], "completed")
+        # a persistent job stays running after its script, with the script's exit code
+        ended = wait_script_end(m, job["request_id"])
+        self.assertEqual((ended["status"], ended["exit_code"]), ("running", 0))
         snapshot = m.sync("my-project")
         self.assertEqual(snapshot["workspace_id"], "my-project")
         self.assertGreaterEqual(snapshot["files"], 1)
@@ -129,7 +130,20 @@ class SeedExamplesTest(unittest.TestCase):
         m.new("my-project")
         self.assertEqual(m.find_job("my-project")["status"], "running")
         # Execute commands on existing sandbox
-        self.assertRefused("exec", "ssh_unavailable", lambda: m.exec("my-project", "ls -la /root"))
+        # (exec goes through the SSH gateway with a key the SDK makes under HOME: a home of the test's own)
+        with tempfile.TemporaryDirectory() as home:
+            saved = os.environ.get("HOME")
+            os.environ["HOME"] = home
+            try:
+                via_ssh = Mags()
+            finally:
+                if saved is None:
+                    del os.environ["HOME"]
+                else:
+                    os.environ["HOME"] = saved
+            result = via_ssh.exec("my-project", "ls -la /root")
+        self.assertEqual(result["exit_code"], 0, result)
+        self.assertIn(".bashrc", result["output"])
         stopped = m.stop("my-project")
         self.assertEqual(stopped["error_message"], "stopped by request")
 

@@ -78,7 +78,8 @@ class Mags(FilesCronAliases):
         Raises ``MagsError("timeout")`` when it has not ended within ``timeout`` seconds (it keeps running).
         """
         request_id = self.run(script, **opts)["request_id"]
-        job = self._wait(request_id, _FINAL + ("sleeping",), timeout, poll_interval)
+        # A persistent job stays running after its script, with the script's exit code: that is its end here.
+        job = self._wait(request_id, _FINAL + ("sleeping",), timeout, poll_interval, script_end=True)
         return {"request_id": request_id, "status": job["status"], "exit_code": job.get("exit_code"),
                 "error_message": job.get("error_message"), "logs": self._all_logs(request_id)}
 
@@ -186,11 +187,14 @@ class Mags(FilesCronAliases):
 
     # ---- helpers
 
-    def _wait(self, request_id: str, until, timeout: float, poll_interval: float) -> Dict[str, Any]:
+    def _wait(self, request_id: str, until, timeout: float, poll_interval: float,
+              script_end: bool = False) -> Dict[str, Any]:
         deadline = time.monotonic() + timeout
         while True:
             job = self.status(request_id)
             if job.get("status") in until:
+                return job
+            if script_end and job.get("status") == "running" and job.get("exit_code") is not None:
                 return job
             if time.monotonic() >= deadline:
                 raise MagsError("timeout", f"job {request_id} is still {job.get('status')} after {timeout} s; it "

@@ -43,7 +43,7 @@ class SshClient:
                 raise MagsError("ssh_failed", f"the server's answer {word!r} could be read as an ssh option; refused")
         argv = [_program("ssh"), "-i", self.private_key, "-p", str(port), "-o", "IdentitiesOnly=yes",
                 "-o", "BatchMode=yes", "-o", f"UserKnownHostsFile={self.known_hosts}",
-                "-o", "StrictHostKeyChecking=accept-new", "--", f"{user}@{host}", command]
+                "-o", "StrictHostKeyChecking=accept-new", "-o", "LogLevel=ERROR", "--", f"{user}@{host}", command]
         return self._run(argv, timeout)
 
     @staticmethod
