@@ -22,7 +22,7 @@ public final class DebianRecipe implements RootfsRecipe {
             "python3", "python3-pip", "nodejs", "npm", "git", "curl", "wget", "ca-certificates",
             "procps", "iproute2", "nano", "vim-tiny", "python-is-python3");
     /** Changes with what the recipe puts into the image, so that {@code image build --if-missing} rebuilds. */
-    public static final String REVISION = "2 (apk, pip.conf, python, host CAs)";
+    public static final String REVISION = "3 (apk, pip.conf, python, host CAs, vim)";
 
     private final Mmdebstrap mmdebstrap;
     private final String suite;

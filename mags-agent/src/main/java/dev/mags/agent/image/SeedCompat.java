@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -12,7 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * an {@code apk} command (add, del, update, info) that maps Alpine's package names to Debian's and runs
  * apt-get, saying in one line what it installs instead; and pip configured to install as root into the
  * system's Python (Debian's pip refuses that by default, PEP 668: the image is the sandbox's own, so
- * there is no system to protect). {@code python} is python3 through Debian's {@code python-is-python3}.
+ * there is no system to protect). {@code python} is python3 through Debian's {@code python-is-python3};
+ * {@code vim} is vim-tiny (Debian registers it only as {@code vi}), as the interactive example types it.
  */
 final class SeedCompat {
     static final String PIP_CONF = """
@@ -36,6 +38,10 @@ final class SeedCompat {
         Files.setPosixFilePermissions(apk, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(rootfs.resolve("etc"));
         Files.writeString(rootfs.resolve("etc/pip.conf"), PIP_CONF);
-        progress.println("  added apk (Alpine's names to apt-get) and /etc/pip.conf (pip installs as root)");
+        Path vim = rootfs.resolve("usr/bin/vim");
+        if (Files.exists(rootfs.resolve("usr/bin/vim.tiny")) && !Files.exists(vim, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(vim, Path.of("vim.tiny"));
+        }
+        progress.println("  added apk (Alpine's names to apt-get), /etc/pip.conf (pip installs as root) and vim");
     }
 }
