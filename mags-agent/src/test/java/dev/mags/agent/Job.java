@@ -60,8 +60,8 @@ public final class Job {
         return ((dev.mags.agent.sandbox.LocalSandbox) sandbox).container().id();
     }
 
-    public int forwardPort(int port) {
-        return sandbox.forwardPort(port);
+    public java.net.Socket connect(int port) throws java.io.IOException {
+        return sandbox.connect(port);
     }
 
     public CompletableFuture<SandboxEnd> stop(Duration grace) {

@@ -62,6 +62,8 @@ public final class FakeAgent implements Agent {
     final List<WorkspaceKey> deletedWorkspaces = new CopyOnWriteArrayList<>();
     /** Called with each sandbox's spec right before a script starts in it. */
     volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
+    /** Where every fake sandbox's ports lead: sandbox port → a port on the host's loopback where the test listens. */
+    final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
     /** What {@link #usage()} reports as free on the disks' file system. */
     volatile long diskFreeBytes = 1L << 50;
 
@@ -217,8 +219,12 @@ public final class FakeAgent implements Agent {
         }
 
         @Override
-        public int forwardPort(int sandboxPort) {
-            throw new AgentException(AgentErrorCode.INVALID_SPEC, "the fake agent has no network");
+        public java.net.Socket connect(int sandboxPort) throws java.io.IOException {
+            Integer hostPort = ports.get(sandboxPort);
+            if (hostPort == null) {
+                throw new java.net.ConnectException("nothing listens on port " + sandboxPort + " of fake sandbox " + spec.id());
+            }
+            return new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), hostPort);
         }
 
         @Override

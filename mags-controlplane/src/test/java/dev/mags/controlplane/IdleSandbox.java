@@ -36,8 +36,8 @@ final class IdleSandbox implements Sandbox {
     }
 
     @Override
-    public int forwardPort(int sandboxPort) {
-        throw new AssertionError("no port forward expected");
+    public java.net.Socket connect(int sandboxPort) {
+        throw new AssertionError("no connection expected");
     }
 
     @Override

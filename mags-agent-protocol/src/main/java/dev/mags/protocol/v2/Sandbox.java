@@ -1,5 +1,7 @@
 package dev.mags.protocol.v2;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,10 +24,15 @@ public interface Sandbox {
     Exec exec(ExecSpec spec, ExecListener listener, CommandGate gate);
 
     /**
-     * Forwards a port on the host's loopback to {@code sandboxPort} inside the sandbox and returns the host port;
-     * asking twice for one port returns the same; the forward ends with the sandbox.
+     * A new TCP connection to {@code sandboxPort} on the sandbox's own loopback address (a server inside that
+     * listens on 127.0.0.1 or on every address answers). Nothing on the host listens for it: the connection is
+     * made from inside the sandbox's network, so no one but the caller can reach a sandbox's port. Works in a
+     * sandbox without outbound network too.
+     *
+     * @throws java.net.ConnectException when nothing listens on the port (yet)
+     * @throws AgentException NOT_FOUND when the sandbox has ended, FROZEN while it is frozen
      */
-    int forwardPort(int sandboxPort);
+    Socket connect(int sandboxPort) throws IOException;
 
     SandboxFiles files();
 

@@ -16,16 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sandbox's running network: its slirp4netns and its port forwards. {@link #close()} kills
- * slirp4netns (which ends every forward) and removes its files; closing twice is harmless. A
+ * One sandbox's running network: its slirp4netns. {@link #close()} kills slirp4netns and removes
+ * its files; closing twice is harmless. A
  * watcher also closes it once the sandbox's init process is gone, so slirp4netns never outlives the
  * sandbox even if nobody calls close.
  */
 public final class AttachedNetwork implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AttachedNetwork.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    private static final String LOOPBACK = "127.0.0.1";
-    private static final int FORWARD_ATTEMPTS = 5;
 
     private final String sandboxId;
     private final long initPid;
@@ -33,7 +31,6 @@ public final class AttachedNetwork implements AutoCloseable {
     private final Path runDir;
     private final SlirpProcess process;
     private final SlirpApi api;
-    private final Map<Integer, Integer> forwards = new TreeMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread watcher;
 
@@ -70,44 +67,6 @@ public final class AttachedNetwork implements AutoCloseable {
 
     SlirpApi api() {
         return api;
-    }
-
-    /**
-     * Forwards a free port on the host's 127.0.0.1 to {@code sandboxPort} on the sandbox's address
-     * (a server inside must listen on 0.0.0.0 or {@link Slirp4netns#GUEST}) and returns the host port.
-     * Asking again for the same sandbox port returns the same host port.
-     */
-    public synchronized int forwardPort(int sandboxPort) {
-        if (sandboxPort < 1 || sandboxPort > 65535) {
-            throw new IllegalArgumentException("sandbox port " + sandboxPort + " is not between 1 and 65535");
-        }
-        if (closed.get()) {
-            throw new NetworkException("cannot forward port " + sandboxPort + ": the network of sandbox " + sandboxId
-                    + " is closed");
-        }
-        Integer existing = forwards.get(sandboxPort);
-        if (existing != null) {
-            return existing;
-        }
-        SlirpApi.Refused last = null;
-        for (int attempt = 0; attempt < FORWARD_ATTEMPTS; attempt++) {
-            int hostPort = freeLoopbackPort();
-            try {
-                api.addHostForward(LOOPBACK, hostPort, sandboxPort);
-                forwards.put(sandboxPort, hostPort);
-                log.debug("sandbox {}: {}:{} forwards to port {}", sandboxId, LOOPBACK, hostPort, sandboxPort);
-                return hostPort;
-            } catch (SlirpApi.Refused e) {
-                last = e; // someone took the port between our probe and slirp4netns's bind
-            }
-        }
-        throw new NetworkException("cannot forward port " + sandboxPort + " of sandbox " + sandboxId + " after "
-                + FORWARD_ATTEMPTS + " attempts: " + last.getMessage(), last);
-    }
-
-    /** Sandbox port → host port of every forward. */
-    public synchronized Map<Integer, Integer> forwardedPorts() {
-        return Map.copyOf(forwards);
     }
 
     /** Kills slirp4netns and removes the API socket and the run directory if it is empty. */
@@ -170,13 +129,5 @@ public final class AttachedNetwork implements AutoCloseable {
                 .filter(ProcessHandle::isAlive)
                 .map(h -> initStart.isEmpty() || h.info().startInstant().equals(initStart))
                 .orElse(false);
-    }
-
-    private int freeLoopbackPort() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new NetworkException("cannot find a free port on " + LOOPBACK + ": " + e, e);
-        }
     }
 }

@@ -4,12 +4,12 @@ import dev.mags.agent.bundle.BundleSpec;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.cgroup.LimitEvents;
 import dev.mags.agent.disk.SandboxDisk;
-import dev.mags.agent.network.AttachedNetwork;
-import dev.mags.agent.network.NetworkException;
+import dev.mags.agent.network.NetnsDialer;
 import dev.mags.agent.runtime.Runc;
 import dev.mags.protocol.v2.AgentErrorCode;
 import dev.mags.protocol.v2.AgentException;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +41,11 @@ public final class Container {
     private final String cgroupParent;
     /** The init's shell waiting for the first command; null once handed out (or dismissed). */
     private final AtomicReference<InitStandby> standby = new AtomicReference<>();
-    /** Null for a sandbox without outbound network. */
-    private final AttachedNetwork network;
+    private final InitPorts ports;
 
     Container(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup, Runc runc, CgroupTree cgroups,
-            String cgroupParent, AttachedNetwork network) {
-        this.network = network;
+            String cgroupParent, InitPorts ports) {
+        this.ports = ports;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.paths = paths;
         this.cleanup = cleanup;
@@ -56,20 +55,18 @@ public final class Container {
     }
 
     /**
-     * A host port on 127.0.0.1 forwarded to {@code sandboxPort} inside.
+     * A connection to {@code sandboxPort} inside, made from the sandbox's own network namespace.
      *
-     * @throws AgentException INVALID_SPEC without network, RUNTIME_FAILED when the forward fails
+     * @throws AgentException NOT_FOUND when the init has ended
+     * @throws java.net.ConnectException when nothing listens there
      */
-    public int forwardPort(int sandboxPort) {
-        if (network == null) {
-            throw new AgentException(AgentErrorCode.INVALID_SPEC,
-                    "sandbox " + id() + " has no network to forward port " + sandboxPort + " into");
-        }
+    public Socket connect(int sandboxPort) throws IOException {
         try {
-            return network.forwardPort(sandboxPort);
-        } catch (NetworkException | IllegalArgumentException e) {
-            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot forward a port to " + sandboxPort
-                    + " in sandbox " + id() + ": " + e.getMessage(), e);
+            return ports.connect(sandboxPort);
+        } catch (NetnsDialer.ProcessGoneException e) {
+            throw new AgentException(AgentErrorCode.NOT_FOUND, "sandbox " + id() + " has ended", e);
+        } catch (IllegalArgumentException e) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.mags.agent.bundle.OciSpecFactory;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.network.AttachedNetwork;
+import dev.mags.agent.network.NetnsDialer;
 import dev.mags.agent.network.NetworkException;
 import dev.mags.agent.network.SandboxNetwork;
 import dev.mags.agent.security.ReadyUserNamespaces;
@@ -46,6 +47,7 @@ public final class ContainerBuilder implements AutoCloseable {
     private final SandboxNetwork network;
     private final ReadyUserNamespaces userNamespaces;
     private final SandboxRootfs rootfs;
+    private final NetnsDialer dialer = new NetnsDialer();
 
     public ContainerBuilder(SandboxSettings settings, Runc runc, Mount mount, SandboxDisk disk, CgroupTree cgroups,
             SandboxNetwork network, ReadyUserNamespaces userNamespaces) {
@@ -75,8 +77,9 @@ public final class ContainerBuilder implements AutoCloseable {
         // Made ahead (or while the disk and the root file system are prepared); the container joins it when it starts.
         try (InitOutput initOutput = initOutput(id); SandboxUserNamespaces.Pending userns = userNamespaces.take()) {
             rootfs.prepare(spec, paths, cleanup);
-            AttachedNetwork net = createContainer(spec, paths, bundle, cleanup, initOutput, userns);
-            Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(), net);
+            createContainer(spec, paths, bundle, cleanup, initOutput, userns);
+            Container container = new Container(spec, paths, cleanup, runc, cgroups, settings.cgroupParent(),
+                    ports(id, cleanup));
             container.prime(connectStandby(id, paths, initOutput));
             return container;
         } catch (AgentException e) {
@@ -99,6 +102,7 @@ public final class ContainerBuilder implements AutoCloseable {
     @Override
     public void close() {
         userNamespaces.close();
+        dialer.close();
     }
 
     private static InitOutput initOutput(String id) {
@@ -133,11 +137,11 @@ public final class ContainerBuilder implements AutoCloseable {
     }
 
     /**
-     * Creates and starts the container, then gives it its network if it has one; returns the network. Its
+     * Creates and starts the container, then gives it its network if it has one. Its
      * init meanwhile only starts the standby shell, which waits for a job: nothing in the sandbox uses the
      * network before the build is done.
      */
-    private AttachedNetwork createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
+    private void createContainer(ContainerSpec spec, SandboxPaths paths, BundleSpec bundle,
             CleanupStack cleanup, InitOutput initOutput, SandboxUserNamespaces.Pending userns) {
         String id = spec.id();
         UserNamespaceHolder held = userNamespace(id, userns);
@@ -155,7 +159,9 @@ public final class ContainerBuilder implements AutoCloseable {
                         + " made for it (" + held.path() + ", whose holder ended before the runtime joined it)");
             }
             userns.close(); // joined: the container keeps both namespaces alive
-            return spec.shape().network() == NetworkMode.OUTBOUND ? attachNetwork(id, paths, cleanup) : null;
+            if (spec.shape().network() == NetworkMode.OUTBOUND) {
+                attachNetwork(id, paths, cleanup);
+            }
         } catch (CommandFailedException e) {
             List<String> errors = RuntimeLog.errors(paths.runtimeLog());
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "the OCI runtime could not start sandbox " + id + ": "
@@ -177,15 +183,29 @@ public final class ContainerBuilder implements AutoCloseable {
      * it: the namespace belongs to the container's user namespace, so it can only be reached through the
      * init's pid.
      */
-    private AttachedNetwork attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
+    private void attachNetwork(String id, SandboxPaths paths, CleanupStack cleanup) {
         long pid = initPid(id);
         try {
             AttachedNetwork net = network.attach(id, pid, paths.dir().resolve("net"));
             cleanup.push("close the network of " + id, net::close);
-            return net;
         } catch (NetworkException e) {
             throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot give sandbox " + id + " its network: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The ports of the sandbox, reached from inside its network namespace through a pidfd of its init, taken now
+     * while the init is certainly the container's.
+     */
+    private InitPorts ports(String id, CleanupStack cleanup) {
+        try {
+            int pidfd = NetnsDialer.pidfd(initPid(id));
+            cleanup.push("close the pidfd of the init of " + id, () -> NetnsDialer.closePidfd(pidfd));
+            return new InitPorts(dialer, pidfd);
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "cannot open a pidfd of the init of sandbox " + id
+                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,6 +17,8 @@ import dev.mags.protocol.v2.SandboxId;
 import dev.mags.protocol.v2.SandboxInfo;
 import dev.mags.protocol.v2.SandboxSpec;
 import dev.mags.protocol.v2.SandboxState;
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -130,13 +132,11 @@ public final class LocalSandbox implements Sandbox {
     }
 
     @Override
-    public int forwardPort(int sandboxPort) {
+    public Socket connect(int sandboxPort) throws IOException {
         synchronized (lifecycle) {
-            if (state != SandboxState.RUNNING && state != SandboxState.FROZEN) {
-                throw new AgentException(AgentErrorCode.NOT_FOUND, "sandbox " + id() + " has ended");
-            }
+            requireRunning("connect to");
         }
-        return container.forwardPort(sandboxPort);
+        return container.connect(sandboxPort);
     }
 
     @Override

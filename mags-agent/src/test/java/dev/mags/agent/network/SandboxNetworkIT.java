@@ -157,33 +157,28 @@ class SandboxNetworkIT {
     }
 
     @Test
-    void forwardPortReachesAServerInsideFromTheHostsLoopback() throws Exception {
-        NetnsProcess box = sandbox();
-        box.serve("tcp", "8080", "hello from inside");
-        AttachedNetwork network = attach(EgressPolicy.defaults(), "s-fwd", box);
-
-        int hostPort = network.forwardPort(8080);
-
-        assertThat(network.forwardPort(8080)).isEqualTo(hostPort);
-        assertThat(readLine("127.0.0.1", hostPort)).isEqualTo("hello from inside");
-        network.close();
-        assertThatThrownBy(() -> readLine("127.0.0.1", hostPort)).isInstanceOf(IOException.class);
-    }
-
-    @Test
-    void sandboxesReachNeitherEachOtherNorEachOthersForwards() throws Exception {
+    void sandboxesReachNeitherEachOtherNorEachOthersPorts() throws Exception {
         NetnsProcess a = sandbox();
         NetnsProcess b = sandbox();
         NetnsProcess.Server inB = b.serve("tcp", "8080", "hello from b");
         List<Inet4Address> hostAddresses = HostAddresses.system().current();
         attach(new EgressPolicy(List.of(), List.of()), "s-a", a);
-        int bPort = attach(EgressPolicy.defaults(), "s-b", b).forwardPort(8080);
-        assertThat(readLine("127.0.0.1", bPort)).as("control: b's forward works from the host").isEqualTo("hello from b");
+        attach(EgressPolicy.defaults(), "s-b", b);
+        try (NetnsDialer dialer = new NetnsDialer()) {
+            int pidfd = NetnsDialer.pidfd(b.pid());
+            try (Socket s = dialer.connect(pidfd, 8080)) {
+                s.setSoTimeout(3000);
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                        .as("control: the dialer reaches b's port from inside b").isEqualTo("hello from b");
+            } finally {
+                NetnsDialer.closePidfd(pidfd);
+            }
+        }
 
         List<Cmd> attempts = new ArrayList<>();
-        attempts.add(a.tcpGet(Slirp4netns.GATEWAY, bPort));            // the host's loopback, where b's forward listens
+        attempts.add(a.tcpGet(Slirp4netns.GATEWAY, 8080));              // the host's loopback
         for (Inet4Address host : hostAddresses) {
-            attempts.add(a.tcpGet(host.getHostAddress(), bPort));
+            attempts.add(a.tcpGet(host.getHostAddress(), 8080));
         }
         attempts.add(a.tcpGet(Slirp4netns.GUEST, 8080));                // b's address is a's own address
 
@@ -192,6 +187,23 @@ class SandboxNetworkIT {
             assertThat(c.out()).doesNotContain("hello from b");
         });
         assertThat(inB.peersAfter(Duration.ofMillis(200))).hasSize(1);
+    }
+
+    @Test
+    void theDialerTellsAnEndedProcessFromAPortWhereNothingListens() throws Exception {
+        NetnsProcess box = sandbox();
+        attach(EgressPolicy.defaults(), "s-dial", box);
+        try (NetnsDialer dialer = new NetnsDialer()) {
+            int pidfd = NetnsDialer.pidfd(box.pid());
+            try {
+                assertThatThrownBy(() -> dialer.connect(pidfd, 8081)).isInstanceOf(java.net.ConnectException.class);
+                box.close();
+                assertThatThrownBy(() -> dialer.connect(pidfd, 8081)).isInstanceOf(NetnsDialer.ProcessGoneException.class);
+                assertThatThrownBy(() -> dialer.connect(pidfd, 0)).isInstanceOf(IllegalArgumentException.class);
+            } finally {
+                NetnsDialer.closePidfd(pidfd);
+            }
+        }
     }
 
     @Test
@@ -212,7 +224,6 @@ class SandboxNetworkIT {
     void closeLeavesNoProcessFileOrSocketAndIsHarmlessTwice() throws Exception {
         NetnsProcess box = sandbox();
         AttachedNetwork network = attach(EgressPolicy.defaults(), "s-close", box);
-        network.forwardPort(8080);
         long slirp = network.slirpPid();
         Path runDir = sandboxes.resolve("s-close/net");
         assertThat(runDir.resolve("slirp.sock")).exists();

@@ -83,38 +83,6 @@ class SandboxNetworkTest {
     }
 
     @Test
-    void forwardPortAsksSlirpOnceAndAnswersTheSameHostPortAgain() throws Exception {
-        try (AttachedNetwork network = network(EgressPolicy.defaults()).attach("s1", INIT, runDir)) {
-            apis.get(0).answer(r -> "{\"return\":{\"id\":1}}");
-
-            int hostPort = network.forwardPort(8080);
-
-            assertThat(network.forwardPort(8080)).isEqualTo(hostPort);
-            List<JsonNode> adds = apis.get(0).requests().stream()
-                    .filter(r -> r.path("execute").asText().equals("add_hostfwd")).toList();
-            assertThat(adds).singleElement().satisfies(r -> {
-                assertThat(r.path("arguments").path("host_addr").asText()).isEqualTo("127.0.0.1");
-                assertThat(r.path("arguments").path("host_port").asInt()).isEqualTo(hostPort);
-                assertThat(r.path("arguments").path("guest_port").asInt()).isEqualTo(8080);
-            });
-            assertThat(network.forwardedPorts()).containsEntry(8080, hostPort);
-            assertThatThrownBy(() -> network.forwardPort(0)).isInstanceOf(IllegalArgumentException.class);
-        }
-    }
-
-    @Test
-    void forwardPortTriesAnotherHostPortWhenSlirpCannotBindOne() throws Exception {
-        try (AttachedNetwork network = network(EgressPolicy.defaults()).attach("s1", INIT, runDir)) {
-            apis.get(0).answer(r -> addAttempts.incrementAndGet() == 1
-                    ? "{\"error\":{\"desc\":\"bad request: add_hostfwd: slirp_add_hostfwd failed\"}}"
-                    : "{\"return\":{\"id\":1}}");
-
-            assertThat(network.forwardPort(80)).isPositive();
-            assertThat(addAttempts).hasValue(2);
-        }
-    }
-
-    @Test
     void closeKillsSlirpRemovesItsFilesAndIsHarmlessTwice() throws Exception {
         AttachedNetwork network = network(EgressPolicy.defaults()).attach("s1", INIT, runDir);
 
@@ -124,7 +92,6 @@ class SandboxNetworkTest {
         assertThat(slirps.get(0).wasDestroyed()).isTrue();
         assertThat(runDir).doesNotExist();
         assertThat(network.isClosed()).isTrue();
-        assertThatThrownBy(() -> network.forwardPort(80)).isInstanceOf(NetworkException.class).hasMessageContaining("closed");
     }
 
     @Test
