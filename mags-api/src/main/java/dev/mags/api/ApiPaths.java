@@ -11,6 +11,7 @@ public final class ApiPaths {
     public static final String TOKENS = BASE + "/tokens";
     public static final String USERS = BASE + "/users";
     public static final String CRON = BASE + "/mags-cron";
+    public static final String URL_ALIASES = BASE + "/mags-url-aliases";
     public static final String HEALTH = "/healthz";
     public static final String METRICS = "/metrics";
 

@@ -30,7 +30,7 @@ class SshMethodsTest {
 
         AccessInfo access = mags.enableAccess("dev", 22);
 
-        assertThat(access).isEqualTo(new AccessInfo(true, "h.example", 2222, "dev"));
+        assertThat(access).isEqualTo(AccessInfo.ssh("h.example", 2222, "dev"));
         assertThat(JSON.readTree(server.single("POST", "/api/v1/mags-jobs/dev/access").body()))
                 .isEqualTo(JSON.readTree("{\"port\":22}"));
     }

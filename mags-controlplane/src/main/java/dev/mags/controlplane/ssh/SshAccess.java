@@ -51,6 +51,6 @@ public final class SshAccess {
         }
         target.get().close();
         String host = WILDCARDS.contains(e.host()) && requestHost != null ? requestHost : e.host();
-        return new AccessInfo(true, host, e.port(), name);
+        return AccessInfo.ssh(host, e.port(), name);
     }
 }
