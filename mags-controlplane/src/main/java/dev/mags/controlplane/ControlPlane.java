@@ -1,6 +1,9 @@
 package dev.mags.controlplane;
 
 import dev.mags.controlplane.admission.Admission;
+import dev.mags.controlplane.apps.AppHosts;
+import dev.mags.controlplane.apps.AppProxy;
+import dev.mags.controlplane.apps.AppUrls;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.auth.Tokens;
 import dev.mags.controlplane.auth.Users;
@@ -29,6 +32,7 @@ import dev.mags.controlplane.ssh.SshGateway;
 import dev.mags.controlplane.ssh.SshGatewayConfig;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.ssh.SshTargets;
+import dev.mags.controlplane.state.AppRouteStore;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.FileStore;
 import dev.mags.controlplane.state.JobStore;
@@ -120,10 +124,12 @@ public final class ControlPlane implements AutoCloseable {
                 throw dev.mags.controlplane.workspace.AgentFailures.of(e);
             }
         });
+        AppUrls appUrls = new AppUrls(new AppRouteStore(db.jdbi()), jobStore, config.apps(), clock);
+        AppProxy appProxy = new AppProxy(new AppHosts(config.apps().domain()), appUrls, targets.app());
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
-                new CronService(cronStore, jobs, clock, cron::wake), execs);
+                new CronService(cronStore, jobs, clock, cron::wake), execs, appUrls, appProxy);
     }
 
     /**
@@ -144,6 +150,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** The port public URLs are served on (the API's unless they have a listener of their own). */
+    public int appsPort() {
+        return api.appsPort();
     }
 
     /** Method and path template of every REST route. */

@@ -39,9 +39,7 @@ class AdmissionApiTest {
 
     void start(int maxConcurrentJobs, AdmissionPolicy policy) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox");
-        api = new TestApi(dir, agent, new ControlPlaneConfig(d.listenHost(), 0, d.defaultImage(), d.maxJobTimeout(),
-                maxConcurrentJobs, d.output(), d.stopGrace(), d.limits(), d.workspaceIdleTimeout(), policy, d.files(),
-                d.metrics(), d.sleepAfter()));
+        api = new TestApi(dir, agent, d.toBuilder().maxConcurrentJobs(maxConcurrentJobs).admission(policy).build());
         bob = api.cp.tokens().createToken("bob", false);
     }
 

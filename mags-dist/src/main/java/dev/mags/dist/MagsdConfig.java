@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.agent.network.EgressPolicy;
 import dev.mags.controlplane.admission.AdmissionPolicy;
+import dev.mags.controlplane.apps.AppsConfig;
 import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
@@ -20,7 +21,7 @@ public record MagsdConfig(
         Path imagesDir,
         String defaultImage,
         HostPort sshListen,
-        String appsDomain,
+        AppsConfig apps,
         S3Settings s3,
         String runtimeBinary,
         String cgroupParent,
@@ -41,6 +42,7 @@ public record MagsdConfig(
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(apps, "apps");
         dataDir = dataDir.toAbsolutePath().normalize();
         imagesDir = (imagesDir == null ? dataDir.resolve("images") : imagesDir).toAbsolutePath().normalize();
         if (!defaultImage.matches("[a-z0-9][a-z0-9_.-]*")) {

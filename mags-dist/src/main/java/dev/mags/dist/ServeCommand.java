@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.controlplane.admission.AdmissionPolicy;
+import dev.mags.controlplane.apps.AppsConfig;
 import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.agent.network.EgressPolicy;
@@ -46,9 +47,38 @@ final class ServeCommand implements Callable<Integer> {
     long sleepAfterSeconds;
 
     @Option(names = "--apps-domain", defaultValue = "${env:MAGS_APPS_DOMAIN:-localhost}",
-            description = "Domain of public sandbox URLs (env MAGS_APPS_DOMAIN, default ${DEFAULT-VALUE}); "
-                    + "reserved: public URLs are not part of this release.")
+            description = "Domain of public sandbox URLs: a request for <sub>.<domain> is served by the sandbox that "
+                    + "<sub> names (env MAGS_APPS_DOMAIN, default ${DEFAULT-VALUE}, whose subdomains browsers and curl "
+                    + "resolve to the loopback address). Point a wildcard DNS record *.<domain> at this host to serve "
+                    + "others.")
     String appsDomain;
+
+    @Option(names = "--apps-listen", defaultValue = "${env:MAGS_APPS_LISTEN}",
+            description = "HOST:PORT of a listener of the public URLs' own (env MAGS_APPS_LISTEN). Without it they "
+                    + "share the API's listener, told apart by the Host header.")
+    String appsListen;
+
+    @Option(names = "--apps-url-template", defaultValue = "${env:MAGS_APPS_URL_TEMPLATE}",
+            description = "How public URLs are printed, {sub} standing for the subdomain, e.g. "
+                    + "https://{sub}.apps.example.com behind a TLS-terminating proxy (env MAGS_APPS_URL_TEMPLATE). "
+                    + "Without it: http://<sub>.<apps-domain>:<port of the listener>.")
+    String appsUrlTemplate;
+
+    @Option(names = "--apps-start-wait", defaultValue = "${env:MAGS_APPS_START_WAIT:-30}",
+            description = "Seconds a request to a public URL waits for the sandbox's port to accept connections (a "
+                    + "sleeping sandbox is woken first) before it is answered 503 (env MAGS_APPS_START_WAIT, default "
+                    + "${DEFAULT-VALUE}).")
+    long appsStartWaitSeconds;
+
+    @Option(names = "--apps-max-body-mb", defaultValue = "${env:MAGS_APPS_MAX_BODY_MB:-1024}",
+            description = "Largest request body, in MiB, sent on to a sandbox through its public URL; larger ones are "
+                    + "answered 413 (env MAGS_APPS_MAX_BODY_MB, default ${DEFAULT-VALUE}).")
+    long appsMaxBodyMb;
+
+    @Option(names = "--apps-max-connections", defaultValue = "${env:MAGS_APPS_MAX_CONNECTIONS:-256}",
+            description = "Requests and WebSockets served at once per sandbox through public URLs; more are answered "
+                    + "503 (env MAGS_APPS_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+    int appsMaxConnections;
 
     @Option(names = "--s3-endpoint", defaultValue = "${env:MAGS_S3_ENDPOINT}",
             description = "S3 endpoint for persistent workspaces, e.g. https://s3.eu-west-1.amazonaws.com or "
@@ -224,12 +254,23 @@ final class ServeCommand implements Callable<Integer> {
 
     MagsdConfig config() {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", listen), dirs.imagesDir(), defaultImage,
-                HostPort.parse("--ssh-listen", sshListen), appsDomain,
+                HostPort.parse("--ssh-listen", sshListen), appsConfig(),
                 new MagsdConfig.S3Settings(s3Endpoint, s3Region, s3Bucket, s3AccessKey, s3SecretKey, s3PathStyle),
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
                 Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy(), fileLimits(),
                 MetricsTokenFile.access(metricsTokenFile), Duration.ofSeconds(sleepAfterSeconds));
+    }
+
+    private AppsConfig appsConfig() {
+        if (appsStartWaitSeconds < 0 || appsMaxBodyMb < 1 || appsMaxConnections < 1) {
+            throw new IllegalArgumentException("--apps-start-wait must be 0 or more, --apps-max-body-mb and "
+                    + "--apps-max-connections at least 1");
+        }
+        HostPort own = appsListen == null || appsListen.isBlank() ? null : HostPort.parse("--apps-listen", appsListen);
+        return new AppsConfig(appsDomain, appsUrlTemplate == null || appsUrlTemplate.isBlank() ? null : appsUrlTemplate,
+                own == null ? null : own.host(), own == null ? 0 : own.port(), Duration.ofSeconds(appsStartWaitSeconds),
+                appsMaxBodyMb << 20, appsMaxConnections);
     }
 
     private AdmissionPolicy admissionPolicy() {
@@ -304,8 +345,9 @@ final class ServeCommand implements Callable<Integer> {
 
     static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
-        return new ControlPlaneConfig(d.listenHost(), d.listenPort(), d.defaultImage(), cfg.maxJobTimeout(),
-                cfg.maxConcurrentJobs(), cfg.output(), d.stopGrace(), cfg.limits(), cfg.workspaceIdleTimeout(),
-                cfg.admission(), cfg.files(), cfg.metrics(), cfg.sleepAfter());
+        return d.toBuilder().maxJobTimeout(cfg.maxJobTimeout()).maxConcurrentJobs(cfg.maxConcurrentJobs())
+                .output(cfg.output()).limits(cfg.limits()).workspaceIdleTimeout(cfg.workspaceIdleTimeout())
+                .admission(cfg.admission()).files(cfg.files()).metrics(cfg.metrics()).sleepAfter(cfg.sleepAfter())
+                .apps(cfg.apps()).build();
     }
 }

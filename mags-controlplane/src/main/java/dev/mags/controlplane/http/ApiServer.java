@@ -9,6 +9,8 @@ import dev.mags.controlplane.auth.Tokens;
 import dev.mags.controlplane.auth.Users;
 import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.files.UploadedFiles;
+import dev.mags.controlplane.apps.AppProxy;
+import dev.mags.controlplane.apps.AppUrls;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.cron.CronService;
 import dev.mags.controlplane.exec.ExecRequests;
@@ -46,6 +48,10 @@ public final class ApiServer implements AutoCloseable {
     private final ControlPlaneConfig config;
     private final GracefulShutdownHandler shutdown;
     private HttpListener listener;
+    private HttpListener appsListener;
+    private final GracefulShutdownHandler appsShutdown;
+    private final AppProxy apps;
+    private final AppUrls appUrls;
     private final EventStreamRoute events;
     /** Threads of the exec routes, one per exec for as long as it runs (their number is bounded per user). */
     private final ExecutorService execThreads = Executors.newThreadPerTaskExecutor(
@@ -53,11 +59,13 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
             OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, UploadedFiles files,
-            Tokens ownTokens, Users users, Metrics metrics, CronService cron, ExecSessions execs) {
+            Tokens ownTokens, Users users, Metrics metrics, CronService cron, ExecSessions execs, AppUrls appUrls,
+            AppProxy apps) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
         SshRoutes sshRoutes = new SshRoutes(sshKeys, sshAccess, json);
+        AppRoutes appRoutes = new AppRoutes(appUrls, sshRoutes, json);
         FileRoutes fileRoutes = new FileRoutes(files, json);
         CronRoutes cronRoutes = new CronRoutes(cron, json);
         ExecRequests execRequests = new ExecRequests(execs.limits().maxTimeout());
@@ -80,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", ApiPaths.JOBS + "/{id}/events", auth.blocking(events::handle)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/stop", auth.blocking(jobRoutes::stop)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/sync", auth.blocking(jobRoutes::sync)),
-                new Route("POST", ApiPaths.JOBS + "/{id}/access", auth.blocking(sshRoutes::access)),
+                new Route("POST", ApiPaths.JOBS + "/{id}/access", auth.blocking(appRoutes::access)),
                 new Route("POST", ApiPaths.JOBS + "/{id}/exec", auth.ownThread(execRoutes::post, execThreads)),
                 new Route("GET", ApiPaths.JOBS + "/{id}/exec", auth.ownThread(execSocket::upgrade, execThreads)),
                 new Route("GET", ApiPaths.WORKSPACES, auth.blocking(workspaceRoutes::list)),
@@ -105,7 +113,10 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", ApiPaths.CRON, auth.blocking(cronRoutes::list)),
                 new Route("GET", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::get)),
                 new Route("PATCH", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::update)),
-                new Route("DELETE", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::delete)));
+                new Route("DELETE", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::delete)),
+                new Route("POST", ApiPaths.URL_ALIASES, auth.blocking(appRoutes::createAlias)),
+                new Route("GET", ApiPaths.URL_ALIASES, auth.blocking(appRoutes::listAliases)),
+                new Route("DELETE", ApiPaths.URL_ALIASES + "/{subdomain}", auth.blocking(appRoutes::deleteAlias)));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(metricsRoute.timed("*", "unmatched", ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath()))))
@@ -116,6 +127,8 @@ public final class ApiServer implements AutoCloseable {
             router.add(r.method(), r.template(), metricsRoute.timed(r.method(), r.template(), r.handler()));
         }
         this.config = config;
+        this.apps = apps;
+        this.appUrls = appUrls;
         this.maxBody = Math.max(MAX_JSON_BODY, files.limits().maxBodyBytes());
         HttpHandler bounded = ex -> {
             if (!(ex.getRequestMethod().equalToString("POST") && ex.getRequestPath().equals(ApiPaths.FILES))) {
@@ -123,7 +136,11 @@ public final class ApiServer implements AutoCloseable {
             }
             router.handleRequest(ex);
         };
-        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(new MethodOverride(bounded)), json));
+        HttpHandler api = new MethodOverride(bounded);
+        // Public URLs share this listener unless they have their own: a Host under the apps domain is theirs.
+        HttpHandler root = config.apps().ownListener() ? api : ex -> (apps.serves(ex) ? apps : api).handleRequest(ex);
+        this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(root), json));
+        this.appsShutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(apps), json));
     }
 
     private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {
@@ -150,9 +167,25 @@ public final class ApiServer implements AutoCloseable {
                 // The listener's limit is the uploads' (Undertow sets up a chunked body's limit before any handler
                 // runs); every other request is held to MAX_JSON_BODY by the handler above (a Content-Length) and
                 // by Exchanges.readJson (a chunked body).
-                .set(UndertowOptions.MAX_ENTITY_SIZE, maxBody)
+                .set(UndertowOptions.MAX_ENTITY_SIZE, config.apps().ownListener() ? maxBody
+                        : Math.max(maxBody, config.apps().maxBodyBytes()))
                 .set(UndertowOptions.ENABLE_STATISTICS, false)
                 .getMap());
+        if (config.apps().ownListener()) {
+            appsListener = HttpListener.start(config.apps().listenHost(), config.apps().listenPort(), appsShutdown,
+                    OptionMap.builder()
+                            .set(UndertowOptions.MAX_ENTITY_SIZE, config.apps().maxBodyBytes())
+                            .set(UndertowOptions.ENABLE_STATISTICS, false)
+                            .getMap());
+            appUrls.listening(appsListener.port());
+        } else {
+            appUrls.listening(listener.port());
+        }
+    }
+
+    /** The port public URLs are served on: their own listener's, or the API's. */
+    public synchronized int appsPort() {
+        return appsListener != null ? appsListener.port() : listener.port();
     }
 
     /** The port actually bound (useful when configured as 0). */
@@ -164,8 +197,10 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         shutdown.shutdown();
+        appsShutdown.shutdown();
         try {
             shutdown.awaitShutdown(2000);
+            appsShutdown.awaitShutdown(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -173,7 +208,11 @@ public final class ApiServer implements AutoCloseable {
             if (listener != null) {
                 listener.close();
             }
+            if (appsListener != null) {
+                appsListener.close();
+            }
         }
+        apps.close();
         events.close();
         execThreads.shutdown();
     }

@@ -10,7 +10,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 import java.util.Map;
 
-/** Handlers of {@code /api/v1/ssh-keys} and of {@code POST /mags-jobs/{id}/access}. */
+/** Handlers of {@code /api/v1/ssh-keys} and of {@code POST /mags-jobs/{id}/access} for port 22. */
 final class SshRoutes {
     private final SshKeys keys;
     private final SshAccess access;
@@ -37,8 +37,8 @@ final class SshRoutes {
         Exchanges.sendJson(ex, json, StatusCodes.OK, Map.of("id", id, "deleted", true));
     }
 
-    void access(HttpServerExchange ex, Principal who) {
-        AccessRequest body = Exchanges.readJson(ex, json, AccessRequest.class);
+    /** Port 22 of {@code POST /mags-jobs/{id}/access}; other ports are public URLs ({@link AppRoutes}). */
+    void access(HttpServerExchange ex, Principal who, AccessRequest body) {
         Exchanges.sendJson(ex, json, StatusCodes.OK,
                 access.access(who.userId(), Exchanges.pathParam(ex, "id"), body.port(), ex.getHostName()));
     }

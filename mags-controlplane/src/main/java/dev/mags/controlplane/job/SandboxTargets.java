@@ -1,5 +1,6 @@
 package dev.mags.controlplane.job;
 
+import dev.mags.controlplane.apps.AppTargets;
 import dev.mags.controlplane.error.ConflictException;
 import dev.mags.controlplane.exec.ExecTarget;
 import dev.mags.controlplane.exec.ExecTargets;
@@ -18,8 +19,9 @@ import java.util.Optional;
  * name or a workspace name, live jobs first), and that job's live sandbox — its workspace's sandbox, which stays
  * after a {@code -p} script, or the job's own while its script runs. Another user's names are never found. Each
  * target is held while the exec or channel lasts ({@link SandboxActivity}), so that a sandbox in use never sleeps.
- * ({@link ExecTargets} and {@link SshTargets} cannot be one class's interfaces: their one method differs only in
- * its return type; {@link #exec()} and {@link #ssh()} are the two views of the same lookup.)
+ * ({@link ExecTargets}, {@link SshTargets} and {@link AppTargets} cannot be one class's interfaces: their one
+ * method differs only in its return type; {@link #exec()}, {@link #ssh()} and {@link #app()} are views of the same
+ * lookup.)
  */
 public final class SandboxTargets {
     private final JobStore jobs;
@@ -42,6 +44,11 @@ public final class SandboxTargets {
 
     public ExecTargets exec() {
         return (userId, idOrName) -> held(userId, idOrName).map(h -> new ExecTarget(h.name(), h.sandbox(), h.release()));
+    }
+
+    /** The view public URLs take: by job id, as their routes name jobs. */
+    public AppTargets app() {
+        return (userId, jobId) -> held(userId, jobId).map(h -> new AppTargets.AppSandbox(h.sandbox(), h.release()));
     }
 
     public SshTargets ssh() {

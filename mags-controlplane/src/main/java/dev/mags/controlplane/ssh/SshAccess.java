@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * The SSH answer of {@code POST /mags-jobs/{id}/access} ({@code {"port": 22}}): where the gateway listens and
- * the login name that selects the sandbox, once the name is known to be the caller's. Other ports belong to
- * public URLs, which are not offered yet.
+ * the login name that selects the sandbox, once the name is known to be the caller's. Other ports are public
+ * URLs ({@code apps.AppUrls}).
  */
 public final class SshAccess {
     public static final int SSH_PORT = 22;
@@ -34,12 +34,8 @@ public final class SshAccess {
      *                    reached by too
      */
     public AccessInfo access(String userId, String name, Integer port, String requestHost) {
-        if (port == null) {
-            throw new BadRequestException("invalid_field", "'port' is required: 22 for SSH");
-        }
-        if (port != SSH_PORT) {
-            throw new BadRequestException("unsupported_port", "only port 22 (SSH) can be reached for now; public"
-                    + " URLs for other ports are not offered yet");
+        if (port == null || port != SSH_PORT) {
+            throw new BadRequestException("invalid_field", "'port' must be 22 for SSH");
         }
         Endpoint e = endpoint;
         if (e == null) {
