@@ -99,7 +99,7 @@ class McpE2EIT {
 
             McpSchema.CallToolResult url = call(client, "url", Map.of("name", "mcp-ws", "port", 8080));
             assertThat(url.isError()).isTrue();
-            assertThat(text(url)).startsWith("error 400 unsupported_port: ");
+            assertThat(text(url)).as("its last job has ended").startsWith("error 409 sandbox_not_running: ");
         }
     }
 

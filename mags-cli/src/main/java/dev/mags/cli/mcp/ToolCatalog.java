@@ -67,8 +67,8 @@ final class ToolCatalog {
                         {"type": "object", "properties": {}}""",
                         a -> tools.list()),
                 tool(json, "url", """
-                        Where a sandbox's port is reached from outside. This server serves no public URLs yet: \
-                        it answers its error for web ports.""", """
+                        The public URL of a port of a live sandbox (a persistent job's): anyone can open it, \
+                        and a request wakes a sleeping sandbox. The server inside must listen on the port.""", """
                         {"type": "object", "properties": {%s,
                           "port": {"type": "integer", "minimum": 1, "maximum": 65535, "description": "The port (default 8080)"}},
                          "required": ["name"]}""".formatted(NAME),
