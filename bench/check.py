@@ -9,6 +9,9 @@ FIGURES = ["api_run_warm_ms", "api_run_cold_ms", "runc_exec_floor_ms", "runc_run
            "status_rps", "sync_first_s", "sync_unchanged_ms", "sync_one_changed_ms", "restore_s", "s3_put_mbps",
            "s3_get_mbps", "restore_mbps", "cron_fire_delay_ms"]
 
+# Public URLs (the part urls)
+FIGURES += ["proxy_rps", "direct_rps", "proxy_added_ms", "wake_on_request_ms"]
+
 result = json.load(open(sys.argv[1]))
 missing = [f for f in FIGURES if f not in result["figures"]]
 empty = [f for f in FIGURES if f in result["figures"] and

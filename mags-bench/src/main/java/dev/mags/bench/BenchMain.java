@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (magsd, runc, bubblewrap, podman) and {@code sync} (workspace storage, see {@link WorkspaceSync});
  * {@code --only <part>} runs one and only prints its table, since a partial result is not a run. The
  * sandboxes part splits further for work on one figure: {@code api} (latency and floors), {@code load},
- * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample).
+ * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample), {@code urls} (public URLs: the
+ * proxy beside a straight connection, wake on request; see {@link UrlsPart}).
  */
 public final class BenchMain {
     private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density",
-            "cron");
+            "cron", "urls");
 
     /** Pause between two timed runs of one client. */
     static final int RUN_GAP_MS = 150;
@@ -178,6 +179,11 @@ public final class BenchMain {
                 figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
             }
         }
+        if (wanted("urls")) {
+            UrlsPart urls = new UrlsPart(repo, work, imagesDir, image, errors);
+            figures.putAll(urls.measure(quick ? UrlsPart.Counts.quick() : UrlsPart.Counts.full()));
+            notes.addAll(urls.notes(figures));
+        }
         figures.put("errors", Figure.single("count", 1, errors.get()));
     }
 
@@ -202,7 +208,7 @@ public final class BenchMain {
         return r.exitCode() == 0 ? r.stdout().strip() : "unknown";
     }
 
-    private static void step(String what) {
+    static void step(String what) {
         System.err.println("==> " + what);
     }
 }
