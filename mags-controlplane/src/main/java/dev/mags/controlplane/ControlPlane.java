@@ -19,6 +19,7 @@ import dev.mags.controlplane.exec.ExecLimits;
 import dev.mags.controlplane.exec.ExecSessions;
 import dev.mags.controlplane.exec.ExecTargets;
 import dev.mags.controlplane.http.ApiServer;
+import dev.mags.controlplane.job.JobFiles;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
@@ -100,20 +101,21 @@ public final class ControlPlane implements AutoCloseable {
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
         SandboxActivity activity = new SandboxActivity(clock);
+        this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
+        JobFiles jobFiles = new JobFiles(jobStore, files);
         this.runner = new JobRunner(agents, live, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
-                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity);
+                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity, jobFiles);
         this.sleeper = new SandboxSleeper(jobStore, live, activity, runner, clock, config.sleepAfter());
         WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agents, live, catalog,
                 config.limits().max().diskBytes(), config.stopGrace());
         Admission admission = new Admission(config.admission(), config.maxConcurrentJobs(),
                 new AdmissionQueries(db.jdbi()), agents);
         this.jobs = new JobService(jobStore, logStore, outputs, runner, agents, catalog, clock, config.defaultImage(),
-                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission);
+                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission, jobFiles);
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agents, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
-        this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
         this.fileReaper = new FileReaper(files);
         CronStore cronStore = new CronStore(db.jdbi());
         this.cron = new CronScheduler(cronStore, jobs, clock);
