@@ -34,6 +34,9 @@ import dev.mags.controlplane.ssh.SshGatewayConfig;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.ssh.SshTargets;
 import dev.mags.controlplane.state.AppRouteStore;
+import dev.mags.controlplane.state.UsageStore;
+import dev.mags.controlplane.usage.SandboxUsageRecorder;
+import dev.mags.controlplane.usage.UsageService;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.FileStore;
 import dev.mags.controlplane.state.JobStore;
@@ -103,8 +106,10 @@ public final class ControlPlane implements AutoCloseable {
         SandboxActivity activity = new SandboxActivity(clock);
         this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
         JobFiles jobFiles = new JobFiles(jobStore, files);
+        UsageStore usageStore = new UsageStore(db.jdbi());
         this.runner = new JobRunner(agents, live, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
-                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity, jobFiles);
+                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity, jobFiles,
+                new SandboxUsageRecorder(usageStore, clock));
         this.sleeper = new SandboxSleeper(jobStore, live, activity, runner, clock, config.sleepAfter());
         WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agents, live, catalog,
                 config.limits().max().diskBytes(), config.stopGrace());
@@ -131,7 +136,8 @@ public final class ControlPlane implements AutoCloseable {
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
-                new CronService(cronStore, jobs, clock, cron::wake), execs, appUrls, appProxy);
+                new CronService(cronStore, jobs, clock, cron::wake), execs, appUrls, appProxy,
+                new UsageService(usageStore, new FileStore(db.jdbi()), catalog, clock));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.usage.SandboxUsageRecorder;
 import dev.mags.controlplane.workspace.WorkspaceLocks;
 import dev.mags.protocol.v2.AgentErrorCode;
 import dev.mags.protocol.v2.AgentException;
@@ -62,13 +63,13 @@ public final class JobRunner implements AutoCloseable {
 
     public JobRunner(AgentDirectory agents, LiveSandboxes live, JobStore jobs, LogStore logs, OutputRegistry outputs,
             Clock clock, int maxConcurrent, Duration stopGrace, Duration maxTimeout, WorkspaceStore workspaces,
-            WorkspaceLocks workspaceLocks, SandboxActivity activity, JobFiles files) {
+            WorkspaceLocks workspaceLocks, SandboxActivity activity, JobFiles files, SandboxUsageRecorder usage) {
         this.activity = activity;
         this.files = files;
         this.workspaces = workspaces;
         this.workspaceLocks = workspaceLocks;
         this.live = live;
-        this.sandboxes = new JobSandboxes(agents, live, workspaces);
+        this.sandboxes = new JobSandboxes(agents, live, workspaces, usage);
         this.results = new JobResults(jobs, logs, clock);
         this.jobs = jobs;
         this.outputs = outputs;
