@@ -67,8 +67,8 @@ final class ToolCatalog {
                         {"type": "object", "properties": {}}""",
                         a -> tools.list()),
                 tool(json, "url", """
-                        Where a sandbox's port is reached from outside. This server serves no public URLs yet: \
-                        it answers its error for web ports.""", """
+                        The public URL that serves a port of a running sandbox (anyone with the URL reaches it, \
+                        without a token); asking again answers the same URL. Port 22 answers where to reach SSH.""", """
                         {"type": "object", "properties": {%s,
                           "port": {"type": "integer", "minimum": 1, "maximum": 65535, "description": "The port (default 8080)"}},
                          "required": ["name"]}""".formatted(NAME),
