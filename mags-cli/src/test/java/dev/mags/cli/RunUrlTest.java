@@ -160,7 +160,7 @@ class RunUrlTest {
         assertThat(r.exit()).isEqualTo(125);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("mags: this server serves no public URLs (magsd serve --apps-domain)"
-                + " (job j1 keeps running: mags stop j1 ends it)\n");
+                + " (job j1 keeps running: mags stop webapp ends it)\n");
     }
 
     @Test

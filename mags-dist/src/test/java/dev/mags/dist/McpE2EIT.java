@@ -97,10 +97,9 @@ class McpE2EIT {
             assertThat(bad.isError()).isTrue();
             assertThat(text(bad)).contains("timeout");
 
-            // the workspace's jobs have ended: no sandbox serves a URL
             McpSchema.CallToolResult url = call(client, "url", Map.of("name", "mcp-ws", "port", 8080));
             assertThat(url.isError()).isTrue();
-            assertThat(text(url)).startsWith("error 409 sandbox_not_running: ");
+            assertThat(text(url)).as("its last job has ended").startsWith("error 409 sandbox_not_running: ");
         }
     }
 

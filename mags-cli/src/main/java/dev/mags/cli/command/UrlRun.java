@@ -59,9 +59,9 @@ final class UrlRun {
         if (job.status().isFinal()) {
             return endedBeforeRunning();
         }
-        ctx.out().println(url(port));
-        ctx.out().flush();
         String sandbox = job.workspaceId() != null ? job.workspaceId() : id;
+        ctx.out().println(url(port, sandbox));
+        ctx.out().flush();
         if (job.exitCode() != null && job.exitCode() != 0) {
             ctx.err().println("mags: the script exited with code " + job.exitCode() + "; the URL answers once something"
                     + " listens on port " + port + " in the sandbox (mags logs " + id + " shows the output)");
@@ -98,14 +98,15 @@ final class UrlRun {
         return JobOutcome.FAILED;
     }
 
-    private String url(int port) {
+    /** The URL of {@code port}; {@code sandbox} names the job's workspace (or the job) for {@code mags stop}. */
+    private String url(int port, String sandbox) {
         try {
             return mags.url(id, port);
         } catch (MagsApiException e) {
             if (e.status() == 409) {
                 throw e; // the job has ended: the server's message says how to start it again
             }
-            throw new CliException(e.getMessage() + " (job " + id + " keeps running: mags stop " + id + " ends it)",
+            throw new CliException(e.getMessage() + " (job " + id + " keeps running: mags stop " + sandbox + " ends it)",
                     JobOutcome.FAILED);
         }
     }

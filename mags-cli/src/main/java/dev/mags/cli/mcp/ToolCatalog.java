@@ -67,8 +67,8 @@ final class ToolCatalog {
                         {"type": "object", "properties": {}}""",
                         a -> tools.list()),
                 tool(json, "url", """
-                        The public URL that serves a port of a running sandbox (anyone with the URL reaches it, \
-                        without a token); asking again answers the same URL. Port 22 answers where to reach SSH.""", """
+                        The public URL of a port of a live sandbox (a persistent job's): anyone can open it, \
+                        and a request wakes a sleeping sandbox. The server inside must listen on the port.""", """
                         {"type": "object", "properties": {%s,
                           "port": {"type": "integer", "minimum": 1, "maximum": 65535, "description": "The port (default 8080)"}},
                          "required": ["name"]}""".formatted(NAME),
