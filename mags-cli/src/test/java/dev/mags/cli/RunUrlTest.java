@@ -90,7 +90,8 @@ class RunUrlTest {
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(URL + "\n");
-        assertThat(r.err()).contains("mags stop webapp");
+        assertThat(r.err()).isEqualTo("mags: job j1 keeps serving port 3000; mags logs webapp shows its output,"
+                + " mags stop webapp ends the sandbox\n");
         assertThat(JSON.readTree(cli.server.single("POST", JOBS).body())).isEqualTo(JSON.readTree("""
                 {"script": "python3 -m http.server 3000", "type": "inline", "name": "webapp", "workspace_id": "webapp",
                  "persistent": true}"""));
@@ -110,6 +111,19 @@ class RunUrlTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(URL + "\n");
         assertThat(JSON.readTree(cli.server.single("POST", ACCESS).body())).isEqualTo(JSON.readTree("{\"port\":8080}"));
+    }
+
+    @Test
+    void aScriptThatFailedAlreadyIsSaidBesideTheUrl() {
+        cli.server.json("GET", STATUS, 200, running(1));
+        accessAnswers(8080);
+
+        CliFixture.Result r = cli.run("run", "-w", "webapp", "-p", "--url", "python3 app.py");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo(URL + "\n");
+        assertThat(r.err()).startsWith("mags: the script exited with code 1; the URL answers once something listens on"
+                + " port 8080 in the sandbox (mags logs webapp shows the output)\n");
     }
 
     @Test

@@ -64,10 +64,10 @@ final class UrlRun {
         ctx.out().flush();
         if (job.exitCode() != null && job.exitCode() != 0) {
             ctx.err().println("mags: the script exited with code " + job.exitCode() + "; the URL answers once something"
-                    + " listens on port " + port + " in the sandbox (mags logs " + id + " shows the output)");
+                    + " listens on port " + port + " in the sandbox (mags logs " + sandbox + " shows the output)");
         }
         if (!follow) {
-            ctx.err().println("mags: job " + id + " keeps serving port " + port + "; mags logs " + id
+            ctx.err().println("mags: job " + id + " keeps serving port " + port + "; mags logs " + sandbox
                     + " shows its output, mags stop " + sandbox + " ends the sandbox");
             ctx.err().flush();
             return 0;
