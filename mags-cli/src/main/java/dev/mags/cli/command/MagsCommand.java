@@ -41,6 +41,7 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("status", StatusCommand.class);
         all.put("logs", LogsCommand.class);
         all.put("list", ListCommand.class);
+        all.put("url", UrlCommand.class);
         all.put("stop", StopCommand.class);
         all.put("set", SetCommand.class);
         all.put("sync", SyncCommand.class);
