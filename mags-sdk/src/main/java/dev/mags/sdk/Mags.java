@@ -341,6 +341,11 @@ public final class Mags implements AutoCloseable {
     }
 
     /** The caller's cron jobs, oldest first. */
+    /** What the caller used over the last {@code windowDays} UTC days (1 to 366), in total and per day. */
+    public dev.mags.api.Usage usage(int windowDays) {
+        return http.get(ApiPaths.USAGE + "?window_days=" + windowDays, dev.mags.api.Usage.class);
+    }
+
     public CronJobList cronList() {
         return http.get(ApiPaths.CRON, CronJobList.class);
     }
