@@ -25,11 +25,52 @@ final class HostMemory {
         return processBytes(magsd.pid(), magsd.cgroupParent(), workload) + kernelBytes(magsd.cgroupParent());
     }
 
+    /** A process as /proc shows it: its parent, its cgroup lines and its command line (words joined by spaces). */
+    record Proc(long pid, long ppid, String cgroup, String cmdline) {}
+
     private static long processBytes(long magsdPid, String cgroupParent, String workload) {
+        long total = 0;
+        for (long pid : sandboxProcesses(processes(), magsdPid, cgroupParent, workload)) {
+            total += pssBytes(pid);
+        }
+        return total;
+    }
+
+    /**
+     * The processes that belong to magsd's sandboxes: magsd's descendants and every process in a cgroup beneath
+     * {@code cgroupParent}, with their descendants, except those whose command line is {@code workload}.
+     */
+    static Set<Long> sandboxProcesses(List<Proc> procs, long magsdPid, String cgroupParent, String workload) {
         Map<Long, List<Long>> children = new HashMap<>();
+        Map<Long, String> cmdlines = new HashMap<>();
         List<Long> todo = new ArrayList<>();
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.toList()) {
+        for (Proc p : procs) {
+            children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
+            cmdlines.put(p.pid(), p.cmdline());
+            if (p.cgroup().contains(":/" + cgroupParent + "/")) {
+                todo.add(p.pid());
+            }
+        }
+        todo.addAll(children.getOrDefault(magsdPid, List.of()));
+        Set<Long> seen = new HashSet<>();
+        Set<Long> found = new HashSet<>();
+        while (!todo.isEmpty()) {
+            long pid = todo.removeLast();
+            if (!seen.add(pid)) {
+                continue;
+            }
+            todo.addAll(children.getOrDefault(pid, List.of()));
+            if (!cmdlines.get(pid).equals(workload)) {
+                found.add(pid);
+            }
+        }
+        return found;
+    }
+
+    private static List<Proc> processes() {
+        List<Proc> procs = new ArrayList<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path p : dirs.toList()) {
                 String name = p.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) {
                     continue;
@@ -37,10 +78,8 @@ final class HostMemory {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
                     long ppid = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
-                    children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(Long.parseLong(name));
-                    if (Files.readString(p.resolve("cgroup")).contains(":/" + cgroupParent + "/")) {
-                        todo.add(Long.parseLong(name));
-                    }
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ').strip();
+                    procs.add(new Proc(Long.parseLong(name), ppid, Files.readString(p.resolve("cgroup")), cmdline));
                 } catch (IOException | RuntimeException gone) {
                     // the process ended while we looked
                 }
@@ -48,28 +87,7 @@ final class HostMemory {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        todo.addAll(children.getOrDefault(magsdPid, List.of()));
-        long total = 0;
-        Set<Long> seen = new HashSet<>();
-        while (!todo.isEmpty()) {
-            long pid = todo.removeLast();
-            if (!seen.add(pid)) {
-                continue;
-            }
-            todo.addAll(children.getOrDefault(pid, List.of()));
-            if (!cmdline(pid).equals(workload)) {
-                total += pssBytes(pid);
-            }
-        }
-        return total;
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').strip();
-        } catch (IOException e) {
-            return "";
-        }
+        return procs;
     }
 
     private static long pssBytes(long pid) {
