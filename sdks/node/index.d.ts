@@ -101,8 +101,18 @@ declare namespace Mags {
     sshHost?: string;
     sshPort?: number;
     sshUser?: string;
+    /** For a port other than 22: the public URL that serves it, the port and the URL's first label. */
     url?: string;
+    port?: number;
+    subdomain?: string;
     [key: string]: unknown;
+  }
+
+  interface UrlAlias {
+    subdomain: string;
+    workspace_id: string;
+    url: string;
+    created_at: string;
   }
 
   interface Workspace {
@@ -151,9 +161,9 @@ declare class Mags {
   usage(options?: { windowDays?: number }): Promise<Record<string, unknown>>;
   enableAccess(requestId: string, port?: number): Promise<Mags.Access>;
   url(nameOrId: string, port?: number): Promise<Mags.Access>;
-  urlAliasCreate(subdomain: string, workspaceId: string, domain?: string): Promise<Record<string, unknown>>;
-  urlAliasList(): Promise<Record<string, unknown>>;
-  urlAliasDelete(subdomain: string): Promise<Record<string, unknown>>;
+  urlAliasCreate(subdomain: string, workspaceId: string, domain?: string): Promise<Mags.UrlAlias>;
+  urlAliasList(): Promise<{ aliases: Mags.UrlAlias[] }>;
+  urlAliasDelete(subdomain: string): Promise<{ subdomain: string; deleted: boolean }>;
   listWorkspaces(): Promise<{ workspaces: Mags.Workspace[] }>;
   deleteWorkspace(workspaceId: string): Promise<{ workspace_id: string; deleted: boolean }>;
   uploadFile(path: string): Promise<string>;

@@ -20,16 +20,10 @@ const SEED_METHODS = [
 // Methods whose routes the server does not have yet, and why. A route that appears in openapi.yaml
 // makes its method fail here until it is taken off this list.
 const PENDING = {
-  urlAliasCreate: 'POST /mags-url-aliases: URL aliases are not built (public URLs are not offered yet)',
-  urlAliasList: 'GET /mags-url-aliases: URL aliases are not built',
-  urlAliasDelete: 'DELETE /mags-url-aliases/{subdomain}: URL aliases are not built',
-  usage: 'GET /mags-usage: usage summaries are not built',
 };
 
 // Methods whose route exists but whose feature the server refuses for now (magsd.test.js asserts the answers).
-const REFUSED = {
-  url: '400 unsupported_port: public URLs for ports other than 22 are not offered yet',
-};
+const REFUSED = {};
 
 /** Stands in for the SDK's transport: notes each request and answers what the server would. */
 class Recorder {

@@ -7,6 +7,7 @@
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -16,10 +17,6 @@ const { SDK, startMagsd } = require('./support');
 
 // Seed example -> the server feature it waits for.
 const PENDING = {
-  url: 'public URLs (POST /access with a port other than 22 answers 400 unsupported_port)',
-  urlAliasCreate: 'URL aliases (POST /mags-url-aliases is 404)',
-  fileIds: 'files placed into jobs (file_ids is 400 unsupported_field; uploading works)',
-  usage: 'usage summaries (GET /mags-usage is 404)',
 };
 
 let server;
@@ -61,6 +58,49 @@ async function refused(example, code, call) {
 async function endWorkspace(name) {
   await mags.stop(name).catch(() => {});
   await mags.deleteWorkspace(name);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until the job runs (its script has started); fails if it ends or stays pending. */
+async function waitRunning(requestId, timeoutMs = 120000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await mags.status(requestId);
+    if (['running', 'sleeping'].includes(job.status)) return job;
+    if (['completed', 'error'].includes(job.status) || Date.now() > deadline) {
+      throw new Error(`job ${requestId} did not come to run: ${JSON.stringify(job)}`);
+    }
+    await sleep(200);
+  }
+}
+
+/** One GET of `url`, resolving to { status, body }; a refused connection resolves to status null. */
+function getOnce(url) {
+  const u = new URL(url);
+  // As curl does: a host under .localhost is the loopback address (the resolver here does not know such names).
+  const host = u.hostname === 'localhost' || u.hostname.endsWith('.localhost') ? '127.0.0.1' : u.hostname;
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host, port: u.port || 80, path: u.pathname + u.search, headers: { Host: u.host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+      res.on('error', reject);
+    });
+    req.on('error', (e) => (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' ? resolve({ status: null, body: e.message }) : reject(e)));
+    req.end();
+  });
+}
+
+/** GET `url` through the apps proxy, asking again while it answers 502/503 (the server in the sandbox may not listen yet). */
+async function fetchPage(url, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await getOnce(url);
+    if (![null, 502, 503].includes(answer.status) || Date.now() > deadline) return answer;
+    await sleep(500);
+  }
 }
 
 async function waitScriptEnd(requestId) {
@@ -154,16 +194,42 @@ describe('seed examples', () => {
     assert.equal(stopped.error_message, 'stopped by request');
   });
 
-  test('SSH access and a public URL', async (t) => {
+  test('SSH access, a public URL and an alias of it', async (t) => {
     t.after(() => endWorkspace('webapp'));
-    await mags.new('webapp', { persistent: true });
-    const ssh = await mags.enableAccess('webapp', 22);
-    assert.equal(ssh.sshUser, 'webapp');
-    assert.ok(ssh.sshPort > 0);
-    await refused('url', 'unsupported_port', async () => {
+    let webJob;
+    const out = await printed(async () => {
+      // Public URL
+      webJob = await mags.run('python3 -m http.server 8080', {
+        workspaceId: 'webapp', persistent: true,
+        startupCommand: 'python3 -m http.server 8080',
+      });
+      await waitRunning(webJob.requestId);
       const { url } = await mags.url('webapp', 8080);
       console.log(url);
     });
+    const ssh = await mags.enableAccess('webapp', 22);
+    assert.equal(ssh.sshUser, 'webapp');
+    assert.ok(ssh.sshPort > 0);
+    const access = await mags.url('webapp', 8080);
+    assert.deepEqual(out, [access.url], 'asking again for the same job and port answers the same URL');
+    assert.match(access.url, /^http:\/\//);
+    assert.equal(access.port, 8080);
+    assert.ok(new URL(access.url).hostname.startsWith(`${access.subdomain}.`), JSON.stringify(access));
+    const page = await fetchPage(access.url);
+    assert.equal(page.status, 200, page.body);
+    assert.match(page.body, /Directory listing for \//);
+
+    const alias = await mags.urlAliasCreate('node-web', 'webapp');
+    try {
+      assert.deepEqual([alias.subdomain, alias.workspace_id], ['node-web', 'webapp']);
+      assert.match(alias.url, /^http:\/\/node-web\./);
+      const viaAlias = await fetchPage(alias.url);
+      assert.deepEqual(viaAlias, page, 'the alias serves the same page');
+    } finally {
+      await mags.urlAliasDelete('node-web');
+    }
+    await mags.stop('webapp');
+    await assert.rejects(mags.url('webapp', 8080), (e) => e.status === 409 && e.code === 'sandbox_not_running');
   });
 
   test('options of servers that are not built yet', async () => {
@@ -187,10 +253,23 @@ describe('seed examples', () => {
     const updated = await mags.updateJob(alwaysOn.requestId, { noSleep: false, startupCommand: 'node server.js' });
     assert.equal(updated.no_sleep, false);
     assert.equal(updated.startup_command, 'node server.js');
-    await endWorkspace('my-api');
     // Create stable URL alias
-    await refused('urlAliasCreate', 'not_found', () => mags.urlAliasCreate('my-app', 'my-api'));
-    await refused('usage', 'not_found', () => mags.usage({ windowDays: 7 }));
+    const alias = await mags.urlAliasCreate('my-app', 'my-api');
+    try {
+      assert.deepEqual([alias.subdomain, alias.workspace_id], ['my-app', 'my-api']);
+      assert.match(alias.url, /^http:\/\/my-app\./);
+      assert.deepEqual((await mags.urlAliasList()).aliases.filter((a) => a.subdomain === 'my-app'), [alias]);
+      await assert.rejects(mags.urlAliasCreate('my-app', 'my-api'), (e) => e.status === 409 && e.code === 'subdomain_taken');
+    } finally {
+      assert.deepEqual(await mags.urlAliasDelete('my-app'), { subdomain: 'my-app', deleted: true });
+    }
+    assert.deepEqual((await mags.urlAliasList()).aliases.filter((a) => a.subdomain === 'my-app'), []);
+    await assert.rejects(mags.urlAliasDelete('my-app'), (e) => e.status === 404 && e.code === 'not_found');
+    await endWorkspace('my-api');
+    const usage = await mags.usage({ windowDays: 7 });
+    assert.equal(usage.window_days, 7);
+    assert.ok(usage.total_jobs >= 1, JSON.stringify(usage));
+    assert.equal(usage.days.length, 7);
   });
 
   test('upload a file and cron', async () => {
@@ -200,7 +279,9 @@ describe('seed examples', () => {
       // Upload files
       const fileId = await mags.uploadFile(path.join(dir, 'script.py'));
       assert.match(fileId, /^[0-9a-f-]{36}$/);
-      await refused('fileIds', 'unsupported_field', () => mags.runAndWait('python3 /uploads/script.py', { fileIds: [fileId] }));
+      const result = await mags.runAndWait('python3 /uploads/script.py', { fileIds: [fileId] });
+      assert.equal(result.status, 'completed', JSON.stringify(result));
+      assert.deepEqual(result.logs.map((l) => l.message), ['1']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

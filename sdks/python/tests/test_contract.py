@@ -20,16 +20,10 @@ SEED_METHODS = [
 # Methods whose routes the server does not have yet, and why. A route that appears in openapi.yaml
 # makes its method fail here until it is taken off this list.
 PENDING = {
-    "url_alias_create": "POST /mags-url-aliases: URL aliases are not built (public URLs are not offered yet)",
-    "url_alias_list": "GET /mags-url-aliases: URL aliases are not built",
-    "url_alias_delete": "DELETE /mags-url-aliases/{subdomain}: URL aliases are not built",
-    "usage": "GET /mags-usage: usage summaries are not built",
 }
 
 # Methods whose route exists but whose feature the server refuses for now (test_magsd asserts the answers).
-REFUSED = {
-    "url": "400 unsupported_port: public URLs for ports other than 22 are not offered yet",
-}
+REFUSED = {}
 
 
 class Recorder:

@@ -2,21 +2,19 @@
 is ours. Examples whose server feature is not built yet are in PENDING and assert the server's
 error: when the feature comes, they fail until they are moved out of it."""
 import contextlib
+import http.client
 import io
 import os
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 import support
 from mags import Mags, MagsError
 
 # Seed example -> the server feature it waits for.
 PENDING = {
-    "url": "public URLs (POST /access with a port other than 22 answers 400 unsupported_port)",
-    "file_ids": "files placed into jobs (file_ids is 400 unsupported_field; uploading works)",
-    "usage": "usage summaries (GET /mags-usage is 404)",
-    "url_alias_create": "URL aliases (POST /mags-url-aliases is 404)",
 }
 
 server = support.Magsd()
@@ -39,6 +37,43 @@ def wait_script_end(m, request_id):
         if job["status"] in ("completed", "error") or job.get("exit_code") is not None:
             return job
         time.sleep(0.2)
+
+
+def wait_running(m, request_id, timeout=120):
+    """Polls until the job runs (its script has started); fails if it ends or stays pending."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = m.status(request_id)
+        if job["status"] in ("running", "sleeping"):
+            return job
+        if job["status"] in ("completed", "error") or time.monotonic() > deadline:
+            raise AssertionError(f"job {request_id} did not come to run: {job}")
+        time.sleep(0.2)
+
+
+def fetch(url, timeout=60):
+    """GET url as curl does: a host under .localhost is the loopback address (the resolver here does not know
+    such names), the Host header is the URL's. Retries while the proxy answers 502/503 or the connection is
+    refused (the server in the sandbox may not listen yet); returns (status, body)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname
+    address = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    deadline = time.monotonic() + timeout
+    while True:
+        conn = (http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection)(
+            address, port, timeout=timeout)
+        try:
+            conn.request("GET", parts.path or "/", headers={"Host": parts.netloc})
+            resp = conn.getresponse()
+            status, body = resp.status, resp.read().decode("utf-8", "replace")
+        except ConnectionError as e:
+            status, body = None, str(e)
+        finally:
+            conn.close()
+        if status not in (None, 502, 503) or time.monotonic() > deadline:
+            return status, body
+        time.sleep(0.5)
 
 
 def printed(fn):
@@ -158,9 +193,53 @@ class SeedExamplesTest(unittest.TestCase):
     def test_public_url(self):
         m = self.m
         self.addCleanup(self.end_workspace, "webapp")
-        # Public URL
-        m.new("webapp", persistent=True)
-        self.assertRefused("url", "unsupported_port", lambda: m.url("webapp", port=3000))
+
+        def example():
+            # Public URL
+            m.new("webapp", persistent=True)
+            info = m.url("webapp", port=3000)
+            print(info["url"])  # https://xyz.apps.magpiecloud.com
+            return info
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            info = example()
+        self.assertTrue(info["url"].startswith("http://"), info)
+        self.assertIn(info["subdomain"], urllib.parse.urlsplit(info["url"]).hostname)
+        self.assertEqual(info["port"], 3000)
+        self.assertEqual(out.getvalue(), info["url"] + "\n")
+        self.assertEqual(m.url("webapp", port=3000)["url"], info["url"], "the same job and port: the same URL")
+        self.assertNotEqual(m.url("webapp", port=8080)["url"], info["url"])
+        m.stop("webapp")
+        with self.assertRaises(MagsError) as ended:
+            m.url("webapp", port=3000)
+        self.assertEqual((ended.exception.status, ended.exception.code), (409, "sandbox_not_running"))
+
+    def test_a_url_and_an_alias_serve_the_sandboxs_port(self):
+        m = self.m
+        self.addCleanup(self.end_workspace, "pyweb")
+        job = m.run("echo hello-from-pyweb > index.html && python3 -m http.server 8080",
+                    workspace_id="pyweb", persistent=True)
+        wait_running(m, job["request_id"])
+        info = m.url("pyweb", port=8080)
+        self.assertEqual(fetch(info["url"]), (200, "hello-from-pyweb\n"))
+
+        alias = m.url_alias_create("py-alias", "pyweb")
+        try:
+            self.assertEqual((alias["subdomain"], alias["workspace_id"]), ("py-alias", "pyweb"))
+            self.assertTrue(alias["url"].startswith("http://"), alias)
+            self.assertIn("py-alias", alias["url"])
+            self.assertEqual(fetch(alias["url"]), (200, "hello-from-pyweb\n"))
+            self.assertIn("py-alias", [a["subdomain"] for a in m.url_alias_list()["aliases"]])
+            with self.assertRaises(MagsError) as taken:
+                m.url_alias_create("py-alias", "pyweb")
+            self.assertEqual((taken.exception.status, taken.exception.code), (409, "subdomain_taken"))
+        finally:
+            self.assertEqual(m.url_alias_delete("py-alias"), {"subdomain": "py-alias", "deleted": True})
+        self.assertNotIn("py-alias", [a["subdomain"] for a in m.url_alias_list()["aliases"]])
+        with self.assertRaises(MagsError) as gone:
+            m.url_alias_delete("py-alias")
+        self.assertEqual((gone.exception.status, gone.exception.code), (404, "not_found"))
 
     def test_always_on_sandbox(self):
         m = self.m
@@ -182,8 +261,9 @@ class SeedExamplesTest(unittest.TestCase):
                 # Upload files
                 file_ids = m.upload_files(["script.py", "data.csv"])
                 self.assertEqual(len(file_ids), 2)
-                self.assertRefused("file_ids", "unsupported_field",
-                                   lambda: m.run_and_wait("python3 script.py", file_ids=file_ids))
+                result = m.run_and_wait("python3 script.py && cat data.csv", file_ids=file_ids)
+                self.assertEqual(result["status"], "completed", result)
+                self.assertEqual([line["message"] for line in result["logs"]], ["uploaded", "1"])
             finally:
                 os.chdir(support.SDK)
 
@@ -199,15 +279,40 @@ class SeedExamplesTest(unittest.TestCase):
         finally:
             m.cron_delete(cron["id"])
 
-    def test_update_job_usage_and_url_aliases(self):
+    def test_update_job_and_usage(self):
         job = self.m.new("settings-box")
         try:
             updated = self.m.update_job(job["request_id"], no_sleep=True, startup_command="python3 -m http.server")
             self.assertEqual((updated["no_sleep"], updated["startup_command"]), (True, "python3 -m http.server"))
         finally:
             self.end_workspace("settings-box")
-        self.assertRefused("usage", "not_found", lambda: self.m.usage(7))
-        self.assertRefused("url_alias_create", "not_found", lambda: self.m.url_alias_create("my-app", "my-api"))
+        usage = self.m.usage(7)
+        self.assertEqual(usage["window_days"], 7)
+        self.assertGreaterEqual(usage["total_jobs"], 1)  # the settings box at least
+        self.assertGreater(usage["vm_seconds"], 0)
+        self.assertEqual(len(usage["days"]), 7)
+
+    def test_url_alias_create_list_delete(self):
+        m = self.m
+        self.addCleanup(self.end_workspace, "my-api")
+        m.new("my-api")
+        created = m.url_alias_create("my-app", "my-api")
+        try:
+            self.assertEqual((created["subdomain"], created["workspace_id"]), ("my-app", "my-api"))
+            self.assertTrue(created["url"].startswith("http://"), created)
+            self.assertIn("my-app", created["url"])
+            listed = [a for a in m.url_alias_list()["aliases"] if a["subdomain"] == "my-app"]
+            self.assertEqual(listed, [created])
+        finally:
+            m.url_alias_delete("my-app")
+        self.assertEqual([a for a in m.url_alias_list()["aliases"] if a["subdomain"] == "my-app"], [])
+        for bad, code in (("-bad", "invalid_subdomain"), ("www", "reserved_subdomain")):
+            with self.assertRaises(MagsError) as refused:
+                m.url_alias_create(bad, "my-api")
+            self.assertEqual((refused.exception.status, refused.exception.code), (400, code))
+        with self.assertRaises(MagsError) as unknown:
+            m.url_alias_create("my-app", "no-such-workspace")
+        self.assertEqual((unknown.exception.status, unknown.exception.code), (404, "not_found"))
 
 
 class ErrorsTest(unittest.TestCase):

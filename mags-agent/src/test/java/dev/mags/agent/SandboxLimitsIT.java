@@ -133,4 +133,19 @@ class SandboxLimitsIT {
         assertThat(share).isBetween(0.05, 0.5);
         assertThat(sandbox.exit().get(30, TimeUnit.SECONDS).reason()).isEqualTo(ExitReason.STOPPED);
     }
+
+    @Test
+    void aSandboxsEndReportsTheCpuTimeAndPeakMemoryItsCgroupsCounted() throws Exception {
+        RecordingListener output = new RecordingListener();
+        Job sandbox = Job.launch(agent, spec("use", "head -c 40000000 /dev/zero | tail | wc -c; "
+                + "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; echo $i", limits(256 * MIB, 1000, 256 * MIB, 256)),
+                output);
+
+        assertThat(sandbox.finished().get(60, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
+        dev.mags.protocol.v2.SandboxEnd end = sandbox.stop(Duration.ZERO).get(60, TimeUnit.SECONDS);
+
+        assertThat(output.stdout()).containsExactly("40000000", "100000");
+        assertThat(end.use().memoryPeakBytes()).as("tail held the 40 MB line").isGreaterThan(40_000_000L);
+        assertThat(end.use().cpuMicros()).as("100,000 rounds of a shell loop take CPU time").isGreaterThan(10_000L);
+    }
 }

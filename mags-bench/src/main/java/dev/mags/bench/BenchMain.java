@@ -18,12 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (magsd, runc, bubblewrap, podman) and {@code sync} (workspace storage, see {@link WorkspaceSync});
  * {@code --only <part>} runs one and only prints its table, since a partial result is not a run. The
  * sandboxes part splits further for work on one figure: {@code api} (latency and floors), {@code load},
- * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample), {@code urls} (public URLs: the
- * proxy beside a straight connection, wake on request; see {@link UrlsPart}).
+ * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample), {@code live} (sandboxes that
+ * stay: exec, ssh, wake, idle memory; see {@link LivePart}), {@code urls} (public URLs: the proxy beside a
+ * straight connection, wake on request; see {@link UrlsPart}).
  */
 public final class BenchMain {
     private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density",
-            "cron", "urls");
+            "cron", "live", "urls");
+    /** The parts measured on the magsd with its warm pool. */
+    private static final List<String> WARM_PARTS = List.of("api", "load", "status", "cli", "cron", "density");
 
     /** Pause between two timed runs of one client. */
     static final int RUN_GAP_MS = 150;
@@ -131,6 +134,32 @@ public final class BenchMain {
                 figures.put("bwrap_floor_ms", Figure.of("ms", floors.bwrap(n(100, 10))));
             }
         }
+        if (WARM_PARTS.stream().anyMatch(this::wanted)) {
+            warm();
+        }
+        if (wanted("api")) {
+            notes.add("api_run_warm_ms and api_run_cold_ms: one client, runs " + RUN_GAP_MS
+                    + " ms apart; warm with the default pool (2 sandboxes), cold with --warm-pool-size 0");
+            step("magsd without a warm pool");
+            try (Magsd magsd = new Magsd(repo, work.resolve("cold"), imagesDir, image, List.of("--warm-pool-size", "0"))) {
+                figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
+            }
+        }
+        if (wanted("live")) {
+            figures.putAll(new LivePart(repo, work, imagesDir, image, errors)
+                    .measure(quick ? LivePart.Counts.quick() : LivePart.Counts.full()));
+            notes.addAll(LivePart.notes(figures));
+        }
+        if (wanted("urls")) {
+            UrlsPart urls = new UrlsPart(repo, work, imagesDir, image, errors);
+            figures.putAll(urls.measure(quick ? UrlsPart.Counts.quick() : UrlsPart.Counts.full()));
+            notes.addAll(urls.notes(figures));
+        }
+        figures.put("errors", Figure.single("count", 1, errors.get()));
+    }
+
+    private void warm() throws Exception {
+        Path rootfs = imagesDir.resolve(image).resolve("rootfs");
         step("magsd with its warm pool");
         try (Magsd magsd = new Magsd(repo, work.resolve("warm"), imagesDir, image, List.of())) {
             if (wanted("api")) {
@@ -171,20 +200,6 @@ public final class BenchMain {
                 figures.put("idle_sandbox_host_mib", Figure.single("MiB", idle, Density.mibPerSandbox(magsd, idle)));
             }
         }
-        if (wanted("api")) {
-            notes.add("api_run_warm_ms and api_run_cold_ms: one client, runs " + RUN_GAP_MS
-                    + " ms apart; warm with the default pool (2 sandboxes), cold with --warm-pool-size 0");
-            step("magsd without a warm pool");
-            try (Magsd magsd = new Magsd(repo, work.resolve("cold"), imagesDir, image, List.of("--warm-pool-size", "0"))) {
-                figures.put("api_run_cold_ms", Figure.of("ms", apiRuns(magsd, n(100, 20))));
-            }
-        }
-        if (wanted("urls")) {
-            UrlsPart urls = new UrlsPart(repo, work, imagesDir, image, errors);
-            figures.putAll(urls.measure(quick ? UrlsPart.Counts.quick() : UrlsPart.Counts.full()));
-            notes.addAll(urls.notes(figures));
-        }
-        figures.put("errors", Figure.single("count", 1, errors.get()));
     }
 
     private List<Double> apiRuns(Magsd magsd, int n) {

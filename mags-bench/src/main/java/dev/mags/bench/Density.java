@@ -3,29 +3,23 @@ package dev.mags.bench;
 import dev.mags.api.JobRequest;
 import dev.mags.api.JobStatus;
 import dev.mags.sdk.Mags;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Host memory per idle sandbox beyond the workload's own: with {@code n} sandboxes running
- * {@code sleep}, the proportional set size of every process magsd started for them (runtime,
- * network helper, the sandbox's init) — but not of the {@code sleep} workload itself — plus the
- * kernel memory charged to the sandboxes' memory cgroups, divided by n. Summing what belongs to
- * the sandboxes, rather than watching the host's free memory, keeps other load on the machine out
- * of the figure.
+ * Host memory per idle sandbox beyond the workload's own: with {@code n} sandboxes running their workload
+ * ({@code sleep}), what {@link HostMemory} counts for them, divided by n. For ephemeral jobs ({@code
+ * idle_sandbox_host_mib}) and for sandboxes that stay ({@code idle_live_sandbox_host_mib}, {@link LiveSandboxes}).
  */
 final class Density {
     private static final String WORKLOAD = "sleep 600";
+    /** Time for the sandboxes' start-up (page faults, slirp's first allocations) to settle before measuring. */
+    private static final long SETTLE_MS = 2000;
 
     private Density() {}
 
+    /** {@code idle_sandbox_host_mib}: n ephemeral jobs running {@code sleep}, stopped again after. */
     static double mibPerSandbox(Magsd magsd, int n) {
         try (Mags mags = Bench.client(magsd)) {
             List<String> ids = new ArrayList<>();
@@ -38,8 +32,7 @@ final class Density {
                     Bench.sleep(50);
                 }
             }
-            Bench.sleep(2000);
-            long bytes = overheadBytes(magsd.pid()) + kernelBytes(magsd.cgroupParent());
+            double mib = settledMibEach(magsd, WORKLOAD, n);
             for (String id : ids) {
                 mags.stop(id);
             }
@@ -48,81 +41,28 @@ final class Density {
                     Bench.sleep(50);
                 }
             }
-            return bytes / 1024.0 / 1024.0 / n;
+            return mib;
         }
     }
 
-    /** PSS of magsd's descendants (not magsd itself), except the workload processes. */
-    private static long overheadBytes(long magsdPid) {
-        Map<Long, List<Long>> children = new HashMap<>();
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.toList()) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    long ppid = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
-                    children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(Long.parseLong(name));
-                } catch (IOException | RuntimeException gone) {
-                    // the process ended while we looked
-                }
+    /** {@code idle_live_sandbox_host_mib}: n sandboxes made as {@code mags new} makes them, stopped again after. */
+    static double mibPerLiveSandbox(Magsd magsd, int n, AtomicInteger errors) {
+        try (Mags mags = Bench.client(magsd); LiveSandboxes live = new LiveSandboxes(mags, errors)) {
+            for (int i = 0; i < n; i++) {
+                live.create("idle-" + i);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        long total = 0;
-        Set<Long> seen = new HashSet<>();
-        List<Long> todo = new ArrayList<>(children.getOrDefault(magsdPid, List.of()));
-        while (!todo.isEmpty()) {
-            long pid = todo.removeLast();
-            if (!seen.add(pid)) {
-                continue;
-            }
-            todo.addAll(children.getOrDefault(pid, List.of()));
-            if (!cmdline(pid).equals(WORKLOAD)) {
-                total += pssBytes(pid);
-            }
-        }
-        return total;
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').strip();
-        } catch (IOException e) {
-            return "";
+            live.awaitRunning();
+            return settledMibEach(magsd, LiveSandboxes.KEEP_RUNNING, n);
         }
     }
 
-    private static long pssBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
-                if (line.startsWith("Pss:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException gone) {
-            // ended
-        }
-        return 0;
-    }
-
-    /** Kernel memory (page tables, dentries, sockets...) charged to the sandboxes' memory cgroups. */
-    private static long kernelBytes(String cgroupParent) {
-        long total = 0;
-        try (var sandboxes = Files.list(Path.of("/sys/fs/cgroup/memory", cgroupParent))) {
-            for (Path cg : sandboxes.filter(Files::isDirectory).toList()) {
-                try {
-                    total += Long.parseLong(Files.readString(cg.resolve("memory.kmem.usage_in_bytes")).strip());
-                } catch (IOException | RuntimeException gone) {
-                    // removed meanwhile
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return total;
+    /**
+     * MiB per sandbox of magsd's {@code n} running sandboxes, once they settled: their processes except those
+     * whose command line is {@code workload}, and their cgroups' kernel memory. Every sandbox of magsd counts (its
+     * warm pool's too, a small share beside many sandboxes).
+     */
+    static double settledMibEach(Magsd magsd, String workload, int n) {
+        Bench.sleep(SETTLE_MS);
+        return HostMemory.sandboxBytes(magsd, workload) / 1024.0 / 1024.0 / n;
     }
 }

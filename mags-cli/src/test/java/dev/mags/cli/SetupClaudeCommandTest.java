@@ -64,7 +64,7 @@ class SetupClaudeCommandTest {
                     .isEqualTo(!dev.mags.cli.command.MagsCommand.SUBCOMMANDS.containsKey(command));
         }
         // from the options whose --help says "not supported yet"
-        assertThat(skill).contains("- Options of `mags run` that are refused with a clear error (exit 2): `-f`/`--file`, `--url`, `--port`.");
+        assertThat(skill).contains("- Options of `mags run` that are refused with a clear error (exit 2): `-f`/`--file`.");
     }
 
     @Test

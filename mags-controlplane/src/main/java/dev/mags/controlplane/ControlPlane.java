@@ -19,6 +19,7 @@ import dev.mags.controlplane.exec.ExecLimits;
 import dev.mags.controlplane.exec.ExecSessions;
 import dev.mags.controlplane.exec.ExecTargets;
 import dev.mags.controlplane.http.ApiServer;
+import dev.mags.controlplane.job.JobFiles;
 import dev.mags.controlplane.job.JobRunner;
 import dev.mags.controlplane.job.JobService;
 import dev.mags.controlplane.job.OutputRegistry;
@@ -33,6 +34,9 @@ import dev.mags.controlplane.ssh.SshGatewayConfig;
 import dev.mags.controlplane.ssh.SshKeys;
 import dev.mags.controlplane.ssh.SshTargets;
 import dev.mags.controlplane.state.AppRouteStore;
+import dev.mags.controlplane.state.UsageStore;
+import dev.mags.controlplane.usage.SandboxUsageRecorder;
+import dev.mags.controlplane.usage.UsageService;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.FileStore;
 import dev.mags.controlplane.state.JobStore;
@@ -100,20 +104,23 @@ public final class ControlPlane implements AutoCloseable {
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
         SandboxActivity activity = new SandboxActivity(clock);
+        this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
+        JobFiles jobFiles = new JobFiles(jobStore, files);
+        UsageStore usageStore = new UsageStore(db.jdbi());
         this.runner = new JobRunner(agents, live, jobStore, logStore, outputs, clock, config.maxConcurrentJobs(),
-                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity);
+                config.stopGrace(), config.maxJobTimeout(), workspaceStore, workspaceLocks, activity, jobFiles,
+                new SandboxUsageRecorder(usageStore, clock));
         this.sleeper = new SandboxSleeper(jobStore, live, activity, runner, clock, config.sleepAfter());
         WorkspaceService workspaceService = new WorkspaceService(workspaceStore, workspaceLocks, agents, live, catalog,
                 config.limits().max().diskBytes(), config.stopGrace());
         Admission admission = new Admission(config.admission(), config.maxConcurrentJobs(),
                 new AdmissionQueries(db.jdbi()), agents);
         this.jobs = new JobService(jobStore, logStore, outputs, runner, agents, catalog, clock, config.defaultImage(),
-                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission);
+                config.maxJobTimeout(), config.limits(), workspaceStore, workspaceService, admission, jobFiles);
         this.reaper = new WorkspaceReaper(workspaceStore, workspaceLocks, agents, clock, config.workspaceIdleTimeout());
         this.reapPeriod = WorkspaceReaper.periodFor(config.workspaceIdleTimeout());
         this.retention = new RetentionReaper(jobStore, logStore, db, clock, config.output());
         this.sshKeys = new SshKeys(new SshKeyStore(db.jdbi()), clock);
-        this.files = new UploadedFiles(new FileStore(db.jdbi()), fileBlobs, config.files(), clock);
         this.fileReaper = new FileReaper(files);
         CronStore cronStore = new CronStore(db.jdbi());
         this.cron = new CronScheduler(cronStore, jobs, clock);
@@ -129,7 +136,8 @@ public final class ControlPlane implements AutoCloseable {
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
-                new CronService(cronStore, jobs, clock, cron::wake), execs, appUrls, appProxy);
+                new CronService(cronStore, jobs, clock, cron::wake), execs, appUrls, appProxy,
+                new UsageService(usageStore, new FileStore(db.jdbi()), catalog, clock));
     }
 
     /**

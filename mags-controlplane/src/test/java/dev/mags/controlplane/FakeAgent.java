@@ -62,6 +62,8 @@ public final class FakeAgent implements Agent {
     final List<WorkspaceKey> deletedWorkspaces = new CopyOnWriteArrayList<>();
     /** Called with each sandbox's spec right before a script starts in it. */
     volatile java.util.function.Consumer<SandboxSpec> beforeScript = spec -> { };
+    /** What every fake sandbox reports it used when it ends. */
+    volatile dev.mags.protocol.v2.SandboxUse use = dev.mags.protocol.v2.SandboxUse.NONE;
     /** Where every fake sandbox's ports lead: sandbox port → a port on the host's loopback where the test listens. */
     final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
     /** What {@link #usage()} reports as free on the disks' file system. */
@@ -249,7 +251,7 @@ public final class FakeAgent implements Agent {
         void end(ExitReason reason, String detail) {
             execs.forEach(e -> e.end(new ExecExit(null, reason, detail)));
             running.remove(spec.id(), this);
-            ended.complete(new SandboxEnd(reason, detail, null, null));
+            ended.complete(new SandboxEnd(reason, detail, null, null, use));
         }
 
         @Override

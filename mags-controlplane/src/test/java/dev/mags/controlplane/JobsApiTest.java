@@ -110,11 +110,10 @@ class JobsApiTest {
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(json(unknown).at("/error/message").asText()).contains("colour");
 
-        HttpResponse<String> unsupported = api.post("/api/v1/mags-jobs", api.token,
+        HttpResponse<String> unknownFile = api.post("/api/v1/mags-jobs", api.token,
                 "{\"script\":\"x\",\"file_ids\":[\"f1\"]}");
-        assertThat(unsupported.statusCode()).isEqualTo(400);
-        assertThat(json(unsupported).at("/error/code").asText()).isEqualTo("unsupported_field");
-        assertThat(json(unsupported).at("/error/message").asText()).contains("file_ids");
+        assertThat(unknownFile.statusCode()).isEqualTo(404);
+        assertThat(json(unknownFile).at("/error/message").asText()).contains("f1");
 
         for (String field : new String[] {"\"no_sleep\":true", "\"startup_command\":\"sleep 1\""}) {
             HttpResponse<String> notPersistent = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\"," + field + "}");

@@ -67,6 +67,15 @@ final class Api {
         }
     }
 
+    /** Submits a job of this JSON body; its request id. */
+    String submitJson(String body) {
+        Response r = post("/api/v1/mags-jobs", body);
+        if (r.status() != 202) {
+            throw new AssertionError("submit failed: " + r.status() + " " + r.body());
+        }
+        return r.body().get("request_id").asText();
+    }
+
     String submit(String script) {
         try {
             Response r = post("/api/v1/mags-jobs", JSON.writeValueAsString(java.util.Map.of("script", script, "type", "inline")));

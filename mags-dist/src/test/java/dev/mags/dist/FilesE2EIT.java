@@ -146,4 +146,65 @@ class FilesE2EIT {
                 .header("Authorization", "Bearer " + magsd.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(JSON.readTree(list.body()).get("files")).as("the cut upload is no file").isEmpty();
     }
+
+    /** {@code curl -F file=@A -F file=@B URL/api/v1/mags-files} as a user types it; the file ids it answered. */
+    private List<String> curlUpload(String token, Path... files) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("-sS", "-H", "Authorization: Bearer " + token));
+        for (Path f : files) {
+            argv.addAll(List.of("-F", "file=@" + f));
+        }
+        argv.add(magsd.url() + "/api/v1/mags-files");
+        Proc.Result r = Proc.run(java.util.Map.of(), Duration.ofSeconds(60), Path.of("/usr/bin/curl"), argv.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        List<String> ids = new java.util.ArrayList<>();
+        JSON.readTree(r.stdout()).get("file_ids").forEach(n -> ids.add(n.asText()));
+        return ids;
+    }
+
+    private static String logsOf(Api api, String id) {
+        StringBuilder out = new StringBuilder();
+        api.get("/api/v1/mags-jobs/" + id + "/logs").body().get("logs").forEach(l -> out.append(l.get("message").asText()).append('\n'));
+        return out.toString();
+    }
+
+    @Test
+    void uploadedFilesAreInRootAndUploadsAndPlacingFollowsNoLink() throws Exception {
+        start();
+        Path script = Files.writeString(tmp.resolve("script.sh"), "echo from the script\n");
+        Path data = Files.writeString(tmp.resolve("data.csv"), "a,b\n1,2\n");
+        List<String> ids = curlUpload(magsd.adminToken(), script, data);
+        Api api = new Api(magsd.url(), magsd.adminToken());
+
+        // A persistent workspace first plants links where the files will go: one at the host's /etc/passwd (as
+        // the sandbox sees the path: its own), one at a file of its own.
+        String plant = api.submitJson(JSON.writeValueAsString(java.util.Map.of("script",
+                "echo keep > /root/mine; ln -s /etc/passwd /root/script.sh; ln -s /root/mine /root/data.csv",
+                "workspace_id", "files", "persistent", true)));
+        await(api, plant, "running");
+        String run = api.submitJson(JSON.writeValueAsString(java.util.Map.of("script",
+                "cd /root && sh script.sh && cat data.csv && cat /uploads/data.csv && cat mine && "
+                        + "ls -ln /root/data.csv | cut -c1-10 && readlink /uploads/script.sh && head -c 5 /etc/passwd",
+                "workspace_id", "files", "file_ids", ids)));
+        JsonNode end = api.awaitFinal(run, Duration.ofSeconds(60));
+
+        assertThat(end.get("status").asText()).as(logsOf(api, run)).isEqualTo("completed");
+        assertThat(logsOf(api, run)).isEqualTo("from the script\na,b\n1,2\na,b\n1,2\nkeep\n-rw-r--r--\n"
+                + "/root/script.sh\nroot:\n");
+        assertThat(Files.readString(Path.of("/etc/passwd"))).startsWith("root:");
+
+        String bob = SyncSymlinkRaceE2EIT.userToken(magsd, "bob");
+        Api bobs = new Api(magsd.url(), bob);
+        Api.Response stolen = bobs.post("/api/v1/mags-jobs", JSON.writeValueAsString(java.util.Map.of("script", "ls /root",
+                "file_ids", ids)));
+        assertThat(stolen.status()).as("another user's file ids are not found").isEqualTo(404);
+        api.post("/api/v1/mags-jobs/" + plant + "/stop", "{}");
+    }
+
+    private static void await(Api api, String id, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!api.get("/api/v1/mags-jobs/" + id + "/status").body().get("status").asText().equals(status)) {
+            assertThat(System.nanoTime()).as("job " + id + " never became " + status).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
 }

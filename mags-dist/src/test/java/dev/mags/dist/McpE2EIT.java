@@ -114,6 +114,9 @@ class McpE2EIT {
                 // the first script's background process still runs: this is the same sandbox, not a new one on the workspace
                 assertThat(text(call(client, "run", Map.of("script", "ps | grep -c '[s]leep 600'", "workspace", "mcp-p"))))
                         .contains("exit_code: 0\n--- stdout ---\n1\n");
+                McpSchema.CallToolResult url = call(client, "url", Map.of("name", "mcp-p", "port", 8080));
+                assertThat(url.isError()).as(text(url)).isFalse();
+                assertThat(text(url)).contains("\"url\"", "http://", "\"port\"");
             } finally {
                 assertThat(call(client, "stop", Map.of("name", "mcp-p")).isError()).isFalse();
             }

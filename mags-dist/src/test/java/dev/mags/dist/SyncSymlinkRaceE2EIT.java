@@ -87,7 +87,7 @@ class SyncSymlinkRaceE2EIT {
         return r;
     }
 
-    private static String userToken(MagsdFixture magsd, String user) {
+    static String userToken(MagsdFixture magsd, String user) {
         Proc.Result created = Proc.run(Map.of(), Duration.ofSeconds(60), Repo.magsd(), "token", "create", "--user", user,
                 "--data-dir", magsd.dataDir.toString());
         assertThat(created.exitCode()).as(created.stderr()).isZero();

@@ -19,6 +19,9 @@ import dev.mags.api.CronJobRequest;
 import dev.mags.api.SshKeyInfo;
 import dev.mags.api.SshKeyList;
 import dev.mags.api.SshKeyRequest;
+import dev.mags.api.UrlAlias;
+import dev.mags.api.UrlAliasList;
+import dev.mags.api.UrlAliasRequest;
 import dev.mags.api.WhoAmI;
 import dev.mags.api.WorkspaceList;
 import dev.mags.api.ResizeRequest;
@@ -201,15 +204,70 @@ public final class Mags implements AutoCloseable {
     }
 
     /**
-     * Where to reach a sandbox's port; 22 answers the SSH gateway's host, port and the login name that selects
-     * the sandbox ({@code ssh -p sshPort sshUser@sshHost}). {@code nameOrId} is a request id, a job name or a
-     * workspace name.
+     * Where to reach a sandbox's port. 22 answers the SSH gateway's host, port and the login name that selects the
+     * sandbox ({@code ssh -p sshPort sshUser@sshHost}); any other port (1–65535) answers the public URL that serves
+     * it ({@link AccessInfo#url()}, the same URL each time for the same job and port). {@code nameOrId} is a request
+     * id, a job name or a workspace name.
      *
-     * @throws MagsApiException 404 for a name that is not the caller's, 400 for a port other than 22, 503 when
-     *     the server runs no SSH gateway
+     * @throws MagsApiException 400 {@code invalid_field} for a port outside 1–65535, 404 for a name that is not the
+     *     caller's, 409 {@code sandbox_not_running} when the job has ended, 503 when the server runs no SSH gateway
+     *     (port 22) or no apps proxy ({@code urls_unavailable})
      */
     public AccessInfo enableAccess(String nameOrId, int port) {
         return http.post(ApiPaths.job(Ids.segment(nameOrId), "access"), new AccessRequest(port), AccessInfo.class);
+    }
+
+    /**
+     * Makes a sandbox's {@code port} public and returns its full URL ({@code http://SUB.APPS-DOMAIN:PORT}, or as the
+     * server's URL template builds it); see {@link #enableAccess(String, int)} for the errors.
+     *
+     * @throws IllegalArgumentException for port 22, which is the SSH gateway's ({@code enableAccess(nameOrId, 22)})
+     */
+    public String url(String nameOrId, int port) {
+        if (port == 22) {
+            throw new IllegalArgumentException("port 22 is reached through the SSH gateway, not a URL: use"
+                    + " enableAccess(nameOrId, 22)");
+        }
+        AccessInfo access = enableAccess(nameOrId, port);
+        if (access.url() == null || access.url().isBlank()) {
+            throw new MagsApiException(200, MagsApiException.BAD_RESPONSE, "POST "
+                    + http.uri(ApiPaths.job(Ids.segment(nameOrId), "access")) + " answered no url for port " + port);
+        }
+        return access.url();
+    }
+
+    /** A stable URL for the caller's workspace on the server's apps domain; see {@link #urlAliasCreate(String, String, String)}. */
+    public UrlAlias urlAliasCreate(String subdomain, String workspaceId) {
+        return urlAliasCreate(subdomain, workspaceId, null);
+    }
+
+    /**
+     * Names {@code subdomain} a stable URL of the caller's workspace (or job name) {@code workspaceId}: it serves the
+     * newest job of that workspace, across sleeps, restarts and new jobs. {@code domain} may be null; a server serves
+     * only its own apps domain.
+     *
+     * @throws MagsApiException 400 {@code invalid_subdomain} (not a DNS label of a-z, 0-9 and -),
+     *     {@code reserved_subdomain} or {@code invalid_field} (another domain), 404 when the caller has no job or
+     *     workspace of that name, 409 {@code subdomain_taken} (by anyone)
+     */
+    public UrlAlias urlAliasCreate(String subdomain, String workspaceId, String domain) {
+        Objects.requireNonNull(subdomain, "subdomain");
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        return http.post(ApiPaths.URL_ALIASES, new UrlAliasRequest(subdomain, workspaceId, domain), UrlAlias.class);
+    }
+
+    /** The caller's URL aliases, oldest first. */
+    public UrlAliasList urlAliasList() {
+        return http.get(ApiPaths.URL_ALIASES, UrlAliasList.class);
+    }
+
+    /**
+     * Deletes one of the caller's URL aliases; its subdomain is free for anyone afterwards.
+     *
+     * @throws MagsApiException 404 for an alias that is not the caller's (or none)
+     */
+    public void urlAliasDelete(String subdomain) {
+        http.delete(ApiPaths.URL_ALIASES + "/" + Ids.segment(subdomain), java.util.Map.class);
     }
 
     /**
@@ -283,6 +341,11 @@ public final class Mags implements AutoCloseable {
     }
 
     /** The caller's cron jobs, oldest first. */
+    /** What the caller used over the last {@code windowDays} UTC days (1 to 366), in total and per day. */
+    public dev.mags.api.Usage usage(int windowDays) {
+        return http.get(ApiPaths.USAGE + "?window_days=" + windowDays, dev.mags.api.Usage.class);
+    }
+
     public CronJobList cronList() {
         return http.get(ApiPaths.CRON, CronJobList.class);
     }

@@ -8,9 +8,16 @@ package dev.mags.protocol.v2;
  * @param detail      a human-readable explanation, never null
  * @param finalSync   the final sync of its stored workspace, when one was made and committed
  * @param syncFailure why the final sync failed (the workspace disk keeps the files), or null
+ * @param use         what it used over its life, as its cgroups counted it
  */
-public record SandboxEnd(ExitReason reason, String detail, SyncResult finalSync, String syncFailure) {
+public record SandboxEnd(ExitReason reason, String detail, SyncResult finalSync, String syncFailure, SandboxUse use) {
     public SandboxEnd {
         detail = detail == null ? "" : detail;
+        use = use == null ? SandboxUse.NONE : use;
+    }
+
+    /** An end whose use is not known. */
+    public SandboxEnd(ExitReason reason, String detail, SyncResult finalSync, String syncFailure) {
+        this(reason, detail, finalSync, syncFailure, SandboxUse.NONE);
     }
 }

@@ -3,6 +3,8 @@ package dev.mags.agent.sandbox;
 import dev.mags.agent.bundle.BundleSpec;
 import dev.mags.agent.cgroup.CgroupTree;
 import dev.mags.agent.cgroup.LimitEvents;
+import dev.mags.agent.cgroup.ResourceUse;
+import dev.mags.protocol.v2.SandboxUse;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.network.NetnsDialer;
 import dev.mags.agent.runtime.Runc;
@@ -117,6 +119,11 @@ public final class Container {
     /** What the kernel counted against the limits so far; read before {@link #release()} removes the cgroups. */
     public LimitEvents limitEvents() {
         return LimitEvents.read(cgroups, cgroupParent, id());
+    }
+
+    /** What the sandbox used so far (CPU time, peak memory); read before {@link #release()} removes the cgroups. */
+    public SandboxUse use() {
+        return ResourceUse.read(cgroups, cgroupParent, id());
     }
 
     /** Bytes still free on the sandbox's disk; read before {@link #release()} unmounts it. */

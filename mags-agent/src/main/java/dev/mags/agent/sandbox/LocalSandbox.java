@@ -17,6 +17,7 @@ import dev.mags.protocol.v2.SandboxId;
 import dev.mags.protocol.v2.SandboxInfo;
 import dev.mags.protocol.v2.SandboxSpec;
 import dev.mags.protocol.v2.SandboxState;
+import dev.mags.protocol.v2.SandboxUse;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -214,6 +215,16 @@ public final class LocalSandbox implements Sandbox {
         }
     }
 
+    /** The cgroups' accounting, once nothing runs any more; nothing known is better than a sandbox that cannot end. */
+    private SandboxUse readUse() {
+        try {
+            return container.use();
+        } catch (RuntimeException e) {
+            log.warn("sandbox {}: cannot read its CPU and memory accounting: {}", id(), e.getMessage());
+            return SandboxUse.NONE;
+        }
+    }
+
     private void end(Ending why, Duration grace) {
         synchronized (lifecycle) {
             if (ending != null) {
@@ -236,10 +247,12 @@ public final class LocalSandbox implements Sandbox {
     private void finish(Ending why, Duration grace) {
         String detail = why.detail();
         SandboxHooks.FinalSync sync = SandboxHooks.FinalSync.NONE;
+        SandboxUse use = SandboxUse.NONE;
         try {
             terminate(grace);
             container.kill(); // what still runs, and the init: the PID namespace ends with it
             awaitExecs();
+            use = readUse();
             sync = hooks.beforeRelease(why.sync());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -260,7 +273,7 @@ public final class LocalSandbox implements Sandbox {
                 synchronized (lifecycle) {
                     state = SandboxState.ENDED;
                 }
-                ended.complete(new SandboxEnd(why.reason(), detail, sync.result(), sync.failure()));
+                ended.complete(new SandboxEnd(why.reason(), detail, sync.result(), sync.failure(), use));
             }
         }
     }

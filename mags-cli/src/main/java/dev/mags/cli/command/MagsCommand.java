@@ -41,6 +41,7 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("status", StatusCommand.class);
         all.put("logs", LogsCommand.class);
         all.put("list", ListCommand.class);
+        all.put("url", UrlCommand.class);
         all.put("stop", StopCommand.class);
         all.put("set", SetCommand.class);
         all.put("sync", SyncCommand.class);
@@ -48,6 +49,7 @@ public final class MagsCommand implements Callable<Integer> {
         all.put("workspace", WorkspaceCommand.class);
         all.put("exec", ExecCommand.class);
         all.put("cron", CronCommand.class);
+        all.put("usage", UsageCommand.class);
         all.put("ssh", SshCommand.class);
         all.put("setup-claude", SetupClaudeCommand.class);
         all.put("mcp", dev.mags.cli.mcp.McpCommand.class);

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mags run}: submits a script, streams its output as it is produced, and exits with the
- * script's exit code. Ctrl-C asks the server to stop the job.
+ * script's exit code. Ctrl-C asks the server to stop the job. With {@code --url} it returns once the
+ * script runs, printing the URL that serves the sandbox's port instead ({@link UrlRun}).
  */
 @Command(
         name = "run",
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit status:%n",
         footer = {
             "  N    the script's exit code, when the script ran",
+            "  0    with --url: the URL was printed; the sandbox keeps running",
             "  124  the job timed out (see --timeout)",
             "  125  the job failed without an exit code, or mags itself failed",
             "       (API or connection error)",
@@ -79,11 +81,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Upload a file into /root/ (not supported yet).")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--url", description = "Expose a public URL (not supported yet).")
+    @Option(names = "--url", description = "Once the script runs, print the public URL that serves the sandbox's"
+            + " --port and return; the sandbox keeps running (requires -p).")
     boolean publicUrl;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port for --url (not supported yet).")
+    @Option(names = "--port", paramLabel = "PORT", description = "The port --url serves (default 8080).")
     Integer port;
+
+    @Option(names = "--follow", description = "With --url: then print the script's output until it ends"
+            + " (Ctrl-C stops following, not the job).")
+    boolean follow;
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Set an environment variable for the script (repeatable).")
     Map<String, String> environment = new LinkedHashMap<>();
@@ -100,10 +107,13 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         JobRequest request = request();
         try (Mags mags = ctx.openClient()) {
             String id = mags.run(request).requestId();
+            if (publicUrl) {
+                return new UrlRun(ctx, mags, id).serve(port == null ? UrlRun.DEFAULT_PORT : port, follow);
+            }
             return JobFollow.run(ctx, id, (job, onLine) -> mags.follow(job, 0, onLine), mags::stop);
         }
     }
@@ -130,8 +140,17 @@ public final class RunCommand implements Callable<Integer> {
         if (!files.isEmpty()) {
             throw new CliException("file upload (-f/--file) is not supported by this mags version yet", CliException.USAGE);
         }
-        if (publicUrl || port != null) {
-            throw new CliException("public URLs (--url/--port) are not supported by this mags version yet", CliException.USAGE);
+        if (publicUrl && !persistent) {
+            throw new ParameterException(spec.commandLine(), "--url needs -p: a URL serves a sandbox that stays; add -p");
+        }
+        if (port != null && !publicUrl) {
+            throw new ParameterException(spec.commandLine(), "--port is the port of --url; add --url");
+        }
+        if (follow && !publicUrl) {
+            throw new ParameterException(spec.commandLine(), "--follow goes with --url (without it, mags run prints the output anyway)");
+        }
+        if (port != null) {
+            UrlRun.checkPort(spec.commandLine(), "--port", port);
         }
         if (ephemeral && (workspace != null || persistent || base != null)) {
             throw new ParameterException(spec.commandLine(), "-e/--ephemeral cannot be combined with -w, -p or --base");

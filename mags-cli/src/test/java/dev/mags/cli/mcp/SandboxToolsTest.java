@@ -114,6 +114,19 @@ class SandboxToolsTest {
     }
 
     @Test
+    void urlAsksForThePortAndAnswersTheUrl() throws Exception {
+        server.json("POST", JOBS + "/web/access", 200,
+                "{\"success\":true,\"url\":\"http://k3x9.localhost:8080\",\"port\":3000,\"subdomain\":\"k3x9\"}");
+
+        ToolAnswer a = tools.url("web", 3000);
+
+        assertThat(a.error()).as(a.text()).isFalse();
+        assertThat(JSON.readTree(a.text())).isEqualTo(JSON.readTree(
+                "{\"success\":true,\"url\":\"http://k3x9.localhost:8080\",\"port\":3000,\"subdomain\":\"k3x9\"}"));
+        assertThat(JSON.readTree(server.single("POST", JOBS + "/web/access").body())).isEqualTo(JSON.readTree("{\"port\":3000}"));
+    }
+
+    @Test
     void execOnAServerWithoutTheRouteSaysItIsNotAvailable() {
         server.json("POST", JOBS + "/dev/exec", 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no route for POST /api/v1/mags-jobs/dev/exec\"}}");
 

@@ -67,7 +67,8 @@ public final class AppUrls {
 
     private AppRoute addJobRoute(String userId, String jobId, int port) {
         for (int i = 0; i < GENERATE_ATTEMPTS; i++) {
-            AppRoute r = new AppRoute(subdomains.generate(), userId, AppRoute.Kind.JOB, jobId, null, port, clock.instant());
+            AppRoute r = new AppRoute(subdomains.generate(), userId, AppRoute.Kind.JOB, jobId, null, port,
+                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             if (routes.insert(r)) {
                 return r;
             }
@@ -95,7 +96,8 @@ public final class AppUrls {
             throw new NotFoundException("no job or workspace named '" + ws + "'; run something in it first, e.g. "
                     + "mags run -w " + ws + " -p --url 'SCRIPT'");
         }
-        AppRoute alias = new AppRoute(sub, userId, AppRoute.Kind.ALIAS, null, ws, null, clock.instant());
+        AppRoute alias = new AppRoute(sub, userId, AppRoute.Kind.ALIAS, null, ws, null,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         if (!routes.insert(alias)) {
             throw new ConflictException("subdomain_taken", "the subdomain '" + sub + "' is taken; choose another");
         }

@@ -1,6 +1,7 @@
 package dev.mags.controlplane.apps;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -30,6 +31,9 @@ final class HttpRelay {
         long body = upgrade != null ? -1 : length >= 0 ? length : chunked ? -2 : -1;
         RequestHead.write(out, ex, body, upgrade);
         if (body != -1) {
+            if (HttpContinue.requiresContinueResponse(ex)) {
+                HttpContinue.sendContinueResponseBlocking(ex); // the visitor waits for it before a large body (curl does)
+            }
             copyBody(ex.getInputStream(), out, chunked);
         }
         out.flush();

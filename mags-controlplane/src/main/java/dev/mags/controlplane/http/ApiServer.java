@@ -11,6 +11,7 @@ import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.files.UploadedFiles;
 import dev.mags.controlplane.apps.AppProxy;
 import dev.mags.controlplane.apps.AppUrls;
+import dev.mags.controlplane.usage.UsageService;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.cron.CronService;
 import dev.mags.controlplane.exec.ExecRequests;
@@ -60,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ControlPlaneConfig config, TokenService tokens, JobService jobs, WorkspaceService workspaces,
             OutputRegistry outputs, Supplier<Health> health, SshKeys sshKeys, SshAccess sshAccess, UploadedFiles files,
             Tokens ownTokens, Users users, Metrics metrics, CronService cron, ExecSessions execs, AppUrls appUrls,
-            AppProxy apps) {
+            AppProxy apps, UsageService usage) {
         ObjectMapper json = Json.mapper();
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
@@ -116,7 +117,9 @@ public final class ApiServer implements AutoCloseable {
                 new Route("DELETE", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::delete)),
                 new Route("POST", ApiPaths.URL_ALIASES, auth.blocking(appRoutes::createAlias)),
                 new Route("GET", ApiPaths.URL_ALIASES, auth.blocking(appRoutes::listAliases)),
-                new Route("DELETE", ApiPaths.URL_ALIASES + "/{subdomain}", auth.blocking(appRoutes::deleteAlias)));
+                new Route("DELETE", ApiPaths.URL_ALIASES + "/{subdomain}", auth.blocking(appRoutes::deleteAlias)),
+                new Route("GET", ApiPaths.USAGE, auth.blocking((ex, who) -> Exchanges.sendJson(ex, json, StatusCodes.OK,
+                        usage.usage(who.userId(), intParam(ex, "window_days"))))));
         RoutingHandler router = new RoutingHandler()
                 .setFallbackHandler(metricsRoute.timed("*", "unmatched", ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
                         ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath()))))
@@ -141,6 +144,20 @@ public final class ApiServer implements AutoCloseable {
         HttpHandler root = config.apps().ownListener() ? api : ex -> (apps.serves(ex) ? apps : api).handleRequest(ex);
         this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(root), json));
         this.appsShutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(apps), json));
+    }
+
+    /** A query parameter that must be an integer when given; null when absent. */
+    private static Integer intParam(HttpServerExchange ex, String name) {
+        var values = ex.getQueryParameters().get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(values.getFirst());
+        } catch (NumberFormatException e) {
+            throw new dev.mags.controlplane.error.BadRequestException("invalid_field", "'" + name + "' must be a whole "
+                    + "number (got '" + values.getFirst() + "')");
+        }
     }
 
     private static HttpHandler blocking(ObjectMapper json, HttpHandler h) {

@@ -45,7 +45,7 @@ final class JobRequestValidator {
             throw invalid("timeout_seconds", "'timeout_seconds' must be between 1 and " + maxTimeout.toSeconds()
                     + " (got " + r.timeoutSeconds() + ")");
         }
-        refuseUnsupported(r);
+        checkFileIds(r);
         if (r.workspaceId() != null) {
             new dev.mags.controlplane.workspace.WorkspaceName(r.workspaceId()); // refuses a bad name
         }
@@ -112,14 +112,20 @@ final class JobRequestValidator {
         }
     }
 
-    private static void refuseUnsupported(JobRequest r) {
-        unsupported("file_ids", r.fileIds() != null && !r.fileIds().isEmpty(), "file upload");
-    }
+    /** The most files one job may ask for. */
+    static final int MAX_FILES = 64;
 
-    private static void unsupported(String field, boolean set, String feature) {
-        if (set) {
-            throw new BadRequestException("unsupported_field", "'" + field + "' is not supported by this server yet ("
-                    + feature + " are not available in this release); remove the field to run the job");
+    private static void checkFileIds(JobRequest r) {
+        if (r.fileIds() == null) {
+            return;
+        }
+        if (r.fileIds().size() > MAX_FILES) {
+            throw invalid("file_ids", "a job takes at most " + MAX_FILES + " files (got " + r.fileIds().size() + ")");
+        }
+        for (String id : r.fileIds()) {
+            if (id == null || id.isBlank() || id.length() > 64) {
+                throw invalid("file_ids", "'file_ids' holds the ids POST /api/v1/mags-files answered (got '" + id + "')");
+            }
         }
     }
 

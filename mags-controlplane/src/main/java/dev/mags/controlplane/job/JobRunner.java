@@ -7,6 +7,7 @@ import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.usage.SandboxUsageRecorder;
 import dev.mags.controlplane.workspace.WorkspaceLocks;
 import dev.mags.protocol.v2.AgentErrorCode;
 import dev.mags.protocol.v2.AgentException;
@@ -56,17 +57,19 @@ public final class JobRunner implements AutoCloseable {
     private final JobSandboxes sandboxes;
     private final JobResults results;
     private final SandboxActivity activity;
+    private final JobFiles files;
     private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
     public JobRunner(AgentDirectory agents, LiveSandboxes live, JobStore jobs, LogStore logs, OutputRegistry outputs,
             Clock clock, int maxConcurrent, Duration stopGrace, Duration maxTimeout, WorkspaceStore workspaces,
-            WorkspaceLocks workspaceLocks, SandboxActivity activity) {
+            WorkspaceLocks workspaceLocks, SandboxActivity activity, JobFiles files, SandboxUsageRecorder usage) {
         this.activity = activity;
+        this.files = files;
         this.workspaces = workspaces;
         this.workspaceLocks = workspaceLocks;
         this.live = live;
-        this.sandboxes = new JobSandboxes(agents, live, workspaces);
+        this.sandboxes = new JobSandboxes(agents, live, workspaces, usage);
         this.results = new JobResults(jobs, logs, clock);
         this.jobs = jobs;
         this.outputs = outputs;
@@ -190,6 +193,9 @@ public final class JobRunner implements AutoCloseable {
         } catch (AgentException ex) {
             results.finish(out, JobStatus.ERROR, null, "could not start the sandbox: " + ex.getMessage());
             return;
+        } catch (JobFiles.PlacementException ex) {
+            results.finish(out, JobStatus.ERROR, null, ex.getMessage());
+            return;
         } finally {
             e.launching = false;
         }
@@ -211,13 +217,14 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * The job's sandbox, and its script started in it (the gate records the launch right before). A sandbox that
+     * The job's sandbox, its files placed and its script started in it (the gate records the launch right before). A sandbox that
      * ended before the script could start (a pool member whose init died, a kept sandbox gone) is replaced once.
      */
     private Exec start(Execution e, ExecSpec script, OutputLines lines) {
         for (int attempt = 1; ; attempt++) {
             e.placed = sandboxes.place(e.job);
             try {
+                files.place(e.job.id(), e.job.userId(), e.placed.sandbox());
                 return e.placed.sandbox().exec(script, lines, () -> recordLaunch(e));
             } catch (RuntimeException ex) {
                 JobSandboxes.Placed placed = e.placed;

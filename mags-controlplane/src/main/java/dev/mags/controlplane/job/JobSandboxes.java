@@ -5,6 +5,7 @@ import dev.mags.controlplane.placement.LiveSandboxes;
 import dev.mags.controlplane.state.JobRecord;
 import dev.mags.controlplane.state.WorkspaceRecord;
 import dev.mags.controlplane.state.WorkspaceStore;
+import dev.mags.controlplane.usage.SandboxUsageRecorder;
 import dev.mags.controlplane.workspace.WorkspaceName;
 import dev.mags.protocol.v2.BaseLayer;
 import dev.mags.protocol.v2.NetworkMode;
@@ -31,10 +32,12 @@ final class JobSandboxes {
     private final AgentDirectory agents;
     private final LiveSandboxes live;
     private final WorkspaceStore workspaces;
+    private final SandboxUsageRecorder usage;
     /** The sandboxes made for a stored workspace (they sync; the others never do). */
     private final Map<SandboxId, Boolean> storedSandboxes = new ConcurrentHashMap<>();
 
-    JobSandboxes(AgentDirectory agents, LiveSandboxes live, WorkspaceStore workspaces) {
+    JobSandboxes(AgentDirectory agents, LiveSandboxes live, WorkspaceStore workspaces, SandboxUsageRecorder usage) {
+        this.usage = usage;
         this.agents = agents;
         this.live = live;
         this.workspaces = workspaces;
@@ -68,6 +71,7 @@ final class JobSandboxes {
         }
         SandboxSpec spec = spec(job, key, row, stored);
         Sandbox sandbox = agents.place(spec).create(spec);
+        usage.watch(job, sandbox);
         storedSandboxes.put(sandbox.id(), stored != null);
         live.serving(job.id(), key, sandbox.id());
         return new Placed(sandbox, key, stored != null, false);

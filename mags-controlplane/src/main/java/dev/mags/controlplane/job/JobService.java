@@ -14,6 +14,7 @@ import dev.mags.controlplane.error.BadRequestException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.error.UnavailableException;
 import dev.mags.controlplane.state.JobRecord;
+import dev.mags.controlplane.state.FileRecord;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.WorkspaceStore;
@@ -50,11 +51,13 @@ public final class JobService {
     private final WorkspaceStore workspaces;
     private final WorkspaceService workspaceService;
     private final Admission admission;
+    private final JobFiles files;
 
     public JobService(JobStore jobs, LogStore logs, OutputRegistry outputs, JobRunner runner, AgentDirectory agents,
             WorkspaceCatalog catalog, Clock clock, String defaultImage, Duration maxTimeout, LimitsPolicy limits, WorkspaceStore workspaces,
-            WorkspaceService workspaceService, Admission admission) {
+            WorkspaceService workspaceService, Admission admission, JobFiles files) {
         this.admission = admission;
+        this.files = files;
         this.workspaces = workspaces;
         this.workspaceService = workspaceService;
         this.jobs = jobs;
@@ -79,6 +82,7 @@ public final class JobService {
                 : persistent ? generatedWorkspace(id) : null;
         boolean noSync = Boolean.TRUE.equals(request.noSync());
         BaseChoice base = resolveBase(who, request);
+        List<String> fileIds = files.check(who.userId(), request.fileIds()).stream().map(FileRecord::id).toList();
         JobRecord job = new JobRecord(id, who.userId(), request.name(), request.script(),
                 JobRequest.TYPE_INLINE, defaultImage,
                 request.environment() == null ? java.util.Map.of() : request.environment(),
@@ -100,6 +104,7 @@ public final class JobService {
                 }
             }
             jobs.insert(job);
+            jobs.setFiles(job.id(), fileIds);
         });
         runner.enqueue(job);
         return JobAccepted.of(job.id());

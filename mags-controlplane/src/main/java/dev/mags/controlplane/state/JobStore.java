@@ -193,13 +193,37 @@ public final class JobStore {
                 .bind("t", cutoff.toEpochMilli()).bind("n", limit).mapTo(String.class).list());
     }
 
-    /** Deletes finished jobs (their output first: see {@link LogStore#delete}). */
+    /** Deletes finished jobs (their output first: see {@link LogStore#delete}) and their file lists. */
     public void deleteFinished(List<String> jobIds) {
         if (jobIds.isEmpty()) {
             return;
         }
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status IN ('completed', 'error')")
-                .bindList("ids", jobIds).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM job_files WHERE job_id IN (SELECT id FROM jobs WHERE id IN (<ids>) "
+                    + "AND status IN ('completed', 'error'))").bindList("ids", jobIds).execute();
+            h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status IN ('completed', 'error')")
+                    .bindList("ids", jobIds).execute();
+        });
+    }
+
+    /** Records the uploaded files a job asked for, in order. */
+    public void setFiles(String jobId, List<String> fileIds) {
+        if (fileIds.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("INSERT INTO job_files (job_id, position, file_id) VALUES (:j, :p, :f)");
+            for (int i = 0; i < fileIds.size(); i++) {
+                batch.bind("j", jobId).bind("p", i).bind("f", fileIds.get(i)).add();
+            }
+            batch.execute();
+        });
+    }
+
+    /** The uploaded files a job asked for, in order. */
+    public List<String> files(String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT file_id FROM job_files WHERE job_id = :j ORDER BY position")
+                .bind("j", jobId).mapTo(String.class).list());
     }
 
     /** Output kept per user past a limit, and by all jobs, as one snapshot of the store. */

@@ -77,7 +77,8 @@ class FinishOrderTest {
                     SingleAgent agents = new SingleAgent(new FakeAgent("busybox"));
                     JobRunner runner = new JobRunner(agents, new LiveSandboxes(agents), jobs, logs, outputs, Clock.systemUTC(), 2,
                             Duration.ofSeconds(1), Duration.ofMinutes(1), new WorkspaceStore(db.jdbi()),
-                            new WorkspaceLocks(), new SandboxActivity(Clock.systemUTC()))) {
+                            new WorkspaceLocks(), new SandboxActivity(Clock.systemUTC()), new JobFiles(jobs, null),
+                            new dev.mags.controlplane.usage.SandboxUsageRecorder(new dev.mags.controlplane.state.UsageStore(db.jdbi()), Clock.systemUTC()))) {
                 JobRecord job = new JobRecord("j1", "u1", null, "out one\nerr two\nout three", "inline", "busybox",
                         Map.of(), null, null, JobStatus.PENDING, null, null, Instant.now(), null, null, null);
                 jobs.insert(job);
