@@ -2,9 +2,12 @@ package dev.mags.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -13,22 +16,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Public URLs end to end on the debian image, fetched with the system's curl through a real magsd: the seeds'
- * {@code python3 -m http.server 8080} behind its URL and behind an alias, aliases listed and removed, another
- * user who can neither alias your workspace nor remove your alias nor get your job's URL, a sleeping app woken
- * by a request, and the page of an ended one.
+ * Public URLs end to end on the debian image, as typed: {@code bin/mags} against a real magsd, pages fetched with
+ * the system's curl. The seeds' {@code mags run -w webapp -p --url --port 8080 'python3 -m http.server 8080'}
+ * behind its URL and behind an alias, {@code mags url alias list/remove}; another user who can neither alias your
+ * workspace nor remove your alias nor get your job's URL; a sleeping app woken by a request; the ended app's page.
  */
 class AppsE2EIT {
+    private static final Duration CLI = Duration.ofSeconds(120);
     private static final String SEEDS_SERVER = "python3 -m http.server 8080";
     @TempDir
     static Path tmp;
     static MagsdFixture magsd;
-    static UrlApi alice;
+    static Map<String, String> alice;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         magsd = new MagsdFixture(tmp.resolve("data"), TestImages.debian(), "debian").start();
-        alice = new UrlApi(magsd.url(), magsd.adminToken());
+        alice = magsd.cliEnv(Files.createDirectories(tmp.resolve("alice")));
     }
 
     @AfterAll
@@ -36,7 +40,7 @@ class AppsE2EIT {
         if (magsd != null) {
             try {
                 for (String name : List.of("webapp", "secret")) {
-                    alice.stop(name);
+                    mags(alice, "stop", name);
                 }
                 assertThat(magsd.leaksAfterRelease()).isEmpty();
             } finally {
@@ -45,91 +49,106 @@ class AppsE2EIT {
         }
     }
 
+    private static Proc.Result mags(Map<String, String> env, String... args) {
+        return Proc.run(env, CLI, Repo.mags(), args);
+    }
+
+    /** {@code mags ARGS} that must succeed; its stdout. */
+    private static String ok(Map<String, String> env, String... args) {
+        Proc.Result r = mags(env, args);
+        assertThat(r.exitCode()).as("mags %s: %s", String.join(" ", args), r.stderr()).isZero();
+        return r.stdout();
+    }
+
     private static String apps(String sub) {
         return "http://" + sub + ".localhost:" + magsd.port;
     }
 
     @Test
-    void theSeedsWebServerGetsAUrlThatCurlFetchesAndAnAliasServesTheSamePage() {
-        String id = alice.runPersistent("webapp", SEEDS_SERVER, Map.of());
-        String url = alice.url("webapp", 8080);
+    void theSeedsExampleAsTypedPrintsAUrlThatCurlFetchesAndAnAliasServesTheSamePage() {
+        String url = ok(alice, "run", "-w", "webapp", "-p", "--url", "--port", "8080", SEEDS_SERVER).strip();
         assertThat(url).matches("http://[a-z0-9]+\\.localhost:" + magsd.port);
+        assertThat(ok(alice, "url", "webapp").strip()).as("mags url asks again").isEqualTo(url);
 
-        Curl.Page page = Curl.get(url + "/");
+        Curl.Page page = Curl.get(url);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Directory listing for /</title>");
 
-        Api.Response made = alice.createAlias("myapp", "webapp");
-        assertThat(made.status()).as(made.body().toString()).isEqualTo(201);
-        assertThat(made.body().path("url").asText()).isEqualTo(apps("myapp"));
+        assertThat(ok(alice, "url", "alias", "myapp", "webapp").strip()).isEqualTo(apps("myapp"));
         Curl.Page viaAlias = Curl.get(apps("myapp") + "/");
         assertThat(viaAlias.status()).isEqualTo(200);
         assertThat(viaAlias.body()).isEqualTo(page.body());
-        assertThat(aliasesOf(alice)).contains("myapp -> webapp");
+        assertThat(ok(alice, "url", "alias", "list")).containsPattern("myapp\\s+webapp\\s+" + apps("myapp"));
 
-        Api.Response removed = alice.deleteAlias("myapp");
-        assertThat(removed.status()).as(removed.body().toString()).isEqualTo(200);
-        assertThat(aliasesOf(alice)).doesNotContain("myapp -> webapp");
+        assertThat(ok(alice, "url", "alias", "remove", "myapp")).contains("Removed URL alias myapp");
+        assertThat(ok(alice, "url", "alias", "list")).doesNotContain("myapp");
         Curl.Page gone = Curl.get(apps("myapp") + "/");
         assertThat(gone.status()).isEqualTo(404);
         assertThat(gone.body()).contains("No app here");
-        assertThat(Curl.get(url + "/").status()).as("the job's own URL stays").isEqualTo(200);
+        assertThat(Curl.get(url).status()).as("the job's own URL stays").isEqualTo(200);
 
-        assertThat(alice.stop("webapp").status()).isEqualTo(200);
-        alice.awaitEnded(id);
-        Curl.Page ended = Curl.get(url + "/");
+        ok(alice, "stop", "webapp");
+        Curl.Page ended = Curl.get(url);
         assertThat(ended.status()).isEqualTo(404);
         assertThat(ended.body()).contains("This app has ended");
     }
 
     @Test
-    void anotherUserCanNeitherAliasYourWorkspaceNorRemoveYourAliasNorReachYourJobsUrl() {
-        String id = alice.runPersistent("secret", SEEDS_SERVER, Map.of());
-        assertThat(alice.createAlias("alices", "secret").status()).isEqualTo(201);
-        UrlApi bob = new UrlApi(magsd.url(), UrlApi.newUserToken(magsd, "bob"));
+    void anotherUserCanNeitherAliasYourWorkspaceNorRemoveYourAliasNorGetYourJobsUrl() throws IOException {
+        ok(alice, "run", "-w", "secret", "-p", "--url", SEEDS_SERVER);
+        ok(alice, "url", "alias", "alices", "secret");
+        String jobId = new UrlApi(magsd.url(), magsd.adminToken()).status("secret").path("request_id").asText();
+        Map<String, String> bob = new HashMap<>(alice);
+        bob.put("MAGS_API_TOKEN", UrlApi.newUserToken(magsd, "bob"));
+        bob.put("HOME", Files.createDirectories(tmp.resolve("bob")).toString());
 
-        Api.Response onto = bob.createAlias("bobs-way-in", "secret");
-        Api.Response removal = bob.deleteAlias("alices");
-        Api.Response byName = bob.access("secret", 8080);
-        Api.Response byId = bob.access(id, 8080);
+        Proc.Result onto = mags(bob, "url", "alias", "bobs-way-in", "secret");
+        Proc.Result removal = mags(bob, "url", "alias", "remove", "alices");
+        Proc.Result byName = mags(bob, "url", "secret");
+        Proc.Result byId = mags(bob, "url", jobId);
 
-        assertThat(onto.status()).as(onto.body().toString()).isEqualTo(404);
-        assertThat(onto.body().path("error").path("message").asText()).contains("no job or workspace named 'secret'");
+        assertThat(onto.exitCode()).isNotZero();
+        assertThat(onto.stderr()).contains("no job or workspace named 'secret'");
         assertThat(Curl.get(apps("bobs-way-in") + "/").status()).isEqualTo(404);
-        assertThat(removal.status()).as(removal.body().toString()).isEqualTo(404);
-        assertThat(byName.status()).as(byName.body().toString()).isEqualTo(404);
-        assertThat(byId.status()).as(byId.body().toString()).isEqualTo(404);
-        assertThat(aliasesOf(bob)).isEmpty();
+        assertThat(removal.exitCode()).isNotZero();
+        assertThat(removal.stderr()).contains("no URL alias 'alices'");
+        for (Proc.Result r : List.of(byName, byId)) {
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.stdout()).isEmpty();
+            assertThat(r.stderr()).contains("no job or workspace named");
+        }
+        assertThat(ok(bob, "url", "alias", "list")).doesNotContain("alices");
         Curl.Page still = Curl.get(apps("alices") + "/");
         assertThat(still.status()).isEqualTo(200);
         assertThat(still.body()).contains("Directory listing for /");
-        assertThat(aliasesOf(alice)).contains("alices -> secret");
+        assertThat(ok(alice, "url", "alias", "list")).containsPattern("alices\\s+secret");
     }
 
     @Test
-    void aSleepingAppIsWokenByARequestToItsUrlAndAnEndedOneGetsThe404Page() {
+    void aSleepingAppIsWokenByARequestToItsUrlAndAnEndedOneGetsThe404Page() throws IOException {
         // Its script is its startup command, so the job may sleep once idle, and waking starts the server again.
         String server = "mkdir -p /root/site && exec python3 -m http.server 8080 --directory /root/site";
         try (MagsdFixture sleepy = new MagsdFixture(tmp.resolve("sleepy"), TestImages.debian(), "debian")
                 .with("--sleep-after", "2").start()) {
+            Map<String, String> env = sleepy.cliEnv(Files.createDirectories(tmp.resolve("sleepy-home")));
             UrlApi api = new UrlApi(sleepy.url(), sleepy.adminToken());
-            String id = api.runPersistent("napper", server, Map.of("startup_command", server));
-            api.exec("napper", "echo 'kept across sleep' > /root/site/index.html");
-            String url = api.url("napper", 8080);
-            assertThat(Curl.get(url + "/").body()).isEqualTo("kept across sleep\n");
+            String url = ok(env, "run", "-w", "napper", "-p", "--startup-command", server, "--url", server).strip();
+            ok(env, "exec", "napper", "echo 'kept across sleep' > /root/site/index.html");
+            assertThat(Curl.get(url).body()).isEqualTo("kept across sleep\n");
 
             api.awaitStatus("napper", "sleeping");
             assertThat(processesOf(sleepy)).as("processes of the sleeping sandbox").isEmpty();
 
-            Curl.Page woken = Curl.get(url + "/");
+            Curl.Page woken = Curl.get(url);
 
             assertThat(woken.status()).isEqualTo(200);
             assertThat(woken.body()).isEqualTo("kept across sleep\n");
             assertThat(api.status("napper").path("status").asText()).isEqualTo("running");
 
-            assertThat(api.stop("napper").status()).isEqualTo(200);
+            String id = api.status("napper").path("request_id").asText();
+            ok(env, "stop", "napper");
             api.awaitEnded(id);
-            Curl.Page ended = Curl.get(url + "/");
+            Curl.Page ended = Curl.get(url);
             assertThat(ended.status()).isEqualTo(404);
             assertThat(ended.body()).contains("This app has ended");
             assertThat(sleepy.leaksAfterRelease()).isEmpty();
@@ -139,19 +158,8 @@ class AppsE2EIT {
     private static List<String> processesOf(MagsdFixture server) {
         try {
             return SleepWakeE2EIT.processesUnder(server.cgroupParent);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    /** A user's aliases as "sub -> workspace". */
-    private static List<String> aliasesOf(UrlApi user) {
-        Api.Response r = user.aliases();
-        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-        List<String> out = new ArrayList<>();
-        for (JsonNode a : r.body().path("aliases")) {
-            out.add(a.path("subdomain").asText() + " -> " + a.path("workspace_id").asText());
-        }
-        return out;
     }
 }

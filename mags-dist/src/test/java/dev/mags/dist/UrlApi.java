@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The REST calls of public URLs as one user makes them: a persistent job serving a port, its URL
- * ({@code POST /mags-jobs/{id}/access}), URL aliases ({@code /mags-url-aliases}), exec and stop.
+ * The REST calls around public URLs as one user makes them, where a test needs what {@code bin/mags} does not
+ * offer (a job with {@code no_sync}, its status while it sleeps): a persistent job serving a port, its URL
+ * ({@code POST /mags-jobs/{id}/access}), exec and stop.
  */
 final class UrlApi {
     private final HttpClient http = HttpClient.newHttpClient();
@@ -90,18 +91,6 @@ final class UrlApi {
         Api.Response r = access(idOrName, port);
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         return r.body().path("url").asText();
-    }
-
-    Api.Response createAlias(String subdomain, String workspace) {
-        return send("POST", "/api/v1/mags-url-aliases", Map.of("subdomain", subdomain, "workspace_id", workspace));
-    }
-
-    Api.Response aliases() {
-        return send("GET", "/api/v1/mags-url-aliases", null);
-    }
-
-    Api.Response deleteAlias(String subdomain) {
-        return send("DELETE", "/api/v1/mags-url-aliases/" + subdomain, null);
     }
 
     /** A command in the job's sandbox through the REST exec; it must exit 0. */
