@@ -324,8 +324,12 @@ public final class FakeAgent implements Agent {
         public void resize(PtySize size) {
         }
 
+        /** HUP, INT, KILL and TERM end the script as they end a shell that does not trap them: 128 + the signal. */
         @Override
         public void signal(int signal) {
+            if (java.util.Set.of(1, 2, 9, 15).contains(signal)) {
+                end(ExecExit.exited(128 + signal));
+            }
         }
 
         @Override
