@@ -409,6 +409,14 @@ public final class JobRunner implements AutoCloseable {
                     : live.forWorkspace(dev.mags.protocol.v2.WorkspaceKey.of(JobSandboxes.workspaceKey(job)));
         }
         JobSandboxes.Placed placed = sandboxes.place(job);
+        // watched before the job runs again, so that a stop from then on finds the new sandbox to end
+        watch(job, placed);
+        if (!jobs.markAwake(job.id())) {
+            // stopped while its sandbox was being made: that sandbox is no one's (the watcher forgets it)
+            LOG.info("job {} was stopped while its sandbox woke up; that sandbox ends", job.id());
+            placed.sandbox().stop(Duration.ZERO, false).join();
+            return Optional.empty();
+        }
         if (job.startupCommand() != null) {
             // started, not waited for: the request that woke the sandbox proceeds at once
             placed.sandbox().exec(ExecSpec.shell(job.startupCommand(), job.environment(), null),
@@ -416,9 +424,7 @@ public final class JobRunner implements AutoCloseable {
         }
         live.jobDone(job.id());
         activity.touch(placed.sandbox().id());
-        jobs.markAwake(job.id());
         LOG.info("job {}: its sandbox woke up", job.id());
-        watch(job, placed);
         return Optional.of(placed.sandbox());
     }
 
@@ -440,9 +446,12 @@ public final class JobRunner implements AutoCloseable {
         e.thread.start();
     }
 
-    /** A sleeping job is stopped: it has no sandbox to end, and ends as a stopped one would. */
-    public void endSleeping(String jobId) {
-        results.recordSandboxEnd(jobId, new SandboxEnd(ExitReason.STOPPED, "stopped", null, null));
+    /**
+     * A sleeping job is stopped: it has no sandbox to end, and ends as a stopped one would. False when it no longer
+     * sleeps: a wake took it meanwhile, and its new sandbox is to be stopped as a running one.
+     */
+    public boolean endSleeping(String jobId) {
+        return results.recordSleepingStopped(jobId);
     }
 
     /**

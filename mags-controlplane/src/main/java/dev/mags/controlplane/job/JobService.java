@@ -220,7 +220,12 @@ public final class JobService {
         } finally {
             kept.forEach(k -> runner.awaitEnd(k.id(), Duration.ofMinutes(1)));
         }
-        jobs.sleepingInWorkspace(who.userId(), name).ifPresent(sleeping -> runner.endSleeping(sleeping.id()));
+        Optional<JobRecord> sleeping = jobs.sleepingInWorkspace(who.userId(), name);
+        if (sleeping.isPresent() && !runner.endSleeping(sleeping.get().id())) {
+            // a wake took it since: its new sandbox is live, and ends too
+            workspaceService.endSandbox(ws);
+            runner.awaitEnd(sleeping.get().id(), Duration.ofMinutes(1));
+        }
         return status(who, shown.id());
     }
 
