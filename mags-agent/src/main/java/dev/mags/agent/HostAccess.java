@@ -7,6 +7,7 @@ import dev.mags.agent.disk.Losetup;
 import dev.mags.agent.disk.Mkfs;
 import dev.mags.agent.disk.SandboxDisk;
 import dev.mags.agent.process.CommandRunner;
+import dev.mags.agent.process.OrphanReaper;
 import dev.mags.agent.process.ProcessLauncher;
 import dev.mags.agent.rootfs.KernelMountCalls;
 import dev.mags.agent.rootfs.Mount;
@@ -73,6 +74,14 @@ public record HostAccess(ProcessLauncher launcher, Path cgroupRoot, Path mountIn
     /** The host's inotify limits for root, raised to hold every sandbox's share. */
     HostInotifyLimits inotifyLimits(AgentConfig config) {
         return new HostInotifyLimits(proc.resolve("sys"), config.inotify());
+    }
+
+    /**
+     * On the real host, this process made the reaper of what the runtime leaves behind (a sandbox's init, each
+     * exec's process); none on a fake host, whose processes are not real.
+     */
+    java.util.Optional<OrphanReaper> orphanReaper() {
+        return kernelMounts ? java.util.Optional.of(OrphanReaper.adopt()) : java.util.Optional.empty();
     }
 
     NetworkReaper networkReaper() {

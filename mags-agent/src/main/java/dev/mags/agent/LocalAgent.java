@@ -5,6 +5,7 @@ import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.files.RootedFiles;
 import dev.mags.agent.image.ImageStore;
 import dev.mags.agent.pool.WarmPool;
+import dev.mags.agent.process.OrphanReaper;
 import dev.mags.agent.reconcile.Reconciler;
 import dev.mags.agent.rootfs.NosuidBind;
 import dev.mags.agent.rootfs.TmpfsDirs;
@@ -65,6 +66,8 @@ public final class LocalAgent implements Agent {
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
     /** How often the agent looks for sandboxes whose init died by itself. */
     private static final Duration ALIVE_CHECK = Duration.ofSeconds(1);
+    /** How long the close waits for the released sandboxes' last processes to end, so that it can reap them. */
+    private static final Duration ORPHANS_DRAIN = Duration.ofSeconds(5);
 
     private final AgentConfig config;
     private final ImageStore images;
@@ -77,6 +80,7 @@ public final class LocalAgent implements Agent {
     private final Containers containers;
     private final SandboxRegistry registry = new SandboxRegistry();
     private final WorkspaceSandboxes workspaces;
+    private final Optional<OrphanReaper> orphans;
     private volatile boolean closing;
 
     /** An agent on this host. Checks first that it runs as root and that the programs it needs are there. */
@@ -120,9 +124,12 @@ public final class LocalAgent implements Agent {
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("sandbox-timers").daemon().factory());
         this.workspaces = new WorkspaceSandboxes(disks, backup, bases, timers);
         this.containers = new Containers(config, images, builder, hostInotify, disks, bases);
+        // Before the first container: its init is this process's child from the start, reaped here when it ends.
+        this.orphans = host.orphanReaper();
         containers.startPool();
         long every = ALIVE_CHECK.toMillis();
         timers.scheduleWithFixedDelay(registry::checkAlive, every, every, TimeUnit.MILLISECONDS);
+        orphans.ifPresent(o -> timers.scheduleWithFixedDelay(o::sweep, every, every, TimeUnit.MILLISECONDS));
     }
 
     private static AgentConfig checked(AgentConfig config) {
@@ -279,6 +286,7 @@ public final class LocalAgent implements Agent {
         } finally {
             timers.shutdownNow();
             containers.closeBuilder();
+            orphans.ifPresent(o -> o.drain(ORPHANS_DRAIN));
             tmpfs.release();
             bases.close();
         }

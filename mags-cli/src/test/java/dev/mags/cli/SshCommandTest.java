@@ -61,7 +61,7 @@ class SshCommandTest {
         assertThat(JSON.readTree(cli.server.single("POST", "/api/v1/mags-jobs/dev/access").body()))
                 .isEqualTo(JSON.readTree("{\"port\":22}"));
         assertThat(sshArgs()).containsExactly("-i", key.toString(), "-p", "2222", "-o", "IdentitiesOnly=yes",
-                "-o", "UserKnownHostsFile=" + home.resolve(".mags/known_hosts"), "-o", "StrictHostKeyChecking=accept-new",
+                "-o", "UserKnownHostsFile=" + home.resolve(".mags/known_hosts"), "-o", "StrictHostKeyChecking=accept-new", "-o", "LogLevel=ERROR",
                 "--", "dev@127.0.0.1");
     }
 

@@ -68,6 +68,9 @@ public final class FakeAgent implements Agent {
     final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
     /** What {@link #usage()} reports as free on the disks' file system. */
     volatile long diskFreeBytes = 1L << 50;
+    /** Places held by the test ({@code "create"}, {@code "stop"}): calls wait there until released. */
+    private final Map<String, CompletableFuture<Void>> holds = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> waiting = new ConcurrentHashMap<>();
 
     public FakeAgent(String... imageNames) {
         for (String n : imageNames) {
@@ -100,8 +103,47 @@ public final class FakeAgent implements Agent {
         return out;
     }
 
+    /** From now on {@code create()} ({@code "create"}) or a sandbox's {@code stop()} ({@code "stop"}) waits there. */
+    void hold(String place) {
+        holds.put(place, new CompletableFuture<>());
+    }
+
+    /** Lets the calls waiting at {@code place} go on, and the later ones pass. */
+    void release(String place) {
+        CompletableFuture<Void> hold = holds.remove(place);
+        if (hold != null) {
+            hold.complete(null);
+        }
+    }
+
+    /** How many calls wait at {@code place} now. */
+    int waitingAt(String place) {
+        return waiting.computeIfAbsent(place, p -> new java.util.concurrent.atomic.AtomicInteger()).get();
+    }
+
+    /** Runs {@code then} once {@code place} is not held (at once, or when released); counted as waiting till then. */
+    private CompletableFuture<Void> pass(String place, Runnable then) {
+        CompletableFuture<Void> hold = holds.get(place);
+        if (hold == null) {
+            then.run();
+            return CompletableFuture.completedFuture(null);
+        }
+        java.util.concurrent.atomic.AtomicInteger count = waiting.computeIfAbsent(place,
+                p -> new java.util.concurrent.atomic.AtomicInteger());
+        count.incrementAndGet();
+        return hold.thenRun(() -> {
+            count.decrementAndGet();
+            then.run();
+        });
+    }
+
     @Override
-    public synchronized Sandbox create(SandboxSpec spec) {
+    public Sandbox create(SandboxSpec spec) {
+        pass("create", () -> { }).join(); // a real create returns once the sandbox runs
+        return made(spec);
+    }
+
+    private synchronized Sandbox made(SandboxSpec spec) {
         if (image(spec.image()).isEmpty()) {
             throw new AgentException(AgentErrorCode.IMAGE_MISSING, "base image '" + spec.image() + "' is not built");
         }
@@ -244,7 +286,7 @@ public final class FakeAgent implements Agent {
 
         @Override
         public CompletableFuture<SandboxEnd> stop(Duration grace, boolean sync) {
-            end(ExitReason.STOPPED, "stopped");
+            pass("stop", () -> end(ExitReason.STOPPED, "stopped")); // a real stop ends the sandbox on a thread of its own
             return ended;
         }
 
@@ -332,8 +374,12 @@ public final class FakeAgent implements Agent {
         public void resize(PtySize size) {
         }
 
+        /** HUP, INT, KILL and TERM end the script as they end a shell that does not trap them: 128 + the signal. */
         @Override
         public void signal(int signal) {
+            if (java.util.Set.of(1, 2, 9, 15).contains(signal)) {
+                end(ExecExit.exited(128 + signal));
+            }
         }
 
         @Override

@@ -106,4 +106,53 @@ class PersistentJobLifecycleTest {
         assertThat(awaitStatus(id, "completed").get("exit_code").asInt()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.runningCount() == 0);
     }
+
+    @Test
+    void aJobStoppedByItsIdInTheKeptSandboxEndsAloneAndTheSandboxStays() {
+        String owner = submit("{\"script\": \"out up\\nawait never\", \"workspace_id\": \"dev\", \"persistent\": true}");
+        awaitStatus(owner, "running");
+        String run = submit("{\"script\": \"out started\\nawait never\", \"workspace_id\": \"dev\"}");
+        awaitStatus(run, "running");
+
+        HttpResponse<String> stopped = api.post("/api/v1/mags-jobs/" + run + "/stop", api.token, "");
+
+        assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+        assertThat(json(stopped).get("status").asText()).isEqualTo("error");
+        assertThat(status(run).get("error_message").asText()).isEqualTo("stopped by request");
+        assertThat(status(owner).get("status").asText()).isEqualTo("running");
+        assertThat(agent.runningCount()).as("the workspace's sandbox").isEqualTo(1);
+        String next = submit("{\"script\": \"out again\", \"workspace_id\": \"dev\"}");
+        assertThat(awaitStatus(next, "completed").get("exit_code").asInt()).isZero();
+        assertThat(agent.launched).as("every job ran in the owner's sandbox").hasSize(1);
+
+        assertThat(api.post("/api/v1/mags-jobs/dev/stop", api.token, "").statusCode()).isEqualTo(200);
+        assertThat(awaitStatus(owner, "error").get("error_message").asText()).contains("stopped");
+        assertThat(agent.runningCount()).isZero();
+    }
+
+    @Test
+    void aJobThatTimesOutInTheKeptSandboxLeavesItUp() {
+        String owner = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
+        awaitScriptEnd(owner);
+
+        String run = submit("{\"script\": \"await never\", \"workspace_id\": \"dev\", \"timeout_seconds\": 1}");
+
+        assertThat(awaitStatus(run, "error").get("error_message").asText()).isEqualTo("timed out after 1 s");
+        assertThat(status(owner).get("status").asText()).isEqualTo("running");
+        assertThat(agent.runningCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theWorkspacesNameStopsItsSandboxWithTheJobRunningInIt() {
+        String owner = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
+        awaitScriptEnd(owner);
+        String run = submit("{\"script\": \"await never\", \"workspace_id\": \"dev\"}");
+        awaitStatus(run, "running");
+
+        assertThat(api.post("/api/v1/mags-jobs/dev/stop", api.token, "").statusCode()).isEqualTo(200);
+
+        assertThat(awaitStatus(run, "error").get("error_message").asText()).isEqualTo("stopped by request");
+        awaitStatus(owner, "completed");
+        assertThat(agent.runningCount()).isZero();
+    }
 }

@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A persistent job's sandbox that nothing used for {@code sleepAfter} sleeps (its sandbox stopped, the job
  * {@code sleeping}); an exec or a job in its workspace wakes it (a new sandbox on the workspace, the startup command
- * started in it) and runs in it; a {@code no_sleep} job never sleeps; stopping a sleeping job ends it.
+ * started in it) and runs in it; a {@code no_sleep} job never sleeps; stopping a sleeping job ends it. A stop that
+ * races a sleep or a wake (held at the agent's create or stop until both are under way) ends the job and every
+ * sandbox made for it.
  */
 class SleepAndWakeTest {
     @TempDir
@@ -99,5 +103,68 @@ class SleepAndWakeTest {
 
         assertThat(api.post("/api/v1/mags-jobs/dev/stop", api.token, "").statusCode()).isEqualTo(200);
         assertThat(status(id).get("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void aStopWhileTheSandboxWakesEndsTheJobAndTheSandboxMadeForTheWake() throws Exception {
+        String id = submit("{\"script\": \"await never\", \"workspace_id\": \"dev\", \"persistent\": true, "
+                + "\"startup_command\": \"await never\"}");
+        awaitStatus(id, "sleeping");
+        agent.hold("create");
+        CompletableFuture<HttpResponse<String>> exec = CompletableFuture.supplyAsync(
+                () -> api.post("/api/v1/mags-jobs/dev/exec", api.token, "{\"command\": \"out awake\"}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> agent.waitingAt("create") == 1);
+
+        HttpResponse<String> stopped = api.post("/api/v1/mags-jobs/dev/stop", api.token, "");
+        agent.release("create");
+
+        assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+        assertThat(json(stopped).get("status").asText()).isEqualTo("completed");
+        HttpResponse<String> r = exec.get(20, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        assertThat(json(r).get("error").get("message").asText()).contains("(completed) has no running sandbox");
+        assertThat(status(id).get("status").asText()).isEqualTo("completed");
+        assertThat(agent.launched).as("the sandbox made for the wake").hasSize(2);
+        assertThat(agent.runningCount()).as("the sandbox made for the wake has ended").isZero();
+    }
+
+    @Test
+    void aStopWhileTheSandboxGoesToSleepEndsTheJob() throws Exception {
+        String id = submit("{\"script\": \"await never\", \"workspace_id\": \"dev\", \"persistent\": true, "
+                + "\"startup_command\": \"await never\"}");
+        awaitStatus(id, "running");
+        agent.hold("stop");
+        await("the idle sandbox being put to sleep").atMost(Duration.ofSeconds(20))
+                .until(() -> agent.waitingAt("stop") == 1);
+        CompletableFuture<HttpResponse<String>> stop = CompletableFuture.supplyAsync(
+                () -> api.post("/api/v1/mags-jobs/dev/stop", api.token, ""));
+        await("the stop at the sandbox too").atMost(Duration.ofSeconds(20)).until(() -> agent.waitingAt("stop") == 2);
+
+        agent.release("stop");
+
+        HttpResponse<String> r = stop.get(20, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("status").asText()).isEqualTo("error");
+        assertThat(status(id).get("error_message").asText()).isEqualTo("stopped by request");
+        assertThat(agent.runningCount()).isZero();
+    }
+
+    @Test
+    void aStopWhileAKeptSandboxGoesToSleepEndsTheJob() throws Exception {
+        String id = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
+        agent.hold("stop");
+        await("the idle sandbox being put to sleep").atMost(Duration.ofSeconds(20))
+                .until(() -> agent.waitingAt("stop") == 1);
+        CompletableFuture<HttpResponse<String>> stop = CompletableFuture.supplyAsync(
+                () -> api.post("/api/v1/mags-jobs/dev/stop", api.token, ""));
+        await("the stop at the sandbox too").atMost(Duration.ofSeconds(20)).until(() -> agent.waitingAt("stop") == 2);
+
+        agent.release("stop");
+
+        HttpResponse<String> r = stop.get(20, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("status").asText()).isEqualTo("completed");
+        assertThat(status(id).get("status").asText()).isEqualTo("completed");
+        assertThat(agent.runningCount()).isZero();
     }
 }

@@ -153,6 +153,33 @@ class LongLivedSandboxE2EIT {
         assertThat(ended.path("error_message").asText()).contains("its sandbox was stopped");
     }
 
+    @Test
+    void aRunInTheSandboxStoppedByItsIdEndsAloneAndTheSandboxStays() throws Exception {
+        Api api = new Api(magsd.url(), magsd.adminToken());
+        String owner = api.get("/api/v1/mags-jobs/dev/status").body().path("request_id").asText();
+        ProcessBuilder pb = new ProcessBuilder(Repo.mags().toString(), "run", "-w", "dev", "echo started; sleep 300");
+        pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
+        pb.environment().putAll(env);
+        Process run = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(run.getErrorStream()));
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).isEqualTo("started");
+        // the newest live job of the name: the run, in dev's sandbox
+        String runId = api.get("/api/v1/mags-jobs/dev/status").body().path("request_id").asText();
+        assertThat(runId).isNotEqualTo(owner);
+
+        Proc.Result stop = Proc.run(env, CLI, Repo.mags(), "stop", runId);
+
+        assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).isEqualTo(125);
+        assertThat(err.join()).contains("stopped by request");
+        assertThat(api.get("/api/v1/mags-jobs/" + owner + "/status").body().path("status").asText()).isEqualTo("running");
+        Proc.Result still = Proc.run(env, CLI, Repo.mags(), "exec", "dev", "echo still here");
+        assertThat(still.exitCode()).as(still.stderr()).isZero();
+        assertThat(still.stdout()).isEqualTo("still here\n");
+    }
+
     private static String newUserToken(String name) throws Exception {
         Api admin = new Api(magsd.url(), magsd.adminToken());
         Api.Response r = admin.post("/api/v1/users", "{\"name\":\"" + name + "\"}");

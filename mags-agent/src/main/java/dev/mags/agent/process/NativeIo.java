@@ -10,7 +10,7 @@ import com.sun.jna.Pointer;
  * The C library calls that the JDK does not offer for descriptors it did not open itself: pipes whose ends
  * outlive the process that was started with them, reads and writes on raw descriptors, a unix socket that
  * receives a descriptor (SCM_RIGHTS), a terminal's window size, signals by pid, and {@code posix_spawn} with
- * more than three descriptors for the child. Direct mappings (a fraction of an interface-mapped call's cost);
+ * more than three descriptors for the child, and the waits and {@code prctl} of a reaper of orphans. Direct mappings (a fraction of an interface-mapped call's cost);
  * Linux, LP64 (x86-64, aarch64).
  */
 final class NativeIo {
@@ -69,6 +69,22 @@ final class NativeIo {
     static native int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
 
     static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
+
+    static final int WNOHANG = 1;
+    static final int WEXITED = 4;
+    static final int WNOWAIT = 0x01000000;
+    /** Children whatever signal they report their end with (a reparented clone child included). */
+    static final int WALL = 0x40000000;
+    static final int P_ALL = 0;
+    /** {@code siginfo_t}: 128 bytes; {@code si_pid} at offset 16 on LP64. */
+    static final int SIGINFO_BYTES = 128;
+    static final int SIGINFO_PID_OFFSET = 16;
+
+    static native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+
+    static final int PR_SET_CHILD_SUBREAPER = 36;
+
+    static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
     // posix_spawn and its file actions return an error number instead of setting errno.
     static native int posix_spawn_file_actions_init(Pointer actions);

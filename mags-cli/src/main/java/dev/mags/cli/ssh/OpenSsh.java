@@ -18,7 +18,7 @@ public final class OpenSsh {
 
     /**
      * The command line: the CLI's key only (never the user's other keys or agent), the mags known_hosts with
-     * trust on first use, then {@code user@host} and the command's words, if any. The user and host come from
+     * trust on first use (quietly: a changed host key is still an error ssh prints), then {@code user@host} and the command's words, if any. The user and host come from
      * the server's answer; they must not read as options ({@code -oProxyCommand=...} would run a program here).
      */
     public List<String> command(ClientKey key, Path knownHosts, String host, int port, String user,
@@ -29,7 +29,7 @@ public final class OpenSsh {
         }
         List<String> cmd = new ArrayList<>(List.of(program.toString(), "-i", key.privateKey().toString(),
                 "-p", Integer.toString(port), "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + knownHosts,
-                "-o", "StrictHostKeyChecking=accept-new", "--", user + "@" + host));
+                "-o", "StrictHostKeyChecking=accept-new", "-o", "LogLevel=ERROR", "--", user + "@" + host));
         cmd.addAll(remoteCommand);
         return cmd;
     }

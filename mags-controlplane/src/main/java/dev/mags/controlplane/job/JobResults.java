@@ -96,6 +96,22 @@ final class JobResults {
         }
     }
 
+    /**
+     * A sleeping job is stopped: it ends as its sandbox's stop would have ended it (completed after a script that
+     * exited with 0 or still ran, else error); false, and nothing changed, when it no longer sleeps.
+     */
+    boolean recordSleepingStopped(String jobId) {
+        JobRecord job = jobs.findAnyUser(jobId).orElse(null);
+        if (job == null || job.status() != JobStatus.SLEEPING) {
+            return false;
+        }
+        Integer code = job.exitCode();
+        return code == null || code == 0
+                ? jobs.finishSleeping(jobId, JobStatus.COMPLETED, code, null, clock.instant())
+                : jobs.finishSleeping(jobId, JobStatus.ERROR, code, (job.errorMessage() == null ? "its sandbox was stopped"
+                        : job.errorMessage() + "; its sandbox was stopped"), clock.instant());
+    }
+
     /** The job's script ended as {@code exit} says, and its sandbox's final sync as {@code end} says. */
     void recordAfterSync(JobOutput out, ExecExit exit, SandboxEnd end, Duration timeout) {
         record(out, withSyncNote(exit, end), timeout);

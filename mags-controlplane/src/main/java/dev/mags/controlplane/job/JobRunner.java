@@ -44,6 +44,8 @@ public final class JobRunner implements AutoCloseable {
     /** How a script may end and leave its {@code -p} sandbox up: by itself, a limit included. */
     private static final Set<ExitReason> KEEPS_SANDBOX = EnumSet.of(ExitReason.EXITED, ExitReason.OUT_OF_MEMORY,
             ExitReason.DISK_FULL, ExitReason.PIDS_LIMIT);
+    private static final int SIGTERM = 15;
+    private static final int SIGKILL = 9;
 
     private final JobStore jobs;
     private final OutputRegistry outputs;
@@ -88,7 +90,10 @@ public final class JobRunner implements AutoCloseable {
         e.thread.start();
     }
 
-    /** Asks a job to stop (its sandbox ends, a stored workspace synced); harmless when it has already ended. */
+    /**
+     * Asks a job to stop (its sandbox ends, a stored workspace synced; a job that runs in another job's sandbox ends
+     * alone); harmless when it has already ended.
+     */
     public void stop(String jobId) {
         Execution e = executions.get(jobId);
         if (e == null) {
@@ -100,10 +105,35 @@ public final class JobRunner implements AutoCloseable {
             return; // its sandbox is being made or its script started: execute() stops it once it runs
         }
         if (placed != null) {
-            placed.sandbox().stop(stopGrace, placed.stored());
+            stopRunning(e, placed);
         } else {
             e.thread.interrupt(); // waiting for a slot or its workspace
         }
+    }
+
+    /**
+     * Whether the job runs as an exec in a sandbox that another job made and keeps (its workspace's): stopping it
+     * ends that exec alone.
+     */
+    public boolean runsInAnothersSandbox(String jobId) {
+        Execution e = executions.get(jobId);
+        JobSandboxes.Placed placed = e == null ? null : e.placed;
+        return placed != null && placed.reused();
+    }
+
+    /** A job's own sandbox is stopped; a job in another's gets SIGTERM, then SIGKILL after the grace. */
+    private void stopRunning(Execution e, JobSandboxes.Placed placed) {
+        Exec exec = e.exec;
+        if (!placed.reused() || exec == null) {
+            placed.sandbox().stop(stopGrace, placed.stored());
+            return;
+        }
+        exec.signal(SIGTERM);
+        java.util.concurrent.CompletableFuture.delayedExecutor(stopGrace.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!exec.exit().isDone()) {
+                exec.signal(SIGKILL);
+            }
+        });
     }
 
     /** Waits, at most {@code max}, until the job has recorded its final status. */
@@ -190,6 +220,7 @@ public final class JobRunner implements AutoCloseable {
         Exec exec;
         try {
             exec = start(e, script, lines);
+            e.exec = exec;
         } catch (AgentException ex) {
             results.finish(out, JobStatus.ERROR, null, "could not start the sandbox: " + ex.getMessage());
             return;
@@ -206,7 +237,7 @@ public final class JobRunner implements AutoCloseable {
             releaseWorkspace(e);
         }
         if (e.stopRequested) {
-            placed.sandbox().stop(stopGrace, placed.stored());
+            stopRunning(e, placed);
         }
         ExecExit exit = exec.exit().join();
         lines.finish();
@@ -250,6 +281,17 @@ public final class JobRunner implements AutoCloseable {
      */
     private void end(Execution e, JobOutput out, ExecExit exit, Duration timeout) {
         JobSandboxes.Placed placed = e.placed;
+        if (placed.reused()) {
+            // it ran as an exec in the sandbox its workspace's persistent job keeps: however it ended (stopped, timed
+            // out, failed), that sandbox stays its owner's, whose thread records the sandbox's end
+            live.jobDone(e.job.id());
+            if (e.stopRequested && exit.reason() == ExitReason.EXITED) {
+                results.finish(out, JobStatus.ERROR, null, "stopped by request");
+            } else {
+                results.record(out, exit, timeout);
+            }
+            return;
+        }
         if (shuttingDown && e.job.persistent() && placed.workspace() != null
                 && exit.reason() == ExitReason.AGENT_SHUTDOWN) {
             // magsd stops: the job sleeps on its disk and is woken on use (always-on ones at the next start)
@@ -273,19 +315,14 @@ public final class JobRunner implements AutoCloseable {
             results.recordSleep(out);
             return;
         }
-        // a sandbox this job found there is its persistent owner's: the job was an exec in it and leaves it up
-        boolean keep = (e.job.persistent() || placed.reused()) && placed.workspace() != null
+        boolean keep = e.job.persistent() && placed.workspace() != null
                 && KEEPS_SANDBOX.contains(exit.reason()) && !e.stopRequested
                 && placed.sandbox().state() == SandboxState.RUNNING;
         live.jobDone(e.job.id());
-        if (keep && !placed.reused()) {
+        if (keep) {
             results.recordScriptEnd(out, exit);
             activity.touch(placed.sandbox().id());
             e.kept = placed;
-            return;
-        }
-        if (keep) {
-            results.record(out, exit, timeout); // a job run in another job's sandbox: an exec there
             return;
         }
         if (placed.stored()) {
@@ -379,6 +416,14 @@ public final class JobRunner implements AutoCloseable {
                     : live.forWorkspace(dev.mags.protocol.v2.WorkspaceKey.of(JobSandboxes.workspaceKey(job)));
         }
         JobSandboxes.Placed placed = sandboxes.place(job);
+        // watched before the job runs again, so that a stop from then on finds the new sandbox to end
+        watch(job, placed);
+        if (!jobs.markAwake(job.id())) {
+            // stopped while its sandbox was being made: that sandbox is no one's (the watcher forgets it)
+            LOG.info("job {} was stopped while its sandbox woke up; that sandbox ends", job.id());
+            placed.sandbox().stop(Duration.ZERO, false).join();
+            return Optional.empty();
+        }
         if (job.startupCommand() != null) {
             // started, not waited for: the request that woke the sandbox proceeds at once
             placed.sandbox().exec(ExecSpec.shell(job.startupCommand(), job.environment(), null),
@@ -386,9 +431,7 @@ public final class JobRunner implements AutoCloseable {
         }
         live.jobDone(job.id());
         activity.touch(placed.sandbox().id());
-        jobs.markAwake(job.id());
         LOG.info("job {}: its sandbox woke up", job.id());
-        watch(job, placed);
         return Optional.of(placed.sandbox());
     }
 
@@ -410,9 +453,12 @@ public final class JobRunner implements AutoCloseable {
         e.thread.start();
     }
 
-    /** A sleeping job is stopped: it has no sandbox to end, and ends as a stopped one would. */
-    public void endSleeping(String jobId) {
-        results.recordSandboxEnd(jobId, new SandboxEnd(ExitReason.STOPPED, "stopped", null, null));
+    /**
+     * A sleeping job is stopped: it has no sandbox to end, and ends as a stopped one would. False when it no longer
+     * sleeps: a wake took it meanwhile, and its new sandbox is to be stopped as a running one.
+     */
+    public boolean endSleeping(String jobId) {
+        return results.recordSleepingStopped(jobId);
     }
 
     /**
@@ -477,6 +523,8 @@ public final class JobRunner implements AutoCloseable {
         final JobRecord job;
         volatile Thread thread;
         volatile JobSandboxes.Placed placed;
+        /** The job's script in its sandbox, once started. */
+        volatile Exec exec;
         volatile boolean stopRequested;
         volatile boolean launching;
         volatile boolean launchRecorded;

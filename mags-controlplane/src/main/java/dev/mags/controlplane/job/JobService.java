@@ -191,15 +191,21 @@ public final class JobService {
 
     /**
      * Stops a job, given its id, its name or the name of its workspace. A persistent job's sandbox outlives its
-     * script: stopping the job (or naming the workspace) also ends that sandbox, after a final sync.
+     * script: stopping the job (or naming the workspace) also ends that sandbox, after a final sync, with every job
+     * in it. A job named by its id or its own name that is no sandbox's owner ends alone: one that is not persistent
+     * (a sandbox it made ends with it), or one that runs in the sandbox another job keeps for the workspace.
      */
     public JobInfo stop(Principal who, String jobOrWorkspace) {
         Optional<JobRecord> byId = lookup(who, jobOrWorkspace);
-        if (byId.isPresent() && byId.get().workspaceId() == null) {
-            if (!byId.get().status().isFinal()) {
-                runner.stop(byId.get().id());
+        if (byId.isPresent() && (byId.get().workspaceId() == null || endsAlone(byId.get(), jobOrWorkspace))) {
+            JobRecord job = byId.get();
+            if (!job.status().isFinal()) {
+                runner.stop(job.id());
+                if (job.workspaceId() != null) {
+                    runner.awaitEnd(job.id(), Duration.ofMinutes(2));
+                }
             }
-            return status(who, byId.get().id());
+            return status(who, job.id());
         }
         String name = byId.map(JobRecord::workspaceId).orElse(jobOrWorkspace);
         WorkspaceRecord ws = workspaces.find(who.userId(), name).orElseThrow(() -> notFound(jobOrWorkspace));
@@ -219,8 +225,17 @@ public final class JobService {
         } finally {
             kept.forEach(k -> runner.awaitEnd(k.id(), Duration.ofMinutes(1)));
         }
-        jobs.sleepingInWorkspace(who.userId(), name).ifPresent(sleeping -> runner.endSleeping(sleeping.id()));
+        Optional<JobRecord> sleeping = jobs.sleepingInWorkspace(who.userId(), name);
+        if (sleeping.isPresent() && !runner.endSleeping(sleeping.get().id())) {
+            // a wake took it since: its new sandbox is live, and ends too
+            workspaceService.endSandbox(ws);
+            runner.awaitEnd(sleeping.get().id(), Duration.ofMinutes(1));
+        }
         return status(who, shown.id());
+    }
+
+    private boolean endsAlone(JobRecord job, String named) {
+        return !named.equals(job.workspaceId()) && (!job.persistent() || runner.runsInAnothersSandbox(job.id()));
     }
 
     /** Syncs the workspace of a job (or the workspace of that name) to storage now. */

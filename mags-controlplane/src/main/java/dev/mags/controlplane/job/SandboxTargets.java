@@ -66,7 +66,7 @@ public final class SandboxTargets {
         String name = job.workspaceId() != null ? job.workspaceId() : job.name() != null ? job.name() : job.id();
         for (int attempt = 1; ; attempt++) {
             Sandbox sandbox = sandboxOf(job).or(() -> waker.wake(job)).orElseThrow(() -> new ConflictException(
-                    "sandbox_not_running", "job " + job.id() + " (" + job.status().wireName() + ") has no running "
+                    "sandbox_not_running", "job " + job.id() + " (" + statusNow(job) + ") has no running "
                             + "sandbox; start one with: mags new " + (job.workspaceId() == null ? "NAME" : job.workspaceId())));
             Optional<Runnable> release = activity.hold(sandbox.id());
             if (release.isPresent()) {
@@ -78,6 +78,11 @@ public final class SandboxTargets {
             }
             sandbox.ended().join(); // it is going to sleep: once it has, the next round wakes it
         }
+    }
+
+    /** The job's status now: a stop may have ended it while it was being woken. */
+    private String statusNow(JobRecord job) {
+        return jobs.find(job.userId(), job.id()).map(j -> j.status().wireName()).orElse(job.status().wireName());
     }
 
     private Optional<Sandbox> sandboxOf(JobRecord job) {

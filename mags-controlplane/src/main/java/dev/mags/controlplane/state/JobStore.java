@@ -148,6 +148,17 @@ public final class JobStore {
                 .bind("id", jobId).execute()) == 1;
     }
 
+    /** Sets a final status if the job is sleeping; false if it was not (a wake took it, or it had ended). */
+    public boolean finishSleeping(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at) {
+        if (!status.isFinal()) {
+            throw new IllegalArgumentException(status + " is not a final status");
+        }
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = :status, exit_code = :code, "
+                        + "error_message = :msg, finished_at = :t WHERE id = :id AND status = 'sleeping'")
+                .bind("status", status.wireName()).bind("code", exitCode).bind("msg", errorMessage)
+                .bind("t", at.toEpochMilli()).bind("id", jobId).execute()) == 1;
+    }
+
     /** A sleeping job whose sandbox runs again; false if it was not sleeping. */
     public boolean markAwake(String jobId) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = 'running' WHERE id = :id AND status = 'sleeping'")

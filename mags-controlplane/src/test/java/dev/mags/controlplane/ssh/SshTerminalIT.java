@@ -1,6 +1,6 @@
 package dev.mags.controlplane.ssh;
 
-import dev.mags.controlplane.testing.Tmux;
+import dev.mags.testkit.Tmux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

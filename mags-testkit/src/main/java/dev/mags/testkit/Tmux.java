@@ -1,4 +1,4 @@
-package dev.mags.controlplane.testing;
+package dev.mags.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
