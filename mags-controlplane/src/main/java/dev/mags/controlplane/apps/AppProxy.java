@@ -37,8 +37,9 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
     private final SandboxConnections connections;
     /**
      * A thread per request (and per WebSocket direction) while it lasts; idle ones are kept for the next, since
-     * starting a platform thread cost more of magsd's CPU than the rest of proxying a small request (measured:
-     * 0.72-0.80 ms of CPU per request with a new thread each, 0.42-0.53 ms with reuse; bench/run --only urls).
+     * starting a platform thread per request took about a third of magsd's CPU for a small request (measured with
+     * bench/run's urls client against busybox httpd: 0.72-0.80 ms of CPU per request with a new thread each,
+     * 0.42-0.53 ms with reuse).
      */
     private final ExecutorService threads = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("mags-app-", 0).daemon().factory());
