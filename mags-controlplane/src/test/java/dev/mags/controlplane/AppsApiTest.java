@@ -286,4 +286,25 @@ class AppsApiTest {
         assertThat(json(api.get("/api/v1/mags-jobs/" + id + "/status", api.token)).get("status").asText())
                 .isEqualTo("running");
     }
+
+    @Test
+    void aVisitorsConnectionKeepsItsOwnConnectionToTheAppAndNoOtherVisitorSharesIt() throws Exception {
+        submitPersistent("web");
+        String host = hostOf(access(api.token, "web", 8080).get("url").asText());
+
+        String first;
+        String second;
+        try (RawHttp visitor = new RawHttp(api.cp.appsPort())) {
+            first = visitor.send("GET", host, "/peer", Map.of(), null).response().body();
+            second = visitor.send("GET", host, "/peer", Map.of(), null).response().body();
+        }
+        String other;
+        try (RawHttp another = new RawHttp(api.cp.appsPort())) {
+            other = another.send("GET", host, "/peer", Map.of(), null).response().body();
+        }
+
+        assertThat(first).startsWith("peer port ");
+        assertThat(second).as("the same visitor's next request goes over the same connection").isEqualTo(first);
+        assertThat(other).as("another visitor gets a connection of its own").isNotEqualTo(first);
+    }
 }

@@ -77,34 +77,39 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
         ex.setMaxEntitySize(config.maxBodyBytes());
         Optional<String> sub = hosts.subdomain(ex.getRequestHeaders().getFirst(Headers.HOST));
         Optional<AppUrls.Target> target = sub.flatMap(urls::target);
-        if (target.isEmpty()) {
-            AppPages.send(ex, 404, "No app here", "Nothing is served at " + host(ex) + ". Check the address; "
-                    + "its owner gets URLs with mags url NAME or mags run -p --url.");
-            return;
+        AppTargets.AppSandbox held = null;
+        for (int attempt = 1; held == null; attempt++) {
+            if (target.isEmpty() || target.get().ended()) {
+                target = sub.flatMap(urls::fresh); // never answer "nothing" or "ended" from what was kept
+            }
+            if (target.isEmpty()) {
+                AppPages.send(ex, 404, "No app here", "Nothing is served at " + host(ex) + ". Check the address; "
+                        + "its owner gets URLs with mags url NAME or mags run -p --url.");
+                return;
+            }
+            if (target.get().ended()) {
+                AppPages.send(ex, 404, "This app has ended", "The sandbox behind " + host(ex) + " has ended. Its "
+                        + "owner can start it again with mags run -w NAME -p --url.");
+                return;
+            }
+            try {
+                held = targets.take(target.get().job());
+            } catch (ConflictException e) {
+                if (attempt == 1) {
+                    target = sub.flatMap(urls::fresh); // the job kept may have ended, or an alias moved on
+                    continue;
+                }
+                if (target.get().pending()) {
+                    AppPages.send(ex, 503, "Starting", "The sandbox behind " + host(ex) + " is starting; try again in "
+                            + "a moment.");
+                } else {
+                    AppPages.send(ex, 404, "This app has ended", "The sandbox behind " + host(ex) + " is not running.");
+                }
+                return;
+            }
         }
         AppUrls.Target t = target.get();
-        if (t.ended()) {
-            AppPages.send(ex, 404, "This app has ended", "The sandbox behind " + host(ex) + " has ended. Its owner "
-                    + "can start it again with mags run -w NAME -p --url.");
-            return;
-        }
-        Optional<AppTargets.AppSandbox> held;
-        try {
-            held = targets.take(t.job().userId(), t.job().id());
-        } catch (ConflictException e) {
-            if (t.pending()) {
-                AppPages.send(ex, 503, "Starting", "The sandbox behind " + host(ex) + " is starting; try again in a "
-                        + "moment.");
-            } else {
-                AppPages.send(ex, 404, "This app has ended", "The sandbox behind " + host(ex) + " is not running.");
-            }
-            return;
-        }
-        if (held.isEmpty()) {
-            AppPages.send(ex, 404, "No app here", "Nothing is served at " + host(ex) + ".");
-            return;
-        }
-        serve(ex, t, held.get());
+        serve(ex, t, held);
     }
 
     private void serve(HttpServerExchange ex, AppUrls.Target t, AppTargets.AppSandbox held) {
@@ -119,26 +124,48 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
             slot.get().run();
             held.release().run();
         };
-        boolean handedOver = false;
-        Socket app = null;
+        boolean webSocket = false;
+        boolean[] kept = {false};
+        AppConnections.Kept app = null;
         try {
-            app = connect(held.sandbox(), t.port());
+            app = AppConnections.take(ex, held.sandbox(), t.port());
+            boolean reused = app != null;
+            if (app == null) {
+                app = dial(held.sandbox(), t.port());
+            }
             if (app == null) {
                 AppPages.send(ex, 503, "The app is not listening", "The sandbox behind " + host(ex) + " runs, but "
                         + "nothing accepted connections on its port " + t.port() + " within " + config.startWait().toSeconds()
                         + " s. Its server must listen on port " + t.port() + " (on 0.0.0.0 or 127.0.0.1).");
                 return;
             }
-            app.setSoTimeout((int) READ_TIMEOUT.toMillis());
             String upgrade = webSocketUpgrade(ex);
-            HttpRelay.Answer answer = HttpRelay.send(ex, app, upgrade);
+            HttpRelay.Answer answer;
+            try {
+                answer = HttpRelay.send(ex, app.socket(), app.in(), upgrade);
+            } catch (IOException e) {
+                if (!reused || !bodyless(ex)) {
+                    throw e;
+                }
+                // The app closed the kept connection while it was idle: a request without a body is sent again.
+                app.close();
+                app = dial(held.sandbox(), t.port());
+                if (app == null) {
+                    throw e;
+                }
+                answer = HttpRelay.send(ex, app.socket(), app.in(), upgrade);
+            }
             if (upgrade != null && answer.head().status() == 101) {
-                app.setSoTimeout(0); // a WebSocket may be quiet for hours; either side closing ends it
-                WebSocketRelay.start(ex, app, answer, threads, done);
-                handedOver = true;
+                app.socket().setSoTimeout(0); // a WebSocket may be quiet for hours; either side closing ends it
+                WebSocketRelay.start(ex, app.socket(), answer, threads, done);
+                webSocket = true;
                 return;
             }
-            HttpRelay.answer(ex, answer);
+            AppConnections.Kept used = app;
+            HttpRelay.answer(ex, answer, () -> {
+                AppConnections.keep(ex, used);
+                kept[0] = true;
+            });
         } catch (ResponseHead.BadResponseException e) {
             AppPages.send(ex, 502, "Bad answer from the app", e.getMessage());
         } catch (AgentException e) {
@@ -154,17 +181,28 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
                 org.xnio.IoUtils.safeClose(ex.getConnection());
             }
         } finally {
-            if (!handedOver) {
-                if (app != null) {
-                    try {
-                        app.close();
-                    } catch (IOException ignored) {
-                        // closing is all that is left to do
-                    }
+            if (!webSocket) {
+                if (!kept[0] && app != null) {
+                    app.close();
                 }
                 done.run();
             }
         }
+    }
+
+    /** Whether the visitor's request has no body (so that it can be sent again on a fresh connection). */
+    private static boolean bodyless(HttpServerExchange ex) {
+        return ex.getRequestContentLength() <= 0 && !ex.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+    }
+
+    /** A new connection to the app's port (see {@link #connect}), with its read timeout and buffered input. */
+    private AppConnections.Kept dial(Sandbox sandbox, int port) throws IOException {
+        Socket s = connect(sandbox, port);
+        if (s == null) {
+            return null;
+        }
+        s.setSoTimeout((int) READ_TIMEOUT.toMillis());
+        return new AppConnections.Kept(sandbox, port, s, HttpRelay.input(s));
     }
 
     /** A connection to the app's port, waiting up to the start wait for it to listen; null if it never did. */

@@ -1,7 +1,7 @@
 package dev.mags.controlplane.apps;
 
 import dev.mags.protocol.v2.Sandbox;
-import java.util.Optional;
+import dev.mags.controlplane.state.JobRecord;
 
 /**
  * The live sandbox of a user's job, for a request to one of its URLs: woken when it sleeps, and held (kept from
@@ -10,10 +10,11 @@ import java.util.Optional;
 @FunctionalInterface
 public interface AppTargets {
     /**
-     * @return empty when the user has no such job
+     * The job's sandbox, held.
+     *
      * @throws dev.mags.controlplane.error.ConflictException {@code sandbox_not_running} when the job has no sandbox
      */
-    Optional<AppSandbox> take(String userId, String jobId);
+    AppSandbox take(JobRecord job);
 
     /** A held sandbox; release it once (further calls do nothing). */
     record AppSandbox(Sandbox sandbox, Runnable release) {}

@@ -109,9 +109,11 @@ public final class AppUrls {
     }
 
     public void deleteAlias(String userId, String subdomain) {
-        if (!routes.deleteAlias(userId, subdomain == null ? "" : subdomain.toLowerCase(java.util.Locale.ROOT))) {
+        String sub = subdomain == null ? "" : subdomain.toLowerCase(java.util.Locale.ROOT);
+        if (!routes.deleteAlias(userId, sub)) {
             throw new NotFoundException("you have no URL alias '" + subdomain + "'");
         }
+        targets.remove(sub); // gone at once, not a second later
     }
 
     private UrlAlias view(AppRoute alias) {
@@ -130,8 +132,42 @@ public final class AppUrls {
         return "http://" + subdomain + "." + config.domain() + (port == 80 ? "" : ":" + port);
     }
 
-    /** What a subdomain serves now: a job (an alias's newest) and its port; empty for a subdomain nobody has. */
+    /**
+     * What a subdomain serves: a job (an alias's newest) and its port; empty for a subdomain nobody has. A live
+     * job found is kept for {@link #TARGET_TTL}, so that a busy URL does not read the store for every request;
+     * whoever finds that job without a sandbox asks {@link #fresh} (so does anyone about to answer "nothing here"
+     * or "ended", which are never kept).
+     */
     public Optional<Target> target(String subdomain) {
+        Cached c = targets.get(subdomain);
+        if (c != null && System.nanoTime() - c.at() < TARGET_TTL.toNanos()) {
+            return Optional.of(c.target());
+        }
+        return fresh(subdomain);
+    }
+
+    /** What a subdomain serves, read from the store now. */
+    public Optional<Target> fresh(String subdomain) {
+        Optional<Target> found = lookUp(subdomain);
+        if (found.isPresent() && !found.get().ended()) {
+            if (targets.size() >= MAX_CACHED) {
+                targets.clear();
+            }
+            targets.put(subdomain, new Cached(found.get(), System.nanoTime()));
+        } else {
+            targets.remove(subdomain);
+        }
+        return found;
+    }
+
+    static final java.time.Duration TARGET_TTL = java.time.Duration.ofSeconds(1);
+    private static final int MAX_CACHED = 10_000;
+
+    private record Cached(Target target, long at) {}
+
+    private final java.util.Map<String, Cached> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Optional<Target> lookUp(String subdomain) {
         Optional<AppRoute> found = routes.find(subdomain);
         if (found.isEmpty()) {
             return Optional.empty();

@@ -24,7 +24,7 @@ final class HttpRelay {
     private HttpRelay() {}
 
     /** Sends the request (blocking); returns the app's answer head with the stream its body follows on. */
-    static Answer send(HttpServerExchange ex, Socket app, String upgrade) throws IOException {
+    static Answer send(HttpServerExchange ex, Socket app, InputStream fromApp, String upgrade) throws IOException {
         OutputStream out = app.getOutputStream();
         long length = ex.getRequestContentLength();
         boolean chunked = length < 0 && ex.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
@@ -37,7 +37,7 @@ final class HttpRelay {
             copyBody(ex.getInputStream(), out, chunked);
         }
         out.flush();
-        InputStream in = new BufferedInputStream(app.getInputStream(), BUFFER);
+        InputStream in = fromApp;
         ResponseHead head = ResponseHead.read(in);
         while (head.status() >= 100 && head.status() < 200 && head.status() != 101) {
             head = ResponseHead.read(in); // interim answers (100 Continue, 103) are the proxy's business, not the visitor's
@@ -47,8 +47,16 @@ final class HttpRelay {
 
     record Answer(ResponseHead head, InputStream body) {}
 
-    /** Passes a (non-upgrade) answer to the visitor and ends the exchange. */
-    static void answer(HttpServerExchange ex, Answer a) throws IOException {
+    /** The stream an app's answers are read from, buffered; kept with the connection for its next answer. */
+    static InputStream input(Socket app) throws IOException {
+        return new BufferedInputStream(app.getInputStream(), BUFFER);
+    }
+
+    /**
+     * Passes a (non-upgrade) answer to the visitor and ends the exchange. {@code reusable} runs once the whole
+     * answer was read from the app, before the exchange ends, when the connection can serve another request.
+     */
+    static void answer(HttpServerExchange ex, Answer a, Runnable reusable) throws IOException {
         ResponseHead head = a.head();
         ex.setStatusCode(head.status());
         if (!head.reason().isEmpty()) {
@@ -58,6 +66,7 @@ final class HttpRelay {
         boolean bodyless = ex.getRequestMethod().equals(Methods.HEAD) || head.status() == 204 || head.status() == 304;
         long length = head.contentLength();
         OutputStream out = ex.getOutputStream();
+        boolean delimited = bodyless || head.chunked() || length >= 0;
         if (!bodyless) {
             InputStream body = head.chunked() ? new ChunkedInput(a.body()) : length >= 0 ? new Bounded(a.body(), length)
                     : a.body();
@@ -68,6 +77,9 @@ final class HttpRelay {
                     out.flush();
                 }
             }
+        }
+        if (delimited && head.keepsAlive()) {
+            reusable.run();
         }
         out.close();
     }

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The head of the request sent on to a sandbox's server: the visitor's method, target and end-to-end headers,
- * {@code X-Forwarded-*} and {@code Forwarded} saying who asked and how, and {@code Connection: close} (one
- * connection per request: nothing of one visitor's exchange can leak into another's).
+ * {@code X-Forwarded-*} and {@code Forwarded} saying who asked and how. The connection to the app stays open
+ * for the next request of the same visitor's connection only ({@link AppConnections}): nothing of one
+ * visitor's exchange can reach another's.
  */
 final class RequestHead {
     /** Headers of one hop only (RFC 9110 7.6.1), never passed on; Expect is answered by the proxy itself. */
@@ -49,8 +50,6 @@ final class RequestHead {
         }
         if (upgrade != null) {
             h.append("Connection: Upgrade\r\nUpgrade: ").append(upgrade).append("\r\n");
-        } else {
-            h.append("Connection: close\r\n");
         }
         h.append("\r\n");
         out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));

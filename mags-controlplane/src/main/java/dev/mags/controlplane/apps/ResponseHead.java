@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The status line and headers of a sandbox server's HTTP/1.x response, read byte by byte up to the body. */
-record ResponseHead(int status, String reason, List<Header> headers) {
+record ResponseHead(int status, String reason, List<Header> headers, boolean http11) {
     /** A head larger than this is not a server's answer we pass on. */
     static final int MAX_BYTES = 64 * 1024;
 
@@ -49,11 +49,17 @@ record ResponseHead(int status, String reason, List<Header> headers) {
             }
             headers.add(new Header(l.substring(0, colon).strip(), l.substring(colon + 1).strip()));
         }
-        return new ResponseHead(status, parts.length == 3 ? parts[2] : "", List.copyOf(headers));
+        return new ResponseHead(status, parts.length == 3 ? parts[2] : "", List.copyOf(headers),
+                parts[0].equals("HTTP/1.1"));
     }
 
     Optional<String> header(String name) {
         return headers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).findFirst();
+    }
+
+    /** Whether the app lets the connection serve another request after this answer (HTTP/1.1, no close). */
+    boolean keepsAlive() {
+        return http11 && header("Connection").map(v -> !v.toLowerCase(Locale.ROOT).contains("close")).orElse(true);
     }
 
     boolean chunked() {

@@ -48,7 +48,10 @@ public final class SandboxTargets {
 
     /** The view public URLs take: by job id, as their routes name jobs. */
     public AppTargets app() {
-        return (userId, jobId) -> held(userId, jobId).map(h -> new AppTargets.AppSandbox(h.sandbox(), h.release()));
+        return job -> {
+            Held h = heldFor(job);
+            return new AppTargets.AppSandbox(h.sandbox(), h.release());
+        };
     }
 
     public SshTargets ssh() {
@@ -62,7 +65,10 @@ public final class SandboxTargets {
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        JobRecord job = found.get();
+        return Optional.of(heldFor(found.get()));
+    }
+
+    private Held heldFor(JobRecord job) {
         String name = job.workspaceId() != null ? job.workspaceId() : job.name() != null ? job.name() : job.id();
         for (int attempt = 1; ; attempt++) {
             Sandbox sandbox = sandboxOf(job).or(() -> waker.wake(job)).orElseThrow(() -> new ConflictException(
@@ -70,7 +76,7 @@ public final class SandboxTargets {
                             + "sandbox; start one with: mags new " + (job.workspaceId() == null ? "NAME" : job.workspaceId())));
             Optional<Runnable> release = activity.hold(sandbox.id());
             if (release.isPresent()) {
-                return Optional.of(new Held(name, sandbox, release.get()));
+                return new Held(name, sandbox, release.get());
             }
             if (attempt == 3) {
                 throw new ConflictException("sandbox_busy", "the sandbox of " + name + " is going to sleep and waking "

@@ -50,6 +50,7 @@ public final class TestApp implements AutoCloseable {
 
     private void handle(HttpServerExchange ex) throws IOException, InterruptedException {
         switch (ex.getRequestPath()) {
+            case "/peer" -> ex.getResponseSender().send("peer port " + ex.getSourceAddress().getPort());
             case "/count" -> {
                 long n = 0;
                 byte[] buf = new byte[64 * 1024];
