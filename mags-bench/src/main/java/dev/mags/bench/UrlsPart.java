@@ -224,8 +224,8 @@ final class UrlsPart {
         if (proxy != null && direct != null) {
             notes.add(String.format("proxy_rps and direct_rps: GET / of a 6-byte page from %s in a sandbox, %d"
                     + " connections of one client thread, requests back to back; through the proxy (Host"
-                    + " <sub>.localhost, connections to magsd kept alive; the proxy makes one connection to the app per"
-                    + " request) and straight (connections made inside the sandbox's network namespace as magsd's agent"
+                    + " <sub>.localhost, connections to magsd kept alive, each keeping its own connection to the app)"
+                    + " and straight (connections made inside the sandbox's network namespace as magsd's agent"
                     + " makes them, kept alive while the server allows); rounds in turn, the median round: proxy %.0f"
                     + " req/s, %.0f%% of direct (target: at least 80%%)", server.name(), CONNECTIONS, proxy.p50(), 100 * proxy.p50() / direct.p50()));
         }
