@@ -65,6 +65,10 @@ public record JobRequest(
         return toBuilder().timeoutSeconds(seconds).build();
     }
 
+    public JobRequest withFileIds(java.util.List<String> ids) {
+        return toBuilder().fileIds(ids).build();
+    }
+
     public JobRequest withName(String newName) {
         return toBuilder().name(newName).build();
     }

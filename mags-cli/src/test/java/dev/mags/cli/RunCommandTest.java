@@ -205,12 +205,41 @@ class RunCommandTest {
     }
 
     @Test
-    void unsupportedOptionsAreRefusedWithExit2() {
-        CliFixture.Result upload = cli.run("run", "-f", "data.csv", "ls");
+    void aFileThatCannotBeReadIsAUsageErrorAndNothingIsSent() {
+        CliFixture.Result upload = cli.run("run", "-f", home.resolve("nope.csv").toString(), "ls");
 
         assertThat(upload.exit()).isEqualTo(2);
-        assertThat(upload.err()).isEqualTo("mags: file upload (-f/--file) is not supported by this mags version yet\n");
+        assertThat(upload.err()).contains("-f " + home.resolve("nope.csv") + ": not a readable file");
         assertThat(cli.server.requests()).isEmpty();
+    }
+
+    @Test
+    void filesAreUploadedAsMultipartThenNamedInTheJob() throws Exception {
+        java.nio.file.Path analyze = java.nio.file.Files.writeString(home.resolve("analyze.py"), "print('hi')\n");
+        java.nio.file.Path data = java.nio.file.Files.writeString(home.resolve("data.csv"), "a,b\n1,2\n");
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cli.server.on("POST", "/api/v1/mags-files", (request, exchange) -> {
+            bodies.add(request.header("Content-Type") + "\n" + request.body());
+            String id = "f" + n.incrementAndGet();
+            byte[] answer = ("{\"file_id\":\"" + id + "\",\"file_ids\":[\"" + id + "\"],\"files\":[]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(201, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        jobEnds(job("j1", "completed", 0, null));
+
+        CliFixture.Result result = cli.run("run", "-f", analyze.toString(), "-f", data.toString(), "python3 analyze.py");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies.get(0)).startsWith("multipart/form-data; boundary=")
+                .contains("Content-Disposition: form-data; name=\"file\"; filename=\"analyze.py\"")
+                .contains("\r\n\r\nprint('hi')\n\r\n--");
+        assertThat(bodies.get(1)).contains("filename=\"data.csv\"").contains("a,b\n1,2\n");
+        assertThat(JSON.readTree(cli.server.single("POST", JOBS).body()).get("file_ids"))
+                .isEqualTo(JSON.readTree("[\"f1\", \"f2\"]"));
     }
 
     @Test

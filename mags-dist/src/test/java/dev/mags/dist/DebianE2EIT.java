@@ -44,6 +44,23 @@ class DebianE2EIT {
             Proc.Result delete = Proc.run(magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(),
                     "workspace", "delete", "ws");
             assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+
+            // The file-upload examples of the seeds, as typed (in a directory holding the files).
+            Path work = Files.createDirectories(tmp.resolve("work"));
+            Files.writeString(work.resolve("analyze.py"), "import csv\nrows = list(csv.DictReader(open('data.csv')))\n"
+                    + "print(len(rows), 'rows, total', sum(int(r['amount']) for r in rows))\n");
+            Files.writeString(work.resolve("data.csv"), "name,amount\na,3\nb,4\n");
+            Files.writeString(work.resolve("config.json"), "{}\n");
+            Files.writeString(work.resolve("app.js"), "console.log('app')\n");
+            Proc.Result analysis = Proc.runIn(work, magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(),
+                    "run", "-f", "analyze.py", "-f", "data.csv", "python3 analyze.py");
+            assertThat(analysis.exitCode()).as(analysis.stderr()).isZero();
+            assertThat(analysis.stdout()).isEqualTo("2 rows, total 7\n");
+            Proc.Result listed = Proc.runIn(work, magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(),
+                    "run", "-w", "my-project", "-p", "-f", "config.json", "-f", "app.js", "ls /root");
+            assertThat(listed.exitCode()).as(listed.stderr()).isZero();
+            assertThat(listed.stdout()).contains("app.js\n").contains("config.json\n");
+            Proc.run(magsd.cliEnv(tmp.resolve("home")), Duration.ofSeconds(120), Repo.mags(), "stop", "my-project");
         }
     }
 }

@@ -17,10 +17,18 @@ final class Proc {
     private Proc() {}
 
     static Result run(Map<String, String> env, Duration timeout, Path program, String... args) {
+        return runIn(null, env, timeout, program, args);
+    }
+
+    /** {@link #run} in the working directory {@code dir} (this process's own when null). */
+    static Result runIn(Path dir, Map<String, String> env, Duration timeout, Path program, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("MAGS_"));
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -74,6 +74,62 @@ final class HttpTransport implements AutoCloseable {
         return exchange("PATCH", path, toJson(body), answer);
     }
 
+    /**
+     * POSTs one file as {@code multipart/form-data} (field {@code file}), streamed from {@code data} in 64 KiB
+     * steps, never held whole; {@code sent} hears the file's bytes sent so far after each step.
+     */
+    <T> T upload(String path, String fileName, InputStream data, long size, java.util.function.LongConsumer sent,
+            Class<T> answer, Duration timeout) {
+        String boundary = "mags-" + java.util.UUID.randomUUID();
+        String safeName = fileName.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n]", "_");
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + safeName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        URI uri = uri(path);
+        HttpURLConnection c = null;
+        int status;
+        String text;
+        boolean mayHaveArrived = false;
+        try {
+            c = connect("POST", path, timeout);
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + boundary);
+            c.setFixedLengthStreamingMode(head.length + size + tail.length);
+            c.connect();
+            mayHaveArrived = true;
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(head);
+                byte[] buf = new byte[64 * 1024];
+                long done = 0;
+                for (int n; done < size && (n = data.read(buf, 0, (int) Math.min(buf.length, size - done))) >= 0; ) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    sent.accept(done);
+                }
+                if (done != size) {
+                    throw new IOException(fileName + " changed while it was sent: " + done + " bytes instead of " + size);
+                }
+                out.write(tail);
+            }
+            status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            text = in == null ? "" : readFully(in);
+        } catch (java.net.HttpRetryException e) {
+            // streaming mode cannot answer an authentication challenge: the server refused the token
+            throw failures.httpError("POST", uri, e.responseCode(), "");
+        } catch (IOException e) {
+            throw mayHaveArrived ? failures.unanswered("POST", uri, e, timeout) : failures.ioFailure("POST", uri, e, timeout);
+        } finally {
+            if (c != null) {
+                open.remove(c);
+            }
+        }
+        if (status < 200 || status > 299) {
+            throw failures.httpError("POST", uri, status, text);
+        }
+        return read(text, answer, "answer to POST " + uri);
+    }
+
     <T> T delete(String path, Class<T> answer) {
         return exchange("DELETE", path, null, answer);
     }

@@ -341,6 +341,33 @@ public final class Mags implements AutoCloseable {
     }
 
     /** The caller's cron jobs, oldest first. */
+    /**
+     * Uploads a file for jobs ({@code JobRequest.fileIds} places it at {@code /root/<name>}); answers its id.
+     * {@code sent} hears the bytes sent so far (a progress bar, say).
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     */
+    public String uploadFile(java.nio.file.Path file, java.util.function.LongConsumer sent) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            dev.mags.api.FileUpload up = http.upload(ApiPaths.FILES, file.getFileName().toString(), in, size, sent,
+                    dev.mags.api.FileUpload.class, java.time.Duration.ofHours(1));
+            return up.fileId();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Uploads files for jobs; their ids in the same order. */
+    public java.util.List<String> uploadFiles(java.util.List<java.nio.file.Path> files) {
+        return files.stream().map(f -> uploadFile(f, n -> { })).toList();
+    }
+
     /** What the caller used over the last {@code windowDays} UTC days (1 to 366), in total and per day. */
     public dev.mags.api.Usage usage(int windowDays) {
         return http.get(ApiPaths.USAGE + "?window_days=" + windowDays, dev.mags.api.Usage.class);

@@ -78,7 +78,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--startup-command", paramLabel = "CMD", description = "Command to start in the background whenever the sandbox starts again (requires -p).")
     String startupCommand;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Upload a file into /root/ (not supported yet).")
+    @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Upload a file for the script: it is "
+            + "/root/<its name> (and /uploads/<its name>) when the script starts (repeatable; a progress bar on a "
+            + "terminal).")
     List<Path> files = new ArrayList<>();
 
     @Option(names = "--url", description = "Once the script runs, print the public URL that serves the sandbox's"
@@ -110,6 +112,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         JobRequest request = request();
         try (Mags mags = ctx.openClient()) {
+            if (!files.isEmpty()) {
+                request = request.withFileIds(FileUploads.upload(mags, files));
+            }
             String id = mags.run(request).requestId();
             if (publicUrl) {
                 return new UrlRun(ctx, mags, id).serve(port == null ? UrlRun.DEFAULT_PORT : port, follow);
@@ -137,9 +142,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!files.isEmpty()) {
-            throw new CliException("file upload (-f/--file) is not supported by this mags version yet", CliException.USAGE);
-        }
+        FileUploads.check(files);
         if (publicUrl && !persistent) {
             throw new ParameterException(spec.commandLine(), "--url needs -p: a URL serves a sandbox that stays; add -p");
         }
