@@ -7,7 +7,7 @@ FIGURES = ["api_run_warm_ms", "api_run_cold_ms", "runc_exec_floor_ms", "runc_run
            "bwrap_floor_ms", "cli_run_ms", "podman_run_ms", "cli_vs_podman_ratio", "throughput_c1",
            "throughput_c4", "throughput_c16", "throughput_c64", "errors", "idle_sandbox_host_mib",
            "status_rps", "sync_first_s", "sync_unchanged_ms", "sync_one_changed_ms", "restore_s", "s3_put_mbps",
-           "s3_get_mbps", "restore_mbps", "cron_fire_delay_ms", "exec_ms", "wake_ms", "ssh_cmd_ms",
+           "s3_get_mbps", "restore_mbps", "cron_fire_delay_ms", "upload_mbps", "disk_write_mbps", "exec_ms", "wake_ms", "ssh_cmd_ms",
            "idle_live_sandbox_host_mib"]
 
 # Public URLs (the part urls)

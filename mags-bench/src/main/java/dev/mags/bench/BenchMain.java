@@ -20,13 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sandboxes part splits further for work on one figure: {@code api} (latency and floors), {@code load},
  * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample), {@code live} (sandboxes that
  * stay: exec, ssh, wake, idle memory; see {@link LivePart}), {@code urls} (public URLs: the proxy beside a
- * straight connection, wake on request; see {@link UrlsPart}).
+ * straight connection, wake on request; see {@link UrlsPart}), {@code files} (uploads beside the data dir's disk
+ * write rate; see {@link UploadRate}).
  */
 public final class BenchMain {
     private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density",
-            "cron", "live", "urls");
+            "cron", "live", "urls", "files");
     /** The parts measured on the magsd with its warm pool. */
-    private static final List<String> WARM_PARTS = List.of("api", "load", "status", "cli", "cron", "density");
+    private static final List<String> WARM_PARTS = List.of("api", "load", "status", "cli", "cron", "density", "files");
 
     /** Pause between two timed runs of one client. */
     static final int RUN_GAP_MS = 150;
@@ -193,6 +194,18 @@ public final class BenchMain {
                 int runs = n(3, 1);
                 step("cron: " + runs + " runs of '* * * * *' (one a minute)");
                 figures.put("cron_fire_delay_ms", Figure.of("ms", CronFireDelay.measure(magsd, runs, errors)));
+            }
+            if (wanted("files")) {
+                int mib = n(96, 16);
+                step("uploads of " + mib + " MiB beside the data dir's disk");
+                Figure disk = Figure.of("MB/s", UploadRate.diskWrite(magsd.dataDir, mib, n(3, 2)));
+                Figure upload = Figure.of("MB/s", UploadRate.upload(magsd, work.resolve("upload"), mib, n(3, 2)));
+                figures.put("disk_write_mbps", disk);
+                figures.put("upload_mbps", upload);
+                notes.add(String.format(java.util.Locale.ROOT, "upload_mbps: a %d MiB file uploaded as mags run -f "
+                        + "sends it (one multipart request, into the embedded S3 store); disk_write_mbps: the same bytes "
+                        + "written and synced to a file of the data dir: upload %.0f MB/s, %.0f%% of the disk's %.0f MB/s "
+                        + "(target: at least 50%%)", mib, upload.p50(), 100 * upload.p50() / disk.p50(), disk.p50()));
             }
             if (wanted("density")) {
                 int idle = n(100, 20);
