@@ -48,9 +48,9 @@ class SetupClaudeCommandTest {
                 "mags run -w NAME -p 'SCRIPT'");
         String skill = Files.readString(skill());
         assertThat(skill).startsWith("---\nname: mags\ndescription: ");
-        // The reference is this CLI's own usage: flags as --help shows them, "not supported yet" included.
+        // The reference is this CLI's own usage: flags as --help shows them.
         assertThat(skill).contains("### mags run", "-w, -n, --name, --workspace=NAME", "### mags workspace delete",
-                "Upload a file into /root/ (not supported yet)", "## Not in this version");
+                "-f, --file=PATH", "## Not in this version");
         assertThat(skill).doesNotContain("{{", "### mags mcp", "### mags setup-claude");
     }
 
@@ -63,8 +63,8 @@ class SetupClaudeCommandTest {
             assertThat(missing.contains("`mags " + command + "`")).as(command)
                     .isEqualTo(!dev.mags.cli.command.MagsCommand.SUBCOMMANDS.containsKey(command));
         }
-        // from the options whose --help says "not supported yet"
-        assertThat(skill).contains("- Options of `mags run` that are refused with a clear error (exit 2): `-f`/`--file`.");
+        // from the options whose --help says "not supported yet": none is left in this version
+        assertThat(skill).doesNotContain("that are refused with a clear error");
     }
 
     @Test
