@@ -71,7 +71,11 @@ public final class Slirp4netns {
      * slirp4netns). Both {@code --api-socket PATH} and {@code --api-socket=PATH} are understood.
      */
     public static Optional<Path> apiSocketOf(List<String> argv) {
-        if (argv.isEmpty() || !Path.of(argv.get(0)).getFileName().toString().equals(BINARY)) {
+        if (argv.isEmpty()) {
+            return Optional.empty();
+        }
+        Path program = Path.of(argv.get(0)).getFileName(); // null for "/": any process may name itself so
+        if (program == null || !program.toString().equals(BINARY)) {
             return Optional.empty();
         }
         for (int i = 1; i < argv.size(); i++) {

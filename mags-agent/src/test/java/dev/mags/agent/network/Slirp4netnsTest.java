@@ -27,5 +27,6 @@ class Slirp4netnsTest {
         assertThat(Slirp4netns.apiSocketOf(List.of("slirp4netns", "7", "tap0"))).isEmpty();
         assertThat(Slirp4netns.apiSocketOf(List.of("sh", "--api-socket", "/d/s/x.sock"))).isEmpty();
         assertThat(Slirp4netns.apiSocketOf(List.of())).isEmpty();
+        assertThat(Slirp4netns.apiSocketOf(List.of("/", "--api-socket", "/d/s/x.sock"))).as("a process named /").isEmpty();
     }
 }
