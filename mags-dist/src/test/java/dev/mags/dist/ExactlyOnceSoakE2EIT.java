@@ -53,7 +53,9 @@ class ExactlyOnceSoakE2EIT {
         ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
         // 16 clients of one user, beyond the per-user limits' defaults on a small host: admission is not tested here.
         try (MagsdFixture magsd = new MagsdFixture(data, TestImages.busybox(), "busybox")
-                .with("--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0")
+                .with("--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0",
+                        // about restarts, not disks: its jobs' sparse disks are written nothing, whatever the host has free
+                        "--disk-overcommit", "100")
                 .start()) {
             Api api = new Api(magsd.url(), magsd.adminToken());
             AtomicBoolean submitting = new AtomicBoolean(true);

@@ -59,7 +59,9 @@ class NoisyOutputE2EIT {
         try (MagsdFixture magsd = new MagsdFixture(data, TestImages.busybox(), "busybox").withEnv("MAGS_HEAP", HEAP)
                 .with("--max-output-mb-per-job", Long.toString(PER_JOB_MIB), "--max-output-mb-per-user",
                         Long.toString(PER_USER_MIB), "--max-output-mb", Long.toString(PER_USER_MIB),
-                        "--retention-interval", "1")
+                        "--retention-interval", "1",
+                        // about output, not disks: its jobs' sparse disks are written nothing, whatever the host has free
+                        "--disk-overcommit", "100")
                 .start()) {
             assertThat(Files.readString(Path.of("/proc", Long.toString(magsd.pid()), "cmdline")).split("\0"))
                     .contains("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError");
