@@ -49,10 +49,6 @@ public record AppsConfig(String domain, String urlTemplate, String listenHost, i
         return listenHost != null;
     }
 
-    public AppsConfig withDomain(String d) {
-        return new AppsConfig(d, urlTemplate, listenHost, listenPort, startWait, maxBodyBytes, maxConnectionsPerSandbox);
-    }
-
     public AppsConfig withStartWait(Duration wait) {
         return new AppsConfig(domain, urlTemplate, listenHost, listenPort, wait, maxBodyBytes, maxConnectionsPerSandbox);
     }
