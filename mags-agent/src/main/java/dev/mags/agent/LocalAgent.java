@@ -117,11 +117,11 @@ public final class LocalAgent implements Agent {
                 config.idMapping(), config.openFiles());
         ContainerBuilder builder = new ContainerBuilder(settings, host.runc(config), host.mount(),
                 host.disk(config.diskTemplatesDir()), host.cgroups(), host.network(config), host.userNamespaces(config));
-        this.execs = new ExecLauncher(host.runc(config));
         this.leftovers = new Leftovers(host.networkReaper(), new Reconciler(host.runc(config), host.mount(), host.losetup(),
                 host.cgroups(), config.cgroupParent(), config.sandboxesDir(), config.sandboxDisksDir(), config.workspacesDir()),
                 config.sandboxesDir());
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("sandbox-timers").daemon().factory());
+        this.execs = new ExecLauncher(host.runc(config), timers);
         this.workspaces = new WorkspaceSandboxes(disks, backup, bases, timers);
         this.containers = new Containers(config, images, builder, hostInotify, disks, bases);
         // Before the first container: its init is this process's child from the start, reaped here when it ends.

@@ -199,7 +199,7 @@ class LocalAgentTest {
     }
 
     @Test
-    void aSecondCommandInTheSandboxGetsARuncExecAndTheSandboxStaysAfterIt() throws Exception {
+    void aSecondCommandGoesToTheExecServerElseARuncExecAndTheSandboxStaysAfterIt() throws Exception {
         host.execResponder = argv -> FakeProcess.exits(argv.contains("standby") ? 0 : 5, "", "");
         Sandbox sandbox = agent.create(sandbox("s1", "busybox"));
 
@@ -208,7 +208,10 @@ class LocalAgentTest {
         assertThat(sandbox.exec(ExecSpec.shell("exit 5", Map.of(), null), listener, CommandGate.OPEN).exit()
                 .get(10, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(5));
 
-        assertThat(started("exec")).hasSize(1);
+        // The exec server is started first (exec-0); this fake runtime fails it, so the command gets an exec of its own.
+        assertThat(started("exec")).hasSize(2);
+        assertThat(started("exec").get(0)).anySatisfy(arg -> assertThat(arg).endsWith("/s1/exec-0.json"));
+        assertThat(started("exec").get(1)).anySatisfy(arg -> assertThat(arg).endsWith("/s1/exec-2.json"));
         assertThat(sandboxesDir().resolve("s1")).isDirectory();
         assertThat(agent.sandboxes()).singleElement().satisfies(i -> assertThat(i.id()).isEqualTo(SandboxId.of("s1")));
         SandboxEnd end = sandbox.stop(Duration.ZERO, false).get(10, TimeUnit.SECONDS);

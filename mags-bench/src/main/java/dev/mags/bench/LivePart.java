@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code idle_live_sandbox_host_mib}; on a second one whose sandboxes sleep after a second: {@code wake_ms}.
  */
 final class LivePart {
-    private static final int EXEC_WARM_UP = 5;
+    private static final int EXEC_WARM_UP = 100;
 
     /** How many samples of each figure. */
     record Counts(int execs, int sshCommands, int idleSandboxes, int wakes) {

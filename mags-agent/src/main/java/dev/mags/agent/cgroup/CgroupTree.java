@@ -71,6 +71,20 @@ public final class CgroupTree {
      * cgroup is gone).
      */
     public Optional<String> read(String parent, String id, String file) {
+        // Where the file normally is: its controller's hierarchy (v1), or the one tree (v2). Looking there first
+        // spares a listing of every hierarchy on each read (an exec reads its sandbox's counters).
+        int dot = file.indexOf('.');
+        List<Path> likely = dot <= 0 ? List.of()
+                : List.of(root.resolve(file.substring(0, dot)).resolve(parent).resolve(id), root.resolve(parent).resolve(id));
+        for (Path dir : likely) {
+            try {
+                return Optional.of(Files.readString(dir.resolve(file)));
+            } catch (NoSuchFileException e) {
+                // not this layout
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + dir.resolve(file), e);
+            }
+        }
         for (Path dir : dirsOf(parent, id)) {
             Path path = dir.resolve(file);
             try {

@@ -11,16 +11,21 @@ import java.util.Optional;
  * the start time (in clock ticks since boot, which tells a process from a later one that reuses its
  * pid). The name is in parentheses and may itself contain spaces and parentheses, so it ends at the last ')'.
  */
-record ProcStat(String command, char state, long flags, long startTime) {
+public record ProcStat(String command, char state, long flags, long startTime) {
     /** PF_EXITING: the process is on its way out (a dying PID namespace init waits so for the rest). */
     static final long EXITING = 0x4;
 
     /** Exiting, zombie ('Z') or dead ('X'): it has ended, or will without running another instruction. */
-    boolean isDead() {
+    public boolean isDead() {
         return state == 'Z' || state == 'X' || (flags & EXITING) != 0;
     }
 
-    static Optional<ProcStat> read(Path proc, long pid) {
+    /** Whether {@code process} is alive and no zombie (ProcessHandle counts one alive until it is reaped). */
+    public static boolean isRunning(ProcessHandle process) {
+        return process.isAlive() && read(Path.of("/proc"), process.pid()).map(stat -> !stat.isDead()).orElse(false);
+    }
+
+    public static Optional<ProcStat> read(Path proc, long pid) {
         try {
             return Optional.of(parse(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"),
                     StandardCharsets.ISO_8859_1)));

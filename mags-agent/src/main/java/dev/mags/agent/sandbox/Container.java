@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,6 +45,8 @@ public final class Container {
     /** The init's shell waiting for the first command; null once handed out (or dismissed). */
     private final AtomicReference<InitStandby> standby = new AtomicReference<>();
     private final InitPorts ports;
+    /** Made at the first process that needs it (a live sandbox's second); the release ends it. */
+    private ExecServer execServer;
 
     Container(ContainerSpec spec, SandboxPaths paths, CleanupStack cleanup, Runc runc, CgroupTree cgroups,
             String cgroupParent, InitPorts ports) {
@@ -114,6 +117,17 @@ public final class Container {
     /** Gives back a standby shell taken for a command that did not start after all. */
     void returnStandby(InitStandby shell) {
         standby.compareAndSet(null, shell);
+    }
+
+    /**
+     * The container's {@link ExecServer}, made (not yet started) on first use.
+     */
+    synchronized ExecServer execServer(ScheduledExecutorService timers) {
+        if (execServer == null) {
+            execServer = new ExecServer(id(), paths, runc, timers);
+            cleanup.push("end the exec server of " + id(), execServer::close);
+        }
+        return execServer;
     }
 
     /** What the kernel counted against the limits so far; read before {@link #release()} removes the cgroups. */

@@ -11,20 +11,24 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Starts a process in a ready {@link Container}: a container's first process goes to its init's
  * {@link InitStandby} when the standby can express it (no runtime process at all: what keeps a warm sandbox's
- * first command at the cost of a hand-over), any other to a {@code runc exec --detach} ({@link RuntimeExec}).
+ * first command at the cost of a hand-over); a later one without a terminal to the container's {@link ExecServer}
+ * (a live sandbox's execs, a few ms each); any other to a {@code runc exec --detach} ({@link RuntimeExec}).
  * Returns once the process runs; the caller follows it ({@link LocalExec#follow}).
  */
 public final class ExecLauncher {
     static final String HOME = "/root";
 
     private final RuntimeExec runtime;
+    private final ScheduledExecutorService timers;
 
-    public ExecLauncher(Runc runc) {
+    public ExecLauncher(Runc runc, ScheduledExecutorService timers) {
         this.runtime = new RuntimeExec(runc);
+        this.timers = timers;
     }
 
     /**
@@ -68,7 +72,11 @@ public final class ExecLauncher {
             throw invalid(sandbox, "the working directory contains a NUL character");
         }
         LimitEvents before = container.limitEvents();
-        StartedProcess process = handToStandby(container, spec, environment, cwd, gate);
+        InitStandby standby = container.takeStandby();
+        StartedProcess process = standby == null ? null : handToStandby(container, standby, spec, environment, cwd, gate);
+        if (process == null && standby == null && spec.pty() == null) {
+            process = toExecServer(container, sandbox, spec, environment, cwd, gate);
+        }
         if (process == null) {
             process = runtime.start(container, n, spec.argv(), environment, cwd, spec.stdin(), spec.pty(), gate);
         }
@@ -79,12 +87,8 @@ public final class ExecLauncher {
      * The container's standby shell turned into the process, or null when it needs an exec of its own (a process
      * the standby cannot express, no standby left, a dead one): the standby is then dismissed.
      */
-    private static StartedProcess handToStandby(Container container, ExecSpec spec, Map<String, String> environment,
-            String cwd, CommandGate gate) {
-        InitStandby standby = container.takeStandby();
-        if (standby == null) {
-            return null;
-        }
+    private static StartedProcess handToStandby(Container container, InitStandby standby, ExecSpec spec,
+            Map<String, String> environment, String cwd, CommandGate gate) {
         Optional<String> text = spec.stdin() || spec.pty() != null || !cwd.equals(HOME) ? Optional.empty()
                 : InitStandby.jobText(spec.argv(), environment);
         if (text.isPresent() && standby.isAlive()) {
@@ -102,5 +106,22 @@ public final class ExecLauncher {
         }
         standby.dismiss();
         return null;
+    }
+
+    /** The process started by the container's exec server, or null when the runtime is to start it. */
+    private StartedProcess toExecServer(Container container, String sandbox, ExecSpec spec,
+            Map<String, String> environment, String cwd, CommandGate gate) {
+        try {
+            return container.execServer(timers).start(spec.argv(), environment, cwd, spec.stdin(), gate).orElse(null);
+        } catch (java.io.UncheckedIOException e) {
+            return null; // no server to be had: the runtime starts it
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "sandbox " + sandbox + ": the process was handed to"
+                    + " its exec server, which lost it: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException(AgentErrorCode.RUNTIME_FAILED, "interrupted while starting a process in sandbox "
+                    + sandbox, e);
+        }
     }
 }

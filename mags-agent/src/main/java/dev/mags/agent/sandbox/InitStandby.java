@@ -180,7 +180,7 @@ final class InitStandby implements AutoCloseable {
         }
         StringBuilder text = new StringBuilder("unset SHLVL OLDPWD\n"); // the standby shell's own, not the job's
         for (var variable : new TreeMap<>(environment).entrySet()) {
-            if (!IDENTIFIER.matcher(variable.getKey()).matches()) {
+            if (!isIdentifier(variable.getKey())) {
                 return Optional.empty();
             }
             text.append("export ").append(variable.getKey()).append('=').append(quote(variable.getValue())).append('\n');
@@ -189,6 +189,11 @@ final class InitStandby implements AutoCloseable {
         argv.forEach(arg -> text.append(' ').append(quote(arg)));
         text.append(" </dev/null\n");
         return text.length() > MAX_TEXT ? Optional.empty() : Optional.of(text.toString());
+    }
+
+    /** Whether {@code name} can be set by a shell's {@code export}. */
+    static boolean isIdentifier(String name) {
+        return IDENTIFIER.matcher(name).matches();
     }
 
     /** Single quotes keep every character but the quote itself, which is closed, escaped and reopened. */

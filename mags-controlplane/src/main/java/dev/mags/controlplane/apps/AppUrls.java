@@ -54,7 +54,7 @@ public final class AppUrls {
         if (port < 1 || port > 65535) {
             throw new BadRequestException("invalid_field", "'port' must be between 1 and 65535 (got " + port + ")");
         }
-        JobRecord job = jobs.find(userId, idOrName).or(() -> jobs.findByName(userId, idOrName))
+        JobRecord job = jobs.findByIdOrName(userId, idOrName)
                 .orElseThrow(() -> new NotFoundException("no job or workspace named '" + idOrName + "'"));
         if (job.status().isFinal()) {
             String ws = job.workspaceId() == null ? "NAME" : job.workspaceId();

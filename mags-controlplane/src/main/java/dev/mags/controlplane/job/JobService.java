@@ -280,7 +280,7 @@ public final class JobService {
     }
 
     private Optional<JobRecord> lookup(Principal who, String jobOrName) {
-        return jobs.find(who.userId(), jobOrName).or(() -> jobs.findByName(who.userId(), jobOrName));
+        return jobs.findByIdOrName(who.userId(), jobOrName);
     }
 
     private static NotFoundException notFound(String jobOrName) {

@@ -61,7 +61,7 @@ public final class SandboxTargets {
     private record Held(String name, Sandbox sandbox, Runnable release) {}
 
     private Optional<Held> held(String userId, String idOrName) {
-        Optional<JobRecord> found = jobs.find(userId, idOrName).or(() -> jobs.findByName(userId, idOrName));
+        Optional<JobRecord> found = jobs.findByIdOrName(userId, idOrName);
         if (found.isEmpty()) {
             return Optional.empty();
         }

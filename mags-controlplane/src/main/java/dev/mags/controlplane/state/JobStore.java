@@ -84,6 +84,18 @@ public final class JobStore {
                 .bind("u", userId).bind("n", name).map(JOB).findOne());
     }
 
+    /**
+     * The user's job that {@code idOrName} means: the job of that request id, else {@link #findByName}'s; in one
+     * query, as every exec, SSH channel and URL request asks it.
+     */
+    public Optional<JobRecord> findByIdOrName(String userId, String idOrName) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :u AND (id = :n OR name = :n "
+                        + "OR workspace_id = :n) ORDER BY CASE WHEN id = :n THEN 0 ELSE 1 END, "
+                        + "CASE WHEN status IN ('pending', 'running', 'sleeping') THEN 0 ELSE 1 END, "
+                        + "created_at DESC, id DESC LIMIT 1")
+                .bind("u", userId).bind("n", idOrName).map(JOB).findOne());
+    }
+
     /** Sets a job's sandbox settings; false when the user has no such job. */
     public boolean updateSleepSettings(String userId, String jobId, boolean noSleep, String startupCommand) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET no_sleep = :s, startup_command = :c "
