@@ -68,7 +68,7 @@ final class LivePart {
     /** {@code exec_ms}: one client, one exec at a time, from the request to the exit code. */
     private List<Double> execs(Mags mags, String sandbox, int n) {
         for (int i = 0; i < EXEC_WARM_UP; i++) {
-            Bench.timedExec(mags, sandbox, errors); // JIT, connections
+            Bench.timedExec(mags, sandbox, errors); // JIT of the client's and the server's exec paths
         }
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -83,7 +83,8 @@ final class LivePart {
         if (all.containsKey("exec_ms")) {
             notes.add(String.format("exec_ms: `echo x` in a live sandbox (made as `mags new` makes one) through the"
                     + " streamed REST exec as the Java SDK's execStreaming sends it, from the request to the exit"
-                    + " code, one exec at a time: p50 %.1f ms (target: at most 10 ms)%s", all.get("exec_ms").p50(),
+                    + " code, one exec at a time after " + EXEC_WARM_UP + " that warm both JVMs up: p50 %.1f ms (target: at"
+                    + " most 10 ms)%s", all.get("exec_ms").p50(),
                     beside(all, "exec_ms", "runc_exec_floor_ms", "runc exec")));
         }
         if (all.containsKey("wake_ms")) {

@@ -170,6 +170,11 @@ final class ExecServer implements AutoCloseable {
 
     /** Starts making the next exec's slot on a thread of its own (its opens wait for the shell). */
     private void prepareNext(Spawner running) {
+        synchronized (this) {
+            if (closed || spawner != running) {
+                return; // the sandbox ends, or the spawner was replaced: the next exec makes its own
+            }
+        }
         CompletableFuture<ExecSlot> next = new CompletableFuture<>();
         if (!ahead.compareAndSet(null, new Ahead(running, next))) {
             return;
