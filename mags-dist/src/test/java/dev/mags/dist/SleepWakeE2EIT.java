@@ -74,7 +74,8 @@ class SleepWakeE2EIT {
                     boolean ended = Files.readString(p.resolve("status")).lines()
                             .anyMatch(l -> l.startsWith("State:") && (l.contains("Z") || l.contains("X")));
                     if (!ended && Files.readString(p.resolve("cgroup")).contains("/" + parent + "/")) {
-                        found.add(p.getFileName() + " " + Files.readString(p.resolve("cmdline")).replace('\0', ' '));
+                        found.add(p.getFileName() + " " + Files.readString(p.resolve("cmdline")).replace('\0', ' ')
+                                + " [" + Files.readString(p.resolve("stat")).strip() + "]");
                     }
                 } catch (IOException gone) {
                     // the process ended while we looked

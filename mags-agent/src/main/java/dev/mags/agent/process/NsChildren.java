@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,38 @@ public final class NsChildren {
                     if (innermostPid(pid) == nsPid) {
                         return ProcessHandle.of(pid);
                     }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return Optional.empty();
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    /**
+     * The child of {@code initPid} whose argv is {@code argv}, looked for until {@code wait} passes (a process
+     * started detached is reparented to the init as its starter exits).
+     */
+    public static Optional<ProcessHandle> findByArgv(long initPid, List<String> argv, Duration wait)
+            throws InterruptedException {
+        byte[] wanted = String.join("\0", argv).concat("\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path children = Path.of("/proc", Long.toString(initPid), "task", Long.toString(initPid), "children");
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            String list;
+            try {
+                list = Files.readString(children).strip();
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            for (String child : list.isEmpty() ? new String[0] : list.split(" ")) {
+                try {
+                    if (java.util.Arrays.equals(Files.readAllBytes(Path.of("/proc", child, "cmdline")), wanted)) {
+                        return ProcessHandle.of(Long.parseLong(child));
+                    }
+                } catch (IOException e) {
+                    // ended meanwhile
                 }
             }
             if (System.nanoTime() > deadline) {

@@ -101,6 +101,31 @@ public final class OrphanReaper {
         }
     }
 
+    /**
+     * Reaps {@code pid}, a short-lived process of a sandbox that the runtime started and this process adopted, as
+     * soon as it has ended (at most {@code wait}), rather than at the next sweep: its pid namespace's init cannot
+     * finish dying while it waits. Nothing happens when it is no child of this process (no subreaper here).
+     */
+    public static void reapWhenEnded(long pid, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                if (NativeIo.waitpid((int) pid, new int[1], NativeIo.WNOHANG | NativeIo.WALL) == pid) {
+                    return;
+                }
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ECHILD) {
+                    return;
+                }
+                throw e;
+            }
+            if (System.nanoTime() > deadline) {
+                return; // the sweep reaps it
+            }
+            LockSupport.parkNanos(500_000);
+        }
+    }
+
     /** A cheap look, without reaping: whether any child at all has ended. */
     private static boolean anyChildEnded() {
         try (Memory info = new Memory(NativeIo.SIGINFO_BYTES)) {

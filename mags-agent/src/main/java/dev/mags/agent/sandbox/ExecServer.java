@@ -3,6 +3,8 @@ package dev.mags.agent.sandbox;
 import dev.mags.agent.bundle.BundleSpec;
 import dev.mags.agent.bundle.ExecProcess;
 import dev.mags.agent.process.Fd;
+import dev.mags.agent.process.NsChildren;
+import dev.mags.agent.process.OrphanReaper;
 import dev.mags.agent.process.Spawned;
 import dev.mags.agent.runtime.ProcStat;
 import dev.mags.agent.runtime.Runc;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Starts a live sandbox's processes from inside it, in about a millisecond instead of the tens of a
  * {@code runc exec}: a small shell of the host's busybox in the sandbox ({@link #SPAWNER}, started once with
  * {@code runc exec}, so it has every property a runtime exec gives: the container's user namespace, cgroup,
- * capabilities, seccomp filter, limits) waits on a FIFO of the sandbox's {@code io/} directory for the name of a
+ * capabilities, seccomp filter, limits; detached with {@code start-stop-daemon -b}, so that its parent is the
+ * sandbox's init, not this process, and its end never holds up the pid namespace's) waits on a FIFO of the sandbox's {@code io/} directory for the name of a
  * slot, and for each starts a detached shell ({@code start-stop-daemon -b}, a foreground command of the spawner, so
  * it keeps the spawner's signal dispositions, which a background job of a script would not). That shell
  * ({@link ExecSlot}) opens the slot's output FIFOs, reports its pid and waits for its lines: an exec writes them,
@@ -50,6 +54,8 @@ final class ExecServer implements AutoCloseable {
     static final String NAME = "mags-execd";
     /** A process name nothing has: start-stop-daemon then always starts. */
     private static final String NO_MATCH = "mags-none";
+    /** Bounds the wait for the spawner's starter to exit and for the spawner to show as the init's child. */
+    private static final Duration STARTER_WAIT = Duration.ofSeconds(2);
     static final String SPAWNER = "exec <\"$1\" >/dev/null 2>&1; while IFS= read -r n; do " + BundleSpec.INIT_BINARY
             + " start-stop-daemon -S -b -q -n " + NO_MATCH + " -a " + BundleSpec.INIT_BINARY
             + " -- sh -c \"$2\" mags-exec \"" + BundleSpec.IO_DIR + "/$n\"; done";
@@ -240,15 +246,21 @@ final class ExecServer implements AutoCloseable {
         Path pidFile = paths.execPid(0);
         Path logFile = paths.execLog(0);
         try (Fd devNull = Fd.devNull()) {
-            ExecProcess.write(paths.bundle(), process, List.of(BundleSpec.INIT_BINARY, "sh", "-c", SPAWNER, NAME,
-                    BundleSpec.IO_DIR + "/ctl-" + gen, ExecSlot.SHELL), Map.of(), "/", null);
+            List<String> argv = List.of(BundleSpec.INIT_BINARY, "sh", "-c", SPAWNER, NAME,
+                    BundleSpec.IO_DIR + "/ctl-" + gen, ExecSlot.SHELL);
+            List<String> detached = new ArrayList<>(List.of(BundleSpec.INIT_BINARY, "start-stop-daemon", "-S", "-b",
+                    "-q", "-n", NO_MATCH, "-a", BundleSpec.INIT_BINARY, "--"));
+            detached.addAll(argv.subList(1, argv.size()));
+            ExecProcess.write(paths.bundle(), process, detached, Map.of(), "/", null);
             Spawned runtime = runc.exec(id, process, pidFile, logFile, null, List.of(devNull, devNull, devNull));
             int status = runtime.waitFor();
             if (status != 0) {
                 throw new IOException("runc exec exited with " + status);
             }
-            ProcessHandle handle = Runc.execPid(pidFile).flatMap(ProcessHandle::of)
-                    .orElseThrow(() -> new IOException("the exec server ended at once"));
+            // The runtime's process only starts the spawner and exits: reaped now, it never holds up the sandbox's end.
+            Runc.execPid(pidFile).ifPresent(starter -> OrphanReaper.reapWhenEnded(starter, STARTER_WAIT));
+            ProcessHandle handle = NsChildren.findByArgv(initPid, argv, STARTER_WAIT)
+                    .orElseThrow(() -> new IOException("the exec server did not start"));
             return new Spawner(ctl, ctlEnd, handle, initPid);
         } catch (IOException | RuntimeException e) {
             FifoEnds.closeQuietly(ctlEnd);
