@@ -64,6 +64,31 @@ class FilesApiTest {
         return upload(token, "multipart/form-data; boundary=" + BOUNDARY, multipart(files));
     }
 
+    @Test
+    void anUploadThatAsksToContinueIsToldToBeforeItSendsItsBody() throws Exception {
+        start(FileLimits.DEFAULT);
+        byte[] body = multipart(Map.of("asked.bin", random(300_000)));
+        java.net.URI uri = api.uri("/api/v1/mags-files");
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/mags-files HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer "
+                    + api.token + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: "
+                    + body.length + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).as("the interim answer, before any byte of the body").isEqualTo("HTTP/1.1 100 Continue");
+            for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
+                // the interim answer's own headers
+            }
+            out.write(body);
+            out.flush();
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 201 Created");
+        }
+        assertThat(json(api.get("/api/v1/mags-files", api.token)).toString()).contains("asked.bin");
+    }
+
     static JsonNode json(HttpResponse<String> r) {
         try {
             return JSON.readTree(r.body());

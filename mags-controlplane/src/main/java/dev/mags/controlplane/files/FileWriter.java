@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The files of one upload as they stream in: each file's bytes are gathered into one part buffer, stored as a
- * part whenever it is full, counted and hashed; a file over its limit stops the upload with a 413.
+ * The files of one upload as they stream in: each file's bytes are gathered into a part buffer, counted and
+ * hashed; a full buffer is stored as a part on a thread of its own while the next one fills (two buffers, one part
+ * in flight: receiving and storing overlap, and an upload holds two parts at most). A file over its limit stops
+ * the upload with a 413.
  */
 final class FileWriter implements MultipartReader.FileSink {
     private final String userId;
@@ -23,7 +25,11 @@ final class FileWriter implements MultipartReader.FileSink {
     private final FileLimits limits;
     private final long userBytesBefore;
     private final Clock clock;
-    private final byte[] part = new byte[FileBlobs.PART_BYTES];
+    private byte[] part = new byte[FileBlobs.PART_BYTES];
+    /** The buffer of the part being stored, free again once {@link #awaitPut} returns. */
+    private byte[] spare = new byte[FileBlobs.PART_BYTES];
+    private Thread putting;
+    private volatile RuntimeException putFailure;
     private final List<FileRecord> done = new ArrayList<>();
     private final List<String> started = new ArrayList<>();
     private long bytes;
@@ -79,6 +85,7 @@ final class FileWriter implements MultipartReader.FileSink {
         if (filled > 0 || parts == 0) {
             flush(); // an empty file is one empty part
         }
+        awaitPut();
         Instant now = clock.instant();
         done.add(new FileRecord(fileId, userId, name, size, HexFormat.of().formatHex(digest.digest()), parts, now, now));
     }
@@ -93,6 +100,11 @@ final class FileWriter implements MultipartReader.FileSink {
 
     /** Removes what this upload stored: called when it fails, before any row was written. */
     void discard() {
+        try {
+            awaitPut();
+        } catch (RuntimeException e) {
+            // failed: nothing more of it to wait for
+        }
         for (String id : started) {
             try {
                 blobs.delete(userId, id);
@@ -114,10 +126,47 @@ final class FileWriter implements MultipartReader.FileSink {
         }
     }
 
+    /** Stores the full buffer as the next part, once the part before it is stored; fills the other meanwhile. */
     private void flush() {
-        blobs.putPart(userId, fileId, parts, part, filled);
-        parts++;
+        awaitPut();
+        byte[] data = part;
+        int length = filled;
+        int index = parts++;
+        String file = fileId;
+        putting = Thread.ofPlatform().name("file-part-" + file + "-" + index).daemon().start(() -> {
+            try {
+                blobs.putPart(userId, file, index, data, length);
+            } catch (RuntimeException e) {
+                putFailure = e;
+            }
+        });
+        part = spare;
+        spare = data;
         filled = 0;
+    }
+
+    /** Waits for the part in flight; throws its failure. */
+    private void awaitPut() {
+        if (putting != null) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    putting.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the part's buffer is in use until its put ends
+                }
+            }
+            putting = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        RuntimeException failure = putFailure;
+        if (failure != null) {
+            putFailure = null;
+            throw failure;
+        }
     }
 
     private static String mib(long bytes) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.controlplane.auth.Principal;
 import dev.mags.controlplane.files.UploadedFiles;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.util.Map;
@@ -18,9 +19,13 @@ final class FileRoutes {
         this.json = json;
     }
 
-    void upload(HttpServerExchange ex, Principal who) {
+    void upload(HttpServerExchange ex, Principal who) throws java.io.IOException {
         // The listener's limit is for JSON bodies; an upload's own limits are checked part by part as it streams.
         ex.setMaxEntitySize(files.limits().maxBodyBytes());
+        if (HttpContinue.requiresContinueResponse(ex)) {
+            // curl -F asks before a large body and would otherwise wait a second for this answer
+            HttpContinue.sendContinueResponseBlocking(ex);
+        }
         Exchanges.sendJson(ex, json, StatusCodes.CREATED,
                 files.upload(who, ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE), ex.getInputStream()));
     }
