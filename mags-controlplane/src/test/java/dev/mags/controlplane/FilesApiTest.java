@@ -65,6 +65,17 @@ class FilesApiTest {
     }
 
     @Test
+    void aStoreThatFailsMidFileEndsTheUploadWith503AndLeavesNoPart() {
+        start(FileLimits.DEFAULT);
+        api.files.failFromPart = 3;
+        HttpResponse<String> r = upload(api.token, Map.of("big.bin", random(9 * FileBlobs.PART_BYTES + 5)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(json(r).at("/error/code").asText()).isEqualTo("storage_unavailable");
+        assertThat(api.files.parts).as("parts stored before the failure, and those in flight, are gone").isEmpty();
+        assertThat(json(api.get("/api/v1/mags-files", api.token)).get("files")).isEmpty();
+    }
+
+    @Test
     void anUploadThatAsksToContinueIsToldToBeforeItSendsItsBody() throws Exception {
         start(FileLimits.DEFAULT);
         byte[] body = multipart(Map.of("asked.bin", random(300_000)));

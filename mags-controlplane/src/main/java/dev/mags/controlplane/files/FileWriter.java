@@ -15,9 +15,9 @@ import java.util.UUID;
 
 /**
  * The files of one upload as they stream in: each file's bytes are gathered into a part buffer, counted and
- * hashed; a full buffer is stored as a part on a thread of its own while the next one fills (two buffers, one part
- * in flight: receiving and storing overlap, and an upload holds two parts at most). A file over its limit stops
- * the upload with a 413.
+ * hashed; a full buffer is stored as a part on a thread of its own while the next ones fill ({@link #IN_FLIGHT}
+ * parts stored at once: receiving and storing overlap, and an upload holds {@code IN_FLIGHT + 1} parts at most). A
+ * file over its limit stops the upload with a 413.
  */
 final class FileWriter implements MultipartReader.FileSink {
     private final String userId;
@@ -25,11 +25,17 @@ final class FileWriter implements MultipartReader.FileSink {
     private final FileLimits limits;
     private final long userBytesBefore;
     private final Clock clock;
+    /** Parts stored at once: a put waits on the store for much of its time, so two keep it busier than one. */
+    static final int IN_FLIGHT = 2;
+
     private byte[] part = new byte[FileBlobs.PART_BYTES];
-    /** The buffer of the part being stored, free again once {@link #awaitPut} returns. */
-    private byte[] spare = new byte[FileBlobs.PART_BYTES];
-    private Thread putting;
+    /** Buffers free to fill; a stored part's buffer comes back here. */
+    private final java.util.ArrayDeque<byte[]> free = new java.util.ArrayDeque<>();
+    /** The parts being stored, oldest first. */
+    private final java.util.ArrayDeque<Put> putting = new java.util.ArrayDeque<>();
     private volatile RuntimeException putFailure;
+
+    private record Put(Thread thread, byte[] buffer) {}
     private final List<FileRecord> done = new ArrayList<>();
     private final List<String> started = new ArrayList<>();
     private long bytes;
@@ -100,11 +106,14 @@ final class FileWriter implements MultipartReader.FileSink {
 
     /** Removes what this upload stored: called when it fails, before any row was written. */
     void discard() {
-        try {
-            awaitPut();
-        } catch (RuntimeException e) {
-            // failed: nothing more of it to wait for
+        while (!putting.isEmpty()) {
+            try {
+                awaitOldest(); // every part in flight has ended before the parts are deleted
+            } catch (RuntimeException e) {
+                // a failed one: nothing of it to wait for
+            }
         }
+        putFailure = null;
         for (String id : started) {
             try {
                 blobs.delete(userId, id);
@@ -126,42 +135,55 @@ final class FileWriter implements MultipartReader.FileSink {
         }
     }
 
-    /** Stores the full buffer as the next part, once the part before it is stored; fills the other meanwhile. */
+    /** Stores the full buffer as the next part on a thread of its own; fills another meanwhile. */
     private void flush() {
-        awaitPut();
+        if (putting.size() >= IN_FLIGHT) {
+            awaitOldest();
+        }
         byte[] data = part;
         int length = filled;
         int index = parts++;
         String file = fileId;
-        putting = Thread.ofPlatform().name("file-part-" + file + "-" + index).daemon().start(() -> {
+        Thread thread = Thread.ofPlatform().name("file-part-" + file + "-" + index).daemon().start(() -> {
             try {
                 blobs.putPart(userId, file, index, data, length);
             } catch (RuntimeException e) {
                 putFailure = e;
             }
         });
-        part = spare;
-        spare = data;
+        putting.add(new Put(thread, data));
+        part = free.isEmpty() ? new byte[FileBlobs.PART_BYTES] : free.poll();
         filled = 0;
+        throwFailure();
     }
 
-    /** Waits for the part in flight; throws its failure. */
+    /** Waits for every part in flight; throws a failure of any. */
     private void awaitPut() {
-        if (putting != null) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    putting.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the part's buffer is in use until its put ends
-                }
-            }
-            putting = null;
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        while (!putting.isEmpty()) {
+            awaitOldest();
+        }
+        throwFailure();
+    }
+
+    private void awaitOldest() {
+        Put put = putting.poll();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                put.thread().join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the part's buffer is in use until its put ends
             }
         }
+        free.add(put.buffer());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        throwFailure();
+    }
+
+    private void throwFailure() {
         RuntimeException failure = putFailure;
         if (failure != null) {
             putFailure = null;

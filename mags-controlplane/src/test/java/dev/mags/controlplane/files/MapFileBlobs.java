@@ -16,9 +16,14 @@ public final class MapFileBlobs implements FileBlobs {
 
     public final Map<String, Part> parts = new ConcurrentSkipListMap<>();
     public volatile Instant now = Instant.now();
+    /** Parts from this index on fail to store, as a store that went away would; -1: none fails. */
+    public volatile int failFromPart = -1;
 
     @Override
     public void putPart(String userId, String fileId, int index, byte[] data, int length) {
+        if (failFromPart >= 0 && index >= failFromPart) {
+            throw new FileStorageException("the store refused part " + index + " (as this test asked)", null);
+        }
         parts.put(userId + "/" + fileId + "/" + String.format("%06d", index), new Part(Arrays.copyOf(data, length), now));
     }
 
