@@ -74,7 +74,11 @@ final class HttpRelay {
             for (int n; (n = body.read(buf)) >= 0; ) {
                 if (n > 0) {
                     out.write(buf, 0, n);
-                    out.flush();
+                    // What the app sent so far reaches the visitor before the relay waits for more (server-sent
+                    // events, a slow download); a body read whole goes out with its head when the exchange ends.
+                    if (body.available() == 0 && !(body instanceof Bounded b && b.left == 0)) {
+                        out.flush();
+                    }
                 }
             }
         }
@@ -135,6 +139,11 @@ final class HttpRelay {
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(in.available(), left);
         }
 
         @Override
