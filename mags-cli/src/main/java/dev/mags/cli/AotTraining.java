@@ -24,8 +24,9 @@ import java.util.Map;
  * with one line of output and a completed job, so that the classes and code paths of a real run are
  * loaded and linked while nothing real runs. Two caches, because a cache's classes are all loaded
  * at start-up: {@code run} trains only the direct path of a plain {@code mags run SCRIPT}
- * ({@code DirectRun}); {@code full} trains the option parser, the SDK and its JSON binding through
- * {@code mags run -n NAME SCRIPT} and {@code mags status}. Prints nothing unless a run fails.
+ * ({@code DirectRun}: the SDK's {@code QuickRun} with jackson-jr); {@code full} trains the option
+ * parser, the SDK and its JSON binding through {@code mags run -n NAME SCRIPT} and
+ * {@code mags status}. Prints nothing unless a run fails.
  */
 public final class AotTraining {
     private static final String JOB = "{\"request_id\":\"aot-training\",\"name\":null,\"status\":\"completed\","

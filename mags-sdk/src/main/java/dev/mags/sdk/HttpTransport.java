@@ -1,7 +1,6 @@
 package dev.mags.sdk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,23 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * under 40 ms for the former, which also keeps connections alive between calls.
  */
 final class HttpTransport implements AutoCloseable {
-    private static final String USER_AGENT = "mags-java-sdk";
-
     private final String baseUrl;
     private final String token;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
-    private final ObjectMapper json;
+    private final WireJson json;
+    private final String userAgent;
     private final Failures failures;
     private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    HttpTransport(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout, ObjectMapper json) {
+    HttpTransport(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout, WireJson json,
+            String userAgent) {
         this.baseUrl = stripTrailingSlash(baseUrl.toString());
         this.token = token;
         this.requestTimeout = requestTimeout;
         this.connectTimeout = connectTimeout;
         this.json = json;
+        this.userAgent = userAgent;
         this.failures = new Failures(this.baseUrl, json);
     }
 
@@ -61,9 +61,18 @@ final class HttpTransport implements AutoCloseable {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer);
     }
 
+    /**
+     * POSTs {@code body} as JSON exactly once. The JDK's connection sends a POST again, on a new connection,
+     * when the first one closes without an answer (the server may have taken it), unless the body is
+     * streamed; so it is streamed here, at the cost of a 401's body, which streaming mode cannot read.
+     */
+    <T> T postOnce(String path, Object body, Class<T> answer) {
+        return exchange("POST", path, toJson(body), answer, requestTimeout, true);
+    }
+
     /** A POST that may take long on the server (a sync of a large workspace): waits up to {@code timeout}. */
     <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
-        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout);
+        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout, false);
     }
 
     /**
@@ -207,7 +216,7 @@ final class HttpTransport implements AutoCloseable {
 
     <T> T read(String body, Class<T> type, String what) {
         try {
-            return json.readValue(body, type);
+            return json.read(body, type);
         } catch (JsonProcessingException e) {
             throw new MagsApiException(200, MagsApiException.BAD_RESPONSE,
                     "unreadable " + what + ": " + e.getOriginalMessage(), e);
@@ -235,16 +244,16 @@ final class HttpTransport implements AutoCloseable {
         c.setUseCaches(false);
         c.setRequestProperty("Authorization", "Bearer " + token);
         c.setRequestProperty("Accept", "application/json");
-        c.setRequestProperty("User-Agent", USER_AGENT);
+        c.setRequestProperty("User-Agent", userAgent);
         open.add(c);
         return c;
     }
 
     private <T> T exchange(String method, String path, byte[] body, Class<T> answer) {
-        return exchange(method, path, body, answer, requestTimeout);
+        return exchange(method, path, body, answer, requestTimeout, false);
     }
 
-    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout) {
+    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout, boolean once) {
         URI uri = uri(path);
         int status;
         String text;
@@ -256,6 +265,9 @@ final class HttpTransport implements AutoCloseable {
                 c.setDoOutput(true);
                 if (body.length > 0) {
                     c.setRequestProperty("Content-Type", "application/json");
+                }
+                if (once) {
+                    c.setFixedLengthStreamingMode(body.length);
                 }
             }
             c.connect(); // a failure up to here means the request was never sent
@@ -270,6 +282,9 @@ final class HttpTransport implements AutoCloseable {
             status = c.getResponseCode();
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             text = in == null ? "" : readFully(in);
+        } catch (java.net.HttpRetryException e) {
+            // streaming mode cannot answer an authentication challenge: the server refused the token
+            throw failures.httpError(method, uri, e.responseCode(), "");
         } catch (IOException e) {
             throw mayHaveArrived && changesState(method) ? failures.unanswered(method, uri, e, timeout)
                     : failures.ioFailure(method, uri, e, timeout);
@@ -297,7 +312,7 @@ final class HttpTransport implements AutoCloseable {
 
     private byte[] toJson(Object body) {
         try {
-            return json.writeValueAsBytes(body);
+            return json.write(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + body.getClass().getSimpleName() + " as JSON", e);
         }

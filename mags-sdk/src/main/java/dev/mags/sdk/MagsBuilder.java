@@ -65,6 +65,21 @@ public final class MagsBuilder {
     }
 
     public Mags build() {
+        validate();
+        return Mags.create(baseUrl, token, requestTimeout, connectTimeout, reconnectPolicy());
+    }
+
+    /**
+     * A {@link QuickRun} with these settings: submits, follows and stops inline scripts only, without loading
+     * Jackson's data binding.
+     */
+    public QuickRun buildQuickRun() {
+        validate();
+        return new QuickRun(new HttpTransport(baseUrl, token, requestTimeout, connectTimeout, new LeanJson(),
+                QuickRun.USER_AGENT), reconnectPolicy());
+    }
+
+    private void validate() {
         List<String> problems = new ArrayList<>();
         if (baseUrl == null) {
             problems.add("baseUrl is required");
@@ -89,9 +104,11 @@ public final class MagsBuilder {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("cannot build a Mags client: " + String.join("; ", problems));
         }
+    }
+
+    private ReconnectPolicy reconnectPolicy() {
         Duration maxBackoff = reconnectBackoff.compareTo(maxReconnectBackoff) > 0 ? reconnectBackoff : maxReconnectBackoff;
-        return Mags.create(baseUrl, token, requestTimeout, connectTimeout,
-                new ReconnectPolicy(reconnectAttempts, reconnectBackoff, maxBackoff, streamIdleTimeout));
+        return new ReconnectPolicy(reconnectAttempts, reconnectBackoff, maxBackoff, streamIdleTimeout);
     }
 
     private static void positive(Duration d, String name, List<String> problems) {

@@ -1,6 +1,7 @@
 package dev.mags.cli.config;
 
-import dev.mags.cli.json.TinyJson;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -72,10 +73,19 @@ public final class ConfigFile {
         return true;
     }
 
+    /** The file's object (keys in their order); anything else, trailing text included, is unreadable. */
+    @SuppressWarnings("unchecked")
     private Map<String, Object> readObject() {
-        try {
-            return TinyJson.parseObject(Files.readString(file));
-        } catch (IOException | IllegalArgumentException e) {
+        try (JsonParser parser = JSON.std.getStreamingFactory().createParser(Files.readString(file))) {
+            Object root = JSON.std.anyFrom(parser);
+            if (parser.nextToken() != null) {
+                throw new ConfigException("cannot read " + file + ": unexpected text after the JSON object");
+            }
+            if (!(root instanceof Map<?, ?> map)) {
+                throw new ConfigException("cannot read " + file + ": expected a JSON object");
+            }
+            return new LinkedHashMap<>((Map<String, Object>) map);
+        } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + firstLine(e.getMessage()), e);
         }
     }
@@ -104,7 +114,7 @@ public final class ConfigFile {
                 Files.createDirectories(dir);
                 temp = Files.createTempFile(dir, "config", ".tmp");
             }
-            Files.writeString(temp, TinyJson.writePretty(root));
+            Files.writeString(temp, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(root) + "\n");
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
