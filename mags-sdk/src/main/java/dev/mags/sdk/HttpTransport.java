@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * CLI pays about 200 ms to start the latter (selector thread, TLS set-up even for plain http) and
  * under 40 ms for the former, which also keeps connections alive between calls.
  */
-final class HttpTransport implements AutoCloseable {
+final class HttpTransport implements Transport {
     private final String baseUrl;
     private final String token;
     private final Duration requestTimeout;
@@ -40,19 +40,23 @@ final class HttpTransport implements AutoCloseable {
         this.failures = new Failures(this.baseUrl, json);
     }
 
-    String baseUrl() {
+    @Override
+    public String baseUrl() {
         return baseUrl;
     }
 
-    Duration requestTimeout() {
+    @Override
+    public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    Failures failures() {
+    @Override
+    public Failures failures() {
         return failures;
     }
 
-    <T> T get(String path, Class<T> answer) {
+    @Override
+    public <T> T get(String path, Class<T> answer) {
         return exchange("GET", path, null, answer);
     }
 
@@ -66,12 +70,14 @@ final class HttpTransport implements AutoCloseable {
      * when the first one closes without an answer (the server may have taken it), unless the body is
      * streamed; so it is streamed here, at the cost of a 401's body, which streaming mode cannot read.
      */
-    <T> T postOnce(String path, Object body, Class<T> answer) {
+    @Override
+    public <T> T postOnce(String path, Object body, Class<T> answer) {
         return exchange("POST", path, toJson(body), answer, requestTimeout, true);
     }
 
     /** A POST that may take long on the server (a sync of a large workspace): waits up to {@code timeout}. */
-    <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
+    @Override
+    public <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout, false);
     }
 
@@ -147,7 +153,8 @@ final class HttpTransport implements AutoCloseable {
      * Opens a streaming GET. Connection failures are thrown as they are (the caller decides
      * whether to retry); the answer is returned whatever its status. Closing the body ends it.
      */
-    StreamResponse openStream(String path, Map<String, String> headers, Duration timeout) throws IOException {
+    @Override
+    public StreamResponse openStream(String path, Map<String, String> headers, Duration timeout) throws IOException {
         HttpURLConnection c = connect("GET", path, timeout);
         c.setRequestProperty("Accept", "text/event-stream");
         // Not kept alive: closing a kept-alive chunked body drains it, which for an endless stream
@@ -214,7 +221,8 @@ final class HttpTransport implements AutoCloseable {
         }
     }
 
-    <T> T read(String body, Class<T> type, String what) {
+    @Override
+    public <T> T read(String body, Class<T> type, String what) {
         try {
             return json.read(body, type);
         } catch (JsonProcessingException e) {
@@ -223,7 +231,8 @@ final class HttpTransport implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    @Override
+    public URI uri(String path) {
         return URI.create(baseUrl + path);
     }
 

@@ -1,9 +1,6 @@
 package dev.mags.sdk;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.jr.ob.JSON;
-import com.fasterxml.jackson.jr.ob.JSONObjectException;
 import dev.mags.api.ApiError;
 import dev.mags.api.JobAccepted;
 import dev.mags.api.JobInfo;
@@ -12,7 +9,6 @@ import dev.mags.api.JobRequest;
 import dev.mags.api.JobStatus;
 import dev.mags.api.LogEntry;
 import dev.mags.api.LogSource;
-import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,25 +17,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The documents of {@link QuickRun} (a job request, its acceptance, a job, log lines, an error) through
- * jackson-jr, which reads JSON into maps and lists: the API's records carry data-binding annotations that
- * jackson-jr does not read, so the few fields are taken from the maps here, as the wire names them. Read
- * as {@link DatabindJson} reads them (unknown fields ignored, absent ones null); another type is a
- * programming error.
+ * The documents of {@link QuickRun} (a job request, its acceptance, a job, log lines, an error) as
+ * {@link JsonTree} reads and writes them, bound to the API's records by their wire names here (the records'
+ * annotations are for data binding). Read as {@link DatabindJson} reads them (unknown fields ignored,
+ * absent ones null); another type is a programming error.
  */
 final class LeanJson implements WireJson {
-    private static final JSON JR = JSON.std;
-
     @Override
     public <T> T read(String text, Class<T> type) throws JsonProcessingException {
-        Map<String, Object> root = root(text);
+        Map<String, Object> root = JsonTree.readObject(text);
         if (root == null) {
             return null;
         }
         try {
             return type.cast(bind(root, type));
         } catch (ClassCastException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
-            throw new JSONObjectException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new JsonTree.Unreadable("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -124,24 +117,6 @@ final class LeanJson implements WireJson {
         return (Map<String, Object>) map;
     }
 
-    /** The document's object, or {@code null} for {@code null}; text after the value is an error. */
-    private static Map<String, Object> root(String text) throws JsonProcessingException {
-        try (JsonParser parser = JR.getStreamingFactory().createParser(text)) {
-            Object value = JR.anyFrom(parser);
-            if (parser.nextToken() != null) {
-                throw new JSONObjectException("unexpected text after the document", parser.currentLocation());
-            }
-            if (value != null && !(value instanceof Map)) {
-                throw new JSONObjectException("expected a JSON object");
-            }
-            return value == null ? null : object(value);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new JSONObjectException(e.getMessage(), e);
-        }
-    }
-
     @Override
     public byte[] write(Object value) throws JsonProcessingException {
         if (!(value instanceof JobRequest r)) {
@@ -164,13 +139,7 @@ final class LeanJson implements WireJson {
         put(json, "timeout_seconds", r.timeoutSeconds());
         put(json, "memory_mb", r.memoryMb());
         put(json, "cpus", r.cpus());
-        try {
-            return JR.asBytes(json);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new JSONObjectException(e.getMessage(), e);
-        }
+        return JsonTree.write(json, false);
     }
 
     private static void put(Map<String, Object> json, String key, Object value) {

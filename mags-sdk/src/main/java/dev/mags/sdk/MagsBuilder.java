@@ -75,8 +75,11 @@ public final class MagsBuilder {
      */
     public QuickRun buildQuickRun() {
         validate();
-        return new QuickRun(new HttpTransport(baseUrl, token, requestTimeout, connectTimeout, new LeanJson(),
-                QuickRun.USER_AGENT), reconnectPolicy());
+        LeanJson json = new LeanJson();
+        Transport transport = "http".equals(baseUrl.getScheme())
+                ? new SocketTransport(baseUrl, token, requestTimeout, connectTimeout, json, QuickRun.USER_AGENT)
+                : new HttpTransport(baseUrl, token, requestTimeout, connectTimeout, json, QuickRun.USER_AGENT);
+        return new QuickRun(transport, reconnectPolicy());
     }
 
     private void validate() {
@@ -91,7 +94,7 @@ public final class MagsBuilder {
         }
         if (token == null || token.isBlank()) {
             problems.add("token is required");
-        } else if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        } else if (!printableAscii(token)) {
             problems.add("token must be printable ASCII without spaces");
         }
         positive(requestTimeout, "requestTimeout", problems);
@@ -109,6 +112,16 @@ public final class MagsBuilder {
     private ReconnectPolicy reconnectPolicy() {
         Duration maxBackoff = reconnectBackoff.compareTo(maxReconnectBackoff) > 0 ? reconnectBackoff : maxReconnectBackoff;
         return new ReconnectPolicy(reconnectAttempts, reconnectBackoff, maxBackoff, streamIdleTimeout);
+    }
+
+    /** A loop, not a stream: the CLI's quick path would load the stream classes for this alone. */
+    private static boolean printableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 0x21 || text.charAt(i) > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void positive(Duration d, String name, List<String> problems) {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link QuickRun}'s documents read and written by jackson-jr exactly as Jackson's data binding does. */
+/** {@link QuickRun}'s documents read and written through jackson-core's streaming API exactly as Jackson's data binding does. */
 class LeanJsonTest {
     private final LeanJson lean = new LeanJson();
     private final DatabindJson databind = new DatabindJson(MagsJson.newMapper());

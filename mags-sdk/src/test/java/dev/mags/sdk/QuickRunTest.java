@@ -81,11 +81,15 @@ class QuickRunTest {
     }
 
     @Test
-    void aRefusedTokenIsAnHttp401() {
+    void aRefusedTokenCarriesTheServersCode() {
         server.json("POST", JOBS, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid API token\"}}");
 
         assertThatThrownBy(() -> quick.run("true"))
-                .isInstanceOfSatisfying(MagsApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+                .isInstanceOfSatisfying(MagsApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.code()).isEqualTo("unauthorized");
+                })
+                .hasMessage("invalid API token");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.mags.cli.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.mags.sdk.JsonTree;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -74,17 +74,13 @@ public final class ConfigFile {
     }
 
     /** The file's object (keys in their order); anything else, trailing text included, is unreadable. */
-    @SuppressWarnings("unchecked")
     private Map<String, Object> readObject() {
-        try (JsonParser parser = JSON.std.getStreamingFactory().createParser(Files.readString(file))) {
-            Object root = JSON.std.anyFrom(parser);
-            if (parser.nextToken() != null) {
-                throw new ConfigException("cannot read " + file + ": unexpected text after the JSON object");
-            }
-            if (!(root instanceof Map<?, ?> map)) {
+        try {
+            Map<String, Object> root = JsonTree.readObject(Files.readString(file));
+            if (root == null) {
                 throw new ConfigException("cannot read " + file + ": expected a JSON object");
             }
-            return new LinkedHashMap<>((Map<String, Object>) map);
+            return root;
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + firstLine(e.getMessage()), e);
         }
@@ -114,7 +110,7 @@ public final class ConfigFile {
                 Files.createDirectories(dir);
                 temp = Files.createTempFile(dir, "config", ".tmp");
             }
-            Files.writeString(temp, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(root) + "\n");
+            Files.write(temp, pretty(root));
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -131,6 +127,13 @@ public final class ConfigFile {
                 }
             }
         }
+    }
+
+    private static byte[] pretty(Map<String, Object> root) throws JsonProcessingException {
+        byte[] json = JsonTree.write(root, true);
+        byte[] file = java.util.Arrays.copyOf(json, json.length + 1);
+        file[json.length] = '\n';
+        return file;
     }
 
     private static String firstLine(String message) {
