@@ -34,14 +34,14 @@ final class ChunkedInput extends InputStream {
         }
         left -= n;
         if (left == 0) {
-            SocketTransport.readLine(in);   // the CRLF after the chunk's data
+            HttpAnswer.readLine(in);   // the CRLF after the chunk's data
         }
         return n;
     }
 
     /** Reads the next chunk's size line; false at the last (empty) chunk. */
     private boolean nextChunk() throws IOException {
-        String line = SocketTransport.readLine(in);
+        String line = HttpAnswer.readLine(in);
         if (line == null) {
             throw new IOException("the chunked body ended without its last chunk");
         }

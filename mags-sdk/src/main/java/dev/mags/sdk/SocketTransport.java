@@ -1,7 +1,6 @@
 package dev.mags.sdk;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -13,8 +12,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,11 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link HttpTransport}'s are, and a request is never sent twice.
  */
 final class SocketTransport implements Transport {
-    private static final int MAX_HEAD_BYTES = 64 * 1024;
-    private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-    /** A line of the head or of an event stream; a longer one is not the API's. */
-    private static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
-
     private final String baseUrl;
     private final String host;
     private final int port;
@@ -102,7 +94,7 @@ final class SocketTransport implements Transport {
     public StreamResponse openStream(String path, Map<String, String> headers, Duration timeout) throws IOException {
         Socket socket = connect(timeout);
         try {
-            Response response = send(socket, "GET", path, null, "text/event-stream", headers);
+            HttpAnswer response = send(socket, "GET", path, null, "text/event-stream", headers);
             return new StreamResponse(response.status(), new FilterInputStream(response.body()) {
                 @Override
                 public void close() throws IOException {
@@ -136,9 +128,9 @@ final class SocketTransport implements Transport {
         int status;
         String text;
         try {
-            Response response = send(socket, method, path, body, "application/json", Map.of());
+            HttpAnswer response = send(socket, method, path, body, "application/json", Map.of());
             status = response.status();
-            text = new String(readLimited(response.body()), StandardCharsets.UTF_8);
+            text = new String(HttpAnswer.readLimited(response.body()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw method.equals("GET") ? failures.ioFailure(method, uri, e, timeout)
                     : failures.unanswered(method, uri, e, timeout);
@@ -178,11 +170,8 @@ final class SocketTransport implements Transport {
         }
     }
 
-    /** The head of an answer; {@code body} is decoded from chunks or bounded by Content-Length. */
-    private record Response(int status, InputStream body) {}
-
     /** Sends the request in one write and reads the answer's head. */
-    private Response send(Socket socket, String method, String path, byte[] body, String accept,
+    private HttpAnswer send(Socket socket, String method, String path, byte[] body, String accept,
             Map<String, String> headers) throws IOException {
         StringBuilder head = new StringBuilder(256)
                 .append(method).append(' ').append(basePath).append(path).append(" HTTP/1.1\r\n")
@@ -207,90 +196,7 @@ final class SocketTransport implements Transport {
         OutputStream out = socket.getOutputStream();
         request.writeTo(out);
         out.flush();
-        return readHead(new BufferedInputStream(socket.getInputStream()));
-    }
-
-    private static Response readHead(InputStream in) throws IOException {
-        String statusLine = readLine(in);
-        if (statusLine == null || !statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-            throw new IOException("not an HTTP answer: " + statusLine);
-        }
-        int status;
-        try {
-            status = Integer.parseInt(statusLine.substring(9, 12));
-        } catch (NumberFormatException e) {
-            throw new IOException("not an HTTP status line: " + statusLine, e);
-        }
-        Map<String, String> headers = new HashMap<>();
-        int total = 0;
-        String line;
-        while ((line = readLine(in)) != null && !line.isEmpty()) {
-            total += line.length();
-            if (total > MAX_HEAD_BYTES) {
-                throw new IOException("the answer's headers are too long");
-            }
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-        }
-        if (line == null) {
-            throw new IOException("the connection closed inside the answer's headers");
-        }
-        String length = headers.get("content-length");
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            return new Response(status, new ChunkedInput(in));
-        }
-        if (length != null) {
-            int n = parseLength(length);
-            byte[] bytes = in.readNBytes(n);
-            if (bytes.length != n) {
-                throw new IOException("the answer's body ended after " + bytes.length + " of " + n + " bytes");
-            }
-            return new Response(status, new ByteArrayInputStream(bytes));
-        }
-        return new Response(status, in);   // up to the end of the connection
-    }
-
-    /** One line ending in LF (a CR before it dropped), as UTF-8; {@code null} at the end of the stream. */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                return trimCr(line);
-            }
-            if (line.size() >= MAX_LINE_BYTES) {
-                throw new IOException("a line of the answer is longer than " + MAX_LINE_BYTES + " bytes");
-            }
-            line.write(b);
-        }
-        return line.size() == 0 ? null : trimCr(line);
-    }
-
-    private static String trimCr(ByteArrayOutputStream line) {
-        String text = line.toString(StandardCharsets.UTF_8);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    private static byte[] readLimited(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new IOException("the answer's body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        return bytes;
-    }
-
-    private static int parseLength(String value) throws IOException {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n < 0 || n > MAX_BODY_BYTES) {
-                throw new IOException("unexpected Content-Length " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IOException("bad Content-Length '" + value + "'", e);
-        }
+        return HttpAnswer.read(new BufferedInputStream(socket.getInputStream()));
     }
 
     private byte[] toJson(Object body) {
