@@ -2,7 +2,6 @@ package dev.mags.cli;
 
 import dev.mags.cli.command.CliContext;
 import dev.mags.cli.config.CliEnvironment;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,8 +22,9 @@ import java.util.Map;
  * with one line of output and a completed job, so that the classes and code paths of a real run are
  * loaded and linked while nothing real runs. Two caches, because a cache's classes are all loaded
  * at start-up: {@code run} trains only the direct path of a plain {@code mags run SCRIPT}
- * ({@code DirectRun}); {@code full} trains the option parser, the SDK and its JSON binding through
- * {@code mags run -n NAME SCRIPT} and {@code mags status}. Prints nothing unless a run fails.
+ * ({@code DirectRun}: the SDK's {@code QuickRun}); {@code full} trains the option
+ * parser, the SDK and its JSON binding through {@code mags run -n NAME SCRIPT} and
+ * {@code mags status}. Prints nothing unless a run fails.
  */
 public final class AotTraining {
     private static final String JOB = "{\"request_id\":\"aot-training\",\"name\":null,\"status\":\"completed\","
@@ -45,11 +44,10 @@ public final class AotTraining {
             try {
                 StringWriter sink = new StringWriter();
                 PrintWriter out = new PrintWriter(sink);
-                CliContext ctx = new CliContext(
+                // The process's own context, as main makes it (the commands trained read no input and prompt for nothing).
+                CliContext ctx = MagsMain.processContext(
                         CliEnvironment.from(Map.of(CliEnvironment.API_URL, "http://127.0.0.1:" + api.getLocalPort(),
-                                CliEnvironment.API_TOKEN, "mags_training"), home.toString()),
-                        out, out, new ConsolePrompt(() -> null, new ByteArrayInputStream(new byte[0]), out),
-                        new ShutdownHookInterrupts(), ZoneId::systemDefault);
+                                CliEnvironment.API_TOKEN, "mags_training"), home.toString()), out, out);
                 int code = full ? MagsMain.run(new String[] {"run", "--job-name", "training", "echo hi"}, ctx)
                         : MagsMain.run(new String[] {"run", "echo hi"}, ctx);
                 if (code == 0 && full) {

@@ -24,16 +24,7 @@ public final class MagsMain {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8));
-        CliContext ctx = new CliContext(
-                CliEnvironment.from(System.getenv(), System.getProperty("user.home")),
-                out,
-                err,
-                new ConsolePrompt(System::console, System.in, err),
-                new ShutdownHookInterrupts(),
-                ZoneId::systemDefault,
-                new Stdio(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
-                        new FileOutputStream(FileDescriptor.err), new ProcessTerminal()));
-        int code = run(args, ctx);
+        int code = run(args, processContext(CliEnvironment.from(System.getenv(), System.getProperty("user.home")), out, err));
         out.flush();
         err.flush();
         // Not System.exit: since JDK 21 it looks up a System.Logger to log the exit, which scans every jar
@@ -41,6 +32,18 @@ public final class MagsMain {
         // for shutdown hooks at this point: the commands have closed what they opened and removed the
         // Ctrl-C hook, and both writers are flushed.
         Runtime.getRuntime().halt(code);
+    }
+
+    /**
+     * The context of the process: its console, Ctrl-C hook, standard streams and terminal. Also what the
+     * ahead-of-time training builds ({@link AotTraining}), so that these classes and lambdas are in the cache
+     * instead of being loaded from the jar at each start.
+     */
+    static CliContext processContext(CliEnvironment env, PrintWriter out, PrintWriter err) {
+        return new CliContext(env, out, err, new ConsolePrompt(System::console, System.in, err),
+                new ShutdownHookInterrupts(), ZoneId::systemDefault,
+                new Stdio(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+                        new FileOutputStream(FileDescriptor.err), new ProcessTerminal()));
     }
 
     /** Runs one command line and returns its exit code; what {@code main} and the tests call. */

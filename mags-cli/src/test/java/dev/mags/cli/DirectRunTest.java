@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The direct path of a plain {@code mags run SCRIPT} (no picocli, no SDK until something goes
- * wrong), told apart from the full command by the User-Agent each sends.
+ * The direct path of a plain {@code mags run SCRIPT} (no picocli, the SDK's {@code QuickRun} without
+ * Jackson's data binding), told apart from the full command by the User-Agent each sends.
  */
 class DirectRunTest {
     private static final String JOBS = "/api/v1/mags-jobs";
     private static final String EVENTS = "/api/v1/mags-jobs/j1/events";
-    private static final String DIRECT = "mags-cli";
+    private static final String DIRECT = "mags-java-sdk-quick";
     private static final String SDK = "mags-java-sdk";
 
     @TempDir
@@ -47,7 +47,7 @@ class DirectRunTest {
     }
 
     @Test
-    void aPlainRunPostsAndFollowsWithoutTheSdk() {
+    void aPlainRunPostsAndFollowsThroughTheQuickRun() {
         jobEndsWith("hi");
 
         CliFixture.Result result = cli.run("run", "echo", "hi");
@@ -87,7 +87,7 @@ class DirectRunTest {
     }
 
     @Test
-    void aBrokenStreamIsResumedByTheSdkAfterTheLastLineShown() {
+    void aBrokenStreamIsResumedAfterTheLastLineShown() {
         AtomicInteger streams = new AtomicInteger();
         cli.server.on("GET", EVENTS, (request, exchange) -> {
             try (var sse = FakeMagsServer.sse(exchange)) {
@@ -103,7 +103,7 @@ class DirectRunTest {
 
         assertThat(result).isEqualTo(new CliFixture.Result(4, "one\n", "two\n"));
         List<FakeMagsServer.Request> gets = cli.server.requests("GET", EVENTS);
-        assertThat(gets).extracting(r -> r.header("User-Agent")).containsExactly(DIRECT, SDK);
+        assertThat(gets).extracting(r -> r.header("User-Agent")).containsExactly(DIRECT, DIRECT);
         assertThat(gets.get(1).queryParams()).containsEntry("after", "1");
         assertThat(cli.server.requests("POST", JOBS)).hasSize(1);
     }
@@ -129,6 +129,46 @@ class DirectRunTest {
         assertThat(result.exit()).isEqualTo(125);
         assertThat(result.err()).startsWith("mags: lost the connection to " + cli.server.uri()
                 + " while submitting the job, which may have started (see 'mags list')");
+        assertThat(cli.server.requests("POST", JOBS)).hasSize(1);
+    }
+
+    @Test
+    void aMalformedEventEndsTheRunWith125AfterTheLinesBeforeIt() {
+        cli.server.on("GET", EVENTS, (request, exchange) -> {
+            try (var sse = FakeMagsServer.sse(exchange)) {
+                sse.log(1, "stdout", "one").raw("event: log\ndata: {\"seq\": \"two\"}\n\n")
+                        .log(3, "stdout", "three").status(job("j1", "completed", 0, null));
+            }
+        });
+
+        CliFixture.Result result = cli.run("run", "work");
+
+        assertThat(result.exit()).isEqualTo(125);
+        assertThat(result.out()).isEqualTo("one\n");
+        assertThat(result.err()).startsWith("mags: unreadable log event from " + cli.server.uri() + EVENTS);
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(cli.server.requests("POST", JOBS)).extracting(r -> r.header("User-Agent")).containsExactly(DIRECT);
+    }
+
+    @Test
+    void aWrongTokenIsReportedWithTheServersMessage() {
+        cli.server.json("POST", JOBS, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid API token\"}}");
+
+        CliFixture.Result result = cli.run("run", "ls");
+
+        assertThat(result).isEqualTo(new CliFixture.Result(125, "", "mags: invalid API token\n"));
+        assertThat(cli.server.requests("POST", JOBS)).extracting(r -> r.header("User-Agent")).containsExactly(DIRECT, SDK);
+    }
+
+    @Test
+    void anUnreadableAcceptanceIsNeverSentTwice() {
+        cli.server.json("POST", JOBS, 202, "{\"status\":\"accepted\"}");
+
+        CliFixture.Result result = cli.run("run", "ls");
+
+        assertThat(result.exit()).isEqualTo(125);
+        assertThat(result.err()).isEqualTo("mags: lost the connection to " + cli.server.uri() + " while submitting the job,"
+                + " which may have started (see 'mags list'): the server's answer has no request_id\n");
         assertThat(cli.server.requests("POST", JOBS)).hasSize(1);
     }
 }

@@ -21,11 +21,11 @@ import java.util.function.Consumer;
  * without the event stream is polled instead ({@link LogPoller}).
  */
 final class EventFollower {
-    private final HttpTransport http;
+    private final Transport http;
     private final ReconnectPolicy policy;
     private final LogPoller poller;
 
-    EventFollower(HttpTransport http, ReconnectPolicy policy) {
+    EventFollower(Transport http, ReconnectPolicy policy) {
         this.http = http;
         this.policy = policy;
         this.poller = new LogPoller(http);
@@ -76,7 +76,8 @@ final class EventFollower {
                     throw problem instanceof IOException io ? http.failures().ioFailure("GET", uri, io, null)
                             : (MagsException) problem;
                 }
-                boolean wentIdle = watchdog.takeReason() == StreamWatchdog.Reason.IDLE;
+                boolean wentIdle = watchdog.takeReason() == StreamWatchdog.Reason.IDLE || progress.silent;
+                progress.silent = false;
                 if (progress.receivedSinceConnect || wentIdle) {
                     failures = 0;
                 }
@@ -102,24 +103,29 @@ final class EventFollower {
                 watchdog.touch();
                 progress.receivedSinceConnect = true;
             });
-            SseEvent event;
-            while ((event = reader.next()) != null) {
-                switch (event.event()) {
-                    case StreamEvent.LOG -> {
-                        LogEntry entry = http.read(event.data(), LogEntry.class, "log event from " + uri);
-                        if (entry.seq() > progress.lastSeq) {
-                            progress.lastSeq = entry.seq();
-                            onLine.accept(entry);
+            try {
+                SseEvent event;
+                while ((event = reader.next()) != null) {
+                    switch (event.event()) {
+                        case StreamEvent.LOG -> {
+                            LogEntry entry = http.read(event.data(), LogEntry.class, "log event from " + uri);
+                            if (entry.seq() > progress.lastSeq) {
+                                progress.lastSeq = entry.seq();
+                                onLine.accept(entry);
+                            }
                         }
-                    }
-                    case StreamEvent.STATUS -> {
-                        lastStatus = http.read(event.data(), JobInfo.class, "status event from " + uri);
-                        if (ended(lastStatus)) {
-                            return lastStatus;
+                        case StreamEvent.STATUS -> {
+                            lastStatus = http.read(event.data(), JobInfo.class, "status event from " + uri);
+                            if (ended(lastStatus)) {
+                                return lastStatus;
+                            }
                         }
+                        default -> { /* unknown event types are for newer clients */ }
                     }
-                    default -> { /* unknown event types are for newer clients */ }
                 }
+            } catch (java.net.SocketTimeoutException e) {
+                progress.silent = true;   // the read timeout is the idle limit while no deadline is watched
+                throw e;
             }
         }
         // The server ended the stream after telling the status (e.g. a persistent job now sleeping);
@@ -209,6 +215,8 @@ final class EventFollower {
     private static final class Progress {
         long lastSeq;
         boolean receivedSinceConnect;
+        /** The stream's read timed out: nothing, not even a keep-alive, came for the idle timeout. */
+        boolean silent;
 
         Progress(long afterSeq) {
             this.lastSeq = afterSeq;

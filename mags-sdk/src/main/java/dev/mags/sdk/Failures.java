@@ -1,6 +1,5 @@
 package dev.mags.sdk;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.ApiError;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,9 +12,9 @@ final class Failures {
     private static final int MAX_BODY_IN_MESSAGE = 200;
 
     private final String baseUrl;
-    private final ObjectMapper json;
+    private final WireJson json;
 
-    Failures(String baseUrl, ObjectMapper json) {
+    Failures(String baseUrl, WireJson json) {
         this.baseUrl = baseUrl;
         this.json = json;
     }
@@ -72,7 +71,7 @@ final class Failures {
             return null;
         }
         try {
-            ApiError error = json.readValue(body, ApiError.class);
+            ApiError error = json.read(body, ApiError.class);
             return error == null ? null : error.error();
         } catch (IOException | RuntimeException notJson) {
             return null;

@@ -1,7 +1,6 @@
 package dev.mags.sdk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,40 +18,45 @@ import java.util.concurrent.ConcurrentHashMap;
  * CLI pays about 200 ms to start the latter (selector thread, TLS set-up even for plain http) and
  * under 40 ms for the former, which also keeps connections alive between calls.
  */
-final class HttpTransport implements AutoCloseable {
-    private static final String USER_AGENT = "mags-java-sdk";
-
+final class HttpTransport implements Transport {
     private final String baseUrl;
     private final String token;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
-    private final ObjectMapper json;
+    private final WireJson json;
+    private final String userAgent;
     private final Failures failures;
     private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    HttpTransport(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout, ObjectMapper json) {
+    HttpTransport(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout, WireJson json,
+            String userAgent) {
         this.baseUrl = stripTrailingSlash(baseUrl.toString());
         this.token = token;
         this.requestTimeout = requestTimeout;
         this.connectTimeout = connectTimeout;
         this.json = json;
+        this.userAgent = userAgent;
         this.failures = new Failures(this.baseUrl, json);
     }
 
-    String baseUrl() {
+    @Override
+    public String baseUrl() {
         return baseUrl;
     }
 
-    Duration requestTimeout() {
+    @Override
+    public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    Failures failures() {
+    @Override
+    public Failures failures() {
         return failures;
     }
 
-    <T> T get(String path, Class<T> answer) {
+    @Override
+    public <T> T get(String path, Class<T> answer) {
         return exchange("GET", path, null, answer);
     }
 
@@ -61,9 +65,20 @@ final class HttpTransport implements AutoCloseable {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer);
     }
 
+    /**
+     * POSTs {@code body} as JSON exactly once. The JDK's connection sends a POST again, on a new connection,
+     * when the first one closes without an answer (the server may have taken it), unless the body is
+     * streamed; so it is streamed here, at the cost of a 401's body, which streaming mode cannot read.
+     */
+    @Override
+    public <T> T postOnce(String path, Object body, Class<T> answer) {
+        return exchange("POST", path, toJson(body), answer, requestTimeout, true);
+    }
+
     /** A POST that may take long on the server (a sync of a large workspace): waits up to {@code timeout}. */
-    <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
-        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout);
+    @Override
+    public <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
+        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout, false);
     }
 
     /**
@@ -138,7 +153,8 @@ final class HttpTransport implements AutoCloseable {
      * Opens a streaming GET. Connection failures are thrown as they are (the caller decides
      * whether to retry); the answer is returned whatever its status. Closing the body ends it.
      */
-    StreamResponse openStream(String path, Map<String, String> headers, Duration timeout) throws IOException {
+    @Override
+    public StreamResponse openStream(String path, Map<String, String> headers, Duration timeout) throws IOException {
         HttpURLConnection c = connect("GET", path, timeout);
         c.setRequestProperty("Accept", "text/event-stream");
         // Not kept alive: closing a kept-alive chunked body drains it, which for an endless stream
@@ -205,16 +221,18 @@ final class HttpTransport implements AutoCloseable {
         }
     }
 
-    <T> T read(String body, Class<T> type, String what) {
+    @Override
+    public <T> T read(String body, Class<T> type, String what) {
         try {
-            return json.readValue(body, type);
+            return json.read(body, type);
         } catch (JsonProcessingException e) {
             throw new MagsApiException(200, MagsApiException.BAD_RESPONSE,
                     "unreadable " + what + ": " + e.getOriginalMessage(), e);
         }
     }
 
-    URI uri(String path) {
+    @Override
+    public URI uri(String path) {
         return URI.create(baseUrl + path);
     }
 
@@ -235,16 +253,16 @@ final class HttpTransport implements AutoCloseable {
         c.setUseCaches(false);
         c.setRequestProperty("Authorization", "Bearer " + token);
         c.setRequestProperty("Accept", "application/json");
-        c.setRequestProperty("User-Agent", USER_AGENT);
+        c.setRequestProperty("User-Agent", userAgent);
         open.add(c);
         return c;
     }
 
     private <T> T exchange(String method, String path, byte[] body, Class<T> answer) {
-        return exchange(method, path, body, answer, requestTimeout);
+        return exchange(method, path, body, answer, requestTimeout, false);
     }
 
-    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout) {
+    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout, boolean once) {
         URI uri = uri(path);
         int status;
         String text;
@@ -256,6 +274,9 @@ final class HttpTransport implements AutoCloseable {
                 c.setDoOutput(true);
                 if (body.length > 0) {
                     c.setRequestProperty("Content-Type", "application/json");
+                }
+                if (once) {
+                    c.setFixedLengthStreamingMode(body.length);
                 }
             }
             c.connect(); // a failure up to here means the request was never sent
@@ -270,6 +291,9 @@ final class HttpTransport implements AutoCloseable {
             status = c.getResponseCode();
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             text = in == null ? "" : readFully(in);
+        } catch (java.net.HttpRetryException e) {
+            // streaming mode cannot answer an authentication challenge: the server refused the token
+            throw failures.httpError(method, uri, e.responseCode(), "");
         } catch (IOException e) {
             throw mayHaveArrived && changesState(method) ? failures.unanswered(method, uri, e, timeout)
                     : failures.ioFailure(method, uri, e, timeout);
@@ -297,7 +321,7 @@ final class HttpTransport implements AutoCloseable {
 
     private byte[] toJson(Object body) {
         try {
-            return json.writeValueAsBytes(body);
+            return json.write(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + body.getClass().getSimpleName() + " as JSON", e);
         }

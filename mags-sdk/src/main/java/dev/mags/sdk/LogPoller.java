@@ -17,9 +17,9 @@ final class LogPoller {
     private static final Duration FIRST_INTERVAL = Duration.ofMillis(200);
     private static final Duration MAX_INTERVAL = Duration.ofSeconds(1);
 
-    private final HttpTransport http;
+    private final Transport http;
 
-    LogPoller(HttpTransport http) {
+    LogPoller(Transport http) {
         this.http = http;
     }
 

@@ -54,6 +54,7 @@ import java.util.function.Consumer;
 public final class Mags implements AutoCloseable {
     /** Server-side work that may take long (a sync of a large workspace) gets this much time. */
     private static final Duration LONG_OPERATION = Duration.ofHours(1);
+    private static final String USER_AGENT = "mags-java-sdk";
 
     private final HttpTransport http;
     private final EventFollower follower;
@@ -70,8 +71,8 @@ public final class Mags implements AutoCloseable {
 
     static Mags create(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout,
                        ReconnectPolicy reconnect) {
-        return new Mags(new HttpTransport(baseUrl, token, requestTimeout, connectTimeout, MagsJson.newMapper()),
-                reconnect);
+        return new Mags(new HttpTransport(baseUrl, token, requestTimeout, connectTimeout,
+                new DatabindJson(MagsJson.newMapper()), USER_AGENT), reconnect);
     }
 
     /** The server's base URL, without a trailing slash. */

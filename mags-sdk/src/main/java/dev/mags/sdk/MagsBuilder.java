@@ -65,6 +65,24 @@ public final class MagsBuilder {
     }
 
     public Mags build() {
+        validate();
+        return Mags.create(baseUrl, token, requestTimeout, connectTimeout, reconnectPolicy());
+    }
+
+    /**
+     * A {@link QuickRun} with these settings: submits, follows and stops inline scripts only, without loading
+     * Jackson's data binding.
+     */
+    public QuickRun buildQuickRun() {
+        validate();
+        LeanJson json = new LeanJson();
+        Transport transport = "http".equals(baseUrl.getScheme())
+                ? new SocketTransport(baseUrl, token, requestTimeout, connectTimeout, json, QuickRun.USER_AGENT)
+                : new HttpTransport(baseUrl, token, requestTimeout, connectTimeout, json, QuickRun.USER_AGENT);
+        return new QuickRun(transport, reconnectPolicy());
+    }
+
+    private void validate() {
         List<String> problems = new ArrayList<>();
         if (baseUrl == null) {
             problems.add("baseUrl is required");
@@ -76,7 +94,7 @@ public final class MagsBuilder {
         }
         if (token == null || token.isBlank()) {
             problems.add("token is required");
-        } else if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        } else if (!printableAscii(token)) {
             problems.add("token must be printable ASCII without spaces");
         }
         positive(requestTimeout, "requestTimeout", problems);
@@ -89,9 +107,21 @@ public final class MagsBuilder {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("cannot build a Mags client: " + String.join("; ", problems));
         }
+    }
+
+    private ReconnectPolicy reconnectPolicy() {
         Duration maxBackoff = reconnectBackoff.compareTo(maxReconnectBackoff) > 0 ? reconnectBackoff : maxReconnectBackoff;
-        return Mags.create(baseUrl, token, requestTimeout, connectTimeout,
-                new ReconnectPolicy(reconnectAttempts, reconnectBackoff, maxBackoff, streamIdleTimeout));
+        return new ReconnectPolicy(reconnectAttempts, reconnectBackoff, maxBackoff, streamIdleTimeout);
+    }
+
+    /** A loop, not a stream: the CLI's quick path would load the stream classes for this alone. */
+    private static boolean printableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 0x21 || text.charAt(i) > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void positive(Duration d, String name, List<String> problems) {

@@ -4,14 +4,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Closes the stream being read when nothing arrived for the idle timeout (a half-open
- * connection) or when the deadline has passed. Closing the JDK's response stream wakes up a
- * blocked reader with an {@link IOException}; {@link #takeReason()} then tells why.
+ * Closes the stream being read when the deadline has passed, or, while it waits for one, when nothing
+ * arrived for the idle timeout (a half-open connection). Closing the response stream wakes up a blocked
+ * reader with an {@link IOException}; {@link #takeReason()} then tells why. Without a deadline it starts no
+ * thread: the socket's read timeout, the idle timeout at most, ends a silent stream by itself, and a
+ * short-lived program saves a thread start.
  */
 final class StreamWatchdog implements AutoCloseable {
     enum Reason { IDLE, DEADLINE }
@@ -23,16 +23,35 @@ final class StreamWatchdog implements AutoCloseable {
     private volatile Closeable current;
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean closed;
+    private final Thread thread;   // null without a deadline
 
-    /** {@code deadline} may be {@code null} for none. */
+    /**
+     * {@code deadline} may be {@code null} for none. One thread of its own rather than a shared scheduler:
+     * starting the JDK's (the common pool and its delay scheduler) costs more.
+     */
     StreamWatchdog(Duration idleTimeout, Instant deadline) {
         this.idleNanos = idleTimeout.toNanos();
         this.deadline = deadline;
         this.periodMillis = Math.clamp(idleTimeout.toMillis() / 4, 10, 1000);
-        schedule(periodMillis);
-        if (deadline != null) {
-            long untilDeadline = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-            CompletableFuture.delayedExecutor(untilDeadline, TimeUnit.MILLISECONDS).execute(this::check);
+        this.thread = deadline == null ? null : Thread.ofPlatform().daemon().name("mags-stream-watchdog").start(this::run);
+    }
+
+    /** Checks every period, and at the deadline itself. */
+    private void run() {
+        while (!closed) {
+            long sleep = periodMillis;
+            if (deadline != null) {
+                long untilDeadline = Duration.between(Instant.now(), deadline).toMillis();
+                if (untilDeadline > 0 && untilDeadline < sleep) {
+                    sleep = untilDeadline;
+                }
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                return;
+            }
+            check();
         }
     }
 
@@ -53,15 +72,6 @@ final class StreamWatchdog implements AutoCloseable {
     /** Why the watchdog closed the last stream, or {@code null}; clears the reason. */
     Reason takeReason() {
         return reason.getAndSet(null);
-    }
-
-    private void schedule(long delayMillis) {
-        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(() -> {
-            if (!closed) {
-                check();
-                schedule(periodMillis);
-            }
-        });
     }
 
     private void check() {
@@ -90,5 +100,8 @@ final class StreamWatchdog implements AutoCloseable {
     public void close() {
         closed = true;
         current = null;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

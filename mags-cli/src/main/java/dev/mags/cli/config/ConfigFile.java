@@ -1,6 +1,7 @@
 package dev.mags.cli.config;
 
-import dev.mags.cli.json.TinyJson;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.mags.sdk.JsonTree;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -72,10 +73,15 @@ public final class ConfigFile {
         return true;
     }
 
+    /** The file's object (keys in their order); anything else, trailing text included, is unreadable. */
     private Map<String, Object> readObject() {
         try {
-            return TinyJson.parseObject(Files.readString(file));
-        } catch (IOException | IllegalArgumentException e) {
+            Map<String, Object> root = JsonTree.readObject(Files.readString(file));
+            if (root == null) {
+                throw new ConfigException("cannot read " + file + ": expected a JSON object");
+            }
+            return root;
+        } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + firstLine(e.getMessage()), e);
         }
     }
@@ -104,7 +110,7 @@ public final class ConfigFile {
                 Files.createDirectories(dir);
                 temp = Files.createTempFile(dir, "config", ".tmp");
             }
-            Files.writeString(temp, TinyJson.writePretty(root));
+            Files.write(temp, pretty(root));
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -121,6 +127,13 @@ public final class ConfigFile {
                 }
             }
         }
+    }
+
+    private static byte[] pretty(Map<String, Object> root) throws JsonProcessingException {
+        byte[] json = JsonTree.write(root, true);
+        byte[] file = java.util.Arrays.copyOf(json, json.length + 1);
+        file[json.length] = '\n';
+        return file;
     }
 
     private static String firstLine(String message) {

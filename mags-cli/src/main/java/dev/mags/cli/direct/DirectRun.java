@@ -1,28 +1,27 @@
 package dev.mags.cli.direct;
 
-import dev.mags.api.ApiPaths;
+import dev.mags.api.JobAccepted;
 import dev.mags.cli.command.CliContext;
 import dev.mags.cli.command.JobFollow;
 import dev.mags.cli.command.JobOutcome;
 import dev.mags.cli.config.CliConfig;
 import dev.mags.cli.config.ConfigException;
-import dev.mags.cli.json.TinyJson;
 import dev.mags.sdk.Mags;
+import dev.mags.sdk.MagsApiException;
+import dev.mags.sdk.MagsConnectionException;
 import dev.mags.sdk.MagsException;
-import java.io.IOException;
-import java.net.Socket;
+import dev.mags.sdk.QuickRun;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * The common case of {@code mags run}, a script and nothing else against an {@code http://} server,
- * done without the option parser, the SDK and its JSON binding: their start-up alone is longer than
- * a short job. Only the happy path is handled here. Whatever this path does not know (options,
- * https, no token, a refused or unreachable submission) is left to the full command, which gives
- * the usual messages; a stream that breaks after the job was accepted is resumed by the SDK. The
- * job is never submitted twice: a connection that fails once the request was sent is reported.
+ * The common case of {@code mags run}, a script and nothing else, done without the option parser and
+ * Jackson's data binding (their start-up alone is longer than a short job) through the SDK's
+ * {@link QuickRun}. Only the happy path is handled here. Whatever this path does not know (options, no
+ * token, a server that refused the job or could not be reached) is left to the full command, which
+ * gives the usual messages; a stream that breaks after the job was accepted is resumed by the SDK's
+ * follower. The job is never submitted twice: a submission that may have reached the server but got
+ * no readable answer is reported.
  */
 public final class DirectRun {
     private DirectRun() {}
@@ -34,37 +33,35 @@ public final class DirectRun {
             return OptionalInt.empty();
         }
         CliConfig config;
+        QuickRun quick;
         try {
             config = ctx.config();
-        } catch (ConfigException e) {
+            if (config.apiToken() == null) {
+                return OptionalInt.empty();
+            }
+            quick = Mags.builder().baseUrl(config.apiUrl()).token(config.apiToken()).buildQuickRun();
+        } catch (ConfigException | IllegalArgumentException e) {
             return OptionalInt.empty();
         }
-        if (config.apiToken() == null || !"http".equals(config.apiUrl().getScheme())) {
-            return OptionalInt.empty();
-        }
-        PlainHttp http = new PlainHttp(config.apiUrl(), config.apiToken());
-        String id;
-        try {
-            id = submit(http, script);
-        } catch (NotSubmitted e) {
-            return OptionalInt.empty();
-        } catch (SubmissionLost e) {
-            ctx.err().println("mags: lost the connection to " + config.apiUrl() + " while submitting the job, which may"
-                    + " have started (see 'mags list'): " + e.getMessage());
-            ctx.err().flush();
-            return OptionalInt.of(JobOutcome.FAILED);
-        }
-        try {
-            return OptionalInt.of(JobFollow.run(ctx, id, new DirectEvents(http, () -> ctx.openClient(config.apiUrl(),
-                    config.apiToken())), job -> {
-                        try (Mags mags = ctx.openClient(config.apiUrl(), config.apiToken())) {
-                            mags.stop(job);
-                        }
-                    }));
-        } catch (MagsException e) {
-            ctx.err().println("mags: " + e.getMessage());
-            ctx.err().flush();
-            return OptionalInt.of(JobOutcome.FAILED);
+        try (quick) {
+            String id;
+            try {
+                id = submit(quick, script);
+            } catch (NotSubmitted e) {
+                return OptionalInt.empty();
+            } catch (MagsException e) {
+                ctx.err().println("mags: lost the connection to " + config.apiUrl() + " while submitting the job,"
+                        + " which may have started (see 'mags list'): " + why(e));
+                ctx.err().flush();
+                return OptionalInt.of(JobOutcome.FAILED);
+            }
+            try {
+                return OptionalInt.of(JobFollow.run(ctx, id, (job, onLine) -> quick.follow(job, 0, onLine), quick::stop));
+            } catch (MagsException e) {
+                ctx.err().println("mags: " + e.getMessage());
+                ctx.err().flush();
+                return OptionalInt.of(JobOutcome.FAILED);
+            }
         }
     }
 
@@ -85,43 +82,39 @@ public final class DirectRun {
         return script.isBlank() ? null : script;
     }
 
-    private static String submit(PlainHttp http, String script) {
-        Socket socket;
+    /**
+     * The new job's id. {@link NotSubmitted} when nothing was created (the server refused, or was never
+     * reached); another {@link MagsException} when the server may have taken the job.
+     */
+    private static String submit(QuickRun quick, String script) {
+        JobAccepted accepted;
         try {
-            socket = http.connect();
-        } catch (IOException e) {
+            accepted = quick.run(script);
+        } catch (MagsApiException e) {
+            if (e.status() / 100 == 2) {
+                throw e;   // accepted, but the answer is unreadable
+            }
+            throw new NotSubmitted();
+        } catch (MagsConnectionException e) {
             throw new NotSubmitted();
         }
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("script", script);
-        request.put("type", "inline");
-        try (PlainHttp.Response response = http.exchange(socket, "POST", ApiPaths.JOBS, TinyJson.write(request),
-                "application/json", Map.of())) {
-            // Not accepted: nothing was created, and the full command reports the server's answer.
-            if (response.status() / 100 != 2) {
-                throw new NotSubmitted();
-            }
-            Object id = TinyJson.parseObject(response.readBody()).get("request_id");
-            if (!(id instanceof String text) || text.isBlank()) {
-                throw new SubmissionLost("the server's answer has no request_id");
-            }
-            return text;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new SubmissionLost(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        if (accepted == null || accepted.requestId() == null || accepted.requestId().isBlank()) {
+            throw new MagsApiException(200, MagsApiException.BAD_RESPONSE, "the server's answer has no request_id");
         }
+        return accepted.requestId();
+    }
+
+    /** What went wrong: an unreadable answer as the SDK words it, else the connection's own failure. */
+    private static String why(MagsException e) {
+        Throwable cause = e.getCause();
+        return e instanceof MagsApiException || cause == null || cause.getMessage() == null ? e.getMessage()
+                : cause.getMessage();
     }
 
     /** Nothing reached the server, or it refused: the full command may do it all again. */
     private static final class NotSubmitted extends RuntimeException {
         NotSubmitted() {
             super(null, null, false, false);
-        }
-    }
-
-    /** The server may have taken the job; it must not be submitted again. */
-    private static final class SubmissionLost extends RuntimeException {
-        SubmissionLost(String message) {
-            super(message, null, false, false);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.mags.cli.direct;
+package dev.mags.sdk;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,14 +34,14 @@ final class ChunkedInput extends InputStream {
         }
         left -= n;
         if (left == 0) {
-            PlainHttp.readLine(in);   // the CRLF after the chunk's data
+            HttpAnswer.readLine(in);   // the CRLF after the chunk's data
         }
         return n;
     }
 
     /** Reads the next chunk's size line; false at the last (empty) chunk. */
     private boolean nextChunk() throws IOException {
-        String line = PlainHttp.readLine(in);
+        String line = HttpAnswer.readLine(in);
         if (line == null) {
             throw new IOException("the chunked body ended without its last chunk");
         }
