@@ -108,6 +108,39 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** Opens {@code url} in the page (the tab keeps its session storage across navigations of one origin). */
+    void open(String url) throws Exception {
+        try (Cdp page = new Cdp(http, pageSocket())) {
+            page.call("Page.navigate", Map.of("url", url));
+        }
+    }
+
+    /** Runs {@code expression} in the page (a promise is awaited) and returns its value as text. */
+    String evaluate(String expression) throws Exception {
+        try (Cdp page = new Cdp(http, pageSocket())) {
+            JsonNode r = page.call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,
+                    "awaitPromise", true));
+            if (r.has("exceptionDetails")) {
+                throw new AssertionError("the page's script failed: " + r.path("exceptionDetails"));
+            }
+            return r.path("result").path("value").asText();
+        }
+    }
+
+    /** The page's text once it contains {@code expected}, without navigating; fails after {@code wait}. */
+    String awaitPageText(String expected, Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = evaluate("document.body ? document.body.innerText : ''");
+            if (text.contains(expected)) {
+                return text;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the page never showed '" + expected + "' within " + wait + "; it shows: " + text);
+    }
+
     /** The DevTools WebSocket of the browser's first page (about:blank, opened at start). */
     private URI pageSocket() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))

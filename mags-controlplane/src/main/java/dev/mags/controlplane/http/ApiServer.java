@@ -129,6 +129,7 @@ public final class ApiServer implements AutoCloseable {
         for (Route r : routes) {
             router.add(r.method(), r.template(), metricsRoute.timed(r.method(), r.template(), r.handler()));
         }
+        new DashboardRoutes().addTo(router); // pages, not API: outside the routes the OpenAPI file lists
         this.config = config;
         this.apps = apps;
         this.appUrls = appUrls;
