@@ -41,9 +41,11 @@ final class StreamWatchdog implements AutoCloseable {
         while (!closed) {
             long sleep = periodMillis;
             if (deadline != null) {
-                long untilDeadline = Duration.between(Instant.now(), deadline).toMillis();
-                if (untilDeadline > 0 && untilDeadline < sleep) {
-                    sleep = untilDeadline;
+                // Rounded up: a sleep cut to whole milliseconds ends just before the deadline, and the next
+                // check would then come a whole period after it.
+                long untilDeadline = Duration.between(Instant.now(), deadline).toNanos();
+                if (untilDeadline > 0) {
+                    sleep = Math.min(sleep, Math.max(1, Math.ceilDiv(untilDeadline, 1_000_000)));
                 }
             }
             try {
