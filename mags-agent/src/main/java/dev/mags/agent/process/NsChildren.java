@@ -22,28 +22,7 @@ public final class NsChildren {
      * process whose parent has just exited is reparented to the init a moment later).
      */
     public static Optional<ProcessHandle> find(long initPid, long nsPid, Duration wait) throws InterruptedException {
-        Path children = Path.of("/proc", Long.toString(initPid), "task", Long.toString(initPid), "children");
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            String list;
-            try {
-                list = Files.readString(children).strip();
-            } catch (IOException e) {
-                return Optional.empty(); // the init is gone
-            }
-            if (!list.isEmpty()) {
-                for (String child : list.split(" ")) {
-                    long pid = Long.parseLong(child);
-                    if (innermostPid(pid) == nsPid) {
-                        return ProcessHandle.of(pid);
-                    }
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                return Optional.empty();
-            }
-            Thread.sleep(POLL);
-        }
+        return findChild(initPid, pid -> innermostPid(pid) == nsPid, wait);
     }
 
     /**
@@ -53,6 +32,19 @@ public final class NsChildren {
     public static Optional<ProcessHandle> findByArgv(long initPid, List<String> argv, Duration wait)
             throws InterruptedException {
         byte[] wanted = String.join("\0", argv).concat("\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return findChild(initPid, pid -> {
+            try {
+                return java.util.Arrays.equals(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                        wanted);
+            } catch (IOException e) {
+                return false; // ended meanwhile
+            }
+        }, wait);
+    }
+
+    /** The first child of {@code initPid} that {@code matches}, read from the kernel's list until {@code wait}. */
+    private static Optional<ProcessHandle> findChild(long initPid, java.util.function.LongPredicate matches,
+            Duration wait) throws InterruptedException {
         Path children = Path.of("/proc", Long.toString(initPid), "task", Long.toString(initPid), "children");
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
@@ -60,15 +52,12 @@ public final class NsChildren {
             try {
                 list = Files.readString(children).strip();
             } catch (IOException e) {
-                return Optional.empty();
+                return Optional.empty(); // the init is gone
             }
             for (String child : list.isEmpty() ? new String[0] : list.split(" ")) {
-                try {
-                    if (java.util.Arrays.equals(Files.readAllBytes(Path.of("/proc", child, "cmdline")), wanted)) {
-                        return ProcessHandle.of(Long.parseLong(child));
-                    }
-                } catch (IOException e) {
-                    // ended meanwhile
+                long pid = Long.parseLong(child);
+                if (matches.test(pid)) {
+                    return ProcessHandle.of(pid);
                 }
             }
             if (System.nanoTime() > deadline) {
