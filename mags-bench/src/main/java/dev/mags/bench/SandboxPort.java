@@ -19,12 +19,14 @@ final class SandboxPort implements AutoCloseable {
     private final NetnsDialer dialer = new NetnsDialer();
     private final int pidfd;
     private final int port;
+    private final long initPid;
 
     /** The port of the container {@code sandboxId} of the magsd whose data dir is {@code dataDir}. */
     SandboxPort(Path dataDir, String sandboxId, int port) {
         this.port = port;
         try {
-            this.pidfd = NetnsDialer.pidfd(initPid(dataDir.resolve("runtime"), sandboxId));
+            this.initPid = initPid(dataDir.resolve("runtime"), sandboxId);
+            this.pidfd = NetnsDialer.pidfd(initPid);
         } catch (IOException e) {
             dialer.close();
             throw new UncheckedIOException(e);
@@ -47,6 +49,16 @@ final class SandboxPort implements AutoCloseable {
 
     SocketChannel open() throws IOException {
         return dialer.connect(pidfd, port).getChannel();
+    }
+
+    /** A connection to another port of the same sandbox. */
+    SocketChannel open(int otherPort) throws IOException {
+        return dialer.connect(pidfd, otherPort).getChannel();
+    }
+
+    /** The sandbox's init, whose namespaces are the sandbox's. */
+    long initPid() {
+        return initPid;
     }
 
     @Override

@@ -35,6 +35,8 @@ final class UrlsPart {
      * queue overflows and a dropped SYN costs a second (its every answer ends the connection).
      */
     private static final int CONNECTIONS = 8;
+    /** Where nginx, the floor, listens inside the sandbox. */
+    private static final int NGINX_PORT = 18081;
 
     /** How much of each figure. */
     record Counts(int rounds, Duration window, int latencyPairs, int wakes) {
@@ -76,17 +78,37 @@ final class UrlsPart {
             try (SandboxPort sandbox = new SandboxPort(magsd.dataDir, web, PORT)) {
                 AppGet.Dial straight = sandbox::open;
                 awaitPage(straight, "127.0.0.1:" + PORT);
-                load(viaProxy, host, CONNECTIONS, n.window()); // warm-up: JIT, thread creation on both sides
-                load(straight, "127.0.0.1:" + PORT, CONNECTIONS, n.window());
-                List<Double> proxied = new ArrayList<>();
-                List<Double> direct = new ArrayList<>();
-                for (int r = 0; r < n.rounds(); r++) {
-                    BenchMain.step("requests with " + CONNECTIONS + " connections, round " + (r + 1));
-                    direct.add(load(straight, "127.0.0.1:" + PORT, CONNECTIONS, n.window()));
-                    proxied.add(load(viaProxy, host, CONNECTIONS, n.window()));
+                NginxProxy nginx = NginxProxy.installed() ? NginxProxy.start(sandbox.initPid(), work.resolve("nginx"),
+                        NGINX_PORT, PORT) : null;
+                AppGet.Dial viaNginx = () -> sandbox.open(NGINX_PORT);
+                try {
+                    if (nginx != null) {
+                        awaitPage(viaNginx, "127.0.0.1:" + NGINX_PORT);
+                        load(viaNginx, "127.0.0.1:" + NGINX_PORT, CONNECTIONS, n.window());
+                    }
+                    load(viaProxy, host, CONNECTIONS, n.window()); // warm-up: JIT, thread creation on both sides
+                    load(straight, "127.0.0.1:" + PORT, CONNECTIONS, n.window());
+                    List<Double> proxied = new ArrayList<>();
+                    List<Double> direct = new ArrayList<>();
+                    List<Double> floor = new ArrayList<>();
+                    for (int r = 0; r < n.rounds(); r++) {
+                        BenchMain.step("requests with " + CONNECTIONS + " connections, round " + (r + 1));
+                        direct.add(load(straight, "127.0.0.1:" + PORT, CONNECTIONS, n.window()));
+                        proxied.add(load(viaProxy, host, CONNECTIONS, n.window()));
+                        if (nginx != null) {
+                            floor.add(load(viaNginx, "127.0.0.1:" + NGINX_PORT, CONNECTIONS, n.window()));
+                        }
+                    }
+                    figures.put("proxy_rps", Figure.of("req/s", proxied));
+                    figures.put("direct_rps", Figure.of("req/s", direct));
+                    if (nginx != null) {
+                        figures.put("nginx_proxy_rps", Figure.of("req/s", floor));
+                    }
+                } finally {
+                    if (nginx != null) {
+                        nginx.close();
+                    }
                 }
-                figures.put("proxy_rps", Figure.of("req/s", proxied));
-                figures.put("direct_rps", Figure.of("req/s", direct));
                 BenchMain.step(n.latencyPairs() + " single requests each way");
                 figures.put("proxy_added_ms", Figure.of("ms", addedMs(viaProxy, host, straight, n.latencyPairs())));
             }
@@ -221,13 +243,22 @@ final class UrlsPart {
         List<String> notes = new ArrayList<>();
         Figure proxy = all.get("proxy_rps");
         Figure direct = all.get("direct_rps");
+        Figure nginx = all.get("nginx_proxy_rps");
         if (proxy != null && direct != null) {
             notes.add(String.format("proxy_rps and direct_rps: GET / of a 6-byte page from %s in a sandbox, %d"
                     + " connections of one client thread, requests back to back; through the proxy (Host"
                     + " <sub>.localhost, connections to magsd kept alive, each keeping its own connection to the app)"
                     + " and straight (connections made inside the sandbox's network namespace as magsd's agent"
                     + " makes them, kept alive while the server allows); rounds in turn, the median round: proxy %.0f"
-                    + " req/s, %.0f%% of direct (target: at least 80%%)", server.name(), CONNECTIONS, proxy.p50(), 100 * proxy.p50() / direct.p50()));
+                    + " req/s, %.0f%% of direct (target: at least 80%%)", server.name(), CONNECTIONS, proxy.p50(),
+                    100 * proxy.p50() / direct.p50()));
+        }
+        if (proxy != null && direct != null && nginx != null) {
+            notes.add(String.format("nginx_proxy_rps: the floor of a proxy on this path: nginx (a worker per core, connections"
+                    + " to the app kept alive) inside the sandbox's network namespace in front of the same server, the"
+                    + " same client, rounds in turn with the two above: %.0f req/s, %.0f%% of direct; magsd's proxy"
+                    + " reaches %.0f%% of nginx's rate", nginx.p50(), 100 * nginx.p50() / direct.p50(),
+                    100 * proxy.p50() / nginx.p50()));
         }
         if (all.containsKey("proxy_added_ms")) {
             notes.add(String.format("proxy_added_ms: one request at a time on a kept client each way, in turn; the"

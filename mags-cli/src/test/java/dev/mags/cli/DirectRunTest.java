@@ -151,12 +151,14 @@ class DirectRunTest {
     }
 
     @Test
-    void aWrongTokenIsReportedWithTheServersMessage() {
+    void aWrongTokenIsReportedWithWhatToDo() {
         cli.server.json("POST", JOBS, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid API token\"}}");
 
         CliFixture.Result result = cli.run("run", "ls");
 
-        assertThat(result).isEqualTo(new CliFixture.Result(125, "", "mags: invalid API token\n"));
+        assertThat(result).isEqualTo(new CliFixture.Result(125, "", "mags: the mags server at " + cli.server.uri()
+                + " refused the API token (unknown, revoked, or its user is disabled); check MAGS_API_TOKEN or run"
+                + " 'mags login'\n"));
         assertThat(cli.server.requests("POST", JOBS)).extracting(r -> r.header("User-Agent")).containsExactly(DIRECT, SDK);
     }
 

@@ -238,6 +238,23 @@ class AppsApiTest {
     }
 
     @Test
+    void aVisitorWaitingFor100ContinueGetsItBeforeSendingItsBody() throws Exception {
+        submitPersistent("web");
+        String host = hostOf(access(api.token, "web", 8080).get("url").asText());
+
+        try (RawHttp up = new RawHttp(api.cp.appsPort())) {
+            // As curl does for a body past 1 MB: the head alone, then the body only once 100 Continue has come.
+            up.send("POST", host, "/count", Map.of("Content-Length", "5", "Expect", "100-continue"), null);
+            RawHttp.Head interim = up.head();
+            up.out().write("hello".getBytes(StandardCharsets.US_ASCII));
+            up.out().flush();
+
+            assertThat(interim.status()).isEqualTo(100);
+            assertThat(up.response().body()).isEqualTo("received 5 bytes");
+        }
+    }
+
+    @Test
     void aWebSocketEchoesThroughTheProxy() throws Exception {
         submitPersistent("web");
         String host = hostOf(access(api.token, "web", 8080).get("url").asText());

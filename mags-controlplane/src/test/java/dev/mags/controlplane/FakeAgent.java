@@ -272,6 +272,15 @@ public final class FakeAgent implements Agent {
         }
 
         @Override
+        public <T> T dial(int sandboxPort, Opener<T> opener) throws java.io.IOException {
+            Integer hostPort = ports.get(sandboxPort);
+            if (hostPort == null) {
+                throw new java.net.ConnectException("nothing listens on port " + sandboxPort + " of fake sandbox " + spec.id());
+            }
+            return opener.open(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), hostPort));
+        }
+
+        @Override
         public SandboxFiles files() {
             throw new UnsupportedOperationException("the fake agent has no files");
         }

@@ -41,6 +41,11 @@ final class IdleSandbox implements Sandbox {
     }
 
     @Override
+    public <T> T dial(int sandboxPort, Opener<T> opener) {
+        throw new AssertionError("no connection expected");
+    }
+
+    @Override
     public SandboxFiles files() {
         throw new AssertionError("no file access expected");
     }

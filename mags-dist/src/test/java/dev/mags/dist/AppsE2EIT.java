@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AppsE2EIT {
     private static final Duration CLI = Duration.ofSeconds(120);
     private static final String SEEDS_SERVER = "python3 -m http.server 8080";
+    private static final int START_WAIT_SECONDS = 5;
     @TempDir
     static Path tmp;
     static MagsdFixture magsd;
@@ -31,7 +32,9 @@ class AppsE2EIT {
 
     @BeforeAll
     static void start() throws IOException {
-        magsd = new MagsdFixture(tmp.resolve("data"), TestImages.debian(), "debian").start();
+        // A short wait for ports, so that a port nothing listens on is answered soon (servers here listen within one).
+        magsd = new MagsdFixture(tmp.resolve("data"), TestImages.debian(), "debian")
+                .with("--apps-start-wait", Integer.toString(START_WAIT_SECONDS)).start();
         alice = magsd.cliEnv(Files.createDirectories(tmp.resolve("alice")));
     }
 
@@ -39,7 +42,7 @@ class AppsE2EIT {
     static void stop() {
         if (magsd != null) {
             try {
-                for (String name : List.of("webapp", "secret")) {
+                for (String name : List.of("webapp", "secret", "portless")) {
                     mags(alice, "stop", name);
                 }
                 assertThat(magsd.leaksAfterRelease()).isEmpty();
@@ -91,6 +94,36 @@ class AppsE2EIT {
         Curl.Page ended = Curl.get(url);
         assertThat(ended.status()).isEqualTo(404);
         assertThat(ended.body()).contains("This app has ended");
+    }
+
+    /**
+     * The proxy opens its connections inside the sandbox's network: a URL of a port that nothing in the sandbox
+     * listens on must never reach a server on that port of the host's own loopback (magsd's API, a database).
+     */
+    @Test
+    void aPortNothingInTheSandboxListensOnNeverReachesTheHostsSamePort() throws IOException {
+        try (java.net.ServerSocket host = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = Thread.ofVirtual().start(() -> {
+                while (!host.isClosed()) {
+                    try (java.net.Socket s = host.accept()) {
+                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nHOST\n"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            ok(alice, "new", "portless");
+            String url = ok(alice, "url", "portless", Integer.toString(host.getLocalPort())).strip();
+
+            Curl.Page page = Curl.get(url);
+
+            assertThat(page.body()).doesNotContain("HOST");
+            assertThat(page.status()).isEqualTo(503);
+            assertThat(page.body()).contains("nothing accepted connections on its port " + host.getLocalPort());
+            host.close();
+            answering.interrupt();
+        }
     }
 
     @Test

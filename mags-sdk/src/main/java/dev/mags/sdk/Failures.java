@@ -31,6 +31,18 @@ final class Failures {
         return new MagsApiException(status, "http_" + status, "HTTP " + status + " from " + method + " " + uri + suffix);
     }
 
+    /**
+     * A 401 whose body could not be read (a streamed request): the server answers every 401 with the code
+     * {@code unauthorized}, for a token that is missing, unknown, revoked or of a disabled user.
+     */
+    MagsApiException refusedToken(String method, URI uri, int status) {
+        if (status != 401) {
+            return httpError(method, uri, status, "");
+        }
+        return new MagsApiException(401, "unauthorized", "the mags server at " + baseUrl + " refused the API token "
+                + "(unknown, revoked, or its user is disabled); check MAGS_API_TOKEN or run 'mags login'");
+    }
+
     MagsException ioFailure(String method, URI uri, IOException e, Duration timeout) {
         if (e instanceof java.net.SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT)
                 .contains("connect")) {

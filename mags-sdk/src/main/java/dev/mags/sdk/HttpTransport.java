@@ -65,20 +65,16 @@ final class HttpTransport implements Transport {
         return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer);
     }
 
-    /**
-     * POSTs {@code body} as JSON exactly once. The JDK's connection sends a POST again, on a new connection,
-     * when the first one closes without an answer (the server may have taken it), unless the body is
-     * streamed; so it is streamed here, at the cost of a 401's body, which streaming mode cannot read.
-     */
+    /** POSTs {@code body} as JSON exactly once (as every request with a body is: see {@link #exchange}). */
     @Override
     public <T> T postOnce(String path, Object body, Class<T> answer) {
-        return exchange("POST", path, toJson(body), answer, requestTimeout, true);
+        return exchange("POST", path, toJson(body), answer, requestTimeout);
     }
 
     /** A POST that may take long on the server (a sync of a large workspace): waits up to {@code timeout}. */
     @Override
     public <T> T postWaiting(String path, Object body, Class<T> answer, Duration timeout) {
-        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout, false);
+        return exchange("POST", path, body == null ? new byte[0] : toJson(body), answer, timeout);
     }
 
     /**
@@ -131,13 +127,16 @@ final class HttpTransport implements Transport {
             text = in == null ? "" : readFully(in);
         } catch (java.net.HttpRetryException e) {
             // streaming mode cannot answer an authentication challenge: the server refused the token
-            throw failures.httpError("POST", uri, e.responseCode(), "");
+            throw failures.refusedToken("POST", uri, e.responseCode());
         } catch (IOException e) {
             throw mayHaveArrived ? failures.unanswered("POST", uri, e, timeout) : failures.ioFailure("POST", uri, e, timeout);
         } finally {
             if (c != null) {
                 open.remove(c);
             }
+        }
+        if (status == 401 && text.isEmpty()) {
+            throw failures.refusedToken("POST", uri, status);
         }
         if (status < 200 || status > 299) {
             throw failures.httpError("POST", uri, status, text);
@@ -193,17 +192,20 @@ final class HttpTransport implements Transport {
             c.setRequestProperty("Content-Type", "application/json");
             c.setRequestProperty("Connection", "close");
             c.setDoOutput(true);
+            byte[] json = toJson(body);
+            c.setFixedLengthStreamingMode(json.length); // sent once: a command is never run twice (see exchange)
             c.connect();
             mayHaveArrived = true;
             try (OutputStream out = c.getOutputStream()) {
-                out.write(toJson(body));
+                out.write(json);
             }
             int status = c.getResponseCode();
             if (status < 200 || status > 299) {
                 InputStream err = c.getErrorStream();
                 String text = err == null ? "" : readFully(err);
                 open.remove(c);
-                throw failures.httpError("POST", uri, status, text);
+                throw status == 401 && text.isEmpty() ? failures.refusedToken("POST", uri, status)
+                        : failures.httpError("POST", uri, status, text);
             }
             HttpURLConnection opened = c;
             return new StreamResponse(status, new java.io.FilterInputStream(c.getInputStream()) {
@@ -213,6 +215,9 @@ final class HttpTransport implements Transport {
                     opened.disconnect();
                 }
             });
+        } catch (java.net.HttpRetryException e) {
+            open.remove(c);
+            throw failures.refusedToken("POST", uri, e.responseCode());
         } catch (IOException e) {
             if (c != null) {
                 open.remove(c);
@@ -259,10 +264,16 @@ final class HttpTransport implements Transport {
     }
 
     private <T> T exchange(String method, String path, byte[] body, Class<T> answer) {
-        return exchange(method, path, body, answer, requestTimeout, false);
+        return exchange(method, path, body, answer, requestTimeout);
     }
 
-    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout, boolean once) {
+    /**
+     * One request and its answer. A request with a body is sent exactly once: the JDK's connection sends a
+     * buffered body again, on a new connection, when the first closes without an answer (the server may have
+     * taken it: a job started twice, a cron made twice), but never a streamed one. Streaming mode cannot read a
+     * 401's body; the server's only code for a 401 is {@code unauthorized}, which is what the caller gets.
+     */
+    private <T> T exchange(String method, String path, byte[] body, Class<T> answer, Duration timeout) {
         URI uri = uri(path);
         int status;
         String text;
@@ -275,15 +286,11 @@ final class HttpTransport implements Transport {
                 if (body.length > 0) {
                     c.setRequestProperty("Content-Type", "application/json");
                 }
-                if (once) {
-                    c.setFixedLengthStreamingMode(body.length);
-                }
+                c.setFixedLengthStreamingMode(body.length);
             }
             c.connect(); // a failure up to here means the request was never sent
             mayHaveArrived = true;
             if (body != null) {
-                // Buffered, not streaming mode: in streaming mode a 401's body is lost to the
-                // connection's authentication retry logic, and with it the server's message.
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(body);
                 }
@@ -293,7 +300,7 @@ final class HttpTransport implements Transport {
             text = in == null ? "" : readFully(in);
         } catch (java.net.HttpRetryException e) {
             // streaming mode cannot answer an authentication challenge: the server refused the token
-            throw failures.httpError(method, uri, e.responseCode(), "");
+            throw failures.refusedToken(method, uri, e.responseCode());
         } catch (IOException e) {
             throw mayHaveArrived && changesState(method) ? failures.unanswered(method, uri, e, timeout)
                     : failures.ioFailure(method, uri, e, timeout);
@@ -301,6 +308,9 @@ final class HttpTransport implements Transport {
             if (c != null) {
                 open.remove(c);
             }
+        }
+        if (status == 401 && body != null && text.isEmpty()) {
+            throw failures.refusedToken(method, uri, status); // a streamed request's 401 comes without its body
         }
         if (status < 200 || status > 299) {
             throw failures.httpError(method, uri, status, text);

@@ -88,7 +88,7 @@ public final class Mags implements AutoCloseable {
     /** Submits a job; only the fields set in {@code request} are sent. */
     public JobAccepted run(JobRequest request) {
         Objects.requireNonNull(request, "request");
-        return http.post(ApiPaths.JOBS, withType(request), JobAccepted.class);
+        return http.postOnce(ApiPaths.JOBS, withType(request), JobAccepted.class);
     }
 
     /** Submits an inline script and waits for it; see {@link #runAndWait(JobRequest, Duration)}. */

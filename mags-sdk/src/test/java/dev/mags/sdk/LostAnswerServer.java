@@ -22,14 +22,24 @@ public final class LostAnswerServer implements AutoCloseable {
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    private LostAnswerServer() throws IOException {
+    private LostAnswerServer(boolean keepListening) throws IOException {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        acceptor = Thread.ofPlatform().daemon().name("lost-answer-server").start(this::serveOne);
+        acceptor = Thread.ofPlatform().daemon().name("lost-answer-server")
+                .start(keepListening ? this::serveEach : this::serveOne);
     }
 
     public static LostAnswerServer start() {
+        return start(false);
+    }
+
+    /** One that goes on listening, closing every connection after its request without an answer. */
+    public static LostAnswerServer startListening() {
+        return start(true);
+    }
+
+    private static LostAnswerServer start(boolean keepListening) {
         try {
-            return new LostAnswerServer();
+            return new LostAnswerServer(keepListening);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the lost-answer server", e);
         }
@@ -49,6 +59,16 @@ public final class LostAnswerServer implements AutoCloseable {
             requestLines.add(readHead(s.getInputStream()).lines().findFirst().orElse(""));
         } catch (IOException e) {
             // closed before a request came
+        }
+    }
+
+    private void serveEach() {
+        while (!listener.isClosed()) {
+            try (Socket s = listener.accept()) {
+                requestLines.add(readHead(s.getInputStream()).lines().findFirst().orElse(""));
+            } catch (IOException e) {
+                return; // closed
+            }
         }
     }
 

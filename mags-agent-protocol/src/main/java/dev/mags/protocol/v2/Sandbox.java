@@ -1,6 +1,7 @@
 package dev.mags.protocol.v2;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,23 @@ public interface Sandbox {
      * @throws AgentException NOT_FOUND when the sandbox has ended, FROZEN while it is frozen
      */
     Socket connect(int sandboxPort) throws IOException;
+
+    /**
+     * Runs {@code opener} on a thread that is inside the sandbox's network, with the address that reaches
+     * {@code sandboxPort} there, and returns what it returned: for callers with non-blocking I/O of their own
+     * (the public URLs' proxy), whose sockets must belong to the sandbox's network exactly as {@link #connect}'s
+     * do. The opener must create and start connecting its sockets before it returns, and do nothing else: it
+     * runs on a thread shared by every sandbox.
+     *
+     * @throws AgentException NOT_FOUND when the sandbox has ended, FROZEN while it is frozen
+     */
+    <T> T dial(int sandboxPort, Opener<T> opener) throws IOException;
+
+    /** What {@link #dial} runs inside the sandbox's network. */
+    @FunctionalInterface
+    interface Opener<T> {
+        T open(InetSocketAddress address) throws IOException;
+    }
 
     SandboxFiles files();
 

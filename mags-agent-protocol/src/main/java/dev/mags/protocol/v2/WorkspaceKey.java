@@ -7,9 +7,11 @@ import java.util.Objects;
  * names stay per user); the agent only uses it as a directory name.
  */
 public record WorkspaceKey(String value) {
+    private static final java.util.regex.Pattern VALID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
     public WorkspaceKey {
         Objects.requireNonNull(value, "value");
-        if (!value.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+        if (!VALID.matcher(value).matches()) {
             throw new IllegalArgumentException("workspace key '" + value + "' is not 1 to 128 characters of [A-Za-z0-9_.-]"
                     + " starting with a letter or digit");
         }

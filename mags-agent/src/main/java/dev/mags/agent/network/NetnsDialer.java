@@ -70,10 +70,7 @@ public final class NetnsDialer implements AutoCloseable {
      * @throws ProcessGoneException when that process has ended
      */
     public Socket connect(int pidfd, int port) throws IOException {
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " is not between 1 and 65535");
-        }
-        SocketChannel channel = socketIn(pidfd);
+        SocketChannel channel = within(pidfd, port, address -> SocketChannel.open(StandardProtocolFamily.INET));
         try {
             channel.connect(new InetSocketAddress(LOOPBACK, port));
             return channel.socket();
@@ -83,8 +80,19 @@ public final class NetnsDialer implements AutoCloseable {
         }
     }
 
-    private SocketChannel socketIn(int pidfd) throws IOException {
-        CompletableFuture<SocketChannel> made = new CompletableFuture<>();
+    /**
+     * Runs {@code opener} on the dialer thread while it is inside the network namespace of the process that
+     * {@code pidfd} names, with the address of {@code port} on that namespace's loopback: sockets the opener
+     * creates belong to that namespace. The opener must not block: every sandbox's dials wait for this thread.
+     *
+     * @throws ProcessGoneException when that process has ended
+     */
+    public <T> T within(int pidfd, int port, Opener<T> opener) throws IOException {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not between 1 and 65535");
+        }
+        InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
+        CompletableFuture<T> made = new CompletableFuture<>();
         thread.execute(() -> {
             try {
                 if (home < 0) {
@@ -97,7 +105,7 @@ public final class NetnsDialer implements AutoCloseable {
                 return;
             }
             try {
-                made.complete(SocketChannel.open(StandardProtocolFamily.INET));
+                made.complete(opener.open(address));
             } catch (IOException | RuntimeException e) {
                 made.completeExceptionally(e);
             } finally {
@@ -118,9 +126,17 @@ public final class NetnsDialer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(SocketChannel c) {
+    /** What {@link #within} runs inside a namespace. */
+    @FunctionalInterface
+    public interface Opener<T> {
+        T open(InetSocketAddress address) throws IOException;
+    }
+
+    private static void closeQuietly(Object made) {
         try {
-            c.close();
+            if (made instanceof java.io.Closeable c) {
+                c.close();
+            }
         } catch (IOException ignored) {
             // nobody waits for it any more
         }

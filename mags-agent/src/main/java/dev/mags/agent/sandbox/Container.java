@@ -75,6 +75,17 @@ public final class Container {
         }
     }
 
+    /** Runs {@code opener} inside the sandbox's network namespace (see {@link dev.mags.protocol.v2.Sandbox#dial}). */
+    public <T> T dial(int sandboxPort, dev.mags.protocol.v2.Sandbox.Opener<T> opener) throws IOException {
+        try {
+            return ports.within(sandboxPort, opener::open);
+        } catch (NetnsDialer.ProcessGoneException e) {
+            throw new AgentException(AgentErrorCode.NOT_FOUND, "sandbox " + id() + " has ended", e);
+        } catch (IllegalArgumentException e) {
+            throw new AgentException(AgentErrorCode.INVALID_SPEC, e.getMessage(), e);
+        }
+    }
+
     /** The runtime's container id: the sandbox id, or a pool member's own id. */
     public String id() {
         return spec.id();

@@ -9,4 +9,8 @@ record InitPorts(NetnsDialer dialer, int pidfd) {
     Socket connect(int port) throws IOException {
         return dialer.connect(pidfd, port);
     }
+
+    <T> T within(int port, NetnsDialer.Opener<T> opener) throws IOException {
+        return dialer.within(pidfd, port, opener);
+    }
 }

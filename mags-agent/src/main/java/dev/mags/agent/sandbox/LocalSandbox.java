@@ -141,6 +141,14 @@ public final class LocalSandbox implements Sandbox {
     }
 
     @Override
+    public <T> T dial(int sandboxPort, Opener<T> opener) throws IOException {
+        synchronized (lifecycle) {
+            requireRunning("connect to");
+        }
+        return container.dial(sandboxPort, opener);
+    }
+
+    @Override
     public SandboxFiles files() {
         return files;
     }

@@ -1,48 +1,42 @@
 package dev.mags.controlplane.apps;
 
 import dev.mags.controlplane.error.ConflictException;
-import dev.mags.protocol.v2.AgentErrorCode;
-import dev.mags.protocol.v2.AgentException;
-import dev.mags.protocol.v2.Sandbox;
+import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import io.undertow.server.protocol.http.HttpContinue;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.util.Headers;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Socket;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves public URLs: a request for {@code <sub>.<apps-domain>} goes to the port of the sandbox that the
- * subdomain names, woken first if it sleeps, and held awake while the request (or WebSocket) lasts. Each request
- * runs on a thread of its own with blocking I/O, so one slow visitor or app stalls nobody else; a sandbox serves
- * at most {@link AppsConfig#maxConnectionsPerSandbox()} at once.
+ * subdomain names, woken first if it sleeps, and held awake while the request (or WebSocket) lasts. A request for
+ * an app that runs is passed on by Undertow's proxy without leaving the visitor's I/O thread (non-blocking both
+ * ways: one slow visitor or app stalls nobody else); finding an app that is not known to run yet (a store read,
+ * a wake) and opening connections into sandboxes happen on threads of {@link #threads}. A sandbox serves at
+ * most {@link AppsConfig#maxConnectionsPerSandbox()} requests at once.
  */
 public final class AppProxy implements HttpHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppProxy.class);
-    /** An app that answers nothing for this long (headers, or a body's next bytes) is given up on. */
-    static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
-    private static final long CONNECT_RETRY_MILLIS = 20;
 
     private final AppHosts hosts;
     private final AppUrls urls;
     private final AppTargets targets;
     private final AppsConfig config;
     private final SandboxConnections connections;
-    /**
-     * A thread per request (and per WebSocket direction) while it lasts; idle ones are kept for the next, since
-     * starting a platform thread per request took about a third of magsd's CPU for a small request (measured with
-     * bench/run's urls client against busybox httpd: 0.72-0.80 ms of CPU per request with a new thread each,
-     * 0.42-0.53 ms with reuse).
-     */
+    /** For what may block: a store read, a wake, a dial into a sandbox (idle threads are kept for the next). */
     private final ExecutorService threads = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("mags-app-", 0).daemon().factory());
+    private final ProxyHandler proxy;
 
     public AppProxy(AppHosts hosts, AppUrls urls, AppTargets targets) {
         this.hosts = hosts;
@@ -50,6 +44,13 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
         this.targets = targets;
         this.config = urls.config();
         this.connections = new SandboxConnections(config.maxConnectionsPerSandbox());
+        this.proxy = ProxyHandler.builder()
+                .setProxyClient(new AppBackends(threads, config.startWait().toNanos()))
+                .setNext(ResponseCodeHandler.HANDLE_404)
+                .setReuseXForwarded(true) // what AppForwarding has set (a front proxy's For and Proto kept)
+                .setRewriteHostHeader(false)
+                .setMaxConnectionRetries(1) // a kept connection the app closed while idle: one fresh try (idempotent requests)
+                .build();
     }
 
     /** Whether a request is for a public URL rather than the API. */
@@ -58,24 +59,30 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange ex) {
-        if (ex.isInIoThread()) {
-            ex.dispatch(threads, this);
-            return;
-        }
-        try {
-            proxy(ex);
-        } catch (RuntimeException e) {
-            LOG.error("request for {} failed", host(ex), e);
-            AppPages.send(ex, 500, "mags could not serve this request", "Something failed on the server's side; its "
-                    + "log says what. Try again in a moment.");
-        }
-    }
-
-    private void proxy(HttpServerExchange ex) {
-        ex.startBlocking();
+    public void handleRequest(HttpServerExchange ex) throws Exception {
         ex.setMaxEntitySize(config.maxBodyBytes());
         Optional<String> sub = hosts.subdomain(ex.getRequestHeaders().getFirst(Headers.HOST));
+        Optional<AppUrls.Target> kept = sub.flatMap(urls::kept);
+        if (kept.isPresent() && !kept.get().ended()) {
+            Optional<AppTargets.AppSandbox> awake = targets.takeIfAwake(kept.get().job());
+            if (awake.isPresent()) {
+                forward(ex, kept.get(), awake.get());
+                return;
+            }
+        }
+        ex.dispatch(threads, () -> {
+            try {
+                resolve(ex, sub);
+            } catch (Exception e) {
+                LOG.error("request for {} failed", host(ex), e);
+                AppPages.send(ex, 500, "mags could not serve this request", "Something failed on the server's side; "
+                        + "its log says what. Try again in a moment.");
+            }
+        });
+    }
+
+    /** Finds what the subdomain serves now, wakes it if it sleeps, and forwards the request (may block). */
+    private void resolve(HttpServerExchange ex, Optional<String> sub) throws Exception {
         Optional<AppUrls.Target> target = sub.flatMap(urls::target);
         AppTargets.AppSandbox held = null;
         for (int attempt = 1; held == null; attempt++) {
@@ -108,11 +115,11 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
                 return;
             }
         }
-        AppUrls.Target t = target.get();
-        serve(ex, t, held);
+        forward(ex, target.get(), held);
     }
 
-    private void serve(HttpServerExchange ex, AppUrls.Target t, AppTargets.AppSandbox held) {
+    /** Takes one of the sandbox's request slots and hands the request to Undertow's proxy. */
+    private void forward(HttpServerExchange ex, AppUrls.Target t, AppTargets.AppSandbox held) throws Exception {
         Optional<Runnable> slot = connections.acquire(held.sandbox().id());
         if (slot.isEmpty()) {
             held.release().run();
@@ -120,124 +127,72 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
                     + " requests already; try again in a moment.");
             return;
         }
-        Runnable done = () -> {
-            slot.get().run();
-            held.release().run();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                slot.get().run();
+                held.release().run();
+            }
         };
-        boolean webSocket = false;
-        boolean[] kept = {false};
-        AppConnections.Kept app = null;
-        try {
-            app = AppConnections.take(ex, held.sandbox(), t.port());
-            boolean reused = app != null;
-            if (app == null) {
-                app = dial(held.sandbox(), t.port());
-            }
-            if (app == null) {
-                AppPages.send(ex, 503, "The app is not listening", "The sandbox behind " + host(ex) + " runs, but "
-                        + "nothing accepted connections on its port " + t.port() + " within " + config.startWait().toSeconds()
-                        + " s. Its server must listen on port " + t.port() + " (on 0.0.0.0 or 127.0.0.1).");
-                return;
-            }
-            String upgrade = webSocketUpgrade(ex);
-            HttpRelay.Answer answer;
-            try {
-                answer = HttpRelay.send(ex, app.socket(), app.in(), upgrade);
-            } catch (IOException e) {
-                if (!reused || !bodyless(ex)) {
-                    throw e;
+        boolean webSocket = AppForwarding.webSocket(ex);
+        AppBackends.Route route = new AppBackends.Route(held.sandbox(), t.port(), host(ex), webSocket, release);
+        ex.putAttachment(AppBackends.ROUTE, route);
+        ex.addExchangeCompleteListener((done, next) -> {
+            var upgrading = done.removeAttachment(AppBackends.UPGRADING);
+            if (!webSocket || upgrading == null) {
+                release.run();
+            } else if (done.getStatusCode() != 101) {
+                org.xnio.IoUtils.safeClose(upgrading); // the app did not take the upgrade: its close releases
+            } // else the WebSocket holds the sandbox until its connection to the app closes
+            next.proceed();
+        });
+        ex.addDefaultResponseListener(pageForProxyErrors());
+        if (ex.getRequestContentLength() > config.maxBodyBytes()) {
+            AppPages.send(ex, 413, "Too large", "Requests to apps may carry at most " + config.maxBodyBytes()
+                    + " bytes; this one has " + ex.getRequestContentLength() + ".");
+            return;
+        }
+        if (!HttpContinue.requiresContinueResponse(ex)) {
+            AppForwarding.prepare(ex, webSocket);
+            proxy.handleRequest(ex);
+            return;
+        }
+        // The visitor waits for 100 Continue before it sends its body (curl does past 1 MB); the proxy answers it,
+        // as many apps never do, and the app is not asked.
+        HttpContinue.sendContinueResponse(ex, new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange exchange, Sender sender) {
+                try {
+                    AppForwarding.prepare(exchange, webSocket);
+                    proxy.handleRequest(exchange);
+                } catch (Exception e) {
+                    LOG.error("request for {} failed", host(exchange), e);
+                    org.xnio.IoUtils.safeClose(exchange.getConnection());
                 }
-                // The app closed the kept connection while it was idle: a request without a body is sent again.
-                app.close();
-                app = dial(held.sandbox(), t.port());
-                if (app == null) {
-                    throw e;
-                }
-                answer = HttpRelay.send(ex, app.socket(), app.in(), upgrade);
             }
-            if (upgrade != null && answer.head().status() == 101) {
-                app.socket().setSoTimeout(0); // a WebSocket may be quiet for hours; either side closing ends it
-                WebSocketRelay.start(ex, app.socket(), answer, threads, done);
-                webSocket = true;
-                return;
+
+            @Override
+            public void onException(HttpServerExchange exchange, Sender sender, java.io.IOException e) {
+                org.xnio.IoUtils.safeClose(exchange.getConnection());
             }
-            AppConnections.Kept used = app;
-            HttpRelay.answer(ex, answer, () -> {
-                AppConnections.keep(ex, used);
-                kept[0] = true;
-            });
-        } catch (ResponseHead.BadResponseException e) {
-            AppPages.send(ex, 502, "Bad answer from the app", e.getMessage());
-        } catch (AgentException e) {
-            AppPages.send(ex, e.code() == AgentErrorCode.NOT_FOUND ? 404 : 502, "This app has ended",
-                    "The sandbox behind " + host(ex) + " ended while the request was on its way.");
-        } catch (IOException e) {
-            // The visitor left, or the app closed or timed out mid-answer: nothing useful can be sent.
-            LOG.debug("request to {} ended early: {}", host(ex), e.toString());
-            if (!ex.isResponseStarted()) {
-                AppPages.send(ex, 502, "The app did not answer", "The connection to the app at " + host(ex)
-                        + " failed: " + e.getMessage());
+        });
+    }
+
+    /** Undertow's proxy ends a request it could not pass on with a bare status; the visitor gets a page instead. */
+    private static DefaultResponseListener pageForProxyErrors() {
+        return ex -> {
+            int status = ex.getStatusCode();
+            if (ex.isResponseStarted() || status < 500) {
+                return false;
+            }
+            if (status == 504) {
+                AppPages.send(ex, 504, "The app did not answer in time", "The app at " + host(ex) + " took too long.");
             } else {
-                org.xnio.IoUtils.safeClose(ex.getConnection());
+                AppPages.send(ex, 502, "Bad answer from the app", "The app at " + host(ex) + " closed the connection or "
+                        + "sent something that is not an HTTP answer.");
             }
-        } finally {
-            if (!webSocket) {
-                if (!kept[0] && app != null) {
-                    app.close();
-                }
-                done.run();
-            }
-        }
-    }
-
-    /** Whether the visitor's request has no body (so that it can be sent again on a fresh connection). */
-    private static boolean bodyless(HttpServerExchange ex) {
-        return ex.getRequestContentLength() <= 0 && !ex.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
-    }
-
-    /** A new connection to the app's port (see {@link #connect}), with its read timeout and buffered input. */
-    private AppConnections.Kept dial(Sandbox sandbox, int port) throws IOException {
-        Socket s = connect(sandbox, port);
-        if (s == null) {
-            return null;
-        }
-        s.setSoTimeout((int) READ_TIMEOUT.toMillis());
-        return new AppConnections.Kept(sandbox, port, s, HttpRelay.input(s));
-    }
-
-    /** A connection to the app's port, waiting up to the start wait for it to listen; null if it never did. */
-    private Socket connect(Sandbox sandbox, int port) throws IOException {
-        long deadline = System.nanoTime() + config.startWait().toNanos();
-        for (;;) {
-            try {
-                return sandbox.connect(port);
-            } catch (ConnectException notYet) {
-                // fall through to the wait
-            } catch (AgentException e) {
-                if (e.code() != AgentErrorCode.FROZEN) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() >= deadline) {
-                return null;
-            }
-            try {
-                Thread.sleep(CONNECT_RETRY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the app to listen", e);
-            }
-        }
-    }
-
-    /** The protocol of a WebSocket (or other) upgrade the visitor asked for, or null. */
-    private static String webSocketUpgrade(HttpServerExchange ex) {
-        String upgrade = ex.getRequestHeaders().getFirst(Headers.UPGRADE);
-        String connection = ex.getRequestHeaders().getFirst(Headers.CONNECTION);
-        if (upgrade == null || connection == null || !connection.toLowerCase(Locale.ROOT).contains("upgrade")) {
-            return null;
-        }
-        return upgrade.equalsIgnoreCase("websocket") ? upgrade : null;
+            return true;
+        };
     }
 
     private static String host(HttpServerExchange ex) {

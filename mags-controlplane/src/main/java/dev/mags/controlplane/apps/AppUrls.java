@@ -139,11 +139,14 @@ public final class AppUrls {
      * or "ended", which are never kept).
      */
     public Optional<Target> target(String subdomain) {
+        Optional<Target> kept = kept(subdomain);
+        return kept.isPresent() ? kept : fresh(subdomain);
+    }
+
+    /** What a subdomain serves as kept from a recent lookup, without reading the store; empty when nothing is kept. */
+    public Optional<Target> kept(String subdomain) {
         Cached c = targets.get(subdomain);
-        if (c != null && System.nanoTime() - c.at() < TARGET_TTL.toNanos()) {
-            return Optional.of(c.target());
-        }
-        return fresh(subdomain);
+        return c != null && System.nanoTime() - c.at() < TARGET_TTL.toNanos() ? Optional.of(c.target()) : Optional.empty();
     }
 
     /** What a subdomain serves, read from the store now. */

@@ -48,9 +48,17 @@ public final class SandboxTargets {
 
     /** The view public URLs take: by job id, as their routes name jobs. */
     public AppTargets app() {
-        return job -> {
-            Held h = heldFor(job);
-            return new AppTargets.AppSandbox(h.sandbox(), h.release());
+        return new AppTargets() {
+            @Override
+            public AppSandbox take(JobRecord job) {
+                Held h = heldFor(job);
+                return new AppSandbox(h.sandbox(), h.release());
+            }
+
+            @Override
+            public Optional<AppSandbox> takeIfAwake(JobRecord job) {
+                return sandboxOf(job).flatMap(s -> activity.hold(s.id()).map(release -> new AppSandbox(s, release)));
+            }
         };
     }
 

@@ -104,6 +104,11 @@ public final class HostSandbox implements Sandbox, AutoCloseable {
     }
 
     @Override
+    public <T> T dial(int sandboxPort, Opener<T> opener) throws IOException {
+        return opener.open(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), sandboxPort));
+    }
+
+    @Override
     public SandboxFiles files() {
         return files;
     }
