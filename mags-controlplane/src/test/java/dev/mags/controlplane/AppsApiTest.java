@@ -2,10 +2,12 @@ package dev.mags.controlplane;
 
 import static dev.mags.controlplane.JobsApiTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mags.controlplane.apps.AppsConfig;
+import dev.mags.controlplane.apps.AppsTls;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.testing.RawHttp;
 import dev.mags.controlplane.testing.TestApp;
@@ -235,6 +237,57 @@ class AppsApiTest {
             }
             assertThat(seen.toString()).isEqualTo("data: one\n\ndata: two\n\n");
         }
+    }
+
+    /** A self-signed certificate for *.apps.test and its PKCS #8 key, as openssl writes them: {cert, key}. */
+    private Path[] wildcardCertificate() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=*.apps.test", "-addext",
+                "subjectAltName=DNS:*.apps.test", "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor()).as(said).isZero();
+        return new Path[] {cert, key};
+    }
+
+    @Test
+    void theAppsOwnListenerServesTlsFromAWildcardCertificate() throws Exception {
+        Path[] pem = wildcardCertificate();
+        startWith(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withApps(new AppsConfig("apps.test", null,
+                "127.0.0.1", 0, Duration.ofMillis(500), AppsConfig.DEFAULT_MAX_BODY, 8, new AppsTls(pem[0], pem[1]))));
+        submitPersistent("web");
+
+        String url = access(api.token, "web", 8080).get("url").asText();
+        String host = url.substring("https://".length());
+        Process curl = new ProcessBuilder("curl", "-sS", "--cacert", pem[0].toString(), "--resolve",
+                host + ":127.0.0.1", url + "/hello?x=1").redirectErrorStream(true).start();
+        String page = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(url).matches("https://[a-z0-9]{12}\\.apps\\.test:" + api.cp.appsPort());
+        assertThat(curl.waitFor()).as(page).isZero();
+        assertThat(page).isEqualTo("hello from the app; path=/hello?x=1; host=" + host
+                + "; for=127.0.0.1; proto=https; secret=null");
+    }
+
+    @Test
+    void unusableCertificatesAndKeysAreRefusedSayingWhatToDo() throws Exception {
+        Path[] pem = wildcardCertificate();
+        Path rsa = dir.resolve("rsa.pem");
+        java.nio.file.Files.writeString(rsa, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        Path empty = dir.resolve("empty.pem");
+        java.nio.file.Files.writeString(empty, "");
+
+        assertThatThrownBy(() -> new AppsTls(pem[0], rsa).context()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + rsa);
+        assertThatThrownBy(() -> new AppsTls(empty, pem[1]).context()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds no certificate");
+        assertThatThrownBy(() -> new AppsTls(pem[0], empty).context()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds no private key");
+        assertThatThrownBy(() -> new AppsConfig("apps.test", null, null, 0, Duration.ZERO, 1, 1,
+                new AppsTls(pem[0], pem[1]))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("add --apps-listen");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.controlplane.admission.AdmissionPolicy;
 import dev.mags.controlplane.apps.AppsConfig;
+import dev.mags.controlplane.apps.AppsTls;
 import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.agent.network.EgressPolicy;
@@ -63,6 +64,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "https://{sub}.apps.example.com behind a TLS-terminating proxy (env MAGS_APPS_URL_TEMPLATE). "
                     + "Without it: http://<sub>.<apps-domain>:<port of the listener>.")
     String appsUrlTemplate;
+
+    @Option(names = "--apps-tls-cert", defaultValue = "${env:MAGS_APPS_TLS_CERT}", paramLabel = "FILE",
+            description = "Serve public URLs over TLS on --apps-listen with this PEM certificate chain (a wildcard "
+                    + "certificate for *.<apps-domain>, leaf first; env MAGS_APPS_TLS_CERT). URLs are then "
+                    + "https://<sub>.<apps-domain>[:port]. Needs --apps-tls-key.")
+    Path appsTlsCert;
+
+    @Option(names = "--apps-tls-key", defaultValue = "${env:MAGS_APPS_TLS_KEY}", paramLabel = "FILE",
+            description = "The PEM private key (PKCS #8: BEGIN PRIVATE KEY) of --apps-tls-cert (env MAGS_APPS_TLS_KEY).")
+    Path appsTlsKey;
 
     @Option(names = "--apps-start-wait", defaultValue = "${env:MAGS_APPS_START_WAIT:-30}",
             description = "Seconds a request to a public URL waits for the sandbox's port to accept connections (a "
@@ -268,9 +279,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "--apps-max-connections at least 1");
         }
         HostPort own = appsListen == null || appsListen.isBlank() ? null : HostPort.parse("--apps-listen", appsListen);
+        if ((appsTlsCert == null) != (appsTlsKey == null)) {
+            throw new IllegalArgumentException("--apps-tls-cert and --apps-tls-key go together: give both, or neither");
+        }
+        AppsTls tls = appsTlsCert == null ? null : new AppsTls(appsTlsCert, appsTlsKey);
         return new AppsConfig(appsDomain, appsUrlTemplate == null || appsUrlTemplate.isBlank() ? null : appsUrlTemplate,
                 own == null ? null : own.host(), own == null ? 0 : own.port(), Duration.ofSeconds(appsStartWaitSeconds),
-                appsMaxBodyMb << 20, appsMaxConnections);
+                appsMaxBodyMb << 20, appsMaxConnections, tls);
     }
 
     private AdmissionPolicy admissionPolicy() {

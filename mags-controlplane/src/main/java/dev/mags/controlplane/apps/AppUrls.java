@@ -129,7 +129,8 @@ public final class AppUrls {
         if (port == 0) {
             throw new UnavailableException("urls_unavailable", "the public URLs' listener is not open yet; try again");
         }
-        return "http://" + subdomain + "." + config.domain() + (port == 80 ? "" : ":" + port);
+        boolean tls = config.tls() != null;
+        return (tls ? "https://" : "http://") + subdomain + "." + config.domain() + (port == (tls ? 443 : 80) ? "" : ":" + port);
     }
 
     /**

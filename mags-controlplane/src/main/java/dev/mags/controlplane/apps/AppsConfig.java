@@ -17,9 +17,10 @@ import java.util.Objects;
  *                  before it is answered 503
  * @param maxBodyBytes the largest request body a sandbox is sent
  * @param maxConnectionsPerSandbox requests (and WebSockets) served at once per sandbox; more are answered 503
+ * @param tls TLS served on the apps' own listener from a wildcard certificate; null for plain HTTP
  */
 public record AppsConfig(String domain, String urlTemplate, String listenHost, int listenPort, Duration startWait,
-        long maxBodyBytes, int maxConnectionsPerSandbox) {
+        long maxBodyBytes, int maxConnectionsPerSandbox, AppsTls tls) {
     public static final Duration DEFAULT_START_WAIT = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_BODY = 1L << 30;
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
@@ -39,10 +40,14 @@ public record AppsConfig(String domain, String urlTemplate, String listenHost, i
         if (maxBodyBytes < 1 || maxConnectionsPerSandbox < 1) {
             throw new IllegalArgumentException("the apps' body and connection limits must be at least 1");
         }
+        if (tls != null && listenHost == null) {
+            throw new IllegalArgumentException("TLS for public URLs needs the apps' own listener: add --apps-listen "
+                    + "HOST:PORT (443, say) beside --apps-tls-cert and --apps-tls-key");
+        }
     }
 
     public static AppsConfig defaults() {
-        return new AppsConfig("localhost", null, null, 0, DEFAULT_START_WAIT, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS);
+        return new AppsConfig("localhost", null, null, 0, DEFAULT_START_WAIT, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS, null);
     }
 
     public boolean ownListener() {
@@ -50,6 +55,6 @@ public record AppsConfig(String domain, String urlTemplate, String listenHost, i
     }
 
     public AppsConfig withStartWait(Duration wait) {
-        return new AppsConfig(domain, urlTemplate, listenHost, listenPort, wait, maxBodyBytes, maxConnectionsPerSandbox);
+        return new AppsConfig(domain, urlTemplate, listenHost, listenPort, wait, maxBodyBytes, maxConnectionsPerSandbox, tls);
     }
 }

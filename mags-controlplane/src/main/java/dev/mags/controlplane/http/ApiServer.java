@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
     private HttpListener appsListener;
     private final GracefulShutdownHandler appsShutdown;
     private final AppProxy apps;
+    private final javax.net.ssl.SSLContext appsTls;
     private final AppUrls appUrls;
     private final EventStreamRoute events;
     /** Threads of the exec routes, one per exec for as long as it runs (their number is bounded per user). */
@@ -145,6 +146,8 @@ public final class ApiServer implements AutoCloseable {
         HttpHandler root = config.apps().ownListener() ? api : ex -> (apps.serves(ex) ? apps : api).handleRequest(ex);
         this.shutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(root), json));
         this.appsShutdown = new GracefulShutdownHandler(new ErrorMapper(new RequestChecks(apps), json));
+        // Read now: a certificate that cannot be used stops magsd before it listens, saying why.
+        this.appsTls = config.apps().tls() == null ? null : config.apps().tls().context();
     }
 
     /** A query parameter that must be an integer when given; null when absent. */
@@ -194,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
                     OptionMap.builder()
                             .set(UndertowOptions.MAX_ENTITY_SIZE, config.apps().maxBodyBytes())
                             .set(UndertowOptions.ENABLE_STATISTICS, false)
-                            .getMap());
+                            .getMap(), appsTls);
             appUrls.listening(appsListener.port());
         } else {
             appUrls.listening(listener.port());

@@ -4,12 +4,14 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -29,14 +31,19 @@ import org.xnio.channels.AcceptingChannel;
 final class HttpListener implements AutoCloseable {
     private static final long STOP_MILLIS = 10_000;
     private final XnioWorker worker;
-    private final AcceptingChannel<StreamConnection> server;
+    private final AcceptingChannel<? extends StreamConnection> server;
 
-    private HttpListener(XnioWorker worker, AcceptingChannel<StreamConnection> server) {
+    private HttpListener(XnioWorker worker, AcceptingChannel<? extends StreamConnection> server) {
         this.worker = worker;
         this.server = server;
     }
 
     static HttpListener start(String host, int port, HttpHandler root, OptionMap serverOptions) {
+        return start(host, port, root, serverOptions, null);
+    }
+
+    /** A listener that serves TLS from {@code tls} when it is not null. */
+    static HttpListener start(String host, int port, HttpHandler root, OptionMap serverOptions, SSLContext tls) {
         int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
         XnioWorker worker = null;
         try {
@@ -68,9 +75,11 @@ final class HttpListener implements AutoCloseable {
                 connection.getSourceChannel().setConduit(new FoldGuardConduit(connection.getSourceChannel().getConduit()));
                 http.handleEvent(connection);
             };
-            AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
-                    new InetSocketAddress(InetAddress.getByName(host), port), ChannelListeners.openListenerAdapter(guarded),
-                    socketOptions);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
+            AcceptingChannel<? extends StreamConnection> server = tls == null
+                    ? worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(guarded), socketOptions)
+                    : new UndertowXnioSsl(worker.getXnio(), OptionMap.EMPTY, tls).createSslConnectionServer(worker, address,
+                            ChannelListeners.<org.xnio.ssl.SslConnection>openListenerAdapter(guarded), socketOptions);
             server.resumeAccepts();
             return new HttpListener(worker, server);
         } catch (IOException e) {
