@@ -18,41 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * CLI pays about 200 ms to start the latter (selector thread, TLS set-up even for plain http) and
  * under 40 ms for the former, which also keeps connections alive between calls.
  */
-final class HttpTransport implements Transport {
-    private final String baseUrl;
-    private final String token;
-    private final Duration requestTimeout;
-    private final Duration connectTimeout;
-    private final WireJson json;
-    private final String userAgent;
-    private final Failures failures;
+final class HttpTransport extends BaseTransport {
     private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     HttpTransport(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout, WireJson json,
             String userAgent) {
-        this.baseUrl = stripTrailingSlash(baseUrl.toString());
-        this.token = token;
-        this.requestTimeout = requestTimeout;
-        this.connectTimeout = connectTimeout;
-        this.json = json;
-        this.userAgent = userAgent;
-        this.failures = new Failures(this.baseUrl, json);
-    }
-
-    @Override
-    public String baseUrl() {
-        return baseUrl;
-    }
-
-    @Override
-    public Duration requestTimeout() {
-        return requestTimeout;
-    }
-
-    @Override
-    public Failures failures() {
-        return failures;
+        super(baseUrl, token, requestTimeout, connectTimeout, json, userAgent);
     }
 
     @Override
@@ -226,21 +198,6 @@ final class HttpTransport implements Transport {
         }
     }
 
-    @Override
-    public <T> T read(String body, Class<T> type, String what) {
-        try {
-            return json.read(body, type);
-        } catch (JsonProcessingException e) {
-            throw new MagsApiException(200, MagsApiException.BAD_RESPONSE,
-                    "unreadable " + what + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    @Override
-    public URI uri(String path) {
-        return URI.create(baseUrl + path);
-    }
-
     private HttpURLConnection connect(String method, String path, Duration timeout) throws IOException {
         if (closed) {
             throw new IOException("the client is closed");
@@ -339,10 +296,6 @@ final class HttpTransport implements Transport {
 
     private static int millis(Duration d) {
         return d == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
-    }
-
-    private static String stripTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Aborts requests in flight and refuses new ones; harmless to call twice. */

@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -24,55 +23,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * (Content-Length, chunked, or a body up to the end of the connection); failures are mapped as
  * {@link HttpTransport}'s are, and a request is never sent twice.
  */
-final class SocketTransport implements Transport {
-    private final String baseUrl;
+final class SocketTransport extends BaseTransport {
     private final String host;
     private final int port;
     private final String basePath;
-    private final String token;
-    private final String userAgent;
-    private final Duration requestTimeout;
-    private final Duration connectTimeout;
-    private final WireJson json;
-    private final Failures failures;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** {@code baseUrl} must be {@code http://}. */
     SocketTransport(URI baseUrl, String token, Duration requestTimeout, Duration connectTimeout, WireJson json,
             String userAgent) {
-        String url = baseUrl.toString();
-        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        super(baseUrl, token, requestTimeout, connectTimeout, json, userAgent);
         this.host = baseUrl.getHost();
         this.port = baseUrl.getPort() < 0 ? 80 : baseUrl.getPort();
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.token = token;
-        this.userAgent = userAgent;
-        this.requestTimeout = requestTimeout;
-        this.connectTimeout = connectTimeout;
-        this.json = json;
-        this.failures = new Failures(this.baseUrl, json);
-    }
-
-    @Override
-    public String baseUrl() {
-        return baseUrl;
-    }
-
-    @Override
-    public Duration requestTimeout() {
-        return requestTimeout;
-    }
-
-    @Override
-    public Failures failures() {
-        return failures;
-    }
-
-    @Override
-    public URI uri(String path) {
-        return URI.create(baseUrl + path);
     }
 
     @Override
@@ -104,16 +69,6 @@ final class SocketTransport implements Transport {
         } catch (IOException | RuntimeException e) {
             release(socket);
             throw e;
-        }
-    }
-
-    @Override
-    public <T> T read(String body, Class<T> type, String what) {
-        try {
-            return json.read(body, type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new MagsApiException(200, MagsApiException.BAD_RESPONSE,
-                    "unreadable " + what + ": " + e.getOriginalMessage(), e);
         }
     }
 
