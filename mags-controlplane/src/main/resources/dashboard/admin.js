@@ -32,7 +32,7 @@ function numbers(s) {
     ['Jobs by status', Object.entries(s.jobs).map(([k, v]) => k + ' ' + v).join(', ') || 'none'],
     ['Live sandboxes', s.sandboxes.live_jobs + ' of jobs, ' + s.sandboxes.live_workspaces + ' of workspaces'],
     ['Sleeping sandboxes', s.sandboxes.sleeping],
-    ['Warm pool', s.warm_pool == null ? 'not reported' : s.warm_pool.ready + ' ready, ' + s.warm_pool.misses + ' misses'],
+    ['Warm pool', s.warm_pool == null ? 'not reported' : s.warm_pool.ready + ' ready of ' + s.warm_pool.target + ', ' + s.warm_pool.misses + ' misses'],
     ['Exec sessions', s.exec_sessions],
     ['SSH sessions', s.ssh_sessions == null ? 'no SSH gateway' : s.ssh_sessions],
   ];

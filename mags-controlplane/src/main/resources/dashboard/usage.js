@@ -12,8 +12,8 @@ function s(tag, attrs, text) {
 }
 
 export async function usage(params) {
-  const window = parseInt(params.get('days') || '30', 10) || 30;
-  const u = await api('GET', '/api/v1/mags-usage?window_days=' + window);
+  const span = parseInt(params.get('days') || '30', 10) || 30;
+  const u = await api('GET', '/api/v1/mags-usage?window_days=' + span);
   const days = u.days || [];
   show(h('h1', {}, 'Usage, last ', u.window_days, ' days'),
     h('p', { id: 'usage-totals' }, u.total_jobs, ' jobs, ', u.sandbox_hours.toFixed(2), ' sandbox hours, ',
