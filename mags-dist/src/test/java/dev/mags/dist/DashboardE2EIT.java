@@ -77,11 +77,13 @@ class DashboardE2EIT {
             shot(chromium, "sign-in");
             signIn(chromium, magsd.adminToken());
             assertThat(chromium.awaitPageText(xss.substring(0, 8), WAIT)).contains("Jobs", "completed");
+            shot(chromium, "jobs");
 
             click(chromium, "a[href=\"/jobs/" + xss + "\"]");
             assertThat(chromium.awaitPageText("window.pwned", WAIT)).contains(MARKUP);
             assertThat(chromium.evaluate("String(window.pwned === undefined"
                     + " && document.querySelectorAll('#output *').length === 0)")).isEqualTo("true");
+            shot(chromium, "job-markup");
 
             click(chromium, "a[href=\"/tokens\"]");
             chromium.awaitPageText("Create token", WAIT);
