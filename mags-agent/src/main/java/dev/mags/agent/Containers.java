@@ -15,6 +15,9 @@ import dev.mags.protocol.v2.BaseLayer;
 import dev.mags.protocol.v2.ImageInfo;
 import dev.mags.protocol.v2.SandboxId;
 import dev.mags.protocol.v2.WorkspaceKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +55,13 @@ final class Containers {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final ReadWriteLock building = new ReentrantReadWriteLock();
     private final WarmPool<Container> pool;
+    private final Counter poolHits;
+    private final Counter poolMisses;
     private volatile boolean closing;
 
+    /** @param meters where the warm pool's size and its hits and misses go */
     Containers(AgentConfig config, ImageStore images, ContainerBuilder builder, HostInotifyLimits hostInotify,
-            WorkspaceDisks workspaces, BaseCache bases) {
+            WorkspaceDisks workspaces, BaseCache bases, MeterRegistry meters) {
         this.images = images;
         this.builder = builder;
         this.hostInotify = hostInotify;
@@ -66,6 +72,19 @@ final class Containers {
         config.warmPool().active().forEach(e -> targets.put(new SandboxShape(e.image(), e.limits(), e.network()), e.size()));
         this.pool = new WarmPool<>(targets, config.warmPool().fillConcurrency(), this::buildPoolMember, this::usable,
                 this::discard);
+        int target = targets.values().stream().mapToInt(Integer::intValue).sum();
+        Gauge.builder("mags.warm.pool.ready", pool, p -> p.pooled().size())
+                .description("containers started ahead and ready in the warm pool").register(meters);
+        Gauge.builder("mags.warm.pool.target", () -> target)
+                .description("containers the warm pool keeps ready, all shapes together").register(meters);
+        this.poolHits = takes(meters, "hit");
+        this.poolMisses = takes(meters, "miss");
+    }
+
+    private static Counter takes(MeterRegistry meters, String result) {
+        return Counter.builder("mags.warm.pool.takes").tag("result", result)
+                .description("sandboxes of a shape the warm pool keeps: hit, one was ready; miss, one was built")
+                .register(meters);
     }
 
     void startPool() {
@@ -133,6 +152,9 @@ final class Containers {
     /** A container from the warm pool when it has one of this shape (labelled with the sandbox id), else a new one. */
     Container warmOrBuilt(SandboxId id, SandboxShape shape) {
         Optional<Container> warm = takeWarm(shape);
+        if (pool.keeps(shape)) {
+            (warm.isPresent() ? poolHits : poolMisses).increment();
+        }
         if (warm.isPresent()) {
             try {
                 Files.writeString(warm.get().paths().label(), id.value() + "\n");

@@ -1,5 +1,7 @@
 package dev.mags.agent;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.mags.agent.disk.DiskSpaceMeter;
 import dev.mags.agent.disk.Resize2fs;
 import dev.mags.agent.files.RootedFiles;
@@ -90,7 +92,12 @@ public final class LocalAgent implements Agent {
 
     /** An agent with workspace storage (null for none). Checks the host first, as above. */
     public LocalAgent(AgentConfig config, WorkspaceBackup backup) {
-        this(checked(config), HostAccess.system(), backup);
+        this(config, backup, new SimpleMeterRegistry());
+    }
+
+    /** As above, with the warm pool's meters in {@code meters} (the process's registry). */
+    public LocalAgent(AgentConfig config, WorkspaceBackup backup, MeterRegistry meters) {
+        this(checked(config), HostAccess.system(), backup, meters);
     }
 
     /** An agent on {@code host} without the precondition checks; for tests with a fake host. */
@@ -99,6 +106,10 @@ public final class LocalAgent implements Agent {
     }
 
     LocalAgent(AgentConfig config, HostAccess host, WorkspaceBackup backup) {
+        this(config, host, backup, new SimpleMeterRegistry());
+    }
+
+    LocalAgent(AgentConfig config, HostAccess host, WorkspaceBackup backup, MeterRegistry meters) {
         this.config = Objects.requireNonNull(config, "config");
         // First, so that an agent that cannot make room refuses to start before it mounts anything.
         HostInotifyLimits hostInotify = host.inotifyLimits(config);
@@ -123,7 +134,7 @@ public final class LocalAgent implements Agent {
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("sandbox-timers").daemon().factory());
         this.execs = new ExecLauncher(host.runc(config), timers);
         this.workspaces = new WorkspaceSandboxes(disks, backup, bases, timers);
-        this.containers = new Containers(config, images, builder, hostInotify, disks, bases);
+        this.containers = new Containers(config, images, builder, hostInotify, disks, bases, meters);
         // Before the first container: its init is this process's child from the start, reaped here when it ends.
         this.orphans = host.orphanReaper();
         containers.startPool();

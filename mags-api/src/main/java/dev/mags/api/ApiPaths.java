@@ -13,6 +13,7 @@ public final class ApiPaths {
     public static final String CRON = BASE + "/mags-cron";
     public static final String URL_ALIASES = BASE + "/mags-url-aliases";
     public static final String USAGE = BASE + "/mags-usage";
+    public static final String SERVER_STATS = BASE + "/server-stats";
     public static final String HEALTH = "/healthz";
     public static final String METRICS = "/metrics";
 

@@ -50,6 +50,7 @@ import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.placement.AgentDirectory;
 import dev.mags.controlplane.placement.LiveSandboxes;
 import dev.mags.controlplane.workspace.WorkspaceCatalog;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,14 +93,23 @@ public final class ControlPlane implements AutoCloseable {
 
     public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
             FileBlobs fileBlobs, Clock clock, ExecLimits execLimits) {
+        this(config, db, agents, catalog, fileBlobs, clock, execLimits, Metrics.newRegistry());
+    }
+
+    /**
+     * @param meters the process's registry, where the agents may have registered their meters already; the control
+     *               plane adds its own and serves them all at {@code /metrics}, and closes it
+     */
+    public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
+            FileBlobs fileBlobs, Clock clock, ExecLimits execLimits, PrometheusMeterRegistry meters) {
         this.agents = agents;
-        this.execs = new ExecSessions(execLimits);
+        this.metrics = new Metrics(meters, db.jdbi(), agents, clock);
+        this.execs = new ExecSessions(execLimits, meters);
         LiveSandboxes live = new LiveSandboxes(agents);
         JobStore jobStore = new JobStore(db.jdbi());
         LogStore logStore = new LogStore(db.jdbi());
         UserStore userStore = new UserStore(db.jdbi());
         this.tokens = new TokenService(userStore, clock);
-        this.metrics = new Metrics(db.jdbi(), agents, clock);
         this.outputs = new OutputRegistry(logStore, config.output().maxBytesPerJob(), LOG_FLUSH_MILLIS);
         WorkspaceStore workspaceStore = new WorkspaceStore(db.jdbi());
         WorkspaceLocks workspaceLocks = new WorkspaceLocks();
@@ -195,7 +205,7 @@ public final class ControlPlane implements AutoCloseable {
         if (sshGateway != null) {
             throw new IllegalStateException("the SSH gateway runs already");
         }
-        sshGateway = SshGateway.start(config, sshKeys, targets);
+        sshGateway = SshGateway.start(config, sshKeys, targets, metrics.registry());
         sshAccess.attach(config.host(), sshGateway.port(), targets);
         return sshGateway;
     }

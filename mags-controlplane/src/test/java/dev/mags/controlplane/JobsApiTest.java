@@ -169,6 +169,25 @@ class JobsApiTest {
     }
 
     @Test
+    void theListKeepsOnlyTheJobsOfTheStatusAsked() {
+        awaitFinal(submit("out ok"));
+        awaitFinal(submit("exit 3"));
+        awaitFinal(submit("out ok again"));
+
+        JsonNode failed = json(api.get("/api/v1/mags-jobs?status=error", api.token));
+        JsonNode completed = json(api.get("/api/v1/mags-jobs?status=completed&page_size=1&page=2", api.token));
+        HttpResponse<String> unknown = api.get("/api/v1/mags-jobs?status=finished", api.token);
+
+        assertThat(failed.get("total").asLong()).isEqualTo(1);
+        assertThat(failed.get("jobs")).hasSize(1);
+        assertThat(failed.get("jobs").get(0).get("script").asText()).isEqualTo("exit 3");
+        assertThat(completed.get("total").asLong()).isEqualTo(2);
+        assertThat(completed.get("jobs").get(0).get("script").asText()).isEqualTo("out ok");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("invalid_field", "'status' must be one of");
+    }
+
+    @Test
     void stopEndsARunningJobInError() {
         String id = submit("out started\nsleep 60000\nout never");
         await().atMost(Duration.ofSeconds(5)).until(() ->

@@ -80,6 +80,47 @@ class MetricsApiTest {
     }
 
     @Test
+    void anAdminReadsTheServersNumbersAsJsonAndOthersAreRefused() {
+        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+            String bob = api.cp.tokens().createToken("bob", false);
+            awaitFinal(api, submit(api, "out hi"));
+            awaitFinal(api, submit(api, "exit 3"));
+            String id = submit(api, "await go");
+            await().atMost(Duration.ofSeconds(10)).until(() -> json(api.get("/api/v1/mags-jobs/" + id + "/status",
+                    api.token)).get("status").asText().equals("running"));
+
+            HttpResponse<String> stats = api.get("/api/v1/server-stats", api.token);
+            HttpResponse<String> notAdmin = api.get("/api/v1/server-stats", bob);
+            api.agent.open("go");
+            awaitFinal(api, id);
+
+            assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+            var body = json(stats);
+            assertThat(body.get("jobs").get("completed").asLong()).isEqualTo(1);
+            assertThat(body.get("jobs").get("error").asLong()).isEqualTo(1);
+            assertThat(body.get("jobs").get("running").asLong()).isEqualTo(1);
+            assertThat(body.get("sandboxes").get("live_jobs").asLong()).isEqualTo(1);
+            assertThat(body.get("sandboxes").get("sleeping").asLong()).isZero();
+            assertThat(body.get("exec_sessions").asLong()).isZero();
+            assertThat(body.get("warm_pool").isNull()).isTrue(); // this agent keeps no warm pool
+            assertThat(body.get("ssh_sessions").isNull()).isTrue(); // nor is there an SSH gateway
+            assertThat(notAdmin.statusCode()).isEqualTo(403);
+            assertThat(notAdmin.body()).contains("forbidden", "admin").doesNotContain("live_jobs");
+        }
+    }
+
+    @Test
+    void aScrapeNamesSleepingSandboxesAndExecSessions() {
+        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+            String body = api.get("/metrics", null).body();
+
+            assertThat(body).contains("mags_sandboxes_sleeping 0.0")
+                    .contains("mags_exec_sessions_open 0.0")
+                    .contains("mags_exec_sessions_started_total 0.0");
+        }
+    }
+
+    @Test
     void aRemoteCallerIsRefusedWithoutTheMetricsToken() throws Exception {
         Optional<InetAddress> address = nonLoopbackAddress();
         assumeThat(address).as("an up, non-loopback IPv4 address on this machine").isPresent();

@@ -80,6 +80,25 @@ class SleepAndWakeTest {
     }
 
     @Test
+    void metricsCountTheSleepingSandboxAndTheExecThatWakesIt() {
+        String id = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
+        awaitStatus(id, "sleeping");
+        String asleep = api.get("/metrics", null).body();
+
+        var exec = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                api.post("/api/v1/mags-jobs/dev/exec", api.token, "{\"command\": \"await done\"}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/metrics", null).body()
+                .contains("mags_exec_sessions_open 1.0"));
+        agent.open("done");
+        assertThat(exec.join().statusCode()).isEqualTo(200);
+        String after = api.get("/metrics", null).body();
+
+        assertThat(asleep).contains("mags_sandboxes_sleeping 1.0", "mags_exec_sessions_open 0.0");
+        assertThat(after).contains("mags_sandboxes_sleeping 0.0", "mags_exec_sessions_open 0.0",
+                "mags_exec_sessions_started_total 1.0");
+    }
+
+    @Test
     void aSleepingJobSetAlwaysOnWakesAtOnce() {
         String id = submit("{\"script\": \"out up\", \"workspace_id\": \"dev\", \"persistent\": true}");
         awaitStatus(id, "sleeping");

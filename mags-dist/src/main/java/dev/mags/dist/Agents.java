@@ -26,7 +26,8 @@ final class Agents {
                 NetworkMode.OUTBOUND, cfg.warmPoolSize())), WarmPoolConfig.DEFAULT_FILL_CONCURRENCY);
     }
 
-    static LocalAgent local(MagsdConfig cfg, dev.mags.agent.workspace.WorkspaceBackup backup) {
-        return new LocalAgent(config(cfg), backup);
+    static LocalAgent local(MagsdConfig cfg, dev.mags.agent.workspace.WorkspaceBackup backup,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        return new LocalAgent(config(cfg), backup, meters);
     }
 }

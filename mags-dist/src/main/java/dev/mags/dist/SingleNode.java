@@ -1,5 +1,8 @@
 package dev.mags.dist;
 
+import dev.mags.controlplane.exec.ExecLimits;
+import dev.mags.controlplane.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.mags.controlplane.ControlPlane;
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.ssh.SshGatewayConfig;
@@ -48,9 +51,12 @@ final class SingleNode implements AutoCloseable {
             if (AdminBootstrap.ensureAdmin(new UserStore(db.jdbi()), tokens, cfg.adminTokenFile())) {
                 LOG.info("created user 'admin'; its API token is in {}", cfg.adminTokenFile());
             }
-            WorkspaceStorageNode storage = WorkspaceStorageNode.open(cfg);
+            // One registry for the process: the agent's warm pool and syncs record into it, the control plane serves it.
+            PrometheusMeterRegistry meters = Metrics.newRegistry();
+            opened.push(meters::close);
+            WorkspaceStorageNode storage = WorkspaceStorageNode.open(cfg, meters);
             opened.push(storage);
-            Agent agent = Agents.local(cfg, storage.backup());
+            Agent agent = Agents.local(cfg, storage.backup(), meters);
             AgentDirectory agents = new SingleAgent(agent);
             opened.push(agents);
             // Single node: nothing of an earlier run can still be live, so everything found is reaped.
@@ -64,8 +70,9 @@ final class SingleNode implements AutoCloseable {
                 LOG.warn("default image '{}' is not built; jobs will be refused until you run: bin/magsd image build {}",
                         cfg.defaultImage(), cfg.defaultImage());
             }
-            ControlPlane cp = new ControlPlane(ServeCommand.controlPlaneConfig(cfg), db, agents,
-                    new StorageCatalog(storage.backup().storage()), storage.files(), Clock.systemUTC());
+            var cpConfig = ServeCommand.controlPlaneConfig(cfg);
+            ControlPlane cp = new ControlPlane(cpConfig, db, agents, new StorageCatalog(storage.backup().storage()),
+                    storage.files(), Clock.systemUTC(), ExecLimits.defaults(cpConfig.maxJobTimeout()), meters);
             opened.pop(); // the control plane now closes the agents
             opened.push(cp);
             cp.enableExec(cp.sandboxTargets().exec());

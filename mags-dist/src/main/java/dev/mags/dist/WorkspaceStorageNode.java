@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mags.agent.workspace.SyncMeters;
 import dev.mags.agent.workspace.WorkspaceBackup;
 import dev.mags.controlplane.files.FileBlobs;
 import dev.mags.storage.StorageSettings;
@@ -46,7 +47,8 @@ final class WorkspaceStorageNode implements AutoCloseable {
         this.files = files;
     }
 
-    static WorkspaceStorageNode open(MagsdConfig cfg) {
+    /** @param meters where the syncs' times and failures go */
+    static WorkspaceStorageNode open(MagsdConfig cfg, io.micrometer.core.instrument.MeterRegistry meters) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             S3Config s3 = s3Config(cfg, opened);
@@ -64,7 +66,8 @@ final class WorkspaceStorageNode implements AutoCloseable {
             gc.scheduleWithFixedDelay(() -> collect(storage), GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
             LOG.info("workspace storage: bucket {} at {}", s3.bucket(), s3.endpoint());
             return new WorkspaceStorageNode(opened,
-                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval()),
+                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval(),
+                            new SyncMeters(meters)),
                     new BucketFileBlobs(store));
         } catch (IOException e) {
             closeAll(opened);

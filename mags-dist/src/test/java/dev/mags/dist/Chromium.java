@@ -49,7 +49,7 @@ final class Chromium implements AutoCloseable {
      */
     Chromium(Path dir) {
         ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
+                "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", "--window-size=1280,900",
                 "--user-data-dir=" + dir.resolve("profile"), "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("TMPDIR", dir.resolve("tmp").toString());
         try {
@@ -139,6 +139,15 @@ final class Chromium implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("the page never showed '" + expected + "' within " + wait + "; it shows: " + text);
+    }
+
+    /** Saves what the page shows now as a PNG file at {@code file} (its directory is made). */
+    void screenshot(Path file) throws Exception {
+        try (Cdp page = new Cdp(http, pageSocket())) {
+            JsonNode r = page.call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, java.util.Base64.getDecoder().decode(r.path("data").asText()));
+        }
     }
 
     /** The DevTools WebSocket of the browser's first page (about:blank, opened at start). */

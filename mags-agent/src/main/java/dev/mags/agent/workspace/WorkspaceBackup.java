@@ -29,19 +29,27 @@ import java.util.function.Supplier;
  * @param storage      snapshots in S3
  * @param basesDir     where {@link BaseCache} keeps restored base snapshots, {@code <basesDir>/<owner>/<name>/<snapshot>/}
  * @param syncInterval how often a live sandbox of a stored workspace is synced
+ * @param meters       where each sync's time and result go
  */
-public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration syncInterval) {
+public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration syncInterval, SyncMeters meters) {
     public WorkspaceBackup {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(basesDir, "basesDir");
+        Objects.requireNonNull(meters, "meters");
         if (syncInterval == null || syncInterval.isZero() || syncInterval.isNegative()) {
             throw new IllegalArgumentException("syncInterval must be positive, not " + syncInterval);
         }
     }
 
+    /** A backup whose syncs are timed into meters nobody reads. */
+    public WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration syncInterval) {
+        this(storage, basesDir, syncInterval, SyncMeters.unread());
+    }
+
     /** Syncs {@code upper} (an overlay writable layer) as a new snapshot of {@code ws}. */
     public SyncResult sync(StoredWorkspace ws, Path upper, Consumer<SyncProgress> progress) {
-        SnapshotInfo info = call(ws, "sync", () -> storage.sync(upper, ref(ws), p -> progress.accept(view(p))));
+        SnapshotInfo info = meters.time(() -> call(ws, "sync",
+                () -> storage.sync(upper, ref(ws), p -> progress.accept(view(p)))));
         return new SyncResult(ws, info.id().value(), Instant.now(), info.files(), info.bytes(), info.bytesUploaded(),
                 info.duration(), info.unchanged());
     }

@@ -7,6 +7,9 @@ import dev.mags.protocol.v2.CommandGate;
 import dev.mags.protocol.v2.Exec;
 import dev.mags.protocol.v2.ExecListener;
 import dev.mags.protocol.v2.ExecSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,9 +26,16 @@ public final class ExecSessions implements AutoCloseable {
     private final Set<Exec> open = ConcurrentHashMap.newKeySet();
     private volatile ExecTargets targets;
     private volatile boolean closed;
+    private final Counter started;
 
-    public ExecSessions(ExecLimits limits) {
+    /** @param meters where {@code mags_exec_sessions_open} and {@code mags_exec_sessions_started_total} go */
+    public ExecSessions(ExecLimits limits, MeterRegistry meters) {
         this.limits = limits;
+        Gauge.builder("mags.exec.sessions.open", open, Set::size)
+                .description("commands running in live sandboxes through the exec API (HTTP and WebSocket)")
+                .register(meters);
+        this.started = Counter.builder("mags.exec.sessions.started")
+                .description("commands started in live sandboxes through the exec API").register(meters);
     }
 
     public ExecLimits limits() {
@@ -66,6 +76,7 @@ public final class ExecSessions implements AutoCloseable {
 
     Exec start(ExecTarget target, ExecSpec spec, ExecListener listener) {
         Exec exec = target.sandbox().exec(spec, listener, CommandGate.OPEN);
+        started.increment();
         open.add(exec);
         exec.exit().whenComplete((end, failure) -> open.remove(exec));
         if (closed) {

@@ -76,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
         this.events = new EventStreamRoute(jobs, outputs, json);
         Authenticator auth = new Authenticator(tokens, json);
         AccountRoutes accounts = new AccountRoutes(ownTokens, users, json);
-        MetricsRoute metricsRoute = new MetricsRoute(metrics, config.metrics());
+        MetricsRoute metricsRoute = new MetricsRoute(metrics, config.metrics(), json);
 
         this.routes = List.of(
                 new Route("GET", ApiPaths.HEALTH, blocking(json, ex -> health(ex, json, health.get()))),
@@ -111,6 +111,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", ApiPaths.USERS + "/{name}/disable", auth.blocking(accounts::disableUser)),
                 new Route("POST", ApiPaths.USERS + "/{name}/enable", auth.blocking(accounts::enableUser)),
                 new Route("GET", ApiPaths.METRICS, blocking(json, metricsRoute::handle)),
+                new Route("GET", ApiPaths.SERVER_STATS, auth.blocking(metricsRoute::serverStats)),
                 new Route("POST", ApiPaths.CRON, auth.blocking(cronRoutes::create)),
                 new Route("GET", ApiPaths.CRON, auth.blocking(cronRoutes::list)),
                 new Route("GET", ApiPaths.CRON + "/{id}", auth.blocking(cronRoutes::get)),

@@ -2,8 +2,10 @@ package dev.mags.controlplane.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.api.JobRequest;
+import dev.mags.api.JobStatus;
 import dev.mags.api.JobUpdate;
 import dev.mags.controlplane.auth.Principal;
+import dev.mags.controlplane.error.BadRequestException;
 import dev.mags.controlplane.job.JobService;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
@@ -32,7 +34,21 @@ final class JobRoutes {
     void list(HttpServerExchange ex, Principal who) {
         int page = Exchanges.intParam(ex, "page", 1);
         int pageSize = Exchanges.intParam(ex, "page_size", DEFAULT_PAGE_SIZE);
-        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.list(who, page, pageSize));
+        Exchanges.sendJson(ex, json, StatusCodes.OK, jobs.list(who, page, pageSize, statusParam(ex)));
+    }
+
+    /** The {@code status} filter: a job status's wire name, or null when absent. */
+    private static JobStatus statusParam(HttpServerExchange ex) {
+        var values = ex.getQueryParameters().get("status");
+        if (values == null || values.isEmpty() || values.getFirst().isEmpty()) {
+            return null;
+        }
+        try {
+            return JobStatus.fromWire(values.getFirst());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("invalid_field", "'status' must be one of pending, running, sleeping, "
+                    + "completed, error (got '" + values.getFirst() + "')");
+        }
     }
 
     void status(HttpServerExchange ex, Principal who) {

@@ -1,11 +1,14 @@
 package dev.mags.controlplane.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.controlplane.auth.Principal;
 import dev.mags.controlplane.error.ForbiddenException;
 import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.controlplane.metrics.MetricsAccess;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -19,9 +22,12 @@ final class MetricsRoute {
     private final Metrics metrics;
     private final MetricsAccess access;
 
-    MetricsRoute(Metrics metrics, MetricsAccess access) {
+    private final ObjectMapper json;
+
+    MetricsRoute(Metrics metrics, MetricsAccess access, ObjectMapper json) {
         this.metrics = metrics;
         this.access = access;
+        this.json = json;
     }
 
     void handle(HttpServerExchange ex) {
@@ -35,6 +41,18 @@ final class MetricsRoute {
         }
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
         ex.getResponseSender().send(metrics.scrape(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code GET /api/v1/server-stats}: the same numbers as JSON for an admin's API token (the dashboard's admin
+     * view), so that an admin sees them from any address without {@code /metrics}' own access rule changing.
+     */
+    void serverStats(HttpServerExchange ex, Principal who) {
+        if (!who.admin()) {
+            throw new ForbiddenException("the server's numbers need an admin's token; yours is of user '"
+                    + who.userName() + "', who is not an admin");
+        }
+        Exchanges.sendJson(ex, json, StatusCodes.OK, metrics.serverStats());
     }
 
     /** {@code handler}, recording each request's method, route template, status and time when it completes. */

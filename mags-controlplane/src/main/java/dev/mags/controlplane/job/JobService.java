@@ -171,7 +171,8 @@ public final class JobService {
                 .orElseThrow(() -> new NotFoundException("job_not_found", "no job with id '" + jobId + "'"));
     }
 
-    public JobPage list(Principal who, int page, int pageSize) {
+    /** One page of the caller's jobs, newest first; only those of {@code status} unless it is null. */
+    public JobPage list(Principal who, int page, int pageSize, JobStatus status) {
         if (page < 1) {
             throw new BadRequestException("invalid_field", "'page' must be 1 or more (got " + page + ")");
         }
@@ -179,8 +180,8 @@ public final class JobService {
             throw new BadRequestException("invalid_field", "'page_size' must be between 1 and " + MAX_PAGE_SIZE
                     + " (got " + pageSize + ")");
         }
-        List<JobInfo> infos = jobs.page(who.userId(), page, pageSize).stream().map(JobViews::info).toList();
-        return new JobPage(infos, page, pageSize, jobs.count(who.userId()));
+        List<JobInfo> infos = jobs.page(who.userId(), status, page, pageSize).stream().map(JobViews::info).toList();
+        return new JobPage(infos, page, pageSize, jobs.count(who.userId(), status));
     }
 
     /** The next page of lines with seq > afterSeq, including lines of a running job not yet persisted. */

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live sandboxes, counted as the admission ledger counts them: one per running job without a workspace (from
- * the state store) and one per workspace whose sandbox an agent reports live. NaN when a source fails.
+ * the state store) and one per workspace whose sandbox an agent reports live; sleeping ones are the store's
+ * sleeping jobs (a sleeping sandbox has no processes). NaN when a source fails.
  */
 final class SandboxGauges {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxGauges.class);
@@ -26,6 +27,16 @@ final class SandboxGauges {
                     .mapTo(Long.class).one());
         } catch (RuntimeException e) {
             LOG.warn("metrics: could not count running jobs", e);
+            return Double.NaN;
+        }
+    }
+
+    double sleeping() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE status = 'sleeping'")
+                    .mapTo(Long.class).one());
+        } catch (RuntimeException e) {
+            LOG.warn("metrics: could not count sleeping jobs", e);
             return Double.NaN;
         }
     }

@@ -10,6 +10,12 @@ import java.net.SocketAddress;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.session.SessionHeartbeatController.HeartbeatType;
 import org.apache.sshd.common.CommonModuleProperties;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -43,14 +49,21 @@ public final class SshGateway implements AutoCloseable {
 
     private final SshServer server;
     private final int port;
+    private final MeterRegistry meters;
+    private final List<Meter> registered;
 
-    private SshGateway(SshServer server, int port) {
+    private SshGateway(SshServer server, int port, MeterRegistry meters, List<Meter> registered) {
         this.server = server;
         this.port = port;
+        this.meters = meters;
+        this.registered = registered;
     }
 
-    /** Starts the gateway; the host key is made on first start (see {@link HostKey}). */
-    public static SshGateway start(SshGatewayConfig config, SshUserKeys keys, SshTargets targets) {
+    /**
+     * Starts the gateway; the host key is made on first start (see {@link HostKey}). Its meters
+     * ({@code mags_ssh_sessions_open}, {@code mags_ssh_sessions_started_total}) go to {@code meters} until it closes.
+     */
+    public static SshGateway start(SshGatewayConfig config, SshUserKeys keys, SshTargets targets, MeterRegistry meters) {
         KeyPair hostKey = HostKey.loadOrCreate(config.hostKeyFile());
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(config.host());
@@ -71,6 +84,19 @@ public final class SshGateway implements AutoCloseable {
         server.setCommandFactory(commands);
         server.setSubsystemFactories(List.of(new SandboxSftp(targets)));
         configure(server);
+        Counter logins = Counter.builder("mags.ssh.sessions.started").description("SSH logins to the gateway")
+                .register(meters);
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    logins.increment();
+                }
+            }
+        });
+        Gauge open = Gauge.builder("mags.ssh.sessions.open", server,
+                        s -> s.getActiveSessions().stream().filter(Session::isAuthenticated).count())
+                .description("SSH connections logged in to the gateway now").register(meters);
         try {
             server.start();
         } catch (IOException e) {
@@ -80,7 +106,7 @@ public final class SshGateway implements AutoCloseable {
         int port = boundPort(server, config.port());
         LOG.info("SSH gateway listening on {}:{}, host key ED25519 {}", config.host(), port,
                 HostKey.fingerprint(hostKey));
-        return new SshGateway(server, port);
+        return new SshGateway(server, port, meters, List.of(logins, open));
     }
 
     private static void configure(SshServer server) {
@@ -123,5 +149,6 @@ public final class SshGateway implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("SSH gateway: stopping failed", e);
         }
+        registered.forEach(meters::remove);
     }
 }

@@ -109,16 +109,22 @@ public final class JobStore {
     }
 
     /** One page of a user's jobs, newest first; pages count from 1. */
-    public List<JobRecord> page(String userId, int page, int pageSize) {
+    /** One page of the user's jobs, newest first; only those of {@code status} unless it is null. */
+    public List<JobRecord> page(String userId, JobStatus status, int page, int pageSize) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE user_id = :user "
+                        + "AND (:status IS NULL OR status = :status) "
                         + "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
-                .bind("user", userId).bind("limit", pageSize).bind("offset", (long) (page - 1) * pageSize)
+                .bind("user", userId).bind("status", status == null ? null : status.wireName())
+                .bind("limit", pageSize).bind("offset", (long) (page - 1) * pageSize)
                 .map(JOB).list());
     }
 
-    public long count(String userId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE user_id = :user")
-                .bind("user", userId).mapTo(Long.class).one());
+    /** The user's jobs; only those of {@code status} unless it is null. */
+    public long count(String userId, JobStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE user_id = :user "
+                        + "AND (:status IS NULL OR status = :status)")
+                .bind("user", userId).bind("status", status == null ? null : status.wireName())
+                .mapTo(Long.class).one());
     }
 
     public List<JobRecord> withStatus(JobStatus status) {

@@ -35,7 +35,7 @@ final class GatewayFixture implements AutoCloseable {
     GatewayFixture(Path dir) {
         this.dir = dir;
         this.gateway = SshGateway.start(new SshGatewayConfig("127.0.0.1", 0, dir.resolve("ssh_host_ed25519_key")),
-                this::userOf, this::resolve);
+                this::userOf, this::resolve, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     /** A key pair of {@code user}'s made by ssh-keygen and registered for that user. */
