@@ -142,7 +142,8 @@ public final class ControlPlane implements AutoCloseable {
             }
         });
         AppUrls appUrls = new AppUrls(new AppRouteStore(db.jdbi()), jobStore, config.apps(), clock);
-        AppProxy appProxy = new AppProxy(new AppHosts(config.apps().domain()), appUrls, targets.app());
+        AppProxy appProxy = new AppProxy(new AppHosts(config.apps().domain()), appUrls, targets.app(),
+                metrics.registry());
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
                 () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,

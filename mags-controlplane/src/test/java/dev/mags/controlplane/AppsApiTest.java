@@ -113,6 +113,11 @@ class AppsApiTest {
                 + "; for=127.0.0.1; proto=http; secret=null");
         HttpResponse<String> apiStill = api.get("/api/v1/mags-jobs", api.token);
         assertThat(apiStill.statusCode()).as("the API's own host is still the API").isEqualTo(200);
+        assertThat(get("nobody.localhost", "/").status()).isEqualTo(404);
+        // Counted when each exchange completes, which may be a moment after its answer reached the visitor.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/metrics", null).body())
+                .contains("mags_proxy_requests_total{status=\"2xx\"} 1.0")
+                .contains("mags_proxy_requests_total{status=\"4xx\"} 1.0"));
     }
 
     @Test

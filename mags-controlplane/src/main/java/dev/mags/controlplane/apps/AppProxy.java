@@ -33,17 +33,19 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
     private final AppTargets targets;
     private final AppsConfig config;
     private final SandboxConnections connections;
+    private final ProxyMeters meters;
     /** For what may block: a store read, a wake, a dial into a sandbox (idle threads are kept for the next). */
     private final ExecutorService threads = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("mags-app-", 0).daemon().factory());
     private final ProxyHandler proxy;
 
-    public AppProxy(AppHosts hosts, AppUrls urls, AppTargets targets) {
+    public AppProxy(AppHosts hosts, AppUrls urls, AppTargets targets, io.micrometer.core.instrument.MeterRegistry meters) {
         this.hosts = hosts;
         this.urls = urls;
         this.targets = targets;
         this.config = urls.config();
         this.connections = new SandboxConnections(config.maxConnectionsPerSandbox());
+        this.meters = new ProxyMeters(meters);
         this.proxy = ProxyHandler.builder()
                 .setProxyClient(new AppBackends(threads, config.startWait().toNanos()))
                 .setNext(ResponseCodeHandler.HANDLE_404)
@@ -61,6 +63,10 @@ public final class AppProxy implements HttpHandler, AutoCloseable {
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
         ex.setMaxEntitySize(config.maxBodyBytes());
+        ex.addExchangeCompleteListener((done, next) -> {
+            meters.answered(done.getStatusCode());
+            next.proceed();
+        });
         Optional<String> sub = hosts.subdomain(ex.getRequestHeaders().getFirst(Headers.HOST));
         Optional<AppUrls.Target> kept = sub.flatMap(urls::kept);
         if (kept.isPresent() && !kept.get().ended()) {
