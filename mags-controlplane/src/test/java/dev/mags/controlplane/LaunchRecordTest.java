@@ -17,9 +17,18 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** A job's launch is committed to the state store before its script can start, so a crash cannot lose it. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class LaunchRecordTest {
+    @Parameter
+    StateBackend backend;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -32,7 +41,7 @@ class LaunchRecordTest {
         // Read through a connection of its own, which sees only what was committed.
         List<Optional<Long>> seenAtScriptStart = new CopyOnWriteArrayList<>();
         agent.beforeScript = spec -> seenAtScriptStart.add(launchedAt(db, spec.id().value()));
-        try (TestApi api = new TestApi(dir, agent)) {
+        try (TestApi api = new TestApi(backend, dir, agent)) {
             HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"out hi\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             String id = JSON.readTree(r.body()).get("request_id").asText();

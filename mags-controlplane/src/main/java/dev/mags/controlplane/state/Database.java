@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state store's connection: SQLite in the data dir by default (PostgreSQL in cluster mode uses
- * the same schema), migrated with Flyway on open. A SQLite file runs in incremental auto-vacuum mode
- * so that {@link #compact()} can give the pages of deleted rows back to the file system.
+ * The state store's connection: SQLite in the data dir by default, or PostgreSQL ({@link #postgres}), with the
+ * same schema, migrated with Flyway on open. What differs between the two is in {@link Dialect}, which the stores
+ * reach as Jdbi attributes (see {@link #jdbi()}). A SQLite file runs in incremental auto-vacuum mode so that
+ * {@link #compact()} can give the pages of deleted rows back to the file system.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -24,20 +25,21 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    private final boolean sqlite;
+    private final Dialect dialect;
 
-    private Database(HikariDataSource dataSource, boolean sqlite) {
+    private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
-        this.sqlite = sqlite;
+        this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
-        if (sqlite) {
+        jdbi.define("bytewise", dialect.bytewiseCollation());
+        if (dialect.embedded()) {
             jdbi.useHandle(Database::incrementalVacuumIfEmpty);
         }
         // outOfOrder: migrations are written on parallel branches, each independent of the others, so a
         // database that already has a higher one still gets a lower one that came later.
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+        Flyway.configure().dataSource(dataSource).locations(dialect.migrationLocations().toArray(String[]::new))
                 .javaMigrations(new V5JobOutput()).outOfOrder(true).load().migrate();
-        if (sqlite) {
+        if (dialect.embedded()) {
             jdbi.useHandle(Database::switchToIncrementalVacuum);
         }
     }
@@ -54,18 +56,54 @@ public final class Database implements AutoCloseable {
         // One writer at a time is all SQLite allows; a small pool keeps readers from queueing.
         cfg.setMaximumPoolSize(4);
         cfg.setPoolName("mags-state");
-        return new Database(new HikariDataSource(cfg), true);
+        return new Database(new HikariDataSource(cfg), Dialect.SQLITE);
     }
 
-    /** Connects to PostgreSQL (cluster mode). */
-    public static Database postgres(String jdbcUrl, String user, String password) {
+    /**
+     * Connects to the PostgreSQL database at {@code url} and migrates it. The database must exist and the user
+     * must be allowed to create tables in it (its owner, typically); an error names the URL (without its
+     * password) and what to check.
+     */
+    public static Database postgres(DatabaseUrl url) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(jdbcUrl);
-        cfg.setUsername(user);
-        cfg.setPassword(password);
+        cfg.setJdbcUrl(url.jdbcUrl());
+        cfg.setUsername(url.user());
+        cfg.setPassword(url.password());
         cfg.setMaximumPoolSize(10);
         cfg.setPoolName("mags-state");
-        return new Database(new HikariDataSource(cfg), false);
+        // Give up on an unreachable server within seconds rather than the driver's and pool's half minute.
+        cfg.addDataSourceProperty("connectTimeout", "10");
+        cfg.setConnectionTimeout(15_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to the PostgreSQL state store at " + url + ": "
+                    + rootMessage(e) + ". Check that PostgreSQL runs and accepts TCP connections there, that the "
+                    + "database exists (createdb) and that the user and password are right", e);
+        }
+        try {
+            return new Database(ds, Dialect.POSTGRESQL);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new IllegalStateException("cannot set up the PostgreSQL state store at " + url + ": " + rootMessage(e)
+                    + ". The user needs to be allowed to create tables in the database (make it the owner: "
+                    + "ALTER DATABASE ... OWNER TO ...)", e);
+        }
+    }
+
+    /** Opens the state store: PostgreSQL at {@code url}, or SQLite in {@code sqliteFile} when there is no URL. */
+    public static Database open(DatabaseUrl url, Path sqliteFile) {
+        return url == null ? sqlite(sqliteFile) : postgres(url);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return m == null || m.isBlank() ? root.getClass().getSimpleName() : m.strip();
     }
 
     /** A new file: auto-vacuum can still be chosen without rewriting anything. */
@@ -105,7 +143,7 @@ public final class Database implements AutoCloseable {
      * Returns the bytes the database file shrank by (always 0 on PostgreSQL, whose autovacuum does this).
      */
     public long compact() {
-        if (!sqlite) {
+        if (!dialect.embedded()) {
             return 0;
         }
         return jdbi.withHandle(h -> {
@@ -127,6 +165,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Jdbi over the pool; its SQL may use {@code <bytewise>} (see {@link Dialect#bytewiseCollation()}). */
     public Jdbi jdbi() {
         return jdbi;
     }

@@ -24,8 +24,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class JobOutputTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     StateFixture state;
@@ -33,7 +42,7 @@ class JobOutputTest {
 
     @BeforeEach
     void open() {
-        state = new StateFixture(dir);
+        state = new StateFixture(dir, backend);
         jobId = state.job(state.user("alice"), Instant.now());
     }
 

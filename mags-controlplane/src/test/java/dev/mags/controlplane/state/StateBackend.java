@@ -1,0 +1,51 @@
+package dev.mags.controlplane.state;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The two databases the state store runs on, for tests that run on both ({@code @ParameterizedClass
+ * @EnumSource(StateBackend.class)}). The PostgreSQL variant is skipped only where PostgreSQL is not installed
+ * and {@code CI} is unset (see {@link PostgresServer#shared()}).
+ */
+public enum StateBackend {
+    SQLITE {
+        @Override
+        public Database open(Path dir) {
+            return Database.sqlite(dir.resolve("state.db"));
+        }
+    },
+    POSTGRESQL {
+        @Override
+        public Database open(Path dir) {
+            return Database.postgres(DatabaseUrl.parse(url(dir)));
+        }
+    };
+
+    /**
+     * The state store of a test whose temp dir is {@code dir}: the same database each time for the same dir (a
+     * test may close and open it again, as a restarted server does), an empty one for a new dir.
+     */
+    public abstract Database open(Path dir);
+
+    /** The URL of {@code dir}'s PostgreSQL database, created if new; skips the test without PostgreSQL. */
+    public static String url(Path dir) {
+        PostgresServer server = PostgresServer.shared().orElse(null);
+        Assumptions.assumeTrue(server != null, "PostgreSQL is not installed (Debian: apt-get install postgresql)");
+        String name = "t_" + HexFormat.of().formatHex(sha256(dir.toAbsolutePath().toString()), 0, 12);
+        server.createDatabase(name);
+        return server.url(name);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
