@@ -12,7 +12,6 @@ import dev.mags.controlplane.state.LogPage;
 import dev.mags.controlplane.state.StateFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,9 +158,14 @@ class JobOutputTest {
         int lines = 20_000;
         AtomicLong maxBuffered = new AtomicLong();
         Thread producer;
-        try (Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + state.file);
-                Statement s = blocker.createStatement()) {
-            s.execute("BEGIN EXCLUSIVE"); // the store can take no line now
+        try (Connection blocker = backend.connect(dir); Statement s = blocker.createStatement()) {
+            // the store can take no line now
+            if (backend == StateBackend.SQLITE) {
+                s.execute("BEGIN EXCLUSIVE");
+            } else {
+                blocker.setAutoCommit(false);
+                s.execute("LOCK TABLE job_output IN ACCESS EXCLUSIVE MODE");
+            }
             producer = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < lines; i++) {
                     out.append(LogSource.STDOUT, Instant.now(), line);
@@ -172,7 +176,11 @@ class JobOutputTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Arrays.stream(producer.getStackTrace())
                     .anyMatch(f -> f.getClassName().endsWith(".LogStore") && f.getMethodName().equals("append")));
             assertThat(out.bufferedBytes()).isLessThanOrEqualTo(buffer + line.length() + 8);
-            s.execute("ROLLBACK");
+            if (backend == StateBackend.SQLITE) {
+                s.execute("ROLLBACK");
+            } else {
+                blocker.rollback();
+            }
         }
         producer.join();
         out.persist(state.logs);

@@ -1,7 +1,11 @@
 package dev.mags.controlplane.state;
 
+import dev.mags.testkit.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,6 +29,15 @@ public enum StateBackend {
             return Database.postgres(DatabaseUrl.parse(url(dir)));
         }
     };
+
+    /** A JDBC connection of its own to the state store of {@link #open}, which sees only what was committed. */
+    public Connection connect(Path dir) throws SQLException {
+        if (this == SQLITE) {
+            return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+        }
+        DatabaseUrl url = DatabaseUrl.parse(url(dir));
+        return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+    }
 
     /**
      * The state store of a test whose temp dir is {@code dir}: the same database each time for the same dir (a

@@ -1,8 +1,7 @@
-package dev.mags.controlplane.state;
+package dev.mags.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +101,7 @@ public final class PostgresServer implements AutoCloseable {
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
             Path dir = Files.createTempDirectory("mags-pg-");
-            PostgresServer s = new PostgresServer(bin, dir, freePort(), root);
+            PostgresServer s = new PostgresServer(bin, dir, FreePort.pick(), root);
             Path pwfile = dir.resolve("pwfile");
             Files.writeString(pwfile, PASSWORD + "\n", StandardCharsets.UTF_8);
             if (root) {
@@ -128,12 +127,6 @@ public final class PostgresServer implements AutoCloseable {
 
     private Path data() {
         return dir.resolve("data");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private void run(List<String> command) {
