@@ -95,8 +95,9 @@ class OutputMigrationTest {
             assertThat(logs.tail("silent")).isEqualTo(new LogStore.Tail(0, 0));
             assertThat(logs.tail("big").bytes()).isEqualTo(lines * 5L); // "o3 y\n"
             if (backend == StateBackend.POSTGRESQL) {
-                assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM information_schema.tables "
-                        + "WHERE table_name = 'job_logs'").mapTo(Integer.class).one())).isZero();
+                int tables = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM information_schema.tables "
+                        + "WHERE table_name = 'job_logs'").mapTo(Integer.class).one());
+                assertThat(tables).isZero();
                 return;
             }
             db.jdbi().useHandle(h -> {
