@@ -133,6 +133,9 @@ class JobsApiTest {
                 "{\"script\":\"x\",\"persistent\":true,\"startup_command\":\"a\\u0000b\"}");
         assertThat(nul.statusCode()).isEqualTo(400);
         assertThat(json(nul).at("/error/message").asText()).contains("startup_command");
+        HttpResponse<String> nulName = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"name\":\"a\\u0000b\"}");
+        assertThat(nulName.statusCode()).as(nulName.body()).isEqualTo(400);
+        assertThat(json(nulName).at("/error/message").asText()).contains("'name' must not contain NUL");
 
         assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"type\":\"inline\"}").statusCode()).isEqualTo(400);
         assertThat(api.post("/api/v1/mags-jobs", api.token, "not json").statusCode()).isEqualTo(400);
