@@ -46,6 +46,7 @@ final class SingleNode implements AutoCloseable {
             }
             Database db = Database.open(cfg.database(), cfg.stateDb());
             opened.push(db);
+            opened.push(db.claimSingleServer(cfg.database()));
             TokenService tokens = new TokenService(new UserStore(db.jdbi()), Clock.systemUTC());
             if (AdminBootstrap.ensureAdmin(new UserStore(db.jdbi()), tokens, cfg.adminTokenFile())) {
                 LOG.info("created user 'admin'; its API token is in {}", cfg.adminTokenFile());

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/magsd serve} keeping its state in a real PostgreSQL (the test cluster of {@link PostgresServer}):
  * {@code mags run} works, the state is in the database and not in the data dir, it survives a restart, {@code magsd
- * token create} reaches the same database, and a wrong URL stops magsd with a message that names it without its
- * password.
+ * token create} reaches the same database, a second server on it is refused, and a wrong URL stops magsd with a
+ * message that names it without its password.
  */
 class PostgresStateE2EIT {
     @TempDir
@@ -60,6 +60,15 @@ class PostgresStateE2EIT {
             bob.put("MAGS_API_TOKEN", token.stdout().strip());
             Proc.Result bobs = Proc.run(bob, Duration.ofSeconds(60), Repo.mags(), "run", "echo bob was here");
             assertThat(bobs.stdout()).isEqualTo("bob was here\n");
+
+            // a second server on the same database would end the first's running jobs as leftovers of a crash
+            Proc.Result second = Proc.run(Map.of("MAGS_DATABASE_URL", url), Duration.ofSeconds(90), Repo.magsd(),
+                    "serve", "--data-dir", tmp.resolve("data2").toString(), "--listen", "127.0.0.1:" + FreePort.pick(),
+                    "--ssh-listen", "127.0.0.1:" + FreePort.pick(), "--cgroup-parent", magsd.cgroupParent + "-2",
+                    "--warm-pool-size", "0");
+            assertThat(second.exitCode()).isNotZero();
+            assertThat(second.stderr()).contains("another magsd serve keeps its state in jdbc:postgresql://127.0.0.1:"
+                    + pg.port() + "/magsd_e2e").doesNotContain(PostgresServer.PASSWORD);
 
             magsd.close();
             magsd.start();

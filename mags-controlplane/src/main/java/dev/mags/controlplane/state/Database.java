@@ -3,6 +3,8 @@ package dev.mags.controlplane.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
@@ -22,6 +24,8 @@ public final class Database implements AutoCloseable {
     /** Pages freed per step of {@link #compact()}: each step holds the write lock for a few ms only. */
     private static final int VACUUM_STEP_PAGES = 2048;
     private static final int AUTO_VACUUM_INCREMENTAL = 2;
+    /** Key of the advisory lock of {@link #claimSingleServer}: "mags" in ASCII. */
+    private static final long SINGLE_SERVER_LOCK = 0x6d616773L;
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -162,6 +166,37 @@ public final class Database implements AutoCloseable {
             s.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot free the pages of deleted rows: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes this process the only server on the database until the returned handle is closed (or the process
+     * dies): a second one would take the first's running jobs for leftovers of a crash and end them. A SQLite
+     * file is guarded by the data dir's lock already; on PostgreSQL this holds a session advisory lock on a
+     * connection of its own. Fails naming the URL when another server holds it.
+     */
+    public AutoCloseable claimSingleServer(DatabaseUrl url) {
+        if (dialect.embedded()) {
+            return () -> {};
+        }
+        try {
+            Connection c = dataSource.getConnection();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + SINGLE_SERVER_LOCK + ")")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    c.close();
+                    throw new IllegalStateException("another magsd serve keeps its state in " + url + " (it holds the "
+                            + "database's server lock); stop it, or give this server a database of its own");
+                }
+            }
+            return () -> {
+                // the pool keeps the session open, so the lock is given back explicitly
+                try (c; Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(" + SINGLE_SERVER_LOCK + ")");
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take the server lock of " + url + ": " + e.getMessage(), e);
         }
     }
 
