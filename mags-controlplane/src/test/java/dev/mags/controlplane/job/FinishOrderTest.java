@@ -25,12 +25,21 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * A job's exit is stored before its remaining output, so that a crash in between cannot turn a job that
  * ended into one reported as interrupted; followers still get every line before the final status.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class FinishOrderTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
 
@@ -60,7 +69,7 @@ class FinishOrderTest {
 
     @Test
     void theFinalStatusIsStoredBeforeTheRemainingOutputAndFollowersMissNoLine() {
-        try (Database db = Database.sqlite(dir.resolve("state.db"))) {
+        try (Database db = backend.open(dir)) {
             new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
             // Notes how many output lines were stored at the moment the job's status became final.
             db.jdbi().useHandle(h -> {
