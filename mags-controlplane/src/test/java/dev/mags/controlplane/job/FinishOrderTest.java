@@ -74,10 +74,17 @@ class FinishOrderTest {
             // Notes how many output lines were stored at the moment the job's status became final.
             db.jdbi().useHandle(h -> {
                 h.execute("CREATE TABLE probe (job_id TEXT, lines_stored INTEGER)");
-                h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs "
-                        + "WHEN NEW.status IN ('completed', 'error') BEGIN "
-                        + "INSERT INTO probe SELECT NEW.id, COALESCE(SUM(last_seq - first_seq + 1), 0) FROM job_output "
-                        + "WHERE job_id = NEW.id; END");
+                String probe = "INSERT INTO probe SELECT NEW.id, COALESCE(SUM(last_seq - first_seq + 1), 0) "
+                        + "FROM job_output WHERE job_id = NEW.id;";
+                if (backend == StateBackend.SQLITE) {
+                    h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs "
+                            + "WHEN NEW.status IN ('completed', 'error') BEGIN " + probe + " END");
+                } else {
+                    h.execute("CREATE FUNCTION final_status_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                            + "IF NEW.status IN ('completed', 'error') THEN " + probe + " END IF; RETURN NEW; END $$");
+                    h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs FOR EACH ROW "
+                            + "EXECUTE FUNCTION final_status_probe()");
+                }
             });
             JobStore jobs = new JobStore(db.jdbi());
             LogStore logs = new LogStore(db.jdbi());
