@@ -172,14 +172,22 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Creates database {@code name} (letters, digits and _) owned by {@link #USER} unless it exists. */
     public void createDatabase(String name) {
-        if (!name.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException(name);
+        createDatabase(name, "template1");
+    }
+
+    /**
+     * Creates database {@code name} as a copy of database {@code template} unless it exists: a copy of a migrated
+     * database costs a file copy, not the migrations again.
+     */
+    public void createDatabase(String name, String template) {
+        if (!name.matches("[a-z_][a-z0-9_]*") || !template.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException(name + " " + template);
         }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + SUPERUSER_DB,
                 USER, PASSWORD); Statement s = c.createStatement()) {
             var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
             if (!rs.next()) {
-                s.execute("CREATE DATABASE " + name + " STRATEGY FILE_COPY");
+                s.execute("CREATE DATABASE " + name + " TEMPLATE " + template + " STRATEGY FILE_COPY");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);

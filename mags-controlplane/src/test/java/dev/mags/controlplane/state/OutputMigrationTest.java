@@ -36,7 +36,7 @@ class OutputMigrationTest {
     void linesKeptOneRowEachArePackedAndTheFileIsRewrittenSmaller() throws Exception {
         Path file = dir.resolve("state.db");
         DatabaseUrl url = backend == StateBackend.SQLITE ? new DatabaseUrl("jdbc:sqlite:" + file, null, null)
-                : DatabaseUrl.parse(StateBackend.url(dir));
+                : DatabaseUrl.parse(StateBackend.emptyUrl(dir));
         Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
                 .target("4").load().migrate();
         int lines = 30_000;

@@ -45,13 +45,43 @@ public enum StateBackend {
      */
     public abstract Database open(Path dir);
 
-    /** The URL of {@code dir}'s PostgreSQL database, created if new; skips the test without PostgreSQL. */
+    /**
+     * The URL of {@code dir}'s PostgreSQL database, created if new as a copy of one migrated once per JVM (what
+     * {@link Database#postgres} then finds is an up-to-date schema); skips the test without PostgreSQL.
+     */
     public static String url(Path dir) {
-        PostgresServer server = PostgresServer.shared().orElse(null);
-        Assumptions.assumeTrue(server != null, "PostgreSQL is not installed (Debian: apt-get install postgresql)");
-        String name = "t_" + HexFormat.of().formatHex(sha256(dir.toAbsolutePath().toString()), 0, 12);
+        PostgresServer server = server();
+        synchronized (StateBackend.class) {
+            if (!templateMigrated) {
+                server.createDatabase(TEMPLATE);
+                Database.postgres(DatabaseUrl.parse(server.url(TEMPLATE))).close();
+                templateMigrated = true;
+            }
+        }
+        String name = databaseName(dir);
+        server.createDatabase(name, TEMPLATE);
+        return server.url(name);
+    }
+
+    /** The URL of an empty PostgreSQL database of {@code dir}'s, for tests that migrate it themselves. */
+    public static String emptyUrl(Path dir) {
+        PostgresServer server = server();
+        String name = databaseName(dir);
         server.createDatabase(name);
         return server.url(name);
+    }
+
+    private static final String TEMPLATE = "t_migrated";
+    private static boolean templateMigrated;
+
+    private static PostgresServer server() {
+        PostgresServer server = PostgresServer.shared().orElse(null);
+        Assumptions.assumeTrue(server != null, "PostgreSQL is not installed (Debian: apt-get install postgresql)");
+        return server;
+    }
+
+    private static String databaseName(Path dir) {
+        return "t_" + HexFormat.of().formatHex(sha256(dir.toAbsolutePath().toString()), 0, 12);
     }
 
     private static byte[] sha256(String s) {
