@@ -22,6 +22,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * Admission at submission: per-user limits on live sandboxes (running, kept alive with -p, and those jobs
@@ -29,7 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * and no disk promised beyond the free space above the reserve. Over the fake agent, whose disks are
  * wholly sparse.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class AdmissionApiTest {
+    @Parameter
+    StateBackend backend;
+
     private static final long GIB = SandboxLimits.GIB;
     @TempDir
     Path dir;
@@ -39,7 +48,7 @@ class AdmissionApiTest {
 
     void start(int maxConcurrentJobs, AdmissionPolicy policy) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox");
-        api = new TestApi(dir, agent, d.toBuilder().maxConcurrentJobs(maxConcurrentJobs).admission(policy).build());
+        api = new TestApi(backend, dir, agent, d.toBuilder().maxConcurrentJobs(maxConcurrentJobs).admission(policy).build());
         bob = api.cp.tokens().createToken("bob", false);
     }
 

@@ -23,13 +23,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * Public URLs through the API's own listener, with a real web app behind the fake agent's port: a job's port gets
  * a URL that serves it (headers, streams both ways, server-sent events, a WebSocket), aliases follow a workspace,
  * a sleeping app is woken by a request, and unknown, ended or silent apps get pages that say so.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class AppsApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     final FakeAgent agent = new FakeAgent("busybox");
@@ -54,7 +63,7 @@ class AppsApiTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        api = new TestApi(own, agent, config);
+        api = new TestApi(backend, own, agent, config);
         bob = api.cp.tokens().createToken("bob", false);
     }
 

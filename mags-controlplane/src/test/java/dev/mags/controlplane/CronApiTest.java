@@ -16,13 +16,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * {@code /api/v1/mags-cron} and the scheduler on a clock the test moves: runs are ordinary jobs named after
  * the cron job, an overlapping run is skipped and recorded, disabling and deleting stop runs, missed runs
  * are made up once after a restart, and another user's cron job is 404.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class CronApiTest {
+    @Parameter
+    StateBackend backend;
+
     private static final Instant START = Instant.parse("2026-03-01T10:00:30Z");
     private static final String CRON = "/api/v1/mags-cron";
 
@@ -33,7 +42,7 @@ class CronApiTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox"), ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), clock);
+        api = new TestApi(backend, dir, new FakeAgent("busybox"), ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), clock);
     }
 
     @AfterEach

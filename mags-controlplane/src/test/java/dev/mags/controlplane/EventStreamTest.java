@@ -15,8 +15,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class EventStreamTest {
+    @Parameter
+    StateBackend backend;
+
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
@@ -25,7 +34,7 @@ class EventStreamTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, agent);
+        api = new TestApi(backend, dir, agent);
     }
 
     @AfterEach

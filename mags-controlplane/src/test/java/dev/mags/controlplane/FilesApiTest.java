@@ -21,9 +21,18 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** {@code /api/v1/mags-files}: uploads as clients send them (multipart/form-data), their limits and owners. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class FilesApiTest {
+    @Parameter
+    StateBackend backend;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BOUNDARY = "----magsBoundary7MA4YWxkTrZu0gW";
 
@@ -32,7 +41,7 @@ class FilesApiTest {
     TestApi api;
 
     void start(FileLimits limits) {
-        api = new TestApi(dir, new FakeAgent("busybox"), ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withFiles(limits));
+        api = new TestApi(backend, dir, new FakeAgent("busybox"), ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withFiles(limits));
     }
 
     @AfterEach

@@ -12,8 +12,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class JobsApiTest {
+    @Parameter
+    StateBackend backend;
+
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
@@ -21,7 +30,7 @@ class JobsApiTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox"));
+        api = new TestApi(backend, dir, new FakeAgent("busybox"));
     }
 
     @AfterEach
@@ -124,6 +133,9 @@ class JobsApiTest {
                 "{\"script\":\"x\",\"persistent\":true,\"startup_command\":\"a\\u0000b\"}");
         assertThat(nul.statusCode()).isEqualTo(400);
         assertThat(json(nul).at("/error/message").asText()).contains("startup_command");
+        HttpResponse<String> nulName = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"x\",\"name\":\"a\\u0000b\"}");
+        assertThat(nulName.statusCode()).as(nulName.body()).isEqualTo(400);
+        assertThat(json(nulName).at("/error/message").asText()).contains("'name' must not contain NUL");
 
         assertThat(api.post("/api/v1/mags-jobs", api.token, "{\"type\":\"inline\"}").statusCode()).isEqualTo(400);
         assertThat(api.post("/api/v1/mags-jobs", api.token, "not json").statusCode()).isEqualTo(400);

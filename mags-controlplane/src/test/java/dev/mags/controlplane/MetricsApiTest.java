@@ -19,9 +19,18 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** {@code GET /metrics}: Prometheus text with jobs, sandboxes, HTTP requests and the JVM; loopback or a token. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class MetricsApiTest {
+    @Parameter
+    StateBackend backend;
+
     private static final String TOKEN = "scrape-token-0123456789";
 
     @TempDir
@@ -29,7 +38,7 @@ class MetricsApiTest {
 
     @Test
     void aLoopbackScrapeShowsFinishedJobsTheirDurationsAndTheRequests() {
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+        try (TestApi api = new TestApi(backend, dir, new FakeAgent("busybox"))) {
             awaitFinal(api, submit(api, "out hi"));
             awaitFinal(api, submit(api, "exit 3"));
             api.get("/api/v1/mags-jobs/no-such-job/status", api.token);
@@ -60,7 +69,7 @@ class MetricsApiTest {
 
     @Test
     void aRunningJobCountsAsALiveSandbox() {
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+        try (TestApi api = new TestApi(backend, dir, new FakeAgent("busybox"))) {
             String id = submit(api, "await go");
             await().atMost(Duration.ofSeconds(10)).until(() -> json(api.get("/api/v1/mags-jobs/" + id + "/status",
                     api.token)).get("status").asText().equals("running"));
@@ -127,7 +136,7 @@ class MetricsApiTest {
         String host = address.get().getHostAddress();
         ControlPlaneConfig config = ControlPlaneConfig.defaults(host, 0, "busybox")
                 .withMetrics(new MetricsAccess(TOKEN));
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"), config)) {
+        try (TestApi api = new TestApi(backend, dir, new FakeAgent("busybox"), config)) {
             URI uri = URI.create("http://" + host + ":" + api.cp.port() + "/metrics");
 
             HttpResponse<String> none = api.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build());
@@ -149,7 +158,7 @@ class MetricsApiTest {
         Optional<InetAddress> address = nonLoopbackAddress();
         assumeThat(address).as("an up, non-loopback IPv4 address on this machine").isPresent();
         String host = address.get().getHostAddress();
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"), ControlPlaneConfig.defaults(host, 0, "busybox"))) {
+        try (TestApi api = new TestApi(backend, dir, new FakeAgent("busybox"), ControlPlaneConfig.defaults(host, 0, "busybox"))) {
             URI uri = URI.create("http://" + host + ":" + api.cp.port() + "/metrics");
 
             HttpResponse<String> r = api.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))

@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.mags.controlplane.state.StateBackend;
 
 class MissingImageTest {
     @TempDir
@@ -13,7 +14,7 @@ class MissingImageTest {
 
     @Test
     void jobsAndHealthNameTheCommandThatBuildsTheImage() {
-        try (TestApi api = new TestApi(dir, new FakeAgent())) {
+        try (TestApi api = new TestApi(StateBackend.SQLITE, dir, new FakeAgent())) {
             HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token, "{\"script\":\"out x\"}");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).contains("image_missing").contains("bin/magsd image build busybox");
@@ -25,7 +26,7 @@ class MissingImageTest {
 
     @Test
     void healthIsOkWhenTheImageIsThere() {
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+        try (TestApi api = new TestApi(StateBackend.SQLITE, dir, new FakeAgent("busybox"))) {
             assertThat(api.get("/healthz", null).statusCode()).isEqualTo(200);
         }
     }

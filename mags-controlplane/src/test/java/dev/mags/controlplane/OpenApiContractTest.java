@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.mags.controlplane.state.StateBackend;
 
 /** The OpenAPI file at the repository root lists exactly the routes the server serves. */
 class OpenApiContractTest {
@@ -32,7 +33,7 @@ class OpenApiContractTest {
                 }
             }
         }
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+        try (TestApi api = new TestApi(StateBackend.SQLITE, dir, new FakeAgent("busybox"))) {
             assertThat(documented).containsExactlyInAnyOrderElementsOf(api.cp.routes());
         }
     }

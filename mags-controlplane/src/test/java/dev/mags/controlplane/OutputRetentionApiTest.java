@@ -13,9 +13,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** What a user sees of a job whose output the retention removed, and of one past the per-job cap. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class OutputRetentionApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     TestApi api;
@@ -23,7 +32,7 @@ class OutputRetentionApiTest {
     @BeforeEach
     void start() {
         OutputPolicy small = new OutputPolicy(2500, 4000, 4000, Duration.ofDays(30), Duration.ofMillis(100));
-        api = new TestApi(dir, new FakeAgent("busybox"),
+        api = new TestApi(backend, dir, new FakeAgent("busybox"),
                 ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withOutput(small));
     }
 

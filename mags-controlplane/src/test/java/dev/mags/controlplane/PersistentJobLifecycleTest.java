@@ -15,13 +15,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * A persistent job is its sandbox: it stays running after its script (with the script's exit code, which is what
  * {@code mags run -p} returns), later jobs in its workspace run in that sandbox, and it ends only when the sandbox
  * ends — completed when stopped after a script that exited with 0, in error otherwise.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class PersistentJobLifecycleTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     final FakeAgent agent = new FakeAgent("busybox");
@@ -29,7 +38,7 @@ class PersistentJobLifecycleTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"));
+        api = new TestApi(backend, dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"));
     }
 
     @AfterEach

@@ -19,8 +19,17 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class RestartRecoveryTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
 
@@ -28,7 +37,7 @@ class RestartRecoveryTest {
     void runningAndLaunchedJobsEndInErrorAndOnlyNeverLaunchedPendingJobsRunAfterARestart() {
         // State as a killed server leaves it: one job running, one launched (its script may have started
         // before the kill, it was not yet marked running), one pending that never got that far.
-        try (Database db = Database.sqlite(dir.resolve("state.db"))) {
+        try (Database db = backend.open(dir)) {
             new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
             JobStore jobs = new JobStore(db.jdbi());
             jobs.insert(job("was-running", JobStatus.PENDING));
@@ -39,7 +48,7 @@ class RestartRecoveryTest {
             jobs.insert(job("was-pending", JobStatus.PENDING));
         }
         FakeAgent agent = new FakeAgent("busybox");
-        try (Database db = Database.sqlite(dir.resolve("state.db"));
+        try (Database db = backend.open(dir);
                 ControlPlane cp = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), db,
                         new SingleAgent(agent), WorkspaceCatalog.NONE, new dev.mags.controlplane.files.MapFileBlobs(),
                         Clock.systemUTC()).start()) {
@@ -63,7 +72,7 @@ class RestartRecoveryTest {
 
     @Test
     void aLaunchIsRecordedOnlyOnceAndOnlyForAPendingJob() {
-        try (Database db = Database.sqlite(dir.resolve("state.db"))) {
+        try (Database db = backend.open(dir)) {
             new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
             JobStore jobs = new JobStore(db.jdbi());
             jobs.insert(job("j", JobStatus.PENDING));

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * A persistent job's sandbox that nothing used for {@code sleepAfter} sleeps (its sandbox stopped, the job
@@ -25,7 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * races a sleep or a wake (held at the agent's create or stop until both are under way) ends the job and every
  * sandbox made for it.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class SleepAndWakeTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     final FakeAgent agent = new FakeAgent("busybox");
@@ -33,7 +42,7 @@ class SleepAndWakeTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox")
+        api = new TestApi(backend, dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox")
                 .withSleepAfter(Duration.ofSeconds(1)));
         api.cp.enableExec(api.cp.sandboxTargets().exec());
     }

@@ -16,9 +16,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** {@code POST /mags-jobs/{id}/access} with {@code port: 22}: where the SSH gateway is, for the caller's names only. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class SshAccessApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     TestApi api;
@@ -28,7 +37,7 @@ class SshAccessApiTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox"));
+        api = new TestApi(backend, dir, new FakeAgent("busybox"));
         bob = api.cp.tokens().createToken("bob", false);
         aliceId = api.cp.tokens().authenticate("Bearer " + api.token).userId();
     }

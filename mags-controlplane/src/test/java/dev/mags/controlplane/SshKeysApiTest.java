@@ -16,9 +16,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** {@code /api/v1/ssh-keys}: a user's public keys, as the CLI and curl use them. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class SshKeysApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     TestApi api;
@@ -26,7 +35,7 @@ class SshKeysApiTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox"));
+        api = new TestApi(backend, dir, new FakeAgent("busybox"));
         bob = api.cp.tokens().createToken("bob", false);
     }
 

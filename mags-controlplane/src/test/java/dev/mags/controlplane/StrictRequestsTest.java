@@ -14,13 +14,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * Requests that could be read two ways are refused with a 400 naming the field or header: values of
  * the wrong JSON type, fields given twice, repeated or folded headers. Each case is the attack itself,
  * and afterwards no job exists.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class StrictRequestsTest {
+    @Parameter
+    StateBackend backend;
+
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
@@ -28,7 +37,7 @@ class StrictRequestsTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox"));
+        api = new TestApi(backend, dir, new FakeAgent("busybox"));
     }
 
     @AfterEach

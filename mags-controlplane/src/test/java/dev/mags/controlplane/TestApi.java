@@ -4,6 +4,7 @@ import dev.mags.controlplane.files.MapFileBlobs;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.placement.SingleAgent;
 import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.state.StateBackend;
 import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
-/** A real control plane on a free loopback port over SQLite in a temp dir, with a fake agent. */
+/** A real control plane on a free loopback port over a real state store (SQLite or PostgreSQL), with a fake agent. */
 final class TestApi implements AutoCloseable {
     final Path dir;
     final FakeAgent agent;
@@ -24,28 +25,29 @@ final class TestApi implements AutoCloseable {
     final String token;
     final HttpClient http = HttpClient.newHttpClient();
 
-    TestApi(Path dir, FakeAgent agent) {
-        this(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"));
+    TestApi(StateBackend backend, Path dir, FakeAgent agent) {
+        this(backend, dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"));
     }
 
     final MapFileBlobs files = new MapFileBlobs();
 
-    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config) {
-        this(dir, agent, config, WorkspaceCatalog.NONE, Clock.systemUTC());
+    TestApi(StateBackend backend, Path dir, FakeAgent agent, ControlPlaneConfig config) {
+        this(backend, dir, agent, config, WorkspaceCatalog.NONE, Clock.systemUTC());
     }
 
-    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, Clock clock) {
-        this(dir, agent, config, WorkspaceCatalog.NONE, clock);
+    TestApi(StateBackend backend, Path dir, FakeAgent agent, ControlPlaneConfig config, Clock clock) {
+        this(backend, dir, agent, config, WorkspaceCatalog.NONE, clock);
     }
 
-    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog) {
-        this(dir, agent, config, catalog, Clock.systemUTC());
+    TestApi(StateBackend backend, Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog) {
+        this(backend, dir, agent, config, catalog, Clock.systemUTC());
     }
 
-    TestApi(Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog, Clock clock) {
+    TestApi(StateBackend backend, Path dir, FakeAgent agent, ControlPlaneConfig config, WorkspaceCatalog catalog,
+            Clock clock) {
         this.dir = dir;
         this.agent = agent;
-        this.db = Database.sqlite(dir.resolve("state.db"));
+        this.db = backend.open(dir);
         this.cp = new ControlPlane(config, db, new SingleAgent(agent), catalog, files, clock);
         this.token = cp.tokens().createToken("alice", true);
         cp.start();

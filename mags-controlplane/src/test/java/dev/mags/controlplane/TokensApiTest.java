@@ -10,9 +10,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** {@code /api/v1/tokens}: a user lists, creates and revokes their own tokens; nobody else's. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class TokensApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     TestApi api;
@@ -20,7 +29,7 @@ class TokensApiTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox"));
+        api = new TestApi(backend, dir, new FakeAgent("busybox"));
         bob = api.cp.tokens().createToken("bob", false);
     }
 

@@ -15,9 +15,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** Usage summaries add up what the user's jobs and sandboxes used, per day, and nobody else's. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class UsageApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     final FakeAgent agent = new FakeAgent("busybox");
@@ -26,7 +35,7 @@ class UsageApiTest {
     @BeforeEach
     void start() {
         agent.use = new SandboxUse(250_000, 64L << 20);
-        api = new TestApi(dir, agent);
+        api = new TestApi(backend, dir, agent);
     }
 
     @AfterEach

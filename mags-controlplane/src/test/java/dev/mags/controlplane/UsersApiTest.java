@@ -10,9 +10,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** {@code /api/v1/users}: admins list, create, disable and enable users; nobody else may. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class UsersApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     TestApi api;
@@ -20,7 +29,7 @@ class UsersApiTest {
 
     @BeforeEach
     void start() {
-        api = new TestApi(dir, new FakeAgent("busybox")); // api.token is alice's, an admin's
+        api = new TestApi(backend, dir, new FakeAgent("busybox")); // api.token is alice's, an admin's
         bob = api.cp.tokens().createToken("bob", false);
     }
 

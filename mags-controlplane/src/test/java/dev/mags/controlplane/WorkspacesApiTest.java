@@ -16,16 +16,25 @@ import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** Local workspaces through the REST API, over the fake agent. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class WorkspacesApiTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     TestApi api;
     FakeAgent agent = new FakeAgent("busybox");
 
     TestApi start(Duration idle) {
-        api = new TestApi(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withWorkspaceIdleTimeout(idle));
+        api = new TestApi(backend, dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox").withWorkspaceIdleTimeout(idle));
         return api;
     }
 
@@ -124,7 +133,7 @@ class WorkspacesApiTest {
     @Test
     void storedWorkspacesComeFromTheCatalogAndDeleteRemovesThemFromStorage() {
         FakeCatalog catalog = new FakeCatalog();
-        api = new TestApi(dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), catalog);
+        api = new TestApi(backend, dir, agent, ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), catalog);
         String bob = api.cp.tokens().createToken("bob", false);
         HttpResponse<String> r = api.post("/api/v1/mags-jobs", api.token,
                 "{\"script\": \"exit 0\", \"workspace_id\": \"w\", \"persistent\": true}");

@@ -7,13 +7,14 @@ import dev.mags.controlplane.files.FileLimits;
 import dev.mags.controlplane.job.LimitsPolicy;
 import dev.mags.controlplane.job.OutputPolicy;
 import dev.mags.controlplane.metrics.MetricsAccess;
+import dev.mags.controlplane.state.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Every setting of one {@code magsd serve} process, resolved once in {@code main} from flags, then
- * environment variables, then defaults; paths are absolute.
+ * environment variables, then defaults; paths are absolute. {@code database} is null for the SQLite default.
  */
 public record MagsdConfig(
         Path dataDir,
@@ -37,7 +38,8 @@ public record MagsdConfig(
         OutputPolicy output,
         FileLimits files,
         MetricsAccess metrics,
-        Duration sleepAfter) {
+        Duration sleepAfter,
+        DatabaseUrl database) {
 
     public MagsdConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -70,6 +72,7 @@ public record MagsdConfig(
         }
     }
 
+    /** The SQLite file of the state store; unused when {@link #database()} names a PostgreSQL database. */
     public Path stateDb() {
         return dataDir.resolve("state.db");
     }

@@ -27,6 +27,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DirOptions dirs;
 
+    @Mixin
+    DatabaseOption database;
+
     @Option(names = "--listen", defaultValue = "${env:MAGS_LISTEN:-127.0.0.1:8080}",
             description = "HOST:PORT of the REST API (env MAGS_LISTEN, default ${DEFAULT-VALUE}).")
     String listen;
@@ -270,7 +273,8 @@ final class ServeCommand implements Callable<Integer> {
                 runtime, cgroupParent, maxConcurrentJobs, Duration.ofSeconds(maxJobTimeoutSeconds), limitsPolicy(),
                 warmPoolSize, egressPolicy(), Duration.ofSeconds(workspaceIdleTimeoutSeconds),
                 Duration.ofSeconds(workspaceSyncIntervalSeconds), snapshotKeep, admissionPolicy(), outputPolicy(), fileLimits(),
-                MetricsTokenFile.access(metricsTokenFile), Duration.ofSeconds(sleepAfterSeconds));
+                MetricsTokenFile.access(metricsTokenFile), Duration.ofSeconds(sleepAfterSeconds),
+                database.url());
     }
 
     private AppsConfig appsConfig() {

@@ -43,10 +43,13 @@ final class SingleNode implements AutoCloseable {
             DataDirModes.create(cfg.dataDir(), sandboxGid);
             opened.push(DataDirLock.acquire(cfg.dataDir()));
             secure(cfg, sandboxGid);
-            // SQLite creates its file 0644 less the umask, and its -wal, -shm and journal with the database's mode
-            DataDirModes.createPrivateFile(cfg.stateDb());
-            Database db = Database.sqlite(cfg.stateDb());
+            if (cfg.database() == null) {
+                // SQLite creates its file 0644 less the umask, and its -wal, -shm and journal with the database's mode
+                DataDirModes.createPrivateFile(cfg.stateDb());
+            }
+            Database db = Database.open(cfg.database(), cfg.stateDb());
             opened.push(db);
+            opened.push(db.claimSingleServer(cfg.database()));
             TokenService tokens = new TokenService(new UserStore(db.jdbi()), Clock.systemUTC());
             if (AdminBootstrap.ensureAdmin(new UserStore(db.jdbi()), tokens, cfg.adminTokenFile())) {
                 LOG.info("created user 'admin'; its API token is in {}", cfg.adminTokenFile());
@@ -79,8 +82,9 @@ final class SingleNode implements AutoCloseable {
             cp.startSshGateway(new SshGatewayConfig(cfg.sshListen().host(), cfg.sshListen().port(),
                     cfg.sshHostKeyFile()), cp.sandboxTargets().ssh());
             cp.start();
-            LOG.info("magsd {} serving http://{}:{} (data dir {}, images {}, default image {})", Version.current(),
-                    cfg.listen().host(), cp.port(), cfg.dataDir(), cfg.imagesDir(), cfg.defaultImage());
+            LOG.info("magsd {} serving http://{}:{} (data dir {}, images {}, default image {}, state in {})",
+                    Version.current(), cfg.listen().host(), cp.port(), cfg.dataDir(), cfg.imagesDir(), cfg.defaultImage(),
+                    cfg.database() == null ? "SQLite " + cfg.stateDb() : "PostgreSQL " + cfg.database());
             return new SingleNode(opened, cp);
         } catch (RuntimeException | IOException e) {
             closeAll(opened, e);

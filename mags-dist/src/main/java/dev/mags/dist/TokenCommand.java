@@ -2,6 +2,7 @@ package dev.mags.dist;
 
 import dev.mags.controlplane.auth.TokenService;
 import dev.mags.controlplane.state.Database;
+import dev.mags.controlplane.state.DatabaseUrl;
 import dev.mags.controlplane.state.UserStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,15 +31,20 @@ final class TokenCommand {
         @Mixin
         DirOptions dirs;
 
+        @Mixin
+        DatabaseOption databaseOption;
+
         @Override
         public Integer call() {
             Path dataDir = dirs.dataDir();
             Path db = dataDir.resolve("state.db");
-            if (!Files.exists(db)) {
+            DatabaseUrl url = databaseOption.url();
+            if (url == null && !Files.exists(db)) {
                 throw new IllegalStateException("no server state at " + db
-                        + "; start 'magsd serve --data-dir " + dataDir + "' once first");
+                        + "; start 'magsd serve --data-dir " + dataDir + "' once first (or give the --database-url "
+                        + "of a server that keeps its state in PostgreSQL)");
             }
-            try (Database database = Database.sqlite(db)) {
+            try (Database database = Database.open(url, db)) {
                 TokenService tokens = new TokenService(new UserStore(database.jdbi()), Clock.systemUTC());
                 spec.commandLine().getOut().println(tokens.createToken(user, false));
             }

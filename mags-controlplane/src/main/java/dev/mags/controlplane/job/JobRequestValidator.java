@@ -40,6 +40,9 @@ final class JobRequestValidator {
         if (r.name() != null && (r.name().isBlank() || r.name().length() > MAX_NAME_CHARS)) {
             throw invalid("name", "'name' must be 1 to " + MAX_NAME_CHARS + " characters");
         }
+        if (r.name() != null && r.name().indexOf('\0') >= 0) {
+            throw invalid("name", "'name' must not contain NUL characters");
+        }
         validateEnvironment(r.environment());
         if (r.timeoutSeconds() != null && (r.timeoutSeconds() < 1 || r.timeoutSeconds() > maxTimeout.toSeconds())) {
             throw invalid("timeout_seconds", "'timeout_seconds' must be between 1 and " + maxTimeout.toSeconds()

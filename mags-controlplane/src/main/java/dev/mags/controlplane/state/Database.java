@@ -3,6 +3,8 @@ package dev.mags.controlplane.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
@@ -12,32 +14,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state store's connection: SQLite in the data dir by default (PostgreSQL in cluster mode uses
- * the same schema), migrated with Flyway on open. A SQLite file runs in incremental auto-vacuum mode
- * so that {@link #compact()} can give the pages of deleted rows back to the file system.
+ * The state store's connection: SQLite in the data dir by default, or PostgreSQL ({@link #postgres}), with the
+ * same schema, migrated with Flyway on open. What differs between the two is in {@link Dialect}, which the stores
+ * reach as Jdbi attributes (see {@link #jdbi()}). A SQLite file runs in incremental auto-vacuum mode so that
+ * {@link #compact()} can give the pages of deleted rows back to the file system.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** Pages freed per step of {@link #compact()}: each step holds the write lock for a few ms only. */
     private static final int VACUUM_STEP_PAGES = 2048;
     private static final int AUTO_VACUUM_INCREMENTAL = 2;
+    /** Key of the advisory lock of {@link #claimSingleServer}: "mags" in ASCII. */
+    private static final long SINGLE_SERVER_LOCK = 0x6d616773L;
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    private final boolean sqlite;
+    private final Dialect dialect;
 
-    private Database(HikariDataSource dataSource, boolean sqlite) {
+    private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
-        this.sqlite = sqlite;
+        this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
-        if (sqlite) {
+        jdbi.define("bytewise", dialect.bytewiseCollation());
+        if (dialect.embedded()) {
             jdbi.useHandle(Database::incrementalVacuumIfEmpty);
         }
         // outOfOrder: migrations are written on parallel branches, each independent of the others, so a
         // database that already has a higher one still gets a lower one that came later.
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+        Flyway.configure().dataSource(dataSource).locations(dialect.migrationLocations().toArray(String[]::new))
                 .javaMigrations(new V5JobOutput()).outOfOrder(true).load().migrate();
-        if (sqlite) {
+        if (dialect.embedded()) {
             jdbi.useHandle(Database::switchToIncrementalVacuum);
         }
     }
@@ -54,18 +60,54 @@ public final class Database implements AutoCloseable {
         // One writer at a time is all SQLite allows; a small pool keeps readers from queueing.
         cfg.setMaximumPoolSize(4);
         cfg.setPoolName("mags-state");
-        return new Database(new HikariDataSource(cfg), true);
+        return new Database(new HikariDataSource(cfg), Dialect.SQLITE);
     }
 
-    /** Connects to PostgreSQL (cluster mode). */
-    public static Database postgres(String jdbcUrl, String user, String password) {
+    /**
+     * Connects to the PostgreSQL database at {@code url} and migrates it. The database must exist and the user
+     * must be allowed to create tables in it (its owner, typically); an error names the URL (without its
+     * password) and what to check.
+     */
+    public static Database postgres(DatabaseUrl url) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(jdbcUrl);
-        cfg.setUsername(user);
-        cfg.setPassword(password);
+        cfg.setJdbcUrl(url.jdbcUrl());
+        cfg.setUsername(url.user());
+        cfg.setPassword(url.password());
         cfg.setMaximumPoolSize(10);
         cfg.setPoolName("mags-state");
-        return new Database(new HikariDataSource(cfg), false);
+        // Give up on an unreachable server within seconds rather than the driver's and pool's half minute.
+        cfg.addDataSourceProperty("connectTimeout", "10");
+        cfg.setConnectionTimeout(15_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to the PostgreSQL state store at " + url + ": "
+                    + rootMessage(e) + ". Check that PostgreSQL runs and accepts TCP connections there, that the "
+                    + "database exists (createdb) and that the user and password are right", e);
+        }
+        try {
+            return new Database(ds, Dialect.POSTGRESQL);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new IllegalStateException("cannot set up the PostgreSQL state store at " + url + ": " + rootMessage(e)
+                    + ". The user needs to be allowed to create tables in the database (make it the owner: "
+                    + "ALTER DATABASE ... OWNER TO ...)", e);
+        }
+    }
+
+    /** Opens the state store: PostgreSQL at {@code url}, or SQLite in {@code sqliteFile} when there is no URL. */
+    public static Database open(DatabaseUrl url, Path sqliteFile) {
+        return url == null ? sqlite(sqliteFile) : postgres(url);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return m == null || m.isBlank() ? root.getClass().getSimpleName() : m.strip();
     }
 
     /** A new file: auto-vacuum can still be chosen without rewriting anything. */
@@ -105,7 +147,7 @@ public final class Database implements AutoCloseable {
      * Returns the bytes the database file shrank by (always 0 on PostgreSQL, whose autovacuum does this).
      */
     public long compact() {
-        if (!sqlite) {
+        if (!dialect.embedded()) {
             return 0;
         }
         return jdbi.withHandle(h -> {
@@ -127,6 +169,42 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes this process the only server on the database until the returned handle is closed (or the process
+     * dies): a second one would take the first's running jobs for leftovers of a crash and end them. A SQLite
+     * file is guarded by the data dir's lock already; on PostgreSQL this holds a session advisory lock on a
+     * connection of its own. Fails naming the URL when another server holds it.
+     */
+    public AutoCloseable claimSingleServer(DatabaseUrl url) {
+        if (dialect.embedded()) {
+            return () -> {};
+        }
+        try {
+            Connection c = dataSource.getConnection();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + SINGLE_SERVER_LOCK + ")")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    c.close();
+                    throw new IllegalStateException("another magsd serve keeps its state in " + url + " (it holds the "
+                            + "database's server lock); stop it, or give this server a database of its own");
+                }
+            }
+            return () -> {
+                // the pool keeps the session open, so the lock is given back explicitly
+                try (c; Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(" + SINGLE_SERVER_LOCK + ")");
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take the server lock of " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Jdbi over the pool; its SQL may use {@code <bytewise>} (see {@link Dialect#bytewiseCollation()}). */
     public Jdbi jdbi() {
         return jdbi;
     }

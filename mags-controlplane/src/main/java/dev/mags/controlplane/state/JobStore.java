@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /** Jobs in the state store. Every query that a user can trigger is scoped by user id. */
 public final class JobStore {
@@ -261,10 +262,11 @@ public final class JobStore {
     /**
      * The users keeping more than {@code maxBytesPerUser} of output and the output kept by all jobs, read in one
      * transaction: output is stored while this runs, and two separate reads could see a user under the limit and
-     * then the server over it with the same bytes.
+     * then the server over it with the same bytes. Repeatable read: PostgreSQL's default, read committed, gives each
+     * statement of a transaction a snapshot of its own (SQLite's transactions see one snapshot at any level).
      */
     public KeptOutputTotals keptOutputTotals(long maxBytesPerUser) {
-        return jdbi.inTransaction(h -> {
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
             Map<String, Long> over = h.createQuery("SELECT user_id, SUM(output_bytes) AS kept FROM jobs "
                             + "GROUP BY user_id HAVING SUM(output_bytes) > :max")
                     .bind("max", maxBytesPerUser)

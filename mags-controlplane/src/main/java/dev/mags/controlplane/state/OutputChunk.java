@@ -47,9 +47,14 @@ public record OutputChunk(long firstSeq, long lastSeq, long baseTs, String data,
         return true;
     }
 
-    /** The text as stored: a newline (which the agent never sends, it splits lines there) becomes a space. */
+    /**
+     * The text as stored: a newline (which the agent never sends, it splits lines there) becomes a space, and a
+     * NUL character U+FFFD, as bytes that are no UTF-8 become when output is decoded (PostgreSQL's text holds no
+     * NUL, and a line it refuses would be refused at every retry).
+     */
     public static String clean(String text) {
-        return text.indexOf('\n') < 0 ? text : text.replace('\n', ' ');
+        String s = text.indexOf('\n') < 0 ? text : text.replace('\n', ' ');
+        return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 
     /** The size of a line in UTF-8 as {@link Builder#add} packs it after a line of time {@code prevTs}. */

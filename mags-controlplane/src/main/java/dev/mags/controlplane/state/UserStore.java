@@ -82,7 +82,7 @@ public final class UserStore {
 
     /** Every user with whether (since when) they are disabled, by name. */
     public List<Account> accounts() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users ORDER BY name").map(ACCOUNT).list());
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users ORDER BY name <bytewise>").map(ACCOUNT).list());
     }
 
     public Optional<Account> account(String name) {

@@ -57,7 +57,7 @@ public final class WorkspaceStore {
     }
 
     public List<WorkspaceRecord> list(String userId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM workspaces WHERE user_id = :u ORDER BY name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM workspaces WHERE user_id = :u ORDER BY name <bytewise>")
                 .bind("u", userId).map(ROW).list());
     }
 

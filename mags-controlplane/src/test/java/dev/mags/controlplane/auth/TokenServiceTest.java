@@ -16,9 +16,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** The verification cache, last-use writes and refusals of {@link TokenService}, on a clock the test sets. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class TokenServiceTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     Database db;
@@ -28,7 +37,7 @@ class TokenServiceTest {
 
     @BeforeEach
     void open() {
-        db = Database.sqlite(dir.resolve("state.db"));
+        db = backend.open(dir);
         users = new UserStore(db.jdbi());
         tokens = new TokenService(users, clock);
     }

@@ -28,9 +28,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /** A client that does not read while a job writes tens of MB: the server holds a bounded amount for it. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class SseFollowerTest {
+    @Parameter
+    StateBackend backend;
+
     static final ObjectMapper JSON = Json.mapper();
     @TempDir
     Path dir;
@@ -41,7 +50,7 @@ class SseFollowerTest {
         String text = "x".repeat(100);
         AtomicReference<SseFollower> follower = new AtomicReference<>();
         ExecutorService readers = Executors.newFixedThreadPool(2);
-        try (StateFixture state = new StateFixture(dir); OutputRegistry outputs = new OutputRegistry(state.logs, 1L << 30, 50)) {
+        try (StateFixture state = new StateFixture(dir, backend); OutputRegistry outputs = new OutputRegistry(state.logs, 1L << 30, 50)) {
             String id = state.job(state.user("alice"), Instant.now());
             JobOutput out = outputs.open(id);
             JobInfo done = new JobInfo(id, null, JobStatus.COMPLETED, "true", "inline", "busybox", 0, null,

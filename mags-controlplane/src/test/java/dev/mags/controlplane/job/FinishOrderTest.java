@@ -25,12 +25,21 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
 /**
  * A job's exit is stored before its remaining output, so that a crash in between cannot turn a job that
  * ended into one reported as interrupted; followers still get every line before the final status.
  */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class FinishOrderTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
 
@@ -60,15 +69,22 @@ class FinishOrderTest {
 
     @Test
     void theFinalStatusIsStoredBeforeTheRemainingOutputAndFollowersMissNoLine() {
-        try (Database db = Database.sqlite(dir.resolve("state.db"))) {
+        try (Database db = backend.open(dir)) {
             new UserStore(db.jdbi()).insertUser(new UserRecord("u1", "alice", true, Instant.now()));
             // Notes how many output lines were stored at the moment the job's status became final.
             db.jdbi().useHandle(h -> {
                 h.execute("CREATE TABLE probe (job_id TEXT, lines_stored INTEGER)");
-                h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs "
-                        + "WHEN NEW.status IN ('completed', 'error') BEGIN "
-                        + "INSERT INTO probe SELECT NEW.id, COALESCE(SUM(last_seq - first_seq + 1), 0) FROM job_output "
-                        + "WHERE job_id = NEW.id; END");
+                String probe = "INSERT INTO probe SELECT NEW.id, COALESCE(SUM(last_seq - first_seq + 1), 0) "
+                        + "FROM job_output WHERE job_id = NEW.id;";
+                if (backend == StateBackend.SQLITE) {
+                    h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs "
+                            + "WHEN NEW.status IN ('completed', 'error') BEGIN " + probe + " END");
+                } else {
+                    h.execute("CREATE FUNCTION final_status_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                            + "IF NEW.status IN ('completed', 'error') THEN " + probe + " END IF; RETURN NEW; END $$");
+                    h.execute("CREATE TRIGGER final_status_probe AFTER UPDATE OF status ON jobs FOR EACH ROW "
+                            + "EXECUTE FUNCTION final_status_probe()");
+                }
             });
             JobStore jobs = new JobStore(db.jdbi());
             LogStore logs = new LogStore(db.jdbi());

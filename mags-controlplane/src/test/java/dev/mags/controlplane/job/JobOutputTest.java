@@ -12,7 +12,6 @@ import dev.mags.controlplane.state.LogPage;
 import dev.mags.controlplane.state.StateFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +23,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class JobOutputTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
     StateFixture state;
@@ -33,7 +41,7 @@ class JobOutputTest {
 
     @BeforeEach
     void open() {
-        state = new StateFixture(dir);
+        state = new StateFixture(dir, backend);
         jobId = state.job(state.user("alice"), Instant.now());
     }
 
@@ -150,9 +158,14 @@ class JobOutputTest {
         int lines = 20_000;
         AtomicLong maxBuffered = new AtomicLong();
         Thread producer;
-        try (Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + state.file);
-                Statement s = blocker.createStatement()) {
-            s.execute("BEGIN EXCLUSIVE"); // the store can take no line now
+        try (Connection blocker = backend.connect(dir); Statement s = blocker.createStatement()) {
+            // the store can take no line now
+            if (backend == StateBackend.SQLITE) {
+                s.execute("BEGIN EXCLUSIVE");
+            } else {
+                blocker.setAutoCommit(false);
+                s.execute("LOCK TABLE job_output IN ACCESS EXCLUSIVE MODE");
+            }
             producer = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < lines; i++) {
                     out.append(LogSource.STDOUT, Instant.now(), line);
@@ -163,7 +176,11 @@ class JobOutputTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Arrays.stream(producer.getStackTrace())
                     .anyMatch(f -> f.getClassName().endsWith(".LogStore") && f.getMethodName().equals("append")));
             assertThat(out.bufferedBytes()).isLessThanOrEqualTo(buffer + line.length() + 8);
-            s.execute("ROLLBACK");
+            if (backend == StateBackend.SQLITE) {
+                s.execute("ROLLBACK");
+            } else {
+                blocker.rollback();
+            }
         }
         producer.join();
         out.persist(state.logs);

@@ -12,8 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class OutputRegistryTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
 
@@ -32,7 +41,7 @@ class OutputRegistryTest {
 
     @Test
     void aLiveJobIsReadInPagesOfStoredThenUnstoredLinesEachOnce() {
-        try (StateFixture state = new StateFixture(dir);
+        try (StateFixture state = new StateFixture(dir, backend);
                 OutputRegistry outputs = new OutputRegistry(state.logs, 1L << 30, 1L << 30, 3_600_000)) {
             String id = state.job(state.user("alice"), Instant.now());
             JobOutput out = outputs.open(id);
@@ -61,7 +70,7 @@ class OutputRegistryTest {
 
     @Test
     void aPageHoldsAboutAMebibyteOfTextHoweverLongTheLines() {
-        try (StateFixture state = new StateFixture(dir);
+        try (StateFixture state = new StateFixture(dir, backend);
                 OutputRegistry outputs = new OutputRegistry(state.logs, 1L << 30, 50)) {
             String id = state.job(state.user("alice"), Instant.now());
             JobOutput out = outputs.open(id);

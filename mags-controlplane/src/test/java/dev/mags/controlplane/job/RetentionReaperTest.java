@@ -17,8 +17,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.mags.controlplane.state.StateBackend;
 
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class RetentionReaperTest {
+    @Parameter
+    StateBackend backend;
+
     static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
     @TempDir
     Path dir;
@@ -26,7 +35,7 @@ class RetentionReaperTest {
 
     @BeforeEach
     void open() {
-        state = new StateFixture(dir);
+        state = new StateFixture(dir, backend);
     }
 
     @AfterEach
@@ -113,6 +122,14 @@ class RetentionReaperTest {
                 output(id, 64 * 1024);
             }
             ids.add(id);
+        }
+        if (backend == StateBackend.POSTGRESQL) {
+            // PostgreSQL's autovacuum gives the space back: compact() does nothing there and says so
+            RetentionReaper.Result r = reaper(1L << 40, 1L << 40).reap();
+            assertThat(r.jobsDeleted()).isEqualTo(40);
+            assertThat(r.fileBytesFreed()).isZero();
+            assertThat(ids).allSatisfy(id -> assertThat(state.jobs.findAnyUser(id)).isEmpty());
+            return;
         }
         state.db.jdbi().useHandle(h -> h.execute("PRAGMA wal_checkpoint(TRUNCATE)"));
         long before = state.fileBytes();

@@ -12,9 +12,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What a name or request id means when a user execs, opens SSH or a URL: {@link JobStore#findByIdOrName}. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class JobLookupTest {
+    @Parameter
+    StateBackend backend;
+
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
 
     @TempDir
@@ -25,7 +33,7 @@ class JobLookupTest {
 
     @BeforeEach
     void open() {
-        state = new StateFixture(dir);
+        state = new StateFixture(dir, backend);
         alice = state.user("alice");
         bob = state.user("bob");
     }

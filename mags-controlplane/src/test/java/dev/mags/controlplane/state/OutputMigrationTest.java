@@ -7,7 +7,6 @@ import dev.mags.api.LogSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Instant;
@@ -16,20 +15,33 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A state.db of the release before: its lines survive packed, and the file gets incremental auto-vacuum. */
+/**
+ * A state store of the release before (schema 4, a row per line), on either database: its lines survive packed
+ * by the Java migration V5, and a SQLite file gets incremental auto-vacuum.
+ */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class OutputMigrationTest {
+    @Parameter
+    StateBackend backend;
+
     @TempDir
     Path dir;
 
     @Test
     void linesKeptOneRowEachArePackedAndTheFileIsRewrittenSmaller() throws Exception {
         Path file = dir.resolve("state.db");
-        String url = "jdbc:sqlite:" + file;
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("4").load().migrate();
+        DatabaseUrl url = backend == StateBackend.SQLITE ? new DatabaseUrl("jdbc:sqlite:" + file, null, null)
+                : DatabaseUrl.parse(StateBackend.emptyUrl(dir));
+        Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
+                .target("4").load().migrate();
         int lines = 30_000;
         long t0 = 1_765_000_000_000L;
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = backend.connect(dir); Statement s = c.createStatement()) {
             s.execute("INSERT INTO users VALUES ('u1', 'alice', FALSE, 0)");
             for (String job : List.of("big", "small", "silent")) {
                 s.execute("INSERT INTO jobs (id, user_id, script, type, image, environment, status, created_at, finished_at) "
@@ -58,9 +70,9 @@ class OutputMigrationTest {
             }
             c.commit();
         }
-        long before = Files.size(file);
+        long before = backend == StateBackend.SQLITE ? Files.size(file) : 0;
 
-        try (Database db = Database.sqlite(file)) {
+        try (Database db = backend.open(dir)) {
             LogStore logs = new LogStore(db.jdbi());
             List<LogEntry> big = new ArrayList<>();
             LogPage page;
@@ -82,6 +94,12 @@ class OutputMigrationTest {
             assertThat(logs.tail("small")).isEqualTo(new LogStore.Tail(3, 9 + 26 + 11)); // "o0 hello\n", "s-1 output truncated: …\n", "e-1 日本\n" in UTF-8
             assertThat(logs.tail("silent")).isEqualTo(new LogStore.Tail(0, 0));
             assertThat(logs.tail("big").bytes()).isEqualTo(lines * 5L); // "o3 y\n"
+            if (backend == StateBackend.POSTGRESQL) {
+                int tables = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM information_schema.tables "
+                        + "WHERE table_name = 'job_logs'").mapTo(Integer.class).one());
+                assertThat(tables).isZero();
+                return;
+            }
             db.jdbi().useHandle(h -> {
                 assertThat(h.createQuery("PRAGMA auto_vacuum").mapTo(Integer.class).one()).isEqualTo(2);
                 assertThat(h.createQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'job_logs'")

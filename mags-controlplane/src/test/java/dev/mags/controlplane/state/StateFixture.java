@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A real SQLite state store in a temp dir, with helpers that add users and jobs. */
+/** A real state store (SQLite in a temp dir, or a PostgreSQL database of its own), with helpers that add users and jobs. */
 public final class StateFixture implements AutoCloseable {
     public final Path file;
     public final Database db;
@@ -15,8 +15,12 @@ public final class StateFixture implements AutoCloseable {
     private final UserStore users;
 
     public StateFixture(Path dir) {
+        this(dir, StateBackend.SQLITE);
+    }
+
+    public StateFixture(Path dir, StateBackend backend) {
         this.file = dir.resolve("state.db");
-        this.db = Database.sqlite(file);
+        this.db = backend.open(dir);
         this.jobs = new JobStore(db.jdbi());
         this.logs = new LogStore(db.jdbi());
         this.users = new UserStore(db.jdbi());
