@@ -21,13 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code status}, {@code cli}, {@code density}, {@code cron} (a minute per sample), {@code live} (sandboxes that
  * stay: exec, ssh, wake, idle memory; see {@link LivePart}), {@code urls} (public URLs: the proxy beside a
  * straight connection, wake on request; see {@link UrlsPart}), {@code files} (uploads beside the data dir's disk
- * write rate; see {@link UploadRate}).
+ * write rate; see {@link UploadRate}), {@code dashboard} (the web dashboard's jobs pages in headless Chromium;
+ * see {@link DashboardPart}).
  */
 public final class BenchMain {
     private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density",
-            "cron", "live", "urls", "files");
+            "cron", "live", "urls", "files", "dashboard");
     /** The parts measured on the magsd with its warm pool. */
-    private static final List<String> WARM_PARTS = List.of("api", "load", "status", "cli", "cron", "density", "files");
+    private static final List<String> WARM_PARTS = List.of("api", "load", "status", "cli", "cron", "density", "files",
+            "dashboard");
 
     /** Pause between two timed runs of one client. */
     static final int RUN_GAP_MS = 150;
@@ -194,6 +196,11 @@ public final class BenchMain {
                 int runs = n(3, 1);
                 step("cron: " + runs + " runs of '* * * * *' (one a minute)");
                 figures.put("cron_fire_delay_ms", Figure.of("ms", CronFireDelay.measure(magsd, runs, errors)));
+            }
+            if (wanted("dashboard")) {
+                int jobs = n(1000, 100);
+                figures.putAll(DashboardPart.measure(magsd, work.resolve("dashboard"), jobs, n(40, 10), errors));
+                notes.addAll(DashboardPart.notes(figures, jobs));
             }
             if (wanted("files")) {
                 int mib = n(96, 16);

@@ -90,7 +90,7 @@ class MetricsApiTest {
 
     @Test
     void anAdminReadsTheServersNumbersAsJsonAndOthersAreRefused() {
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+        try (TestApi api = new TestApi(backend, dir, new FakeAgent("busybox"))) {
             String bob = api.cp.tokens().createToken("bob", false);
             awaitFinal(api, submit(api, "out hi"));
             awaitFinal(api, submit(api, "exit 3"));
@@ -120,7 +120,7 @@ class MetricsApiTest {
 
     @Test
     void aScrapeNamesSleepingSandboxesAndExecSessions() {
-        try (TestApi api = new TestApi(dir, new FakeAgent("busybox"))) {
+        try (TestApi api = new TestApi(backend, dir, new FakeAgent("busybox"))) {
             String body = api.get("/metrics", null).body();
 
             assertThat(body).contains("mags_sandboxes_sleeping 0.0")

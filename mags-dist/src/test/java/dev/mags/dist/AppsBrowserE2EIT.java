@@ -1,5 +1,6 @@
 package dev.mags.dist;
 
+import dev.mags.testkit.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

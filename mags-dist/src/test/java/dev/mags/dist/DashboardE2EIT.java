@@ -1,5 +1,6 @@
 package dev.mags.dist;
 
+import dev.mags.testkit.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

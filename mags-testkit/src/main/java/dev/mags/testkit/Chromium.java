@@ -1,4 +1,4 @@
-package dev.mags.dist;
+package dev.mags.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * page as a visitor's browser would (it resolves {@code *.localhost} to the loopback address itself) and the test
  * reads the page's text as its scripts have left it.
  */
-final class Chromium implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class Chromium implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://127\\.0\\.0\\.1:(\\d+)/");
     private static final Duration START = Duration.ofSeconds(60);
 
@@ -39,7 +40,7 @@ final class Chromium implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(BINARY);
     }
 
@@ -47,7 +48,7 @@ final class Chromium implements AutoCloseable {
      * Starts a browser whose profile and temporary files are in {@code dir}, so that it leaves nothing elsewhere;
      * as root it needs {@code --no-sandbox}.
      */
-    Chromium(Path dir) {
+    public Chromium(Path dir) {
         ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", "--window-size=1280,900",
                 "--user-data-dir=" + dir.resolve("profile"), "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -89,7 +90,7 @@ final class Chromium implements AutoCloseable {
      * Opens {@code url} in the browser's page and reads the page's text ({@code innerText}) until it contains
      * {@code expected}; fails with the last text read once {@code wait} has passed.
      */
-    String awaitText(String url, String expected, Duration wait) throws Exception {
+    public String awaitText(String url, String expected, Duration wait) throws Exception {
         try (Cdp page = new Cdp(http, pageSocket())) {
             page.call("Page.navigate", Map.of("url", url));
             long deadline = System.nanoTime() + wait.toNanos();
@@ -109,14 +110,14 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Opens {@code url} in the page (the tab keeps its session storage across navigations of one origin). */
-    void open(String url) throws Exception {
+    public void open(String url) throws Exception {
         try (Cdp page = new Cdp(http, pageSocket())) {
             page.call("Page.navigate", Map.of("url", url));
         }
     }
 
     /** Runs {@code expression} in the page (a promise is awaited) and returns its value as text. */
-    String evaluate(String expression) throws Exception {
+    public String evaluate(String expression) throws Exception {
         try (Cdp page = new Cdp(http, pageSocket())) {
             JsonNode r = page.call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,
                     "awaitPromise", true));
@@ -128,7 +129,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** The page's text once it contains {@code expected}, without navigating; fails after {@code wait}. */
-    String awaitPageText(String expected, Duration wait) throws Exception {
+    public String awaitPageText(String expected, Duration wait) throws Exception {
         long deadline = System.nanoTime() + wait.toNanos();
         String text = "";
         while (System.nanoTime() < deadline) {
@@ -141,8 +142,40 @@ final class Chromium implements AutoCloseable {
         throw new AssertionError("the page never showed '" + expected + "' within " + wait + "; it shows: " + text);
     }
 
+    /**
+     * Opens {@code url} and returns the milliseconds from the start of that navigation until an element matching
+     * {@code selector} is in the page (the browser's own clock: {@code performance.now()} when a mutation
+     * observer, installed before the page's first script, sees it); fails after {@code wait}.
+     */
+    public double timedLoad(String url, String selector, Duration wait) throws Exception {
+        String watch = "(() => { const seen = () => { if (window.__magsShown == null && document.querySelector("
+                + JSON.writeValueAsString(selector) + ")) { window.__magsShown = performance.now(); } };"
+                + " new MutationObserver(seen).observe(document, { childList: true, subtree: true }); })();";
+        try (Cdp page = new Cdp(http, pageSocket())) {
+            page.call("Page.enable", Map.of());
+            String script = page.call("Page.addScriptToEvaluateOnNewDocument", Map.of("source", watch))
+                    .path("identifier").asText();
+            try {
+                page.call("Page.navigate", Map.of("url", url));
+                long deadline = System.nanoTime() + wait.toNanos();
+                while (System.nanoTime() < deadline) {
+                    JsonNode r = page.call("Runtime.evaluate", Map.of("expression", "window.__magsShown ?? null",
+                            "returnByValue", true));
+                    JsonNode shown = r.path("result").path("value");
+                    if (shown.isNumber()) {
+                        return shown.asDouble();
+                    }
+                    Thread.sleep(5);
+                }
+                throw new AssertionError("the page at " + url + " never showed " + selector + " within " + wait);
+            } finally {
+                page.call("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+            }
+        }
+    }
+
     /** Saves what the page shows now as a PNG file at {@code file} (its directory is made). */
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         try (Cdp page = new Cdp(http, pageSocket())) {
             JsonNode r = page.call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -154,7 +187,7 @@ final class Chromium implements AutoCloseable {
     private URI pageSocket() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        for (JsonNode target : Api.JSON.readTree(r.body())) {
+        for (JsonNode target : JSON.readTree(r.body())) {
             if (target.path("type").asText().equals("page")) {
                 return URI.create(target.path("webSocketDebuggerUrl").asText());
             }
@@ -193,7 +226,7 @@ final class Chromium implements AutoCloseable {
             int id = ids.incrementAndGet();
             CompletableFuture<JsonNode> answer = new CompletableFuture<>();
             pending.put(id, answer);
-            socket.sendText(Api.JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true).join();
+            socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true).join();
             JsonNode a = answer.get(CALL.toSeconds(), TimeUnit.SECONDS);
             if (a.has("error")) {
                 throw new AssertionError(method + " failed: " + a.get("error"));
@@ -206,7 +239,7 @@ final class Chromium implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    JsonNode message = Api.JSON.readTree(partial.toString());
+                    JsonNode message = JSON.readTree(partial.toString());
                     CompletableFuture<JsonNode> waiting = message.has("id") ? pending.remove(message.get("id").asInt()) : null;
                     if (waiting != null) {
                         waiting.complete(message);
