@@ -80,6 +80,42 @@ class PostgresStateE2EIT {
     }
 
     @Test
+    void aSingleNodeServersStateMovesToPostgresqlWithMagsdDbMigrate() throws Exception {
+        PostgresServer pg = server();
+        pg.createDatabase("magsd_move");
+        String url = pg.url("magsd_move");
+        Path data = tmp.resolve("data");
+        Files.createDirectories(tmp.resolve("home"));
+        String[] migrate = {"db", "migrate", "--data-dir", data.toString(), "--database-url", url};
+        try (MagsdFixture sqlite = new MagsdFixture(data, TestImages.busybox(), "busybox")) {
+            sqlite.start();
+            Proc.Result run = Proc.run(sqlite.cliEnv(tmp.resolve("home")), Duration.ofSeconds(60), Repo.mags(),
+                    "run", "-n", "moved", "echo before the move");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            Proc.Result whileRunning = Proc.run(Map.of(), Duration.ofSeconds(60), Repo.magsd(), migrate);
+            assertThat(whileRunning.exitCode()).isNotZero();
+            assertThat(whileRunning.stderr()).contains("another magsd is already using the data dir");
+        }
+
+        Proc.Result moved = Proc.run(Map.of(), Duration.ofSeconds(90), Repo.magsd(), migrate);
+
+        assertThat(moved.exitCode()).as(moved.stderr()).isZero();
+        assertThat(moved.stdout()).containsPattern("jobs\\s+1").contains("copied the state of " + data.resolve("state.db"))
+                .doesNotContain(PostgresServer.PASSWORD);
+        try (MagsdFixture postgres = new MagsdFixture(data, TestImages.busybox(), "busybox").withEnv("MAGS_DATABASE_URL", url)) {
+            postgres.start();
+            Map<String, String> env = postgres.cliEnv(tmp.resolve("home"));
+            Proc.Result logs = Proc.run(env, Duration.ofSeconds(60), Repo.mags(), "logs", "moved");
+            assertThat(logs.stdout()).as("the moved job's output, read with the admin token of before").contains("before the move");
+            Proc.Result after = Proc.run(env, Duration.ofSeconds(60), Repo.mags(), "run", "echo after the move");
+            assertThat(after.stdout()).isEqualTo("after the move\n");
+        }
+        Proc.Result again = Proc.run(Map.of(), Duration.ofSeconds(90), Repo.magsd(), migrate);
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.stderr()).contains("already holds mags state");
+    }
+
+    @Test
     void anUnreachableDatabaseStopsMagsdWithAMessageNamingItWithoutThePassword() {
         server();
         int closed = FreePort.pick();
