@@ -21,5 +21,10 @@ public enum AgentErrorCode {
     /** The workspace, snapshot or sandbox named does not exist (on this agent, or in storage), or has ended. */
     NOT_FOUND,
     /** The sandbox is frozen and takes no exec until it is thawed. */
-    FROZEN
+    FROZEN,
+    /**
+     * A remote agent could not be reached or did not answer (its host is down, or the network between); whether the
+     * call took effect there is unknown.
+     */
+    UNREACHABLE
 }

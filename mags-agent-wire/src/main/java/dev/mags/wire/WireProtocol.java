@@ -1,0 +1,16 @@
+package dev.mags.wire;
+
+/** Names both ends of the wire agree on. The version is in every path: a v3 agent serves {@code /agent/v3}. */
+public final class WireProtocol {
+    public static final String PREFIX = "/agent/v2";
+    /** The {@code Upgrade} token of an exec connection (frames, see {@link Frames}). */
+    public static final String EXEC_UPGRADE = "mags-exec-v2";
+    /** The {@code Upgrade} token of a connection to a sandbox's port (raw bytes both ways). */
+    public static final String PORT_UPGRADE = "mags-port-v2";
+    /** The header a read of an open file carries at the end of the file. */
+    public static final String END_OF_FILE = "Mags-End-Of-File";
+    /** How long the agent holds a request for a sandbox's end before it answers "not yet" (204). */
+    public static final long ENDED_WAIT_MILLIS = 20_000;
+
+    private WireProtocol() {}
+}

@@ -1,0 +1,201 @@
+package dev.mags.wire.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.CommandGate;
+import dev.mags.protocol.v2.Exec;
+import dev.mags.protocol.v2.ExecExit;
+import dev.mags.protocol.v2.ExecListener;
+import dev.mags.protocol.v2.ExecSpec;
+import dev.mags.protocol.v2.ExecStream;
+import dev.mags.protocol.v2.ExitReason;
+import dev.mags.protocol.v2.PtySize;
+import dev.mags.protocol.v2.SandboxId;
+import dev.mags.wire.Frames;
+import dev.mags.wire.WireError;
+import dev.mags.wire.WireProtocol;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An exec on a remote agent, over one upgraded connection (frames: {@link Frames}). {@link #start} returns once the
+ * agent says the process runs; the gate runs here, on the caller's side, when the agent reaches it.
+ */
+final class RemoteExec implements Exec {
+    private final ObjectMapper json;
+    private final SandboxId sandbox;
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final ExecListener listener;
+    private final boolean hasStdin;
+    private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
+    private final OutputStream stdin = new StdinFrames();
+
+    private RemoteExec(ObjectMapper json, SandboxId sandbox, Socket socket, ExecListener listener, boolean hasStdin)
+            throws IOException {
+        this.json = json;
+        this.sandbox = sandbox;
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+        this.listener = listener;
+        this.hasStdin = hasStdin;
+    }
+
+    static Exec start(AgentClient client, SandboxId sandbox, ExecSpec spec, ExecListener listener, CommandGate gate) {
+        Socket socket;
+        try {
+            socket = client.upgrade("/sandboxes/" + sandbox.value() + "/exec", WireProtocol.EXEC_UPGRADE);
+        } catch (IOException e) {
+            throw new AgentException(AgentErrorCode.UNREACHABLE, "could not start an exec on the agent at "
+                    + client.base() + ": " + e.getMessage(), e);
+        }
+        try {
+            RemoteExec exec = new RemoteExec(client.json(), sandbox, socket, listener, spec.stdin());
+            exec.send(Frames.SPEC, client.json().writeValueAsBytes(spec));
+            exec.awaitStart(gate);
+            Thread.ofVirtual().name("exec-frames-" + sandbox.value()).start(exec::readOutput);
+            return exec;
+        } catch (IOException e) {
+            close(socket);
+            throw new AgentException(AgentErrorCode.UNREACHABLE, "lost the agent at " + client.base()
+                    + " while starting an exec: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(socket);
+            throw e;
+        }
+    }
+
+    /** Reads until the process runs: passes the gate, delivers early output, throws what exec threw. */
+    private void awaitStart(CommandGate gate) throws IOException {
+        RuntimeException gateFailure = null;
+        while (true) {
+            Frames.Frame f = Frames.require(in);
+            switch (f.type()) {
+                case Frames.GATE -> {
+                    try {
+                        gate.beforeCommand();
+                        send(Frames.GATE_OPEN, new byte[0]);
+                    } catch (RuntimeException e) {
+                        gateFailure = e;
+                        send(Frames.GATE_REFUSED, json.writeValueAsBytes(WireError.of(e)));
+                    }
+                }
+                case Frames.STDOUT, Frames.STDERR -> deliver(f);
+                case Frames.STARTED -> {
+                    return;
+                }
+                case Frames.FAILED -> {
+                    if (gateFailure != null) {
+                        throw gateFailure;
+                    }
+                    Exception e = json.readValue(f.payload(), WireError.class).toException();
+                    throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+                }
+                default -> throw new IOException("unexpected frame '" + (char) f.type() + "' before the start");
+            }
+        }
+    }
+
+    private void readOutput() {
+        try (socket) {
+            for (Frames.Frame f = Frames.require(in); ; f = Frames.require(in)) {
+                if (f.type() == Frames.EXIT) {
+                    exit.complete(json.readValue(f.payload(), ExecExit.class));
+                    return;
+                }
+                deliver(f);
+            }
+        } catch (IOException | RuntimeException e) {
+            exit.complete(new ExecExit(null, ExitReason.FAILED, "lost the connection to the agent running sandbox "
+                    + sandbox + ": " + e.getMessage()));
+        }
+    }
+
+    private void deliver(Frames.Frame f) throws IOException {
+        switch (f.type()) {
+            case Frames.STDOUT -> listener.output(ExecStream.STDOUT, f.payload(), 0, f.payload().length);
+            case Frames.STDERR -> listener.output(ExecStream.STDERR, f.payload(), 0, f.payload().length);
+            default -> throw new IOException("unexpected frame '" + (char) f.type() + "' in an exec's output");
+        }
+    }
+
+    private void send(byte type, byte[] payload) throws IOException {
+        sendPart(type, payload, 0, payload.length);
+    }
+
+    private void sendPart(byte type, byte[] data, int offset, int length) throws IOException {
+        synchronized (out) {
+            Frames.write(out, type, data, offset, length);
+        }
+    }
+
+    @Override
+    public OutputStream stdin() {
+        if (!hasStdin) {
+            throw new IllegalStateException("this exec was started without stdin");
+        }
+        return stdin;
+    }
+
+    @Override
+    public void resize(PtySize size) {
+        try {
+            send(Frames.RESIZE, json.writeValueAsBytes(size));
+        } catch (IOException e) {
+            // the exec has ended or its connection is gone: a resize has nothing left to do
+        }
+    }
+
+    @Override
+    public void signal(int signal) {
+        try {
+            send(Frames.SIGNAL, ByteBuffer.allocate(4).putInt(signal).array());
+        } catch (IOException e) {
+            // harmless once the process has ended, as the contract says
+        }
+    }
+
+    @Override
+    public CompletableFuture<ExecExit> exit() {
+        return exit;
+    }
+
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+
+    /** Stdin as frames; a write of any size is split to fit a frame. */
+    private final class StdinFrames extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int at = 0; at < len; at += 64 * 1024) {
+                sendPart(Frames.STDIN, b, off + at, Math.min(64 * 1024, len - at));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            send(Frames.STDIN_CLOSE, new byte[0]);
+        }
+    }
+}
