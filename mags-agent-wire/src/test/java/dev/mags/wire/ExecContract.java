@@ -13,10 +13,13 @@ import dev.mags.protocol.v2.ExecSpec;
 import dev.mags.protocol.v2.ExitReason;
 import dev.mags.protocol.v2.PtySize;
 import dev.mags.protocol.v2.Sandbox;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,20 +195,41 @@ public abstract class ExecContract extends AgentContract {
     @Test
     void theGateRunsBeforeTheProcess() throws Exception {
         AtomicInteger calls = new AtomicInteger();
+        AtomicBoolean startedBeforeTheGateReturned = new AtomicBoolean();
         RecordingListener out = new RecordingListener();
-        // The gate leaves a file in the sandbox; a process started before the gate returned could miss it.
-        ExecExit exit = sandbox.exec(ExecSpec.shell("cat /root/gate", Map.of(), null), out, () -> {
+        // The process leaves a file as it starts; the gate watches for it for a while (a process started before
+        // the gate returned would leave it meanwhile), then leaves a file of its own for the process to read.
+        ExecExit exit = sandbox.exec(ExecSpec.shell("touch /root/started; cat /root/gate", Map.of(), null), out, () -> {
             calls.incrementAndGet();
-            try (SeekableByteChannel file = sandbox.files().open("/root/gate",
-                    Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING), 0644)) {
-                file.write(ByteBuffer.wrap("gate was here\n".getBytes(StandardCharsets.UTF_8)));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            try {
+                for (int i = 0; i < 50 && !startedBeforeTheGateReturned.get(); i++) {
+                    startedBeforeTheGateReturned.set(exists("/root/started"));
+                    Thread.sleep(20);
+                }
+                try (SeekableByteChannel file = sandbox.files().open("/root/gate",
+                        Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING), 0644)) {
+                    file.write(ByteBuffer.wrap("gate was here\n".getBytes(StandardCharsets.UTF_8)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }).exit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
+        assertThat(startedBeforeTheGateReturned).as("the process started before the gate returned").isFalse();
         assertThat(exit).as("output %s", out.text()).isEqualTo(ExecExit.exited(0));
         assertThat(out.stdout()).containsExactly("gate was here");
         assertThat(calls.get()).isPositive();
+    }
+
+    private boolean exists(String path) throws IOException {
+        try {
+            sandbox.files().stat(path, false);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 }
