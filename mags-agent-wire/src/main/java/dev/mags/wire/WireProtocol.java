@@ -3,6 +3,8 @@ package dev.mags.wire;
 /** Names both ends of the wire agree on. The version is in every path: a v3 agent serves {@code /agent/v3}. */
 public final class WireProtocol {
     public static final String PREFIX = "/agent/v2";
+    /** Where agents send their {@link Heartbeat}s, on the control plane's API listener. */
+    public static final String HEARTBEAT_PATH = "/internal/v2/agents/heartbeat";
     /** The {@code Upgrade} token of an exec connection (frames, see {@link Frames}). */
     public static final String EXEC_UPGRADE = "mags-exec-v2";
     /** The {@code Upgrade} token of a connection to a sandbox's port (raw bytes both ways). */
