@@ -6,15 +6,18 @@ import dev.mags.agent.WarmPoolConfig;
 import dev.mags.protocol.v2.NetworkMode;
 import java.util.List;
 
-/** Builds the in-process agent of single-node mode from the server's config. */
+/** Builds a host's agent: the in-process one of single-node mode, or the one {@code magsd agent} serves. */
 final class Agents {
     private Agents() {}
 
     static AgentConfig config(MagsdConfig cfg) {
-        return AgentConfig.defaults(cfg.dataDir(), cfg.imagesDir()).withRuntimeBinary(cfg.runtimeBinary())
-                .withCgroupParent(cfg.cgroupParent())
-                .withWarmPool(warmPool(cfg))
-                .withEgress(cfg.egress());
+        return config(cfg.dataDir(), cfg.imagesDir(), cfg.runtimeBinary(), cfg.cgroupParent(), warmPool(cfg), cfg.egress());
+    }
+
+    static AgentConfig config(java.nio.file.Path dataDir, java.nio.file.Path imagesDir, String runtime,
+                              String cgroupParent, WarmPoolConfig pool, dev.mags.agent.network.EgressPolicy egress) {
+        return AgentConfig.defaults(dataDir, imagesDir).withRuntimeBinary(runtime).withCgroupParent(cgroupParent)
+                .withWarmPool(pool).withEgress(egress);
     }
 
     /**
@@ -22,8 +25,12 @@ final class Agents {
      * image, the operator's default limits and outbound network. Other jobs start cold.
      */
     static WarmPoolConfig warmPool(MagsdConfig cfg) {
-        return new WarmPoolConfig(List.of(new WarmPoolConfig.Entry(cfg.defaultImage(), cfg.limits().defaults(),
-                NetworkMode.OUTBOUND, cfg.warmPoolSize())), WarmPoolConfig.DEFAULT_FILL_CONCURRENCY);
+        return warmPool(cfg.defaultImage(), cfg.limits().defaults(), cfg.warmPoolSize());
+    }
+
+    static WarmPoolConfig warmPool(String image, dev.mags.protocol.v2.SandboxLimits limits, int size) {
+        return new WarmPoolConfig(List.of(new WarmPoolConfig.Entry(image, limits, NetworkMode.OUTBOUND, size)),
+                WarmPoolConfig.DEFAULT_FILL_CONCURRENCY);
     }
 
     static LocalAgent local(MagsdConfig cfg, dev.mags.agent.workspace.WorkspaceBackup backup,

@@ -27,6 +27,9 @@ final class ServeCommand implements Callable<Integer> {
     JobDefaultsOptions jobDefaults;
 
     @Mixin
+    JobLimitsOptions jobLimits;
+
+    @Mixin
     RuntimeOptions runtime;
 
     @Mixin
@@ -36,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         return new MagsdConfig(dirs.dataDir(), HostPort.parse("--listen", api.listen), dirs.imagesDir(),
                 jobDefaults.defaultImage, HostPort.parse("--ssh-listen", api.sshListen), api.appsConfig(), storage.s3(),
                 runtime.runtime, runtime.cgroupParent, api.maxConcurrentJobs, Duration.ofSeconds(api.maxJobTimeoutSeconds),
-                jobDefaults.limitsPolicy(), runtime.warmPoolSize, runtime.egressPolicy(),
+                jobLimits.limitsPolicy(jobDefaults), runtime.warmPoolSize, runtime.egressPolicy(),
                 Duration.ofSeconds(api.workspaceIdleTimeoutSeconds), Duration.ofSeconds(storage.workspaceSyncIntervalSeconds),
                 storage.snapshotKeep, api.admissionPolicy(), api.outputPolicy(), api.fileLimits(),
                 MetricsTokenFile.access(api.metricsTokenFile), Duration.ofSeconds(api.sleepAfterSeconds), database.url());

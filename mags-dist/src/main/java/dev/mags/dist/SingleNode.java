@@ -42,7 +42,7 @@ final class SingleNode implements AutoCloseable {
             long sandboxGid = Agents.config(cfg).idMapping().start();
             DataDirModes.create(cfg.dataDir(), sandboxGid);
             opened.push(DataDirLock.acquire(cfg.dataDir()));
-            secure(cfg, sandboxGid);
+            secure(cfg.dataDir(), sandboxGid);
             if (cfg.database() == null) {
                 // SQLite creates its file 0644 less the umask, and its -wal, -shm and journal with the database's mode
                 DataDirModes.createPrivateFile(cfg.stateDb());
@@ -97,15 +97,15 @@ final class SingleNode implements AutoCloseable {
     }
 
     /** Makes the data dir private (see {@link DataDirModes}), saying what it changed. */
-    private static void secure(MagsdConfig cfg, long sandboxGid) throws IOException {
-        List<DataDirModes.Change> changes = DataDirModes.secure(cfg.dataDir(), sandboxGid);
+    static void secure(java.nio.file.Path dataDir, long sandboxGid) throws IOException {
+        List<DataDirModes.Change> changes = DataDirModes.secure(dataDir, sandboxGid);
         if (!changes.isEmpty()) {
             int shown = Math.min(changes.size(), 20);
-            LOG.warn("made the data dir {} private (owner:group mode before -> after): {}{}", cfg.dataDir(),
+            LOG.warn("made the data dir {} private (owner:group mode before -> after): {}{}", dataDir,
                     changes.subList(0, shown).stream().map(Object::toString).collect(Collectors.joining(", ")),
                     changes.size() > shown ? " and " + (changes.size() - shown) + " more" : "");
         }
-        DataDirModes.blockedAncestor(cfg.dataDir(), sandboxGid).ifPresent(p -> LOG.warn("sandboxes cannot start: their "
+        DataDirModes.blockedAncestor(dataDir, sandboxGid).ifPresent(p -> LOG.warn("sandboxes cannot start: their "
                 + "root (host uid and gid {}) cannot pass through {}; give it mode 0711 or choose another --data-dir",
                 sandboxGid, p));
     }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -47,8 +48,29 @@ final class WorkspaceStorageNode implements AutoCloseable {
         this.files = files;
     }
 
+    /**
+     * What one process needs of storage.
+     *
+     * @param collectGarbage whether this process runs the hourly garbage collection (one process per store should)
+     */
+    record Settings(Path dataDir, MagsdConfig.S3Settings s3, int snapshotKeep, Duration syncInterval,
+                    boolean collectGarbage) {
+        static Settings of(MagsdConfig cfg) {
+            return new Settings(cfg.dataDir(), cfg.s3(), cfg.snapshotKeep(), cfg.workspaceSyncInterval(), true);
+        }
+
+        Path embeddedS3File() {
+            return dataDir.resolve("s3.json");
+        }
+    }
+
     /** @param meters where the syncs' times and failures go */
     static WorkspaceStorageNode open(MagsdConfig cfg, io.micrometer.core.instrument.MeterRegistry meters) {
+        return open(Settings.of(cfg), meters);
+    }
+
+    /** @param meters where the syncs' times and failures go */
+    static WorkspaceStorageNode open(Settings cfg, io.micrometer.core.instrument.MeterRegistry meters) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             S3Config s3 = s3Config(cfg, opened);
@@ -60,13 +82,15 @@ final class WorkspaceStorageNode implements AutoCloseable {
             }
             WorkspaceStorage storage = new WorkspaceStorage(store,
                     StorageSettings.defaults(index).withKeepLast(cfg.snapshotKeep()));
-            ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().name("workspace-gc").daemon().factory());
-            opened.push(gc::shutdownNow);
-            gc.scheduleWithFixedDelay(() -> collect(storage), GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
+            if (cfg.collectGarbage()) {
+                ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("workspace-gc").daemon().factory());
+                opened.push(gc::shutdownNow);
+                gc.scheduleWithFixedDelay(() -> collect(storage), GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
+            }
             LOG.info("workspace storage: bucket {} at {}", s3.bucket(), s3.endpoint());
             return new WorkspaceStorageNode(opened,
-                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.workspaceSyncInterval(),
+                    new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.syncInterval(),
                             new SyncMeters(meters)),
                     new BucketFileBlobs(store));
         } catch (IOException e) {
@@ -87,7 +111,7 @@ final class WorkspaceStorageNode implements AutoCloseable {
         return backup;
     }
 
-    private static S3Config s3Config(MagsdConfig cfg, Deque<AutoCloseable> opened) {
+    private static S3Config s3Config(Settings cfg, Deque<AutoCloseable> opened) {
         MagsdConfig.S3Settings s = cfg.s3();
         if (s.endpoint() != null && !s.endpoint().isBlank()) {
             if (s.accessKey() == null || s.secretKey() == null) {
@@ -105,7 +129,7 @@ final class WorkspaceStorageNode implements AutoCloseable {
     }
 
     /** The embedded server's keys: kept across restarts, so S3 clients configured once keep working. */
-    private static String[] embeddedKeys(Path file) {
+    static String[] embeddedKeys(Path file) {
         try {
             if (Files.isRegularFile(file)) {
                 var node = JSON.readTree(file.toFile());
@@ -117,7 +141,7 @@ final class WorkspaceStorageNode implements AutoCloseable {
         return new String[] {"mags-" + random(8), random(24)};
     }
 
-    private static void writeEmbeddedFile(Path file, S3Config config) {
+    static void writeEmbeddedFile(Path file, S3Config config) {
         ObjectNode node = JSON.createObjectNode()
                 .put("endpoint", config.endpoint().toString())
                 .put("region", config.region())

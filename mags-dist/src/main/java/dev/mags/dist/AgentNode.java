@@ -1,0 +1,127 @@
+package dev.mags.dist;
+
+import dev.mags.agent.LocalAgent;
+import dev.mags.controlplane.metrics.Metrics;
+import dev.mags.protocol.v2.ReconcileReport;
+import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.SandboxInfo;
+import dev.mags.protocol.v2.WorkspaceInfo;
+import dev.mags.wire.Heartbeat;
+import dev.mags.wire.server.AgentServer;
+import dev.mags.wire.server.Heartbeats;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of {@code magsd agent}: this host's agent, served to the control planes, and its heartbeat.
+ * On start it reaps every sandbox an earlier run left (whatever ran here has been, or will be, moved elsewhere);
+ * when the control plane answers that it declared this agent lost, it stops every sandbox and heartbeats again as
+ * a new incarnation.
+ */
+final class AgentNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
+    static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
+    private final Deque<AutoCloseable> opened;
+    private final AgentServer server;
+
+    private AgentNode(Deque<AutoCloseable> opened, AgentServer server) {
+        this.opened = opened;
+        this.server = server;
+    }
+
+    static AgentNode start(AgentNodeConfig cfg) throws IOException {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            long sandboxGid = cfg.agent().idMapping().start();
+            DataDirModes.create(cfg.agent().dataDir(), sandboxGid);
+            opened.push(DataDirLock.acquire(cfg.agent().dataDir()));
+            SingleNode.secure(cfg.agent().dataDir(), sandboxGid);
+            PrometheusMeterRegistry meters = Metrics.newRegistry();
+            opened.push(meters::close);
+            WorkspaceStorageNode storage = WorkspaceStorageNode.open(cfg.storage(), meters);
+            opened.push(storage);
+            LocalAgent agent = new LocalAgent(cfg.agent(), storage.backup(), meters);
+            opened.push(agent);
+            ReconcileReport report = agent.reconcile(Set.of());
+            if (!report.reaped().isEmpty()) {
+                LOG.info("removed what {} sandboxes of an earlier run left", report.reaped().size());
+            }
+            report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
+            AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port());
+            opened.push(server);
+            Incarnation incarnation = new Incarnation();
+            Heartbeats heartbeats = new Heartbeats(cfg.controlPlane(), cfg.secret(), HEARTBEAT_EVERY,
+                    () -> heartbeat(cfg, agent, incarnation.startedAt), () -> {
+                        stopAll(agent);
+                        incarnation.startedAt = Instant.now();
+                    }).start();
+            opened.push(heartbeats);
+            LOG.info("magsd agent {} {} serving {} (advertised as {}), heartbeats to {}", cfg.agentId(), Version.current(),
+                    cfg.listen(), cfg.advertise(), cfg.controlPlane());
+            return new AgentNode(opened, server);
+        } catch (RuntimeException | IOException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** When this agent (re)joined the cluster with nothing running: a new value is a new incarnation. */
+    private static final class Incarnation {
+        volatile Instant startedAt = Instant.now();
+    }
+
+    private static Heartbeat heartbeat(AgentNodeConfig cfg, LocalAgent agent, Instant startedAt) {
+        List<SandboxInfo> sandboxes = agent.sandboxes();
+        HostMemory memory = HostMemory.read();
+        return new Heartbeat(cfg.agentId(), cfg.advertise(), cfg.slots(), sandboxes.size(), memory.totalBytes(),
+                memory.availableBytes(), agent.workspaces().stream().map(WorkspaceInfo::key).toList(), startedAt);
+    }
+
+    /** Fencing: stops every sandbox without its final sync (a newer copy runs elsewhere) and waits for the ends. */
+    private static void stopAll(LocalAgent agent) {
+        List<CompletableFuture<SandboxEnd>> ends = new ArrayList<>();
+        for (SandboxInfo info : agent.sandboxes()) {
+            agent.sandbox(info.id()).map(s -> s.stop(Duration.ofSeconds(1), false)).ifPresent(ends::add);
+        }
+        try {
+            CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("not every sandbox stopped within 60 s: {}", e.toString());
+        }
+        LOG.info("stopped {} sandboxes", ends.size());
+    }
+
+    @Override
+    public synchronized void close() {
+        LOG.info("magsd agent shutting down");
+        closeAll(opened);
+        LOG.info("magsd agent stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}", c, e);
+            }
+        }
+    }
+}
