@@ -40,6 +40,8 @@ import dev.mags.controlplane.usage.UsageService;
 import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.FileStore;
 import dev.mags.controlplane.state.JobStore;
+import dev.mags.controlplane.state.ReplicaStore;
+import dev.mags.controlplane.replica.Replicas;
 import dev.mags.controlplane.state.LogStore;
 import dev.mags.controlplane.state.SshKeyStore;
 import dev.mags.controlplane.state.UserStore;
@@ -52,6 +54,7 @@ import dev.mags.controlplane.placement.LiveSandboxes;
 import dev.mags.controlplane.workspace.WorkspaceCatalog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +86,10 @@ public final class ControlPlane implements AutoCloseable {
     private final SandboxTargets targets;
     private final SandboxSleeper sleeper;
     private SshGateway sshGateway;
+    private volatile BooleanSupplier leads = () -> true;
+    private final JobStore jobStore;
+    private final Clock clock;
+    private Replicas replicas;
     private boolean closed;
 
     /** @param fileBlobs where uploaded files are kept (the bucket of workspace storage) */
@@ -106,7 +113,9 @@ public final class ControlPlane implements AutoCloseable {
         this.metrics = new Metrics(meters, db.jdbi(), agents, clock);
         this.execs = new ExecSessions(execLimits, meters);
         LiveSandboxes live = new LiveSandboxes(agents);
+        this.clock = clock;
         JobStore jobStore = new JobStore(db.jdbi());
+        this.jobStore = jobStore;
         LogStore logStore = new LogStore(db.jdbi());
         UserStore userStore = new UserStore(db.jdbi());
         this.tokens = new TokenService(userStore, clock);
@@ -152,19 +161,43 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Settles jobs left over by a previous run of the process, starts the cron scheduler (which first starts
-     * the runs missed while the process was down), then opens the API.
+     * Settles jobs left over by a previous run of the process (single node), starts the cron scheduler (which first
+     * starts the runs missed while the process was down), then opens the API. A cluster's replica settles nothing
+     * at start: the leader takes over the jobs of replicas that stopped (see {@link #joinCluster}).
      */
     public ControlPlane start() {
-        jobs.recoverAfterRestart();
-        cron.start();
-        reaper.start(reapPeriod);
+        if (replicas == null) {
+            jobs.recoverAfterRestart();
+        } else {
+            replicas.start();
+        }
+        cron.start(() -> leads.getAsBoolean());
+        reaper.start(reapPeriod, () -> leads.getAsBoolean());
         sleeper.start();
-        retention.start();
-        fileReaper.start();
+        retention.start(() -> leads.getAsBoolean());
+        fileReaper.start(() -> leads.getAsBoolean());
         api.start();
         LOG.info("API listening on port {}", api.port());
         return this;
+    }
+
+    /**
+     * Makes this control plane replica {@code replicaId} of a cluster: the jobs it takes are recorded as its own, it
+     * heartbeats in {@code store}, and while {@code leads} it runs the singletons (see {@link #leadWhile}) and takes
+     * over the jobs of replicas silent for longer than {@code lostAfter}. Call before {@link #start()}.
+     */
+    public void joinCluster(String replicaId, BooleanSupplier leads, ReplicaStore store, java.time.Duration lostAfter) {
+        jobStore.runAs(replicaId);
+        leadWhile(leads);
+        replicas = new Replicas(replicaId, store, jobs, leads, clock, lostAfter);
+    }
+
+    /**
+     * In a cluster: the singletons (cron, the workspace, output and file reapers) work only while {@code leads} says
+     * this replica leads; single-node, they always do. Call before {@link #start()}.
+     */
+    public void leadWhile(BooleanSupplier leads) {
+        this.leads = leads;
     }
 
     public int port() {
@@ -229,6 +262,9 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        if (replicas != null) {
+            replicas.close();
+        }
         execs.close(); // hangs running execs up, so that their requests end before the API's grace runs out
         api.close();
         cron.close();

@@ -67,7 +67,7 @@ class PostgresStateE2EIT {
                     "--ssh-listen", "127.0.0.1:" + FreePort.pick(), "--cgroup-parent", magsd.cgroupParent + "-2",
                     "--warm-pool-size", "0");
             assertThat(second.exitCode()).isNotZero();
-            assertThat(second.stderr()).contains("another magsd serve keeps its state in jdbc:postgresql://127.0.0.1:"
+            assertThat(second.stderr()).contains("another magsd serve, or a cluster's control planes, keep their state in jdbc:postgresql://127.0.0.1:"
                     + pg.port() + "/magsd_e2e").doesNotContain(PostgresServer.PASSWORD);
 
             magsd.close();

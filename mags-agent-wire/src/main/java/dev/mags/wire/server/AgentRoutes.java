@@ -11,12 +11,15 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.StatusCodes;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 
 import static dev.mags.wire.WireProtocol.PREFIX;
 
 /** The agent's own calls: images, creating sandboxes, the host's workspaces and usage, reconciling. */
 final class AgentRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
     private final Agent agent;
     private final Calls calls;
     private final EndedSandboxes ended;
@@ -52,7 +55,9 @@ final class AgentRoutes {
     private Object create(HttpServerExchange exchange) throws java.io.IOException {
         SandboxSpec spec = calls.read(exchange, SandboxSpec.class);
         Sandbox sandbox = agent.create(spec);
-        ended.watch(sandbox);
+        ended.watch(sandbox).whenComplete((end, t) -> LOG.info("sandbox {} ended: {}", sandbox.id(),
+                end == null ? t : end.reason()));
+        LOG.info("sandbox {} created for the control plane ({} image)", sandbox.id(), spec.image());
         exchange.setStatusCode(StatusCodes.CREATED);
         return new SandboxInfo(sandbox.id(), sandbox.state(), spec.workspace() == null ? null : spec.workspace().key(),
                 spec.limits(), Instant.now(), 0);

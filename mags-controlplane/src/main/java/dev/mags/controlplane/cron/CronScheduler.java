@@ -9,6 +9,7 @@ import dev.mags.controlplane.error.MagsException;
 import dev.mags.controlplane.error.NotFoundException;
 import dev.mags.controlplane.job.JobService;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -40,6 +41,9 @@ public final class CronScheduler implements AutoCloseable {
     private boolean woken;
     private boolean closed;
     private Thread thread;
+    private volatile BooleanSupplier leads = () -> true;
+    /** How often a replica that does not lead looks whether it leads now. */
+    private static final Duration FOLLOWER_SLEEP = Duration.ofSeconds(1);
 
     public CronScheduler(CronStore store, JobService jobs, Clock clock) {
         this.store = store;
@@ -47,8 +51,12 @@ public final class CronScheduler implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Starts the thread; its first pass starts the runs missed while the server was down. */
-    public void start() {
+    /**
+     * Starts the thread; its first pass starts the runs missed while the server was down. It fires only while
+     * {@code leads} (one process of a cluster runs cron; the others look again every second).
+     */
+    public void start(BooleanSupplier leads) {
+        this.leads = leads;
         lock.lock();
         try {
             if (thread != null || closed) {
@@ -74,7 +82,9 @@ public final class CronScheduler implements AutoCloseable {
     private void loop() {
         while (true) {
             try {
-                runDue();
+                if (leads.getAsBoolean()) {
+                    runDue();
+                }
             } catch (RuntimeException e) {
                 LOG.error("cron scheduler pass failed; trying again at the next run", e);
             }
@@ -95,6 +105,9 @@ public final class CronScheduler implements AutoCloseable {
             millis = MAX_SLEEP.toMillis();
         }
         millis = Math.min(Math.max(millis, 0), MAX_SLEEP.toMillis());
+        if (!leads.getAsBoolean()) {
+            millis = Math.max(millis, FOLLOWER_SLEEP.toMillis()); // a due run is the leader's: look again soon
+        }
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(millis);

@@ -1,6 +1,7 @@
 package dev.mags.controlplane.files;
 
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,17 +14,23 @@ public final class FileReaper implements AutoCloseable {
 
     private final UploadedFiles files;
     private ScheduledExecutorService timer;
+    private volatile BooleanSupplier leads = () -> true;
 
     public FileReaper(UploadedFiles files) {
         this.files = files;
     }
 
-    public synchronized void start() {
+    /** Reaps now and then every 10 minutes, while {@code leads} (one process of a cluster reaps). */
+    public synchronized void start(BooleanSupplier leads) {
+        this.leads = leads;
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("file-reaper").daemon().factory());
         timer.scheduleWithFixedDelay(this::reapQuietly, 0, PERIOD_MINUTES, TimeUnit.MINUTES);
     }
 
     private void reapQuietly() {
+        if (!leads.getAsBoolean()) {
+            return;
+        }
         try {
             int removed = files.reap();
             if (removed > 0) {

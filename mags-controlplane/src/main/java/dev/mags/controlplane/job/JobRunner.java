@@ -97,6 +97,8 @@ public final class JobRunner implements AutoCloseable {
     public void stop(String jobId) {
         Execution e = executions.get(jobId);
         if (e == null) {
+            // In a cluster another replica may run it: its own sandbox ends here, that replica records the end.
+            live.forJob(jobId).filter(s -> s.id().value().equals(jobId)).ifPresent(s -> s.stop(stopGrace, false));
             return;
         }
         e.stopRequested = true;

@@ -22,6 +22,7 @@ import dev.mags.controlplane.workspace.WorkspaceName;
 import dev.mags.controlplane.placement.AgentDirectory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -332,6 +333,66 @@ public final class JobService {
         } catch (RuntimeException e) {
             LOG.warn("always-on job {} could not be started again after the restart; it stays sleeping and is woken on"
                     + " use: {}", job.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * In a cluster: takes over the unfinished jobs of control-plane replica {@code replica}, which stopped (its
+     * heartbeat is old), and settles them as a restart settles a single node's: the sandbox of a running job ends
+     * (after a final sync when it keeps a stored workspace, whose job then sleeps and is woken on use, always-on
+     * ones at once); other running jobs end in error; pending ones run here, unless their launch had begun.
+     * Returns how many it took.
+     */
+    public int adoptJobsOf(String replica) {
+        List<JobRecord> adopted = jobs.adopt(replica);
+        Instant now = clock.instant();
+        for (JobRecord job : adopted) {
+            try {
+                settleAdopted(job, replica, now);
+            } catch (RuntimeException e) {
+                LOG.warn("job {} of stopped replica {} could not be settled: {}", job.id(), replica, e.toString());
+            }
+        }
+        return adopted.size();
+    }
+
+    private void settleAdopted(JobRecord job, String replica, Instant now) {
+        switch (job.status()) {
+            case RUNNING -> {
+                boolean kept = job.persistent() && job.workspaceId() != null;
+                Optional<dev.mags.protocol.v2.Sandbox> sandbox = kept
+                        ? agents.onWorkspace(dev.mags.protocol.v2.WorkspaceKey.of(JobSandboxes.workspaceKey(job)))
+                        : agents.sandbox(dev.mags.protocol.v2.SandboxId.of(job.id()));
+                sandbox.ifPresent(s -> s.stop(java.time.Duration.ofSeconds(5), kept).join());
+                if (kept) {
+                    jobs.markSleeping(job.id());
+                    LOG.info("job {}: replica {} that ran it stopped; its sandbox sleeps until it is used", job.id(),
+                            replica);
+                    if (job.noSleep()) {
+                        Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAlwaysOn(job));
+                    }
+                } else {
+                    jobs.finish(job.id(), JobStatus.ERROR, null, "the control plane replica that ran the job ("
+                            + replica + ") stopped; its sandbox was removed at " + now, now);
+                    LOG.info("job {}: replica {} that ran it stopped; marked as error", job.id(), replica);
+                }
+            }
+            case PENDING -> {
+                if (job.launchedAt() != null) {
+                    jobs.finish(job.id(), JobStatus.ERROR, null, "the control plane replica that was starting the "
+                            + "job (" + replica + ") stopped; its script may or may not have started and was not run "
+                            + "again (check its output and workspace; submit it again if it did not run)", now);
+                } else {
+                    LOG.info("job {}: replica {} that had it queued stopped; it runs here", job.id(), replica);
+                    runner.enqueue(job);
+                }
+            }
+            case SLEEPING -> {
+                if (job.noSleep()) {
+                    Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAlwaysOn(job));
+                }
+            }
+            default -> { }
         }
     }
 

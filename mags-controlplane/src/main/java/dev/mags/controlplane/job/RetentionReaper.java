@@ -4,6 +4,7 @@ import dev.mags.controlplane.state.Database;
 import dev.mags.controlplane.state.JobStore;
 import dev.mags.controlplane.state.LogStore;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,6 +35,7 @@ public final class RetentionReaper implements AutoCloseable {
     private final OutputPolicy policy;
     private ScheduledExecutorService timer;
     private volatile boolean closing;
+    private volatile BooleanSupplier leads = () -> true;
 
     public RetentionReaper(JobStore jobs, LogStore logs, Database db, Clock clock, OutputPolicy policy) {
         this.jobs = jobs;
@@ -43,14 +45,18 @@ public final class RetentionReaper implements AutoCloseable {
         this.policy = policy;
     }
 
-    /** Reaps now and then every {@code checkInterval}. */
-    public synchronized void start() {
+    /** Reaps now and then every {@code checkInterval}, while {@code leads} (one process of a cluster reaps). */
+    public synchronized void start(BooleanSupplier leads) {
+        this.leads = leads;
         long period = policy.checkInterval().toMillis();
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("retention-reaper").daemon().factory());
         timer.scheduleWithFixedDelay(this::reapQuietly, 0, period, TimeUnit.MILLISECONDS);
     }
 
     private void reapQuietly() {
+        if (!leads.getAsBoolean()) {
+            return;
+        }
         try {
             reap();
         } catch (RuntimeException e) {

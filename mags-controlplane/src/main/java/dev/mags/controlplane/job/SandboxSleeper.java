@@ -52,7 +52,7 @@ public final class SandboxSleeper implements AutoCloseable {
         try {
             Instant cutoff = clock.instant().minus(sleepAfter);
             for (JobRecord job : jobs.keptAndMaySleep()) {
-                Optional<Sandbox> sandbox = live.forWorkspace(WorkspaceKey.of(JobSandboxes.workspaceKey(job)));
+                Optional<Sandbox> sandbox = live.forWorkspaceStartedHere(WorkspaceKey.of(JobSandboxes.workspaceKey(job)));
                 if (sandbox.isEmpty() || !activity.claimIdle(sandbox.get().id(), cutoff)) {
                     continue;
                 }

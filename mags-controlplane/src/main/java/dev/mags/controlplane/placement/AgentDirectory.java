@@ -42,6 +42,29 @@ public interface AgentDirectory extends AutoCloseable {
         return agents().stream().map(a -> a.image(name)).flatMap(Optional::stream).findFirst();
     }
 
+    /**
+     * Whether other control-plane replicas place sandboxes on these agents too (a cluster): then a sandbox this
+     * process did not start may serve one of its jobs or workspaces, and is looked for on the agents.
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /** The live sandbox (running or frozen) on the workspace's disk, wherever it is; asks every agent. */
+    default Optional<Sandbox> onWorkspace(WorkspaceKey key) {
+        for (Agent agent : agents()) {
+            for (var info : agent.sandboxes()) {
+                if (key.equals(info.workspace())) {
+                    Optional<Sandbox> sandbox = agent.sandbox(info.id());
+                    if (sandbox.isPresent()) {
+                        return sandbox;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -43,13 +43,33 @@ public final class LiveSandboxes {
         byWorkspace.values().removeIf(id::equals);
     }
 
-    /** The sandbox job {@code jobId} runs in, while the sandbox lives. */
+    /**
+     * The sandbox job {@code jobId} runs in, while the sandbox lives. In a cluster, a job another replica started
+     * is found on the agents (a job's own sandbox has the job's id).
+     */
     public Optional<Sandbox> forJob(String jobId) {
-        return live(byJob.get(jobId));
+        SandboxId id = byJob.get(jobId);
+        if (id == null && directory.shared()) {
+            id = SandboxId.of(jobId);
+        }
+        return live(id);
     }
 
-    /** The sandbox that stays for the workspace, while it lives (running or frozen). */
+    /**
+     * The sandbox that stays for the workspace, while it lives (running or frozen). In a cluster, one another
+     * replica started is found on the agents.
+     */
     public Optional<Sandbox> forWorkspace(WorkspaceKey key) {
+        Optional<Sandbox> known = live(byWorkspace.get(key));
+        if (known.isPresent() || !directory.shared()) {
+            return known;
+        }
+        return directory.onWorkspace(key).filter(s -> s.state() == SandboxState.RUNNING
+                || s.state() == SandboxState.FROZEN);
+    }
+
+    /** The workspace's sandbox if this process started it (only this process sees its activity, so may sleep it). */
+    public Optional<Sandbox> forWorkspaceStartedHere(WorkspaceKey key) {
         return live(byWorkspace.get(key));
     }
 

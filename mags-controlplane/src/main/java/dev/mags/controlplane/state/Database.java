@@ -185,8 +185,9 @@ public final class Database implements AutoCloseable {
                     ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + SINGLE_SERVER_LOCK + ")")) {
                 if (!rs.next() || !rs.getBoolean(1)) {
                     c.close();
-                    throw new IllegalStateException("another magsd serve keeps its state in " + url + " (it holds the "
-                            + "database's server lock); stop it, or give this server a database of its own");
+                    throw new IllegalStateException("another magsd serve, or a cluster's control planes, keep their state in "
+                            + url + " (they hold the database's server lock); stop them, or give this server a database "
+                            + "of its own");
                 }
             }
             return () -> {
@@ -198,6 +199,40 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot take the server lock of " + url + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes this process one of the control-plane replicas of a cluster on this PostgreSQL database: a shared hold
+     * on the server lock, so that no {@code magsd serve} runs on the database with them (and none starts while one
+     * runs). Released when the handle is closed or the process dies.
+     */
+    public AutoCloseable claimClusterMember(DatabaseUrl url) {
+        if (dialect.embedded()) {
+            throw new IllegalStateException("a cluster keeps its state in PostgreSQL: give --database-url");
+        }
+        try {
+            Connection c = dataSource.getConnection();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock_shared(" + SINGLE_SERVER_LOCK + ")")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    c.close();
+                    throw new IllegalStateException("a magsd serve keeps its state in " + url + "; a cluster's control "
+                            + "planes cannot share the database with it: stop it first (its state stays)");
+                }
+            }
+            return () -> {
+                try (c; Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock_shared(" + SINGLE_SERVER_LOCK + ")");
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot join the cluster on " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A connection of the caller's own, outside the pool's sharing (a session lock lives as long as it does). */
+    public Connection dedicatedConnection() throws SQLException {
+        return dataSource.getConnection();
     }
 
     public Dialect dialect() {

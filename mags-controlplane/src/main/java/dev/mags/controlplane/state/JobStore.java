@@ -30,17 +30,47 @@ public final class JobStore {
             rs.getBoolean("no_sleep"), rs.getString("startup_command"));
 
     private final Jdbi jdbi;
+    private volatile String runner;
 
     public JobStore(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
+    /** In a cluster: the jobs this process inserts from now on are run by control-plane replica {@code replicaId}. */
+    public void runAs(String replicaId) {
+        this.runner = replicaId;
+    }
+
+    /**
+     * Makes the unfinished jobs (pending, running, sleeping) of replica {@code from} this process's, and returns
+     * them as they were: one replica takes them, however many try at once.
+     */
+    public List<JobRecord> adopt(String from) {
+        String me = runner;
+        if (me == null) {
+            throw new IllegalStateException("only a cluster's replica adopts jobs");
+        }
+        return jdbi.inTransaction(h -> {
+            List<JobRecord> jobs = h.createQuery("SELECT * FROM jobs WHERE runner = :from "
+                            + "AND status IN ('pending', 'running', 'sleeping') ORDER BY created_at")
+                    .bind("from", from).map(JOB).list();
+            List<JobRecord> taken = new java.util.ArrayList<>();
+            for (JobRecord job : jobs) {
+                if (h.createUpdate("UPDATE jobs SET runner = :me WHERE id = :id AND runner = :from")
+                        .bind("me", me).bind("id", job.id()).bind("from", from).execute() == 1) {
+                    taken.add(job);
+                }
+            }
+            return taken;
+        });
+    }
+
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO jobs (id, user_id, name, script, type, image, environment, "
                         + "timeout_seconds, memory_bytes, cpu_millis, disk_bytes, pids, status, created_at, workspace_id, persistent, "
-                        + "no_sync, base_workspace_id, base_snapshot, no_sleep, startup_command) VALUES (:id, "
+                        + "no_sync, base_workspace_id, base_snapshot, no_sleep, startup_command, runner) VALUES (:id, "
                         + ":user, :name, :script, :type, :image, :env, :timeout, :memory, :cpu, :disk, :pids, :status, "
-                        + ":created, :workspace, :persistent, :nosync, :base, :basesnap, :nosleep, :startup)")
+                        + ":created, :workspace, :persistent, :nosync, :base, :basesnap, :nosleep, :startup, :runner)")
                 .bind("id", job.id()).bind("user", job.userId()).bind("name", job.name())
                 .bind("script", job.script()).bind("type", job.type()).bind("image", job.image())
                 .bind("env", writeEnv(job.environment())).bind("timeout", job.timeoutSeconds())
@@ -51,6 +81,7 @@ public final class JobStore {
                 .bind("persistent", job.persistent()).bind("nosync", job.noSync())
                 .bind("base", job.baseWorkspaceId()).bind("basesnap", job.baseSnapshot())
                 .bind("nosleep", job.noSleep()).bind("startup", job.startupCommand())
+                .bind("runner", runner)
                 .execute());
     }
 
@@ -180,8 +211,10 @@ public final class JobStore {
 
     /** A sleeping job whose sandbox runs again; false if it was not sleeping. */
     public boolean markAwake(String jobId) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = 'running' WHERE id = :id AND status = 'sleeping'")
-                .bind("id", jobId).execute()) == 1;
+        // the replica that woke it runs it from now on (it watches the new sandbox)
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = 'running', runner = :runner "
+                        + "WHERE id = :id AND status = 'sleeping'")
+                .bind("id", jobId).bind("runner", runner).execute()) == 1;
     }
 
     /** The user's sleeping job in workspace {@code name}, if there is one. */

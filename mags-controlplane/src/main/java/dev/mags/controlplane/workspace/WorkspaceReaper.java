@@ -6,6 +6,7 @@ import dev.mags.controlplane.placement.AgentDirectory;
 import dev.mags.protocol.v2.Agent;
 import dev.mags.protocol.v2.WorkspaceKey;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ public final class WorkspaceReaper implements AutoCloseable {
     private final Clock clock;
     private final Duration idleTimeout;
     private ScheduledExecutorService timer;
+    private volatile BooleanSupplier leads = () -> true;
 
     public WorkspaceReaper(WorkspaceStore store, WorkspaceLocks locks, AgentDirectory agents, Clock clock,
             Duration idleTimeout) {
@@ -36,8 +38,9 @@ public final class WorkspaceReaper implements AutoCloseable {
         this.idleTimeout = idleTimeout;
     }
 
-    /** Checks every {@code period} from now on. */
-    public synchronized void start(Duration period) {
+    /** Checks every {@code period} from now on, while {@code leads} (one process of a cluster reaps). */
+    public synchronized void start(Duration period, BooleanSupplier leads) {
+        this.leads = leads;
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("workspace-reaper").daemon().factory());
         timer.scheduleWithFixedDelay(this::reapQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -49,6 +52,9 @@ public final class WorkspaceReaper implements AutoCloseable {
     }
 
     private void reapQuietly() {
+        if (!leads.getAsBoolean()) {
+            return;
+        }
         try {
             reap();
         } catch (RuntimeException e) {
