@@ -164,6 +164,10 @@ class ClusterApiTest {
         assertThat(json(r).at("/error/message").asText()).contains("startedAt is missing");
         r = heartbeat(auth, new Heartbeat("host-a", agentUrl(), -1, 0, 1, 1, List.of(), Instant.now()));
         assertThat(r.statusCode()).isEqualTo(400);
+        r = post(WireProtocol.HEARTBEAT_PATH, auth, "{\"agentId\":\"host-a\",\"url\":\"http://a:1\",\"startedAt\":"
+                + "\"2027-01-01T00:00:00Z\",\"workspaces\":[\"../../etc\"]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).at("/error/message").asText()).contains("workspace key '../../etc'");
         assertThat(registry.all()).isEmpty();
     }
 

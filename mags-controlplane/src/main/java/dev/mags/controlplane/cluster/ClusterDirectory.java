@@ -13,8 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * when it is lost; its sandboxes then end with the reason.
  *
  * <p>The agents are read from the registry at most every {@code refreshEvery} (one second in production): a call in
- * between uses what the last read found, and {@link #refresh()} reads at once. Placement is best of
- * {@value #CHOICES}: two live agents with a free slot picked at random, the one with more free slots (then more free
+ * between uses what the last read found, and {@link #refresh()} reads at once. Placement is best of two
+ * ({@link Placement}): two live agents with a free slot picked at random, the one with more free slots (then more free
  * memory) wins; free slots are the last heartbeat's, less what was placed here since. A sandbox on a workspace's
  * disk goes to the agent that keeps that disk while it is live, full or not: another host would start from the
  * latest snapshot in storage, which may be older than that disk (or not exist, for a local workspace).
@@ -45,15 +43,15 @@ public final class ClusterDirectory implements AgentDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDirectory.class);
     /** How often the registry is read again, in production. */
     public static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
-    static final int CHOICES = 2;
     /** How long a placement not yet seen as a sandbox is remembered: longer than any create (a restore included). */
     private static final Duration UNCONFIRMED_FOR = Duration.ofMinutes(30);
-    private static final Comparator<Member> ROOMIER = Comparator.comparingInt(Member::freeSlots)
-            .thenComparingLong(Member::freeMemory);
 
     private record Held(String agentId, long atNanos, boolean confirmed) {}
 
     private record Found(Member member, Sandbox sandbox) {}
+
+    /** A link taken out of the directory, whose sandboxes end with {@code why}. */
+    private record Dropped(Member member, String why) {}
 
     private final AgentRegistry registry;
     private final Function<URI, AgentLink> links;
@@ -83,43 +81,14 @@ public final class ClusterDirectory implements AgentDirectory {
         refreshIfStale();
         WorkspaceKey workspace = spec.workspace() == null ? null : spec.workspace().key();
         synchronized (placing) {
-            Member chosen = choose(workspace);
+            if (isClosed()) {
+                throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the control plane is shutting down");
+            }
+            Member chosen = Placement.choose(List.copyOf(members.values()), workspace, random);
             chosen.placed(workspace);
             holders.put(spec.id(), new Held(chosen.id(), System.nanoTime(), false));
             return chosen.link.agent();
         }
-    }
-
-    private Member choose(WorkspaceKey workspace) {
-        if (isClosed()) {
-            throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the control plane is shutting down");
-        }
-        List<Member> live = List.copyOf(members.values());
-        if (live.isEmpty()) {
-            throw new AgentException(AgentErrorCode.UNREACHABLE, "no agent is registered and live in this cluster: "
-                    + "start magsd agent --control-plane URL on each host (it registers with its first heartbeat)");
-        }
-        if (workspace != null) {
-            Optional<Member> keeper = live.stream().filter(m -> m.keeps(workspace)).findFirst();
-            if (keeper.isPresent()) {
-                return keeper.get();
-            }
-        }
-        List<Member> room = live.stream().filter(m -> m.freeSlots() > 0).collect(Collectors.toCollection(ArrayList::new));
-        if (room.isEmpty()) {
-            throw new AgentException(AgentErrorCode.CAPACITY, "every agent of the cluster is full (" + live.size()
-                    + " live, " + live.stream().mapToInt(m -> m.record().slotsTotal()).sum() + " sandboxes in all): "
-                    + "try again when sandboxes have ended, or start magsd agent on another host");
-        }
-        Member best = null;
-        for (int i = 0; i < Math.min(CHOICES, room.size()); i++) {
-            Collections.swap(room, i, i + random.nextInt(room.size() - i));
-            Member m = room.get(i);
-            if (best == null || ROOMIER.compare(m, best) > 0) {
-                best = m;
-            }
-        }
-        return best;
     }
 
     @Override
@@ -214,28 +183,35 @@ public final class ClusterDirectory implements AgentDirectory {
      * The monitor declared the agent lost: its link's sandboxes end with {@link AgentRecord#lostReason()} (so their
      * jobs end saying so) and its link closes. Other replicas learn of it at their next {@link #refresh()}.
      */
-    public synchronized void lost(AgentRecord agent) {
-        Member m = members.get(agent.id());
-        if (m != null) {
-            drop(m, agent.lostReason());
+    public void lost(AgentRecord agent) {
+        List<Dropped> dropped;
+        synchronized (this) {
+            Member m = members.get(agent.id());
+            dropped = m == null ? List.of() : List.of(drop(m, agent.lostReason()));
         }
+        end(dropped);
     }
 
     /** Reads the registry now: new agents get a link, lost and restarted ones lose theirs (their sandboxes end). */
-    public synchronized void refresh() {
+    public void refresh() {
+        end(refreshLocked());
+    }
+
+    private synchronized List<Dropped> refreshLocked() {
         if (closed) {
-            return;
+            return List.of();
         }
         Map<String, AgentRecord> all = registry.all().stream().collect(Collectors.toMap(AgentRecord::id, a -> a));
+        List<Dropped> dropped = new ArrayList<>();
         for (Member m : List.copyOf(members.values())) {
             AgentRecord r = all.get(m.id());
             if (r == null) {
-                drop(m, "the agent " + m.id() + " was removed from the cluster");
+                dropped.add(drop(m, "the agent " + m.id() + " was removed from the cluster"));
             } else if (r.state() == AgentRecord.State.LOST) {
-                drop(m, r.lostReason());
+                dropped.add(drop(m, r.lostReason()));
             } else if (!m.sameProcess(r)) {
-                drop(m, "the agent " + m.id() + " restarted at " + r.startedAt() + " (now on " + r.url()
-                        + "): what its previous process ran ended with it");
+                dropped.add(drop(m, "the agent " + m.id() + " restarted at " + r.startedAt() + " (now on " + r.url()
+                        + "): what its previous process ran ended with it"));
             } else {
                 m.update(r);
             }
@@ -250,28 +226,45 @@ public final class ClusterDirectory implements AgentDirectory {
         holders.values().removeIf(h -> !h.confirmed() && now - h.atNanos() > UNCONFIRMED_FOR.toNanos());
         refreshedAt = now;
         refreshed = true;
+        return dropped;
     }
 
-    private synchronized void refreshIfStale() {
-        if (refreshed && System.nanoTime() - refreshedAt < refreshEvery.toNanos()) {
-            return;
+    private void refreshIfStale() {
+        List<Dropped> dropped;
+        synchronized (this) {
+            if (refreshed && System.nanoTime() - refreshedAt < refreshEvery.toNanos()) {
+                return;
+            }
+            try {
+                dropped = refreshLocked();
+            } catch (RuntimeException e) {
+                // The agents found last stay in use; the next call after refreshEvery reads again.
+                LOG.warn("cannot read the cluster's agents from the state store: {}", e.getMessage());
+                refreshedAt = System.nanoTime();
+                refreshed = true;
+                return;
+            }
         }
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            // The agents found last stay in use; the next call after refreshEvery reads again.
-            LOG.warn("cannot read the cluster's agents from the state store: {}", e.getMessage());
-            refreshedAt = System.nanoTime();
-            refreshed = true;
-        }
+        end(dropped);
     }
 
-    private void drop(Member m, String why) {
+    /** Takes the member out (under the lock); its sandboxes end in {@link #end}, outside it. */
+    private Dropped drop(Member m, String why) {
         members.remove(m.id(), m);
         holders.values().removeIf(h -> h.agentId().equals(m.id()));
-        LOG.warn("{}: ending the sandboxes this control plane knew there", why);
-        m.link.lost(why);
-        m.link.close();
+        return new Dropped(m, why);
+    }
+
+    /**
+     * Ends what the dropped links knew, outside the directory's lock: the sandboxes' ends run the jobs' completions
+     * on this thread, and those may call the directory (or wait for a thread that does).
+     */
+    private static void end(List<Dropped> dropped) {
+        for (Dropped d : dropped) {
+            LOG.warn("{}: ending the sandboxes this control plane knew there", d.why());
+            d.member().link.lost(d.why());
+            d.member().link.close();
+        }
     }
 
     private synchronized boolean isClosed() {
