@@ -5,6 +5,8 @@ import dev.mags.controlplane.apps.AppHosts;
 import dev.mags.controlplane.apps.AppProxy;
 import dev.mags.controlplane.apps.AppUrls;
 import dev.mags.controlplane.auth.TokenService;
+import dev.mags.controlplane.cluster.AgentRegistry;
+import dev.mags.controlplane.cluster.HeartbeatRoute;
 import dev.mags.controlplane.auth.Tokens;
 import dev.mags.controlplane.auth.Users;
 import dev.mags.controlplane.metrics.Metrics;
@@ -52,6 +54,7 @@ import dev.mags.controlplane.workspace.WorkspaceService;
 import dev.mags.controlplane.placement.AgentDirectory;
 import dev.mags.controlplane.placement.LiveSandboxes;
 import dev.mags.controlplane.workspace.WorkspaceCatalog;
+import dev.mags.wire.WireProtocol;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -85,6 +88,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ExecSessions execs;
     private final SandboxTargets targets;
     private final SandboxSleeper sleeper;
+    private final Clock clock;
     private SshGateway sshGateway;
     private volatile BooleanSupplier leads = () -> true;
     private final JobStore jobStore;
@@ -110,6 +114,7 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane(ControlPlaneConfig config, Database db, AgentDirectory agents, WorkspaceCatalog catalog,
             FileBlobs fileBlobs, Clock clock, ExecLimits execLimits, PrometheusMeterRegistry meters) {
         this.agents = agents;
+        this.clock = clock;
         this.metrics = new Metrics(meters, db.jdbi(), agents, clock);
         this.execs = new ExecSessions(execLimits, meters);
         LiveSandboxes live = new LiveSandboxes(agents);
@@ -202,6 +207,15 @@ public final class ControlPlane implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /**
+     * Takes the heartbeats of a cluster's agents ({@code POST /internal/v2/agents/heartbeat}, no part of the public
+     * API) into {@code registry}, from callers with {@code agentSecret} as bearer token. Cluster mode only (the
+     * directory is then a {@code ClusterDirectory} over the same registry); before {@link #start()}.
+     */
+    public void acceptHeartbeats(String agentSecret, AgentRegistry registry) {
+        api.addInternalRoute("POST", WireProtocol.HEARTBEAT_PATH, new HeartbeatRoute(agentSecret, registry, clock));
     }
 
     /** The port public URLs are served on (the API's unless they have a listener of their own). */

@@ -45,6 +45,8 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_JSON_BODY = 1024 * 1024;
 
     private final List<Route> routes;
+    private final RoutingHandler router;
+    private final ObjectMapper json;
     private final long maxBody;
     private final ControlPlaneConfig config;
     private final GracefulShutdownHandler shutdown;
@@ -64,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
             Tokens ownTokens, Users users, Metrics metrics, CronService cron, ExecSessions execs, AppUrls appUrls,
             AppProxy apps, UsageService usage) {
         ObjectMapper json = Json.mapper();
+        this.json = json;
         JobRoutes jobRoutes = new JobRoutes(jobs, json);
         WorkspaceRoutes workspaceRoutes = new WorkspaceRoutes(workspaces, json);
         SshRoutes sshRoutes = new SshRoutes(sshKeys, sshAccess, json);
@@ -122,9 +125,11 @@ public final class ApiServer implements AutoCloseable {
                 new Route("DELETE", ApiPaths.URL_ALIASES + "/{subdomain}", auth.blocking(appRoutes::deleteAlias)),
                 new Route("GET", ApiPaths.USAGE, auth.blocking((ex, who) -> Exchanges.sendJson(ex, json, StatusCodes.OK,
                         usage.usage(who.userId(), intParam(ex, "window_days"))))));
-        RoutingHandler router = new RoutingHandler()
-                .setFallbackHandler(metricsRoute.timed("*", "unmatched", ex -> Exchanges.sendJson(ex, json, StatusCodes.NOT_FOUND,
-                        ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " " + ex.getRequestPath()))))
+        RoutingHandler router = new RoutingHandler();
+        this.router = router;
+        router.setFallbackHandler(metricsRoute.timed("*", "unmatched", ex -> Exchanges.sendJson(ex, json,
+                        StatusCodes.NOT_FOUND, ApiError.of("not_found", "no route for " + ex.getRequestMethod() + " "
+                                + ex.getRequestPath()))))
                 .setInvalidMethodHandler(ex -> Exchanges.sendJson(ex, json, StatusCodes.METHOD_NOT_ALLOWED,
                         ApiError.of("method_not_allowed", ex.getRequestMethod() + " is not allowed on "
                                 + ex.getRequestPath())));
@@ -175,6 +180,18 @@ public final class ApiServer implements AutoCloseable {
         } else {
             Exchanges.sendJson(ex, json, StatusCodes.SERVICE_UNAVAILABLE, ApiError.of("not_ready", h.problem()));
         }
+    }
+
+    /**
+     * Adds a route that is no part of the public API (the OpenAPI file does not list it, nor {@link
+     * #routeSignatures()}): the agents' heartbeats of a cluster. On a blocking worker, its errors through the one
+     * error mapper. Only before {@link #start()}.
+     */
+    public synchronized void addInternalRoute(String method, String template, HttpHandler handler) {
+        if (listener != null) {
+            throw new IllegalStateException("routes are added before the API listens");
+        }
+        router.add(method, template, blocking(json, handler));
     }
 
     /** Method and path template of every route, as the OpenAPI file must list them. */

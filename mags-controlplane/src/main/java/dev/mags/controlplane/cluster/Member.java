@@ -1,0 +1,84 @@
+package dev.mags.controlplane.cluster;
+
+import dev.mags.protocol.v2.ImageInfo;
+import dev.mags.protocol.v2.WorkspaceKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A live agent in a {@link ClusterDirectory}: its last record, the link to it, the sandboxes (and workspaces) placed on
+ * it since that record's heartbeat, which the record does not show yet, and its images, asked at most every few
+ * seconds.
+ */
+final class Member {
+    static final Duration IMAGES_FOR = Duration.ofSeconds(5);
+
+    final AgentLink link;
+    private volatile AgentRecord record;
+    private final AtomicInteger placedSinceHeartbeat = new AtomicInteger();
+    private final Set<WorkspaceKey> workspacesSinceHeartbeat = ConcurrentHashMap.newKeySet();
+    private volatile List<ImageInfo> images;
+    private volatile long imagesAt;
+
+    Member(AgentRecord record, AgentLink link) {
+        this.record = record;
+        this.link = link;
+    }
+
+    AgentRecord record() {
+        return record;
+    }
+
+    String id() {
+        return record.id();
+    }
+
+    /** The same agent process at the same address: its link (and the sandboxes known through it) stays valid. */
+    boolean sameProcess(AgentRecord r) {
+        return r.url().equals(record.url()) && r.startedAt().equals(record.startedAt());
+    }
+
+    /** A newer record of the same process: the count of placements starts again from its heartbeat. */
+    void update(AgentRecord r) {
+        if (!r.lastSeenAt().equals(record.lastSeenAt())) {
+            placedSinceHeartbeat.set(0);
+            workspacesSinceHeartbeat.clear();
+        }
+        record = r;
+    }
+
+    int freeSlots() {
+        AgentRecord r = record;
+        return r.slotsTotal() - r.slotsUsed() - placedSinceHeartbeat.get();
+    }
+
+    long freeMemory() {
+        return record.memoryFreeBytes();
+    }
+
+    /** A sandbox goes there (on {@code workspace}'s disk, or null). */
+    void placed(WorkspaceKey workspace) {
+        placedSinceHeartbeat.incrementAndGet();
+        if (workspace != null) {
+            workspacesSinceHeartbeat.add(workspace);
+        }
+    }
+
+    /** Whether it keeps the workspace's disk, as its heartbeat says or as a placement here since made it. */
+    boolean keeps(WorkspaceKey key) {
+        return record.workspaces().contains(key) || workspacesSinceHeartbeat.contains(key);
+    }
+
+    List<ImageInfo> images() {
+        List<ImageInfo> known = images;
+        if (known == null || System.nanoTime() - imagesAt > IMAGES_FOR.toNanos()) {
+            known = List.copyOf(link.agent().images());
+            images = known;
+            imagesAt = System.nanoTime();
+        }
+        return known;
+    }
+}
