@@ -92,7 +92,6 @@ public final class ControlPlane implements AutoCloseable {
     private SshGateway sshGateway;
     private volatile BooleanSupplier leads = () -> true;
     private final JobStore jobStore;
-    private final Clock clock;
     private Replicas replicas;
     private boolean closed;
 
@@ -118,7 +117,6 @@ public final class ControlPlane implements AutoCloseable {
         this.metrics = new Metrics(meters, db.jdbi(), agents, clock);
         this.execs = new ExecSessions(execLimits, meters);
         LiveSandboxes live = new LiveSandboxes(agents);
-        this.clock = clock;
         JobStore jobStore = new JobStore(db.jdbi());
         this.jobStore = jobStore;
         LogStore logStore = new LogStore(db.jdbi());

@@ -74,7 +74,7 @@ final class AgentCommand implements Callable<Integer> {
                     + "--s3-access-key and --s3-secret-key (the same as the control planes')");
         }
         return new AgentNodeConfig(agent, new WorkspaceStorageNode.Settings(dirs.dataDir(), storage.s3(),
-                storage.snapshotKeep, Duration.ofSeconds(storage.workspaceSyncIntervalSeconds), false),
+                storage.snapshotKeep, Duration.ofSeconds(storage.workspaceSyncIntervalSeconds), () -> false),
                 URI.create(controlPlane), SecretFile.read(secretFile), own, advertise,
                 agentId == null || agentId.isBlank() ? host : agentId, maxSandboxes);
     }

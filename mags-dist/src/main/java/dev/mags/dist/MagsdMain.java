@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code magsd}: the server and its operator commands. Without a command it serves. */
 @Command(name = "magsd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "The mags server: runs scripts in sandboxes on this host.",
-        subcommands = {ServeCommand.class, AgentCommand.class, S3Command.class, ImageCommand.class, TokenCommand.class,
+        subcommands = {ServeCommand.class, ControlPlaneCommand.class, AgentCommand.class, S3Command.class, ImageCommand.class, TokenCommand.class,
             DbCommand.class})
 public final class MagsdMain {
 

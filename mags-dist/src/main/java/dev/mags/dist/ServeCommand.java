@@ -58,6 +58,19 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The API's settings of a cluster's control plane, from the options it shares with {@code serve}. */
+    static ControlPlaneConfig controlPlaneConfig(ApiOptions api, JobDefaultsOptions jobDefaults, JobLimitsOptions jobLimits) {
+        HostPort listen = HostPort.parse("--listen", api.listen);
+        ControlPlaneConfig d = ControlPlaneConfig.defaults(listen.host(), listen.port(), jobDefaults.defaultImage);
+        return d.toBuilder().maxJobTimeout(Duration.ofSeconds(api.maxJobTimeoutSeconds))
+                .maxConcurrentJobs(api.maxConcurrentJobs).output(api.outputPolicy())
+                .limits(jobLimits.limitsPolicy(jobDefaults))
+                .workspaceIdleTimeout(Duration.ofSeconds(api.workspaceIdleTimeoutSeconds))
+                .admission(api.admissionPolicy()).files(api.fileLimits())
+                .metrics(MetricsTokenFile.access(api.metricsTokenFile))
+                .sleepAfter(Duration.ofSeconds(api.sleepAfterSeconds)).apps(api.appsConfig()).build();
+    }
+
     static ControlPlaneConfig controlPlaneConfig(MagsdConfig cfg) {
         ControlPlaneConfig d = ControlPlaneConfig.defaults(cfg.listen().host(), cfg.listen().port(), cfg.defaultImage());
         return d.toBuilder().maxJobTimeout(cfg.maxJobTimeout()).maxConcurrentJobs(cfg.maxConcurrentJobs())

@@ -51,12 +51,17 @@ final class WorkspaceStorageNode implements AutoCloseable {
     /**
      * What one process needs of storage.
      *
-     * @param collectGarbage whether this process runs the hourly garbage collection (one process per store should)
+     * @param collectGarbage while this says so, the process runs the hourly garbage collection (one process per
+     *                       store should: a single node, a cluster's leading control plane)
      */
     record Settings(Path dataDir, MagsdConfig.S3Settings s3, int snapshotKeep, Duration syncInterval,
-                    boolean collectGarbage) {
+                    java.util.function.BooleanSupplier collectGarbage) {
         static Settings of(MagsdConfig cfg) {
-            return new Settings(cfg.dataDir(), cfg.s3(), cfg.snapshotKeep(), cfg.workspaceSyncInterval(), true);
+            return new Settings(cfg.dataDir(), cfg.s3(), cfg.snapshotKeep(), cfg.workspaceSyncInterval(), () -> true);
+        }
+
+        Settings collectingWhile(java.util.function.BooleanSupplier leads) {
+            return new Settings(dataDir, s3, snapshotKeep, syncInterval, leads);
         }
 
         Path embeddedS3File() {
@@ -82,12 +87,14 @@ final class WorkspaceStorageNode implements AutoCloseable {
             }
             WorkspaceStorage storage = new WorkspaceStorage(store,
                     StorageSettings.defaults(index).withKeepLast(cfg.snapshotKeep()));
-            if (cfg.collectGarbage()) {
-                ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(
-                        Thread.ofPlatform().name("workspace-gc").daemon().factory());
-                opened.push(gc::shutdownNow);
-                gc.scheduleWithFixedDelay(() -> collect(storage), GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
-            }
+            ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("workspace-gc").daemon().factory());
+            opened.push(gc::shutdownNow);
+            gc.scheduleWithFixedDelay(() -> {
+                if (cfg.collectGarbage().getAsBoolean()) {
+                    collect(storage);
+                }
+            }, GC_PERIOD_MINUTES, GC_PERIOD_MINUTES, TimeUnit.MINUTES);
             LOG.info("workspace storage: bucket {} at {}", s3.bucket(), s3.endpoint());
             return new WorkspaceStorageNode(opened,
                     new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.syncInterval(),

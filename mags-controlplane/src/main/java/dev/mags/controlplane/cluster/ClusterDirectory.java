@@ -156,6 +156,12 @@ public final class ClusterDirectory implements AgentDirectory {
     }
 
     /** From the agents' heartbeats (and placements here since): no agent is called. */
+    /** Other replicas place sandboxes on these agents too. */
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
     @Override
     public Optional<Agent> keeping(WorkspaceKey key) {
         refreshIfStale();

@@ -1,0 +1,103 @@
+package dev.mags.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mags.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster on one machine, as an operator runs one: PostgreSQL, {@code magsd s3}, two control planes and three
+ * agents, each its own process. Jobs sent to either control plane run on every agent; a job's output, exec and
+ * stop work through the replica that did not start it. Needs root and PostgreSQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterE2EIT {
+    @TempDir
+    Path tmp;
+    private ClusterFixture cluster;
+    private ClusterFixture.Node cp0;
+    private ClusterFixture.Node cp1;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        PostgresServer pg = PostgresServer.shared().orElse(null);
+        Assumptions.assumeTrue(pg != null, "PostgreSQL is not installed (Debian: apt-get install postgresql)");
+        cluster = new ClusterFixture(tmp, pg, "magsd_cluster");
+        cp0 = cluster.startControlPlane();
+        cp1 = cluster.startControlPlane();
+        for (int i = 0; i < 3; i++) {
+            cluster.startAgent(i % 2 == 0 ? cp0 : cp1);
+        }
+        cp0.awaitHttp("/healthz", Duration.ofSeconds(60));
+        cp1.awaitHttp("/healthz", Duration.ofSeconds(60));
+        Files.createDirectories(tmp.resolve("home"));
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void jobsThroughBothReplicasRunOnEveryAgent() throws Exception {
+        Api[] apis = {new Api(cp0.url(), cluster.adminToken()), new Api(cp1.url(), cluster.adminToken())};
+        int jobs = 300;
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        List<Future<String>> ids = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            int n = i;
+            ids.add(clients.submit(() -> {
+                String script = switch (n % 3) {
+                    case 0 -> "echo job " + n;
+                    case 1 -> "echo job " + n + " >&2; exit 3";
+                    default -> "seq 1 100 | tail -1; echo job " + n;
+                };
+                return apis[n % 2].submit(script);
+            }));
+        }
+        List<String> submitted = new ArrayList<>();
+        for (Future<String> id : ids) {
+            submitted.add(id.get());
+        }
+        clients.shutdown();
+        for (int i = 0; i < jobs; i++) {
+            // read through the replica that did not take it
+            Api other = apis[(i + 1) % 2];
+            var done = other.awaitFinal(submitted.get(i), Duration.ofSeconds(180));
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo(i % 3 == 1 ? "error" : "completed");
+            assertThat(done.path("exit_code").asInt()).as(done.toString()).isEqualTo(i % 3 == 1 ? 3 : 0);
+            Api.Response logs = other.get("/api/v1/mags-jobs/" + submitted.get(i) + "/logs");
+            assertThat(logs.body().toString()).contains("job " + i);
+        }
+        for (ClusterFixture.Node agent : cluster.agents) {
+            assertThat(countCreated(agent.log())).as(agent.name + " ran some of the jobs").isGreaterThan(jobs / 10);
+        }
+        assertThat(cluster.leaks()).isEmpty();
+    }
+
+    private static int countCreated(String log) {
+        Matcher m = Pattern.compile("sandbox \\S+ created for the control plane").matcher(log);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
