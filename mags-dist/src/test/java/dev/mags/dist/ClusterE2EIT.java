@@ -27,19 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterE2EIT {
-    @TempDir
-    Path tmp;
+    private Path tmp;
     private ClusterFixture cluster;
     private ClusterFixture.Node cp0;
     private ClusterFixture.Node cp1;
 
     @BeforeAll
-    void startCluster() throws Exception {
+    void startCluster(@TempDir Path dir) throws Exception {
+        tmp = dir;
         PostgresServer pg = PostgresServer.shared().orElse(null);
         Assumptions.assumeTrue(pg != null, "PostgreSQL is not installed (Debian: apt-get install postgresql)");
         cluster = new ClusterFixture(tmp, pg, "magsd_cluster");
-        cp0 = cluster.startControlPlane();
-        cp1 = cluster.startControlPlane();
+        // one user sends 300 jobs at once here: no per-user bound on waiting jobs
+        String[] unbounded = {"--max-sandboxes-per-user", "0", "--max-cpus-per-user", "0", "--max-memory-per-user-mb", "0",
+            "--disk-overcommit", "1000"};
+        cp0 = cluster.startControlPlane(unbounded);
+        cp1 = cluster.startControlPlane(unbounded);
         for (int i = 0; i < 3; i++) {
             cluster.startAgent(i % 2 == 0 ? cp0 : cp1);
         }
