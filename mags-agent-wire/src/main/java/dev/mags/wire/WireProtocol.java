@@ -11,6 +11,12 @@ public final class WireProtocol {
     public static final String PORT_UPGRADE = "mags-port-v2";
     /** The header a read of an open file carries at the end of the file. */
     public static final String END_OF_FILE = "Mags-End-Of-File";
+    /** Headers of a request for a sandbox's port through its agent's gateway ({@code PortGateway}). */
+    public static final String GATEWAY_SANDBOX = "Mags-Gateway-Sandbox";
+    public static final String GATEWAY_PORT = "Mags-Gateway-Port";
+    public static final String GATEWAY_SECRET = "Mags-Gateway-Secret";
+    /** How long the gateway retries a port nothing listens on yet (milliseconds; the control plane's start wait). */
+    public static final String GATEWAY_WAIT = "Mags-Gateway-Wait";
     /** How long the agent holds a request for a sandbox's end before it answers "not yet" (204). */
     public static final long ENDED_WAIT_MILLIS = 20_000;
 

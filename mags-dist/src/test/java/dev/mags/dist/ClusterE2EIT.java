@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +94,36 @@ class ClusterE2EIT {
             assertThat(countCreated(agent.log())).as(agent.name + " ran some of the jobs").isGreaterThan(jobs / 10);
         }
         assertThat(cluster.leaks()).isEmpty();
+    }
+
+    @Test
+    void aPersistentSandboxServesItsUrlAndExecThroughEitherReplica() {
+        Map<String, String> viaCp0 = cluster.cliEnv(cp0, tmp.resolve("home"));
+        Map<String, String> viaCp1 = cluster.cliEnv(cp1, tmp.resolve("home"));
+        String url = ok(viaCp0, "run", "-w", "web", "-p", "--url", "--port", "8080",
+                "echo served by the cluster > /root/index.html; httpd -f -p 8080 -h /root").strip();
+        assertThat(url).matches("http://[a-z0-9]+\\.localhost:" + cp0.port);
+        String sub = url.substring("http://".length(), url.indexOf('.'));
+        try {
+            for (ClusterFixture.Node cp : List.of(cp0, cp1)) {
+                Curl.Page page = Curl.get("http://" + sub + ".localhost:" + cp.port + "/index.html");
+                assertThat(page.status()).as("through " + cp.name).isEqualTo(200);
+                assertThat(page.body()).as("through " + cp.name).isEqualTo("served by the cluster\n");
+            }
+            assertThat(ok(viaCp1, "exec", "web", "cat /root/index.html")).isEqualTo("served by the cluster\n");
+            assertThat(ok(viaCp1, "exec", "web", "echo from cp1 > /root/note; cat /root/note")).isEqualTo("from cp1\n");
+            assertThat(ok(viaCp0, "exec", "web", "cat /root/note")).isEqualTo("from cp1\n");
+        } finally {
+            ok(viaCp1, "stop", "web");
+        }
+        assertThat(Curl.get("http://" + sub + ".localhost:" + cp0.port + "/index.html").status()).isEqualTo(404);
+    }
+
+    /** {@code mags ARGS} that must succeed; its stdout. */
+    private static String ok(Map<String, String> env, String... args) {
+        Proc.Result r = Proc.run(env, Duration.ofSeconds(120), Repo.mags(), args);
+        assertThat(r.exitCode()).as("mags " + String.join(" ", args) + ": " + r.stderr()).isZero();
+        return r.stdout();
     }
 
     private static int countCreated(String log) {

@@ -46,6 +46,14 @@ public interface Sandbox {
      */
     <T> T dial(int sandboxPort, Opener<T> opener) throws IOException;
 
+    /**
+     * Where an HTTP client reaches {@code sandboxPort} when the sandbox is on another host: its agent's port gateway.
+     * Empty for a sandbox of an agent in this process, whose ports {@link #dial} reaches directly.
+     */
+    default java.util.Optional<PortGateway> gateway(int sandboxPort) {
+        return java.util.Optional.empty();
+    }
+
     /** What {@link #dial} runs inside the sandbox's network. */
     @FunctionalInterface
     interface Opener<T> {

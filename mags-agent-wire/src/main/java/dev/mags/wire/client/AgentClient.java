@@ -30,12 +30,14 @@ final class AgentClient implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private final URI base;
     private final String authorization;
+    private final String secret;
     private final ObjectMapper json;
     private final HttpClient http;
 
     AgentClient(URI base, String secret, ObjectMapper json) {
         this.base = base;
         this.authorization = "Bearer " + secret;
+        this.secret = secret;
         this.json = json;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
     }
@@ -46,6 +48,10 @@ final class AgentClient implements AutoCloseable {
 
     URI base() {
         return base;
+    }
+
+    String secret() {
+        return secret;
     }
 
     /** A call that throws only unchecked exceptions (an {@link IOException} of the agent as unchecked). */

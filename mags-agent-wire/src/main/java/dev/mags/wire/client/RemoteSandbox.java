@@ -67,10 +67,17 @@ final class RemoteSandbox implements Sandbox {
 
     @Override
     public <T> T dial(int sandboxPort, Opener<T> opener) {
-        // A socket of this process cannot be put into a remote host's sandbox network; callers with their own
-        // non-blocking I/O (the apps proxy) use connect() for sandboxes on remote agents.
+        // A socket of this process cannot be put into a remote host's sandbox network: HTTP clients with their own
+        // non-blocking I/O (the apps proxy) go through the agent's gateway(), others use connect().
         throw new UnsupportedOperationException("dial() reaches sandboxes of an agent in the same process only; "
-                + "use connect() for sandbox " + id + " on the agent at " + client.base());
+                + "use gateway() or connect() for sandbox " + id + " on the agent at " + client.base());
+    }
+
+    @Override
+    public java.util.Optional<dev.mags.protocol.v2.PortGateway> gateway(int sandboxPort) {
+        return java.util.Optional.of(new dev.mags.protocol.v2.PortGateway(client.base(), Map.of(
+                WireProtocol.GATEWAY_SANDBOX, id.value(), WireProtocol.GATEWAY_PORT, Integer.toString(sandboxPort),
+                WireProtocol.GATEWAY_SECRET, client.secret())));
     }
 
     @Override

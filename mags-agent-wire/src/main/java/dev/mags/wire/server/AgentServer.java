@@ -22,9 +22,11 @@ import java.time.Clock;
  */
 public final class AgentServer implements AutoCloseable {
     private final Undertow undertow;
+    private final PortGatewayHandler gateway;
 
-    private AgentServer(Undertow undertow) {
+    private AgentServer(Undertow undertow, PortGatewayHandler gateway) {
         this.undertow = undertow;
+        this.gateway = gateway;
     }
 
     public static AgentServer start(Agent agent, String secret, String host, int port) {
@@ -45,6 +47,8 @@ public final class AgentServer implements AutoCloseable {
                     + exchange.getRequestMethod() + " " + exchange.getRequestPath() + " (this agent speaks "
                     + WireProtocol.PREFIX + ")\"}");
         });
+        // sandboxes' ports for the control planes' public URLs; every other call is the contract's
+        PortGatewayHandler gateway = new PortGatewayHandler(agent, secret, authenticated(secret, routes));
         Undertow undertow = Undertow.builder()
                 .addHttpListener(port, host)
                 // creates, stops and syncs block a worker each for up to minutes; a few dozen at once are normal
@@ -52,10 +56,10 @@ public final class AgentServer implements AutoCloseable {
                 // longer than the client keeps an idle connection (the JDK's 30 s), so the client always closes first
                 // and never sends a call on a connection the server is closing
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
-                .setHandler(authenticated(secret, routes))
+                .setHandler(gateway)
                 .build();
         undertow.start();
-        return new AgentServer(undertow);
+        return new AgentServer(undertow, gateway);
     }
 
     private static HttpHandler authenticated(String secret, HttpHandler next) {
@@ -81,5 +85,6 @@ public final class AgentServer implements AutoCloseable {
     @Override
     public void close() {
         undertow.stop();
+        gateway.close();
     }
 }

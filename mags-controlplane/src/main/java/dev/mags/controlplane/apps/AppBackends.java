@@ -2,7 +2,9 @@ package dev.mags.controlplane.apps;
 
 import dev.mags.protocol.v2.AgentErrorCode;
 import dev.mags.protocol.v2.AgentException;
+import dev.mags.protocol.v2.PortGateway;
 import dev.mags.protocol.v2.Sandbox;
+import dev.mags.wire.WireProtocol;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.UndertowClient;
@@ -12,10 +14,12 @@ import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
@@ -37,6 +41,7 @@ final class AppBackends implements ProxyClient {
     /** A WebSocket's connection to the app, on its exchange: closed when the app did not take the upgrade. */
     static final AttachmentKey<ClientConnection> UPGRADING = AttachmentKey.create(ClientConnection.class);
     private static final long RETRY_MILLIS = 20;
+    private static final HttpString GATEWAY_WAIT = new HttpString(WireProtocol.GATEWAY_WAIT);
     /** An app that sends nothing for this long while an answer is due (or a body's next bytes) is given up on. */
     static final int READ_TIMEOUT_MILLIS = (int) TimeUnit.MINUTES.toMillis(10);
 
@@ -65,6 +70,8 @@ final class AppBackends implements ProxyClient {
     public void getConnection(ProxyTarget target, HttpServerExchange ex, ProxyCallback<ProxyConnection> callback,
             long timeout, TimeUnit unit) {
         Route route = (Route) target;
+        Optional<PortGateway> gateway = route.sandbox().gateway(route.port());
+        gateway.ifPresent(g -> viaGateway(ex, g));
         if (!route.webSocket()) {
             Kept k = ex.getConnection().removeAttachment(KEPT);
             if (k != null) {
@@ -76,30 +83,31 @@ final class AppBackends implements ProxyClient {
                 IoUtils.safeClose(k.connection()); // another app's, or a sandbox that has been replaced
             }
         }
-        long deadline = System.nanoTime() + startWaitNanos;
+        open(ex, route, callback, System.nanoTime() + startWaitNanos);
+    }
+
+    /** A new connection to the route's port: through its agent's gateway, or dialled here inside the sandbox. */
+    private void open(HttpServerExchange ex, Route route, ProxyCallback<ProxyConnection> callback, long deadline) {
+        Optional<PortGateway> gateway = route.sandbox().gateway(route.port());
+        if (gateway.isPresent()) {
+            // a sandbox on another host: its agent's gateway dials the port there, retrying as dial() does here
+            client.connect(connected(ex, route, callback, deadline), null, gateway.get().uri(), ex.getIoThread(), null,
+                    ex.getConnection().getByteBufferPool(), options);
+            return;
+        }
         dialing.execute(() -> dial(ex, route, callback, deadline));
+    }
+
+    /** The gateway's headers on the request (replacing any a visitor sent), and how long it may wait for the port. */
+    private void viaGateway(HttpServerExchange ex, PortGateway gateway) {
+        var headers = ex.getRequestHeaders();
+        gateway.headers().forEach((name, value) -> headers.put(new HttpString(name), value));
+        headers.put(GATEWAY_WAIT, Long.toString(TimeUnit.NANOSECONDS.toMillis(startWaitNanos)));
     }
 
     /** Opens a connection inside the sandbox (blocking for the moment that takes, so never on an I/O thread). */
     private void dial(HttpServerExchange ex, Route route, ProxyCallback<ProxyConnection> callback, long deadline) {
-        ClientCallback<ClientConnection> connected = new ClientCallback<>() {
-            @Override
-            public void completed(ClientConnection connection) {
-                if (route.webSocket()) {
-                    // The sandbox stays held while the WebSocket lasts: until this connection closes.
-                    connection.addCloseListener(c -> route.release().run());
-                    ex.putAttachment(UPGRADING, connection);
-                } else {
-                    keep(ex, new Kept(route.sandbox(), route.port(), connection));
-                }
-                callback.completed(ex, new ProxyConnection(connection, "/"));
-            }
-
-            @Override
-            public void failed(IOException e) {
-                notConnected(ex, route, callback, deadline, e);
-            }
-        };
+        ClientCallback<ClientConnection> connected = connected(ex, route, callback, deadline);
         try {
             route.sandbox().dial(route.port(), address -> {
                 client.connect(connected, null, URI.create("http://" + address.getHostString() + ":" + address.getPort()),
@@ -119,12 +127,33 @@ final class AppBackends implements ProxyClient {
         }
     }
 
+    private ClientCallback<ClientConnection> connected(HttpServerExchange ex, Route route,
+            ProxyCallback<ProxyConnection> callback, long deadline) {
+        return new ClientCallback<>() {
+            @Override
+            public void completed(ClientConnection connection) {
+                if (route.webSocket()) {
+                    // The sandbox stays held while the WebSocket lasts: until this connection closes.
+                    connection.addCloseListener(c -> route.release().run());
+                    ex.putAttachment(UPGRADING, connection);
+                } else {
+                    keep(ex, new Kept(route.sandbox(), route.port(), connection));
+                }
+                callback.completed(ex, new ProxyConnection(connection, "/"));
+            }
+
+            @Override
+            public void failed(IOException e) {
+                notConnected(ex, route, callback, deadline, e);
+            }
+        };
+    }
+
     /** Nothing listens yet (or the sandbox is frozen a moment): tries again soon, until the deadline. */
     private void notConnected(HttpServerExchange ex, Route route, ProxyCallback<ProxyConnection> callback, long deadline,
             IOException e) {
         if (e instanceof ConnectException && System.nanoTime() < deadline) {
-            ex.getIoThread().executeAfter(() -> dialing.execute(() -> dial(ex, route, callback, deadline)),
-                    RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            ex.getIoThread().executeAfter(() -> open(ex, route, callback, deadline), RETRY_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         ex.getIoThread().execute(() -> {

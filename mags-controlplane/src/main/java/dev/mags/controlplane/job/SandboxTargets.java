@@ -57,6 +57,9 @@ public final class SandboxTargets {
 
             @Override
             public Optional<AppSandbox> takeIfAwake(JobRecord job) {
+                if (live.remote()) {
+                    return Optional.empty(); // asking agents blocks: the caller's pool finds it (take) instead
+                }
                 return sandboxOf(job).flatMap(s -> activity.hold(s.id()).map(release -> new AppSandbox(s, release)));
             }
         };

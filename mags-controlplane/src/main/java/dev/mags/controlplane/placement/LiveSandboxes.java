@@ -68,6 +68,11 @@ public final class LiveSandboxes {
                 || s.state() == SandboxState.FROZEN);
     }
 
+    /** Whether finding a sandbox may ask remote agents (a cluster): then never on an I/O thread. */
+    public boolean remote() {
+        return directory.shared();
+    }
+
     /** The workspace's sandbox if this process started it (only this process sees its activity, so may sleep it). */
     public Optional<Sandbox> forWorkspaceStartedHere(WorkspaceKey key) {
         return live(byWorkspace.get(key));
