@@ -3,7 +3,6 @@ package dev.mags.dist;
 import dev.mags.agent.LocalAgent;
 import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.protocol.v2.ReconcileReport;
-import dev.mags.protocol.v2.Sandbox;
 import dev.mags.protocol.v2.SandboxEnd;
 import dev.mags.protocol.v2.SandboxInfo;
 import dev.mags.protocol.v2.WorkspaceInfo;
@@ -26,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code magsd agent}: this host's agent, served to the control planes, and its heartbeat.
- * On start it reaps every sandbox an earlier run left (whatever ran here has been, or will be, moved elsewhere);
- * when the control plane answers that it declared this agent lost, it stops every sandbox and heartbeats again as
- * a new incarnation.
+ * On start it reaps every sandbox an earlier run left and drops its workspace copies (whatever ran here has been, or
+ * will be, moved elsewhere; storage has the workspaces); when the control plane answers that it declared this agent
+ * lost, it does the same without a restart and heartbeats again as a new incarnation.
  */
 final class AgentNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
@@ -59,6 +58,7 @@ final class AgentNode implements AutoCloseable {
                 LOG.info("removed what {} sandboxes of an earlier run left", report.reaped().size());
             }
             report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
+            dropWorkspaceCopies(agent);
             AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port());
             opened.push(server);
             Incarnation incarnation = new Incarnation();
@@ -105,6 +105,21 @@ final class AgentNode implements AutoCloseable {
             LOG.warn("not every sandbox stopped within 60 s: {}", e.toString());
         }
         LOG.info("stopped {} sandboxes", ends.size());
+        dropWorkspaceCopies(agent);
+    }
+
+    /**
+     * Removes the workspace disks kept here: after a restart or a loss, a copy may be older than the workspace's
+     * latest snapshot (its sandbox ran on elsewhere meanwhile), so the next sandbox restores it from storage.
+     */
+    private static void dropWorkspaceCopies(LocalAgent agent) {
+        for (WorkspaceInfo copy : agent.workspaces()) {
+            try {
+                agent.deleteWorkspace(copy.key());
+            } catch (RuntimeException e) {
+                LOG.warn("could not remove the copy of workspace {}: {}", copy.key(), e.getMessage());
+            }
+        }
     }
 
     @Override

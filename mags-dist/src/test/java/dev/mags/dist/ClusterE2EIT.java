@@ -119,6 +119,62 @@ class ClusterE2EIT {
         assertThat(Curl.get("http://" + sub + ".localhost:" + cp0.port + "/index.html").status()).isEqualTo(404);
     }
 
+    @Test
+    void anAlwaysOnSandboxWhoseAgentIsKilledServesAgainFromAnotherAgentWithItsSnapshotsFiles() throws Exception {
+        Map<String, String> env = cluster.cliEnv(cp0, tmp.resolve("home"));
+        ok(env, "new", "always", "-p");
+        String server = "mkdir -p /tmp/www && echo alive > /tmp/www/index.html && httpd -p 8080 -h /tmp/www";
+        ok(env, "set", "always", "--no-sleep", "--startup-command", server);
+        ok(env, "exec", "always", server); // the startup command runs when the sandbox starts again
+        ok(env, "exec", "always", "echo precious > /root/p");
+        ok(env, "sync", "always");
+        ok(env, "exec", "always", "echo after the snapshot > /root/late");
+        String url = ok(env, "url", "always", "8080").strip();
+        String jobId = new Api(cp0.url(), cluster.adminToken()).get("/api/v1/mags-jobs/always/status").body()
+                .path("request_id").asText();
+        awaitPage(url, "alive\n", Duration.ofSeconds(60));
+        ClusterFixture.Node holder = cluster.agents.stream()
+                .filter(a -> a.log().contains("sandbox " + jobId + " created")).findFirst().orElseThrow();
+
+        holder.crash();
+
+        // the URL answers again once the agent is declared lost and the sandbox restored on another one
+        awaitPage(url, "alive\n", Duration.ofSeconds(120));
+        assertThat(ok(env, "exec", "always", "cat /root/p; ls /root")).isEqualTo("precious\np\n");
+        long running = cluster.agents.stream().filter(a -> a != holder)
+                .filter(a -> countOccurrences(a.log(), "sandbox " + jobId + " created") > 0).count();
+        assertThat(running).as("the job's sandbox runs on another agent").isEqualTo(1);
+
+        // the killed agent back: it reaps what it ran, and the one copy that serves is the new one
+        cluster.restart(holder);
+        holder.awaitLog("removed what 1 sandboxes of an earlier run left", Duration.ofSeconds(90));
+        assertThat(Curl.get(url).body()).isEqualTo("alive\n");
+        ok(env, "stop", "always");
+        assertThat(cluster.leaks()).isEmpty();
+    }
+
+    private static void awaitPage(String url, String body, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Proc.Result last = null;
+        while (System.nanoTime() < deadline) {
+            last = Curl.run("-sS", "--max-time", "5", url);
+            if (last.exitCode() == 0 && last.stdout().equals(body)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(url + " did not answer '" + body + "' within " + timeout + "; last: " + last.stdout()
+                + last.stderr());
+    }
+
+    private static int countOccurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** {@code mags ARGS} that must succeed; its stdout. */
     private static String ok(Map<String, String> env, String... args) {
         Proc.Result r = Proc.run(env, Duration.ofSeconds(120), Repo.mags(), args);

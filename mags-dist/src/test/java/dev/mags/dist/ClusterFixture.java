@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.AgentConfig;
 import dev.mags.agent.HostLeaks;
+import dev.mags.agent.LocalAgent;
 import dev.mags.agent.WarmPoolConfig;
 import dev.mags.testkit.FreePort;
 import dev.mags.testkit.PostgresServer;
@@ -247,10 +248,14 @@ final class ClusterFixture implements AutoCloseable {
     private List<String> scan() {
         List<String> all = new ArrayList<>();
         for (Node agent : agents) {
-            all.addAll(HostLeaks.scan(AgentConfig.defaults(agent.dataDir, TestImages.busybox())
-                    .withCgroupParent(cgroupParent(agent.name)).withWarmPool(WarmPoolConfig.disabled())));
+            all.addAll(HostLeaks.scan(agentConfig(agent)));
         }
         return all;
+    }
+
+    private AgentConfig agentConfig(Node agent) {
+        return AgentConfig.defaults(agent.dataDir, TestImages.busybox()).withCgroupParent(cgroupParent(agent.name))
+                .withWarmPool(WarmPoolConfig.disabled());
     }
 
     @Override
@@ -260,6 +265,10 @@ final class ClusterFixture implements AutoCloseable {
         }
         for (Node agent : agents) {
             agent.stop();
+            // what an agent killed by a test (and not started again) left: the test's own leak check came first
+            try (LocalAgent reaper = new LocalAgent(agentConfig(agent))) {
+                reaper.reconcile(java.util.Set.of());
+            }
             removeCgroupParent(cgroupParent(agent.name));
         }
         s3.stop();

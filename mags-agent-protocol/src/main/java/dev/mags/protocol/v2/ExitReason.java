@@ -19,5 +19,10 @@ public enum ExitReason {
     /** The sandbox ended while the process ran. */
     SANDBOX_ENDED,
     /** The runtime failed; see the detail. */
-    FAILED
+    FAILED,
+    /**
+     * The sandbox's host stopped answering and the cluster declared it lost: whatever still runs there is stopped
+     * when it comes back; a stored workspace is as of its last snapshot.
+     */
+    AGENT_LOST
 }

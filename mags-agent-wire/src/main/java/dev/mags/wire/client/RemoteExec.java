@@ -11,7 +11,6 @@ import dev.mags.protocol.v2.ExecSpec;
 import dev.mags.protocol.v2.ExecStream;
 import dev.mags.protocol.v2.ExitReason;
 import dev.mags.protocol.v2.PtySize;
-import dev.mags.protocol.v2.SandboxId;
 import dev.mags.wire.Frames;
 import dev.mags.wire.WireError;
 import dev.mags.wire.WireProtocol;
@@ -32,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RemoteExec implements Exec {
     private final ObjectMapper json;
-    private final SandboxId sandbox;
+    private final RemoteSandbox sandbox;
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -41,7 +40,7 @@ final class RemoteExec implements Exec {
     private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
     private final OutputStream stdin = new StdinFrames();
 
-    private RemoteExec(ObjectMapper json, SandboxId sandbox, Socket socket, ExecListener listener, boolean hasStdin)
+    private RemoteExec(ObjectMapper json, RemoteSandbox sandbox, Socket socket, ExecListener listener, boolean hasStdin)
             throws IOException {
         this.json = json;
         this.sandbox = sandbox;
@@ -52,10 +51,10 @@ final class RemoteExec implements Exec {
         this.hasStdin = hasStdin;
     }
 
-    static Exec start(AgentClient client, SandboxId sandbox, ExecSpec spec, ExecListener listener, CommandGate gate) {
+    static Exec start(AgentClient client, RemoteSandbox sandbox, ExecSpec spec, ExecListener listener, CommandGate gate) {
         Socket socket;
         try {
-            socket = client.upgrade("/sandboxes/" + sandbox.value() + "/exec", WireProtocol.EXEC_UPGRADE);
+            socket = client.upgrade("/sandboxes/" + sandbox.id().value() + "/exec", WireProtocol.EXEC_UPGRADE);
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.UNREACHABLE, "could not start an exec on the agent at "
                     + client.base() + ": " + e.getMessage(), e);
@@ -64,7 +63,7 @@ final class RemoteExec implements Exec {
             RemoteExec exec = new RemoteExec(client.json(), sandbox, socket, listener, spec.stdin());
             exec.send(Frames.SPEC, client.json().writeValueAsBytes(spec));
             exec.awaitStart(gate);
-            Thread.ofVirtual().name("exec-frames-" + sandbox.value()).start(exec::readOutput);
+            Thread.ofVirtual().name("exec-frames-" + sandbox.id().value()).start(exec::readOutput);
             return exec;
         } catch (IOException e) {
             close(socket);
@@ -117,9 +116,27 @@ final class RemoteExec implements Exec {
                 deliver(f);
             }
         } catch (IOException | RuntimeException e) {
-            exit.complete(new ExecExit(null, ExitReason.FAILED, "lost the connection to the agent running sandbox "
-                    + sandbox + ": " + e.getMessage()));
+            exit.complete(afterLostConnection(e));
         }
+    }
+
+    /**
+     * The exec's connection broke before its exit: if the agent still answers, it has ended the exec (it does when
+     * its caller goes); if not, the sandbox's fate tells, once the agent answers again or the cluster declares it
+     * lost.
+     */
+    private ExecExit afterLostConnection(Exception e) {
+        String lost = "lost the connection to the agent running " + sandbox + ": " + e.getMessage();
+        try {
+            if (sandbox.state() != dev.mags.protocol.v2.SandboxState.ENDED) {
+                return new ExecExit(null, ExitReason.FAILED, lost);
+            }
+        } catch (AgentException unreachable) {
+            // the agent does not answer: wait for the sandbox's end below
+        }
+        dev.mags.protocol.v2.SandboxEnd end = sandbox.ended().join();
+        return end.reason() == ExitReason.AGENT_LOST ? new ExecExit(null, ExitReason.AGENT_LOST, end.detail())
+                : new ExecExit(null, ExitReason.SANDBOX_ENDED, lost + "; the sandbox ended: " + end.reason());
     }
 
     private void deliver(Frames.Frame f) throws IOException {

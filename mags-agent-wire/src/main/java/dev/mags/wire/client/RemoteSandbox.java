@@ -57,7 +57,7 @@ final class RemoteSandbox implements Sandbox {
 
     @Override
     public Exec exec(ExecSpec spec, ExecListener listener, CommandGate gate) {
-        return RemoteExec.start(client, id, spec, listener, gate);
+        return RemoteExec.start(client, this, spec, listener, gate);
     }
 
     @Override
@@ -153,7 +153,7 @@ final class RemoteSandbox implements Sandbox {
 
     /** Completes the end from outside: the cluster declared the agent lost. */
     void lost(String why) {
-        ended.complete(new SandboxEnd(ExitReason.FAILED, why, null, null));
+        ended.complete(new SandboxEnd(ExitReason.AGENT_LOST, why, null, null));
     }
 
     private static void sleep(Duration d) {

@@ -24,6 +24,7 @@ public final class ExecOutcome {
             case SANDBOX_ENDED -> "sandbox '" + sandbox + "' ended while the command ran" + detail(exit);
             case STOPPED -> "stopped" + detail(exit);
             case AGENT_SHUTDOWN -> "magsd shut down while the command ran";
+            case AGENT_LOST -> "the sandbox's host stopped answering while the command ran" + detail(exit);
             case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> exit.detail().isEmpty() ? reason : exit.detail();
             default -> "the command failed: " + (exit.detail().isEmpty() ? reason : exit.detail());
         };

@@ -43,6 +43,8 @@ final class JobResults {
             case AGENT_SHUTDOWN -> finish(out, JobStatus.ERROR, null, "magsd shut down while the job was running");
             case OUT_OF_MEMORY, DISK_FULL, PIDS_LIMIT -> finish(out, JobStatus.ERROR, exit.exitCode(), exit.detail());
             case FAILED, SANDBOX_ENDED -> finish(out, JobStatus.ERROR, exit.exitCode(), "sandbox failed: " + exit.detail());
+            case AGENT_LOST -> finish(out, JobStatus.ERROR, null, "the host running the job stopped answering: "
+                    + exit.detail());
         }
     }
 

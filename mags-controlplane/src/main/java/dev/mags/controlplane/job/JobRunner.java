@@ -303,6 +303,19 @@ public final class JobRunner implements AutoCloseable {
             results.recordSleep(out);
             return;
         }
+        if (exit.reason() == ExitReason.AGENT_LOST && e.job.persistent() && placed.workspace() != null
+                && placed.stored() && !e.stopRequested) {
+            // its sandbox's host is gone (a `mags new` job's script keeps the sandbox up): the job sleeps on its
+            // workspace's last snapshot, and an always-on one starts again on another host
+            live.jobDone(e.job.id());
+            sandboxes.ended(placed.sandbox());
+            activity.forget(placed.sandbox().id());
+            results.recordSleep(out);
+            LOG.warn("job {}: its sandbox's host was lost ({}); the job sleeps until it is used", e.job.id(), exit.detail());
+            jobs.findAnyUser(e.job.id()).filter(JobRecord::noSleep).ifPresent(job ->
+                    Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAfterLoss(job, e)));
+            return;
+        }
         if (e.sleepRequested && !e.stopRequested) {
             // its sandbox was put to sleep under the script (a `mags new` job's, whose script keeps it up); the job
             // sleeps once the sandbox is gone
@@ -350,6 +363,16 @@ public final class JobRunner implements AutoCloseable {
             jobs.markSleeping(e.job.id()); // its disk stays: woken on use (always-on ones at the next start)
             return;
         }
+        if (end.reason() == ExitReason.AGENT_LOST && !e.stopRequested && e.job.workspaceId() != null
+                && e.kept.stored()) {
+            // Its host is gone; its workspace is in storage as of the last snapshot: it sleeps like one put to
+            // sleep, and an always-on one starts again at once on another host (restored there).
+            jobs.markSleeping(e.job.id());
+            LOG.warn("job {}: its sandbox's host was lost ({}); the job sleeps until it is used", e.job.id(), end.detail());
+            jobs.findAnyUser(e.job.id()).filter(JobRecord::noSleep).ifPresent(job ->
+                    Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAfterLoss(job, e)));
+            return;
+        }
         if (e.sleepRequested && !e.stopRequested && end.reason() == ExitReason.STOPPED) {
             if (end.syncFailure() != null) {
                 LOG.warn("job {}: the sync before its sandbox slept failed (its disk stays on this host): {}",
@@ -359,6 +382,20 @@ public final class JobRunner implements AutoCloseable {
             return;
         }
         results.recordSandboxEnd(e.job.id(), end);
+    }
+
+    /** Starts an always-on job again elsewhere once the execution that watched its lost sandbox is gone. */
+    private void wakeAfterLoss(JobRecord job, Execution lost) {
+        try {
+            lost.thread.join();
+            wake(job);
+            LOG.info("always-on job {} runs again on another host", job.id());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ex) {
+            LOG.warn("always-on job {} could not start again after its host was lost; it sleeps and is woken on use: {}",
+                    job.id(), ex.getMessage());
+        }
     }
 
     /**
