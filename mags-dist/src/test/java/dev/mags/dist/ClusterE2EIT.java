@@ -97,7 +97,7 @@ class ClusterE2EIT {
     }
 
     @Test
-    void aPersistentSandboxServesItsUrlAndExecThroughEitherReplica() {
+    void aPersistentSandboxServesItsUrlExecAndSshThroughEitherReplica() {
         Map<String, String> viaCp0 = cluster.cliEnv(cp0, tmp.resolve("home"));
         Map<String, String> viaCp1 = cluster.cliEnv(cp1, tmp.resolve("home"));
         String url = ok(viaCp0, "run", "-w", "web", "-p", "--url", "--port", "8080",
@@ -113,6 +113,10 @@ class ClusterE2EIT {
             assertThat(ok(viaCp1, "exec", "web", "cat /root/index.html")).isEqualTo("served by the cluster\n");
             assertThat(ok(viaCp1, "exec", "web", "echo from cp1 > /root/note; cat /root/note")).isEqualTo("from cp1\n");
             assertThat(ok(viaCp0, "exec", "web", "cat /root/note")).isEqualTo("from cp1\n");
+            for (Map<String, String> via : List.of(viaCp0, viaCp1)) {
+                assertThat(ok(via, "ssh", "web", "cat /root/note")).as("OpenSSH through the SSH gateway")
+                        .isEqualTo("from cp1\n");
+            }
         } finally {
             ok(viaCp1, "stop", "web");
         }
