@@ -67,6 +67,26 @@ final class Api {
         }
     }
 
+    /** Polls a job's status until it is {@code wanted}. */
+    JsonNode awaitStatus(String id, String wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode s = get("/api/v1/mags-jobs/" + id + "/status").body();
+            if (s.path("status").asText().equals(wanted)) {
+                return s;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + id + " not " + wanted + " after " + timeout + ": " + s);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Submits a job of this JSON body; its request id. */
     String submitJson(String body) {
         Response r = post("/api/v1/mags-jobs", body);
