@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stay: exec, ssh, wake, idle memory; see {@link LivePart}), {@code urls} (public URLs: the proxy beside a
  * straight connection, wake on request; see {@link UrlsPart}), {@code files} (uploads beside the data dir's disk
  * write rate; see {@link UploadRate}), {@code dashboard} (the web dashboard's jobs pages in headless Chromium;
- * see {@link DashboardPart}).
+ * see {@link DashboardPart}), {@code cluster} (a control plane and three agents: placement, an always-on URL back
+ * after its agent is killed; see {@link ClusterPart}).
  */
 public final class BenchMain {
     private static final List<String> PARTS = List.of("sandboxes", "sync", "api", "load", "status", "cli", "density",
-            "cron", "live", "urls", "files", "dashboard");
+            "cron", "live", "urls", "files", "dashboard", "cluster");
     /** The parts measured on the magsd with its warm pool. */
     private static final List<String> WARM_PARTS = List.of("api", "load", "status", "cli", "cron", "density", "files",
             "dashboard");
@@ -152,6 +153,12 @@ public final class BenchMain {
             figures.putAll(new LivePart(repo, work, imagesDir, image, errors)
                     .measure(quick ? LivePart.Counts.quick() : LivePart.Counts.full()));
             notes.addAll(LivePart.notes(figures));
+        }
+        if (wanted("cluster")) {
+            figures.putAll(ClusterPart.measure(repo, work.resolve("cluster"), imagesDir, image, n(30, 10), n(5, 2), errors));
+            notes.add("placement_ms: a job accepted by the control plane until its script runs on the agent it chose; "
+                    + "recovery_s: kill -9 of the agent serving an always-on URL until the URL answers again (the agent "
+                    + "declared lost after 15 s of silence; target p50 <= 30 s)");
         }
         if (wanted("urls")) {
             UrlsPart urls = new UrlsPart(repo, work, imagesDir, image, errors);

@@ -178,7 +178,7 @@ class ClusterApiTest {
     }
 
     @Test
-    void jobsRunOnTheRegisteredAgentAndAnAlwaysOnJobEndsWhenItsAgentIsLost() {
+    void jobsRunOnTheRegisteredAgentAndAKeptJobSleepsWhenItsAgentIsLost() {
         HttpResponse<String> r = post("/api/v1/mags-jobs", "Bearer " + token, "{\"script\":\"out hi\"}");
         assertThat(r.statusCode()).as("no agent yet").isEqualTo(503);
 
@@ -195,10 +195,9 @@ class ClusterApiTest {
         Clock later = Clock.offset(Clock.systemUTC(), AgentMonitor.DEFAULT_LOST_AFTER.plusSeconds(1));
         try (AgentMonitor monitor = new AgentMonitor(registry, directory, AgentMonitor.DEFAULT_LOST_AFTER,
                 later).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(always).get("status").asText().equals("error"));
+            // its workspace is in storage as of its last snapshot: the job sleeps, to be woken on another agent
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(always).get("status").asText().equals("sleeping"));
         }
-        assertThat(status(always).get("error_message").asText())
-                .startsWith("its sandbox ended: failed (the agent host-a on " + agentUrl() + " stopped answering at ");
     }
 
     private String submit(String body) {

@@ -64,7 +64,7 @@ class LostAgentOverTheWireTest {
                     await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.ended().isDone());
                 }
                 SandboxEnd end = sandbox.ended().join();
-                assertThat(end.reason()).isEqualTo(ExitReason.FAILED);
+                assertThat(end.reason()).isEqualTo(ExitReason.AGENT_LOST);
                 assertThat(end.detail()).isEqualTo("the agent host-a on " + url + " stopped answering at " + T0);
                 assertThat(registry.find("host-a").orElseThrow().state()).isEqualTo(AgentRecord.State.LOST);
                 assertThat(directory.holding(spec.id())).isEmpty();

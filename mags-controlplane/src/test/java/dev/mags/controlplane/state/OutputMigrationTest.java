@@ -106,6 +106,19 @@ class OutputMigrationTest {
                         .mapTo(Integer.class).one()).isZero();
             });
         }
-        assertThat(Files.size(file)).isLessThan(before / 4);
+        // the output's pages shrink to under a quarter; the tables later migrations add come on top
+        assertThat(Files.size(file)).isLessThan(before / 4 + schemaGrowthAfterV4());
+    }
+
+    /** What the migrations after V4 add to an empty SQLite file (new tables and indexes take pages of their own). */
+    private long schemaGrowthAfterV4() throws Exception {
+        Path v4 = dir.resolve("empty-v4.db");
+        Flyway.configure().dataSource("jdbc:sqlite:" + v4, null, null).locations("classpath:db/migration")
+                .target("4").load().migrate();
+        Path latest = dir.resolve("empty-latest.db");
+        try (Database empty = Database.sqlite(latest)) {
+            empty.jdbi().useHandle(h -> h.execute("VACUUM"));
+        }
+        return Math.max(0, Files.size(latest) - Files.size(v4));
     }
 }
