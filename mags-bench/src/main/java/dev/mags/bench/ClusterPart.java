@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClusterPart {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SERVER = "mkdir -p /tmp/www && echo alive > /tmp/www/index.html && httpd -p 8080 -h /tmp/www";
+    /** A page server on port 8080, in the background: busybox's httpd, or Python's on the debian image. */
+    private static final String SERVER = "mkdir -p /tmp/www && echo alive > /tmp/www/index.html && cd /tmp/www && "
+            + "if command -v httpd >/dev/null; then httpd -p 8080 -h /tmp/www; "
+            + "else (python3 -m http.server 8080 >/dev/null 2>&1 &); fi";
 
     private ClusterPart() {}
 

@@ -134,7 +134,7 @@ final class ClusterProcesses implements AutoCloseable {
         controlPlane.awaitLog("serving http://", Duration.ofSeconds(90));
         for (int i = 0; i < agentCount; i++) {
             int port = FreePort.pick();
-            String name = "agent" + i;
+            String name = "a" + i; // short: a sandbox's socket paths under the data dir must fit 107 bytes
             Proc agent = add(name, port, List.of("agent", "--data-dir", dir.resolve(name).toString(), "--images-dir",
                     imagesDir.toString(), "--listen", "127.0.0.1:" + port, "--control-plane", controlPlane.url(),
                     "--agent-secret-file", secret.toString(), "--agent-id", name, "--cgroup-parent",

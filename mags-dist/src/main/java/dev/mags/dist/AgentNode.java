@@ -60,7 +60,10 @@ final class AgentNode implements AutoCloseable {
             report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
             dropWorkspaceCopies(agent);
             AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port());
+            // closed after the agent: its sandboxes' ends (AGENT_SHUTDOWN) still reach the control planes
+            opened.remove(agent);
             opened.push(server);
+            opened.push(agent);
             Incarnation incarnation = new Incarnation();
             Heartbeats heartbeats = new Heartbeats(cfg.controlPlane(), cfg.secret(), HEARTBEAT_EVERY,
                     () -> heartbeat(cfg, agent, incarnation.startedAt), () -> {

@@ -97,6 +97,17 @@ class ClusterE2EIT {
     }
 
     @Test
+    void aJobsOutputIsFollowedThroughTheReplicaThatDoesNotRunIt() {
+        Api viaCp0 = new Api(cp0.url(), cluster.adminToken());
+        String id = viaCp0.submit("echo first; sleep 2; echo second");
+        // mags logs -f through cp1: it streams what cp0 stores, and ends when the job ends
+        Proc.Result follow = Proc.run(cluster.cliEnv(cp1, tmp.resolve("home")), Duration.ofSeconds(60), Repo.mags(),
+                "logs", "-f", id);
+        assertThat(follow.exitCode()).as(follow.stderr()).isZero();
+        assertThat(follow.stdout()).isEqualTo("first\nsecond\n");
+    }
+
+    @Test
     void aPersistentSandboxServesItsUrlExecAndSshThroughEitherReplica() {
         Map<String, String> viaCp0 = cluster.cliEnv(cp0, tmp.resolve("home"));
         Map<String, String> viaCp1 = cluster.cliEnv(cp1, tmp.resolve("home"));

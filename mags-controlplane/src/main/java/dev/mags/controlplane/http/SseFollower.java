@@ -31,6 +31,8 @@ final class SseFollower implements OutputSubscriber {
     /** Event text handed to the connection and not yet written to the client, past which live lines stop. */
     static final long MAX_QUEUED_CHARS = 1024 * 1024;
     private static final long RESUME_BELOW = MAX_QUEUED_CHARS / 4;
+    /** How often the stored lines of a job another replica runs are read (that replica stores them every 50 ms). */
+    static final long ELSEWHERE_POLL_MILLIS = 200;
 
     private final ServerSentEventConnection connection;
     private final String jobId;
@@ -103,13 +105,29 @@ final class SseFollower implements OutputSubscriber {
             case BEHIND -> schedulePull();
             case ENDED -> {
                 // Everything is stored now, including lines that came after the page above was read.
-                if (outputs.page(jobId, lastSent()).entries().isEmpty()) {
-                    sendFinal(finalStatus.apply(jobId));
-                } else {
+                if (!outputs.page(jobId, lastSent()).entries().isEmpty()) {
                     schedulePull();
+                    return;
+                }
+                JobInfo info = finalStatus.apply(jobId);
+                if (runsElsewhere(info)) {
+                    // another control-plane replica runs it and stores its lines as they come: read them again soon
+                    java.util.concurrent.CompletableFuture.delayedExecutor(ELSEWHERE_POLL_MILLIS,
+                            java.util.concurrent.TimeUnit.MILLISECONDS, readers).execute(this::pullQuietly);
+                } else {
+                    sendFinal(info);
                 }
             }
         }
+    }
+
+    /**
+     * Whether the job's script still runs although this process has no live output of it: a cluster's other replica
+     * runs it (on a single node, a script that runs always has its live output here, bar a moment at its end).
+     */
+    private static boolean runsElsewhere(JobInfo info) {
+        return info.exitCode() == null && (info.status() == dev.mags.api.JobStatus.RUNNING
+                || info.status() == dev.mags.api.JobStatus.PENDING);
     }
 
     private void pullQuietly() {
