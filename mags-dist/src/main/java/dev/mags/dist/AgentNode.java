@@ -13,9 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,16 +30,16 @@ import org.slf4j.LoggerFactory;
 final class AgentNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
     static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
-    private final Deque<AutoCloseable> opened;
+    private final Opened opened;
     private final AgentServer server;
 
-    private AgentNode(Deque<AutoCloseable> opened, AgentServer server) {
+    private AgentNode(Opened opened, AgentServer server) {
         this.opened = opened;
         this.server = server;
     }
 
     static AgentNode start(AgentNodeConfig cfg) throws IOException {
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        Opened opened = new Opened();
         try {
             long sandboxGid = cfg.agent().idMapping().start();
             DataDirModes.create(cfg.agent().dataDir(), sandboxGid);
@@ -61,7 +59,7 @@ final class AgentNode implements AutoCloseable {
             dropWorkspaceCopies(agent);
             AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port());
             // closed after the agent: its sandboxes' ends (AGENT_SHUTDOWN) still reach the control planes
-            opened.remove(agent);
+            opened.handOver(agent);
             opened.push(server);
             opened.push(agent);
             Incarnation incarnation = new Incarnation();
@@ -75,7 +73,7 @@ final class AgentNode implements AutoCloseable {
                     cfg.listen(), cfg.advertise(), cfg.controlPlane());
             return new AgentNode(opened, server);
         } catch (RuntimeException | IOException e) {
-            closeAll(opened);
+            opened.closeAfter(e);
             throw e;
         }
     }
@@ -128,18 +126,8 @@ final class AgentNode implements AutoCloseable {
     @Override
     public synchronized void close() {
         LOG.info("magsd agent shutting down");
-        closeAll(opened);
+        opened.close();
         LOG.info("magsd agent stopped");
     }
 
-    private static void closeAll(Deque<AutoCloseable> opened) {
-        while (!opened.isEmpty()) {
-            AutoCloseable c = opened.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("error while closing {}", c, e);
-            }
-        }
-    }
 }

@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +28,16 @@ import org.slf4j.LoggerFactory;
  */
 final class ControlPlaneNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneNode.class);
-    private final Deque<AutoCloseable> opened;
+    private final Opened opened;
     private final ControlPlane controlPlane;
 
-    private ControlPlaneNode(Deque<AutoCloseable> opened, ControlPlane controlPlane) {
+    private ControlPlaneNode(Opened opened, ControlPlane controlPlane) {
         this.opened = opened;
         this.controlPlane = controlPlane;
     }
 
     static ControlPlaneNode start(ClusterConfig cfg) throws IOException {
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        Opened opened = new Opened();
         try {
             Files.createDirectories(cfg.dataDir());
             Files.setPosixFilePermissions(cfg.dataDir(), PosixFilePermissions.fromString("rwx------"));
@@ -61,7 +59,7 @@ final class ControlPlaneNode implements AutoCloseable {
             AgentMonitor monitor = new AgentMonitor(registry, agents, cfg.agentLostAfter(), Clock.systemUTC());
             ControlPlane cp = new ControlPlane(cfg.controlPlane(), db, agents, new StorageCatalog(storage.backup().storage()),
                     storage.files(), Clock.systemUTC(), ExecLimits.defaults(cfg.controlPlane().maxJobTimeout()), meters);
-            opened.pop(); // the control plane now closes the directory
+            opened.handOver(agents); // the control plane now closes the directory
             opened.push(cp);
             cp.joinCluster(cfg.replicaId(), leader::leader, new ReplicaStore(db.jdbi()), cfg.replicaLostAfter());
             cp.acceptHeartbeats(cfg.secret(), registry);
@@ -75,7 +73,7 @@ final class ControlPlaneNode implements AutoCloseable {
                     cfg.replicaId(), cfg.controlPlane().listenHost(), cp.port(), cfg.database());
             return new ControlPlaneNode(opened, cp);
         } catch (RuntimeException | IOException e) {
-            closeAll(opened);
+            opened.closeAfter(e);
             throw e;
         }
     }
@@ -87,18 +85,8 @@ final class ControlPlaneNode implements AutoCloseable {
     @Override
     public synchronized void close() {
         LOG.info("magsd control-plane shutting down");
-        closeAll(opened);
+        opened.close();
         LOG.info("magsd control-plane stopped");
     }
 
-    private static void closeAll(Deque<AutoCloseable> opened) {
-        while (!opened.isEmpty()) {
-            AutoCloseable c = opened.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("error while closing {}", c, e);
-            }
-        }
-    }
 }

@@ -14,8 +14,6 @@ import dev.mags.protocol.v2.Agent;
 import dev.mags.protocol.v2.ReconcileReport;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,16 +26,16 @@ import org.slf4j.LoggerFactory;
  */
 final class SingleNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SingleNode.class);
-    private final Deque<AutoCloseable> opened;
+    private final Opened opened;
     private final ControlPlane controlPlane;
 
-    private SingleNode(Deque<AutoCloseable> opened, ControlPlane controlPlane) {
+    private SingleNode(Opened opened, ControlPlane controlPlane) {
         this.opened = opened;
         this.controlPlane = controlPlane;
     }
 
     static SingleNode start(MagsdConfig cfg) throws IOException {
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        Opened opened = new Opened();
         try {
             long sandboxGid = Agents.config(cfg).idMapping().start();
             DataDirModes.create(cfg.dataDir(), sandboxGid);
@@ -76,7 +74,7 @@ final class SingleNode implements AutoCloseable {
             var cpConfig = ServeCommand.controlPlaneConfig(cfg);
             ControlPlane cp = new ControlPlane(cpConfig, db, agents, new StorageCatalog(storage.backup().storage()),
                     storage.files(), Clock.systemUTC(), ExecLimits.defaults(cpConfig.maxJobTimeout()), meters);
-            opened.pop(); // the control plane now closes the agents
+            opened.handOver(agents); // the control plane now closes the agents
             opened.push(cp);
             cp.enableExec(cp.sandboxTargets().exec());
             cp.startSshGateway(new SshGatewayConfig(cfg.sshListen().host(), cfg.sshListen().port(),
@@ -87,7 +85,7 @@ final class SingleNode implements AutoCloseable {
                     cfg.database() == null ? "SQLite " + cfg.stateDb() : "PostgreSQL " + cfg.database());
             return new SingleNode(opened, cp);
         } catch (RuntimeException | IOException e) {
-            closeAll(opened, e);
+            opened.closeAfter(e);
             throw e;
         }
     }
@@ -113,22 +111,8 @@ final class SingleNode implements AutoCloseable {
     @Override
     public synchronized void close() {
         LOG.info("magsd shutting down");
-        closeAll(opened, null);
+        opened.close();
         LOG.info("magsd stopped");
     }
 
-    private static void closeAll(Deque<AutoCloseable> opened, Throwable primary) {
-        while (!opened.isEmpty()) {
-            AutoCloseable c = opened.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (primary != null) {
-                    primary.addSuppressed(e);
-                } else {
-                    LOG.warn("error while closing {}", c, e);
-                }
-            }
-        }
-    }
 }
