@@ -65,6 +65,33 @@ class WorkspaceStorageTest {
     }
 
     @Test
+    void aCopyThatAnotherHostMovedOnFromIsNotSyncedOverTheNewerSnapshot() throws IOException {
+        // host A syncs; host B (its own local index) restores that snapshot, changes the tree and syncs
+        Files.writeString(tree.resolve("notes"), "from host A");
+        SnapshotInfo first = storage.sync(tree, WS, ProgressListener.NONE);
+        WorkspaceStorage hostB = new WorkspaceStorage(store, StorageSettings.defaults(tmp.resolve("state-b"))
+                .withSync(new SyncOptions(4, 3, Duration.ZERO)), opener, Clock.systemUTC());
+        Path treeB = tmp.resolve("on-b");
+        hostB.restore(WS, Optional.empty(), treeB, ProgressListener.NONE);
+        Files.writeString(treeB.resolve("notes"), "from host B");
+        SnapshotInfo second = hostB.sync(treeB, WS, ProgressListener.NONE);
+
+        // host A, cut off meanwhile, still has its copy and syncs it: refused, B's snapshot stays the latest
+        Files.writeString(tree.resolve("notes"), "late from host A");
+        assertThatThrownBy(() -> storage.sync(tree, WS, ProgressListener.NONE))
+                .isInstanceOf(dev.mags.storage.error.SnapshotConflictException.class)
+                .hasMessageContaining("descends from snapshot " + first.id().value());
+        Path latest = tmp.resolve("latest");
+        storage.restore(WS, Optional.empty(), latest, ProgressListener.NONE);
+        assertThat(Files.readString(latest.resolve("notes"))).isEqualTo("from host B");
+        assertThat(storage.latest(WS)).contains(second.id());
+
+        // a copy restored from the latest syncs again
+        Files.writeString(latest.resolve("notes"), "host A, restored");
+        assertThat(storage.sync(latest, WS, ProgressListener.NONE).unchanged()).isFalse();
+    }
+
+    @Test
     void aRestoredTreeEqualsTheSyncedOneByteForByteAndAttributeForAttribute() throws IOException {
         sampleTree();
         List<Progress> progress = new CopyOnWriteArrayList<>();

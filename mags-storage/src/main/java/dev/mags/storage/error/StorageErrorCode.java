@@ -15,5 +15,10 @@ public enum StorageErrorCode {
     /** A lease on the store could not be had or was lost (garbage collection and syncs exclude each other). */
     LOCK_CONFLICT,
     /** The caller passed something invalid: a bad workspace name, a target that already exists. */
-    INVALID_ARGUMENT
+    INVALID_ARGUMENT,
+    /**
+     * A sync of a copy of the workspace that is not at its latest snapshot: another host committed a newer one since
+     * this copy was restored or last synced. The copy is not committed over it.
+     */
+    SNAPSHOT_CONFLICT
 }

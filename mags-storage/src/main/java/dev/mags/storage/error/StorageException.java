@@ -7,7 +7,7 @@ package dev.mags.storage.error;
  */
 public abstract sealed class StorageException extends RuntimeException
         permits StoreUnavailableException, StoreRejectedException, NotFoundException, CorruptDataException,
-                LocalIoException, LockConflictException, InvalidStorageArgumentException {
+                LocalIoException, LockConflictException, InvalidStorageArgumentException, SnapshotConflictException {
     private static final long serialVersionUID = 1L;
 
     protected StorageException(String message, Throwable cause) {

@@ -4,6 +4,7 @@ import dev.mags.storage.chunk.ChunkCodec;
 import dev.mags.storage.chunk.ChunkStore;
 import dev.mags.storage.chunk.Chunking;
 import dev.mags.storage.error.LocalIoException;
+import dev.mags.storage.error.SnapshotConflictException;
 import dev.mags.storage.index.IndexedFile;
 import dev.mags.storage.index.LocalIndex;
 import dev.mags.storage.index.LocalIndexStore;
@@ -70,8 +71,10 @@ public final class SnapshotWriter {
         try (TreeRoot root = openRoot(dir, ref)) {
             Optional<SnapshotId> latest = manifests.latest(ref);
             LocalIndex index = indexes.load(ref);
-            if (latest.isEmpty() || !index.snapshot().equals(latest.map(SnapshotId::value))) {
-                index = LocalIndex.EMPTY; // another host synced since, or the workspace is new: trust nothing
+            Optional<String> parent = index.snapshot(); // what this copy was restored from or last synced as
+            refuseIfBehind(ref, parent, latest);
+            if (latest.isEmpty() || !parent.equals(latest.map(SnapshotId::value))) {
+                index = LocalIndex.EMPTY; // the workspace is new, or this host lost its index: trust nothing
             }
             listener.onProgress(new Progress(Phase.SCANNING, 0, 0, 0, 0, 0));
             long scanStartNs = nanos(clock);
@@ -102,6 +105,13 @@ public final class SnapshotWriter {
             listener.onProgress(new Progress(Phase.COMMITTING, plan.filesTotal(), plan.filesTotal(), plan.bytesTotal(),
                     plan.bytesTotal(), t.bytesUploaded()));
             lease.ensureHeld();
+            // the commit checks its parent: a snapshot another host committed during this sync is not overwritten
+            Optional<SnapshotId> latestNow = manifests.latest(ref);
+            if (!latestNow.equals(latest)) {
+                throw new SnapshotConflictException("workspace " + ref + " got snapshot " + latestNow.map(SnapshotId::value)
+                        .orElse("(none)") + " from another host while this copy was being synced; this copy was not "
+                        + "committed over it");
+            }
             SnapshotId id = SnapshotId.next(clock.instant(), latest.orElse(null));
             // The index first: if the commit goes through unseen (its answer lost, the process killed right
             // after it), the retry finds the index of the snapshot that is now the latest, so an unchanged
@@ -121,6 +131,19 @@ public final class SnapshotWriter {
             if (lease != null) {
                 lease.close();
             }
+        }
+    }
+
+    /**
+     * A copy that was restored from or synced as a snapshot older than the latest: another host has run the workspace
+     * since (its work was moved while this host was cut off), and this older tree must not become the latest. A parent
+     * newer than the latest is an index saved for a commit that never went through (see below): no conflict.
+     */
+    private static void refuseIfBehind(WorkspaceRef ref, Optional<String> parent, Optional<SnapshotId> latest) {
+        if (parent.isPresent() && latest.isPresent() && new SnapshotId(parent.get()).compareTo(latest.get()) < 0) {
+            throw new SnapshotConflictException("this copy of workspace " + ref + " descends from snapshot "
+                    + parent.get() + ", but another host has committed " + latest.get().value() + " since; it is not "
+                    + "synced over it (restore the workspace to continue from the latest)");
         }
     }
 
