@@ -80,6 +80,12 @@ final class WorkspaceSandboxes {
         synchronized (monitor(key)) {
             WorkspaceDisks.Hold hold = disks.hold(key);
             try {
+                if (mount.stored() != null && disks.exists(key) && backup.copyBehind(mount.stored())) {
+                    // another host ran the workspace since this copy was made: it starts from the latest snapshot
+                    log.warn("workspace {} ({}): this host's copy is older than its latest snapshot; it is replaced by "
+                            + "the latest", key, mount.stored());
+                    disks.discardDisk(key);
+                }
                 if (mount.stored() != null && !disks.exists(key)) {
                     boolean restored = disks.restore(key, mount.stored(), spec.limits().diskBytes(), backup);
                     log.info("workspace {} ({}): {}", key, mount.stored(), restored ? "restored from its latest snapshot"

@@ -83,6 +83,20 @@ public final class WorkspaceStorage {
         return history.latest(ref);
     }
 
+    /**
+     * Whether this host's copy of the workspace is older than its latest snapshot: its local index (what the copy
+     * was restored from or last synced as) names an older snapshot, or none while the workspace has one. Such a
+     * copy is discarded and the latest restored; a sync of it would be refused ({@code SNAPSHOT_CONFLICT}).
+     */
+    public boolean copyBehind(WorkspaceRef ref) {
+        Optional<SnapshotId> latest = history.latest(ref);
+        if (latest.isEmpty()) {
+            return false;
+        }
+        Optional<String> parent = indexes.load(ref).snapshot();
+        return parent.isEmpty() || new SnapshotId(parent.get()).compareTo(latest.get()) < 0;
+    }
+
     /** The owner's workspaces that have at least one snapshot. */
     public List<WorkspaceSummary> workspaces(String owner) {
         return history.workspaces(owner);

@@ -76,7 +76,9 @@ class WorkspaceStorageTest {
         Files.writeString(treeB.resolve("notes"), "from host B");
         SnapshotInfo second = hostB.sync(treeB, WS, ProgressListener.NONE);
 
-        // host A, cut off meanwhile, still has its copy and syncs it: refused, B's snapshot stays the latest
+        // host A, cut off meanwhile, still has its copy: it is behind, and a sync of it is refused
+        assertThat(storage.copyBehind(WS)).isTrue();
+        assertThat(hostB.copyBehind(WS)).isFalse();
         Files.writeString(tree.resolve("notes"), "late from host A");
         assertThatThrownBy(() -> storage.sync(tree, WS, ProgressListener.NONE))
                 .isInstanceOf(dev.mags.storage.error.SnapshotConflictException.class)
@@ -86,7 +88,8 @@ class WorkspaceStorageTest {
         assertThat(Files.readString(latest.resolve("notes"))).isEqualTo("from host B");
         assertThat(storage.latest(WS)).contains(second.id());
 
-        // a copy restored from the latest syncs again
+        // a copy restored from the latest is current, and syncs again
+        assertThat(storage.copyBehind(WS)).isFalse();
         Files.writeString(latest.resolve("notes"), "host A, restored");
         assertThat(storage.sync(latest, WS, ProgressListener.NONE).unchanged()).isFalse();
     }

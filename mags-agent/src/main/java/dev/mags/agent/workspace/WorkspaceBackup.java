@@ -54,6 +54,11 @@ public record WorkspaceBackup(WorkspaceStorage storage, Path basesDir, Duration 
                 info.duration(), info.unchanged());
     }
 
+    /** Whether this host's copy of {@code ws} is older than its latest snapshot (another host ran it since). */
+    public boolean copyBehind(StoredWorkspace ws) {
+        return call(ws, "look up", () -> storage.copyBehind(ref(ws)));
+    }
+
     /**
      * Restores the latest snapshot of {@code ws} to {@code target}, which must not exist. Returns false,
      * creating nothing, when the workspace has no snapshot.

@@ -227,6 +227,15 @@ public final class WorkspaceDisks {
         return out;
     }
 
+    /** Deletes the workspace's disk image (for a restore onto a new one); the caller holds the workspace. */
+    public void discardDisk(WorkspaceKey key) {
+        try {
+            Files.deleteIfExists(diskImage(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the disk of workspace " + key.value(), e);
+        }
+    }
+
     /** Deletes the workspace's directory; the caller holds it, so no sandbox has its disk mounted. */
     public void delete(WorkspaceKey key) {
         try (Hold h = hold(key)) {
