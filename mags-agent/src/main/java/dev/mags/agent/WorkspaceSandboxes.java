@@ -80,7 +80,7 @@ final class WorkspaceSandboxes {
         synchronized (monitor(key)) {
             WorkspaceDisks.Hold hold = disks.hold(key);
             try {
-                if (mount.stored() != null && disks.exists(key) && backup.copyBehind(mount.stored())) {
+                if (mount.stored() != null && disks.exists(key) && copyBehind(key, mount.stored())) {
                     // another host ran the workspace since this copy was made: it starts from the latest snapshot
                     log.warn("workspace {} ({}): this host's copy is older than its latest snapshot; it is replaced by "
                             + "the latest", key, mount.stored());
@@ -102,6 +102,20 @@ final class WorkspaceSandboxes {
                 hold.close();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Whether the copy on this host is older than the workspace's latest snapshot; with storage unreachable the
+     * copy is used (it is the newest this host can have, and its syncs are checked again when storage is back).
+     */
+    private boolean copyBehind(WorkspaceKey key, dev.mags.protocol.v2.StoredWorkspace stored) {
+        try {
+            return backup.copyBehind(stored);
+        } catch (AgentException e) {
+            log.warn("workspace {} ({}): cannot compare this host's copy with its latest snapshot; using the copy: {}",
+                    key, stored, e.getMessage());
+            return false;
         }
     }
 
