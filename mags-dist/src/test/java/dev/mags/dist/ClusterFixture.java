@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.AgentConfig;
 import dev.mags.agent.HostLeaks;
-import dev.mags.agent.LocalAgent;
 import dev.mags.agent.WarmPoolConfig;
 import dev.mags.testkit.FreePort;
 import dev.mags.testkit.PostgresServer;
@@ -138,6 +137,26 @@ final class ClusterFixture implements AutoCloseable {
             throw new IllegalStateException(name + " did not answer " + path + " in " + timeout + ":\n" + log());
         }
 
+        int count(String text) {
+            String log = log();
+            int n = 0;
+            for (int i = log.indexOf(text); i >= 0; i = log.indexOf(text, i + 1)) {
+                n++;
+            }
+            return n;
+        }
+
+        /** Waits until the log holds {@code text} {@code n} times. */
+        void awaitCount(String text, int n, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count(text) < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " did not log '" + text + "' " + n + " times:\n" + log());
+                }
+                sleep(100);
+            }
+        }
+
         /** Waits until the log holds {@code text}. */
         void awaitLog(String text, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -264,11 +283,14 @@ final class ClusterFixture implements AutoCloseable {
             cp.stop();
         }
         for (Node agent : agents) {
-            agent.stop();
-            // what an agent killed by a test (and not started again) left: the test's own leak check came first
-            try (LocalAgent reaper = new LocalAgent(agentConfig(agent))) {
-                reaper.reconcile(java.util.Set.of());
+            if (agent.process != null && !agent.alive()) {
+                // killed by a test and not started again: started once more, it reaps what it left (as on a host that
+                // comes back); an agent of this JVM would make the test process a subreaper for the rest of its life
+                int starts = agent.count("magsd agent " + agent.name + " ");
+                agent.start();
+                agent.awaitCount("magsd agent " + agent.name + " ", starts + 1, Duration.ofSeconds(90));
             }
+            agent.stop();
             removeCgroupParent(cgroupParent(agent.name));
         }
         s3.stop();
