@@ -71,6 +71,8 @@ final class AgentNode implements AutoCloseable {
             opened.push(heartbeats);
             LOG.info("magsd agent {} {} serving {} (advertised as {}), heartbeats to {}", cfg.agentId(), Version.current(),
                     cfg.listen(), cfg.advertise(), cfg.controlPlane());
+            // its listening sockets must not outlive it in a process it was starting when it was killed
+            dev.mags.agent.process.CloseOnExec.markSockets();
             return new AgentNode(opened, server);
         } catch (RuntimeException | IOException e) {
             opened.closeAfter(e);

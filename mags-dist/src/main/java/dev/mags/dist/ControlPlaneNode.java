@@ -71,6 +71,8 @@ final class ControlPlaneNode implements AutoCloseable {
             cp.start();
             LOG.info("magsd control-plane {} (replica {}) serving http://{}:{}, state in PostgreSQL {}", Version.current(),
                     cfg.replicaId(), cfg.controlPlane().listenHost(), cp.port(), cfg.database());
+            // its listening sockets must not outlive it in a process it was starting when it was killed
+            dev.mags.agent.process.CloseOnExec.markSockets();
             return new ControlPlaneNode(opened, cp);
         } catch (RuntimeException | IOException e) {
             opened.closeAfter(e);

@@ -83,6 +83,8 @@ final class SingleNode implements AutoCloseable {
             LOG.info("magsd {} serving http://{}:{} (data dir {}, images {}, default image {}, state in {})",
                     Version.current(), cfg.listen().host(), cp.port(), cfg.dataDir(), cfg.imagesDir(), cfg.defaultImage(),
                     cfg.database() == null ? "SQLite " + cfg.stateDb() : "PostgreSQL " + cfg.database());
+            // its listening sockets must not outlive it in a process it was starting when it was killed
+            dev.mags.agent.process.CloseOnExec.markSockets();
             return new SingleNode(opened, cp);
         } catch (RuntimeException | IOException e) {
             opened.closeAfter(e);
