@@ -170,6 +170,16 @@ final class MagsdFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * The last {@code lines} lines of magsd's log, headed, for a failure message: what the server said around the
+     * failure is then in the test report (and CI's output), not in a temp dir that is gone.
+     */
+    String logTail(int lines) {
+        List<String> all = log().lines().toList();
+        return "\n--- last " + Math.min(lines, all.size()) + " lines of magsd's log ---\n"
+                + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
     private void awaitHealthy(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -22,6 +22,9 @@ final class SandboxCycles {
     private static final Duration CLI = Duration.ofSeconds(120);
     private static final Duration SLEEP_WAIT = Duration.ofSeconds(60);
 
+    /** Lines of magsd's log that a failure message carries. */
+    private static final int LOG_LINES = 40;
+    private final MagsdFixture magsd;
     private final Map<String, String> env;
     private final Api api;
     private final Set<String> sandboxIds;
@@ -31,6 +34,7 @@ final class SandboxCycles {
     private final Map<String, Integer> trail = new HashMap<>();
 
     SandboxCycles(MagsdFixture magsd, Path home, Set<String> sandboxIds) {
+        this.magsd = magsd;
         this.env = magsd.cliEnv(home);
         this.api = new Api(magsd.url(), magsd.adminToken());
         this.sandboxIds = sandboxIds;
@@ -73,12 +77,12 @@ final class SandboxCycles {
             Api.Response r = api.post("/api/v1/mags-jobs", "{\"script\": \"sleep infinity\", \"type\": \"inline\", "
                     + "\"name\": \"" + name + "\", \"workspace_id\": \"" + name + "\", \"persistent\": true, "
                     + "\"startup_command\": \"sleep infinity\", \"no_sync\": true}");
-            assertThat(r.status()).as(r.body().toString()).isEqualTo(202);
+            assertThat(r.status()).as(() -> r.body() + magsd.logTail(LOG_LINES)).isEqualTo(202);
             id = r.body().path("request_id").asText();
             awaitStatus(id, "running");
         } else {
             Proc.Result r = Proc.run(env, CLI, Repo.mags(), "new", name);
-            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.exitCode()).as(() -> r.stderr() + magsd.logTail(LOG_LINES)).isZero();
             assertThat(r.stdout()).contains("Sandbox '" + name + "' created");
             id = status(name).path("request_id").asText();
         }
@@ -92,12 +96,12 @@ final class SandboxCycles {
         String stdout;
         if (rest) {
             Api.Response r = api.post("/api/v1/mags-jobs/" + name + "/exec", "{\"command\": \"" + command + "\"}");
-            assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-            assertThat(r.body().path("exit_code").asInt(-1)).as(r.body().toString()).isZero();
+            assertThat(r.status()).as(() -> r.body() + magsd.logTail(LOG_LINES)).isEqualTo(200);
+            assertThat(r.body().path("exit_code").asInt(-1)).as(() -> r.body() + magsd.logTail(LOG_LINES)).isZero();
             stdout = r.body().path("stdout").asText();
         } else {
             Proc.Result r = Proc.run(env, CLI, Repo.mags(), "exec", name, command);
-            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.exitCode()).as(() -> r.stderr() + magsd.logTail(LOG_LINES)).isZero();
             stdout = r.stdout();
         }
         return counted(name, stdout);
@@ -105,7 +109,7 @@ final class SandboxCycles {
 
     private String ssh(int cycle, String name) {
         Proc.Result r = Proc.run(env, CLI, Repo.mags(), "ssh", name, "echo c" + cycle + " >> /root/trail && grep -c . /root/trail");
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.exitCode()).as(() -> r.stderr() + magsd.logTail(LOG_LINES)).isZero();
         return counted(name, r.stdout());
     }
 
@@ -120,10 +124,10 @@ final class SandboxCycles {
         String id = live.remove(name);
         if (rest) {
             Api.Response r = api.post("/api/v1/mags-jobs/" + name + "/stop", "");
-            assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+            assertThat(r.status()).as(() -> r.body() + magsd.logTail(LOG_LINES)).isEqualTo(200);
         } else {
             Proc.Result r = Proc.run(env, CLI, Repo.mags(), "stop", name);
-            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.exitCode()).as(() -> r.stderr() + magsd.logTail(LOG_LINES)).isZero();
         }
         JsonNode ended = status(id);
         assertThat(ended.path("status").asText()).as(ended.toString()).isIn("completed", "error");
@@ -139,7 +143,7 @@ final class SandboxCycles {
 
     private JsonNode status(String idOrName) {
         Api.Response r = api.get("/api/v1/mags-jobs/" + idOrName + "/status");
-        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        assertThat(r.status()).as(() -> r.body() + magsd.logTail(LOG_LINES)).isEqualTo(200);
         return r.body();
     }
 

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,10 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * slirp4netns's API socket: one JSON request per connection, answered by {@code {"return": ...}} or
@@ -104,44 +103,68 @@ public final class SlirpApi {
         return parseReply(request, exchange(request));
     }
 
+    /**
+     * One request and its reply, on the calling thread: a non-blocking channel and a selector, so that no other
+     * thread has to be scheduled for the reply to be seen. The deadline is judged only after a poll that found the
+     * channel not ready: a process that stalled (a loaded host, a paused VM) and resumes after the deadline still
+     * reads a reply that arrived meanwhile, instead of calling it a timeout.
+     */
     private String exchange(String request) {
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (IOException e) {
-            throw new NetworkException("cannot open a Unix socket: " + e.getMessage(), e);
-        }
-        FutureTask<String> task = new FutureTask<>(() -> {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, 0);
+            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+                await(selector, key, SelectionKey.OP_CONNECT, deadline, request);
+                channel.finishConnect();
+            }
             ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
-                channel.write(out);
+                if (channel.write(out) == 0) {
+                    await(selector, key, SelectionKey.OP_WRITE, deadline, request);
+                }
             }
             ByteArrayOutputStream reply = new ByteArrayOutputStream();
             ByteBuffer in = ByteBuffer.allocate(4096);
-            while (channel.read(in) >= 0) {
+            while (true) {
+                int n = channel.read(in);
+                if (n < 0) {
+                    return reply.toString(StandardCharsets.UTF_8);
+                }
+                if (n == 0) {
+                    await(selector, key, SelectionKey.OP_READ, deadline, request);
+                    continue;
+                }
                 reply.write(in.array(), 0, in.position());
                 in.clear();
             }
-            return reply.toString(StandardCharsets.UTF_8);
-        });
-        Thread.ofVirtual().name("slirp-api").start(task);
-        try {
-            return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new NetworkException("slirp4netns API " + socket + " did not answer " + request + " within "
-                    + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new NetworkException("cannot send " + request + " to slirp4netns API " + socket + ": " + cause, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetworkException("interrupted while talking to slirp4netns API " + socket, e);
-        } finally {
-            try {
-                channel.close(); // also unblocks the task if it is still waiting
-            } catch (IOException e) {
-                // nothing left to do with it
+        } catch (IOException e) {
+            throw new NetworkException("cannot send " + request + " to slirp4netns API " + socket + ": " + e, e);
+        }
+    }
+
+    /** Waits until {@code key}'s channel is ready for {@code op}; a timeout only once a poll found it not ready. */
+    private void await(Selector selector, SelectionKey key, int op, long deadline, String request) throws IOException {
+        key.interestOps(op);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            int ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            selector.selectedKeys().clear();
+            if (ready > 0 && (key.readyOps() & op) != 0) {
+                return;
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new NetworkException("interrupted while talking to slirp4netns API " + socket);
+            }
+            if (System.nanoTime() - deadline >= 0 && selector.selectNow() == 0) {
+                throw new NetworkException("slirp4netns API " + socket + " did not answer " + request + " within "
+                        + timeout.toMillis() + " ms");
+            }
+            selector.selectedKeys().clear();
+            if ((key.readyOps() & op) != 0) {
+                return;
             }
         }
     }
