@@ -157,7 +157,8 @@ public final class ControlPlane implements AutoCloseable {
         AppProxy appProxy = new AppProxy(new AppHosts(config.apps().domain()), appUrls, targets.app(),
                 metrics.registry());
         this.api = new ApiServer(config, tokens, jobs, workspaceService, outputs,
-                () -> ApiServer.Health.of(config.defaultImage(), () -> agents.image(config.defaultImage()).isPresent()),
+                () -> ApiServer.Health.of(config.defaultImage(), new dev.mags.controlplane.job.ImageCheck(agents)
+                        .problem(config.defaultImage()).map(dev.mags.controlplane.job.ImageCheck.Problem::message)),
                 sshKeys, sshAccess, files, new Tokens(userStore, tokens), new Users(userStore, tokens, clock), metrics,
                 new CronService(cronStore, jobs, clock, cron::wake), execs, appUrls, appProxy,
                 new UsageService(usageStore, new FileStore(db.jdbi()), catalog, clock));

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.xnio.OptionMap;
 
@@ -258,11 +257,9 @@ public final class ApiServer implements AutoCloseable {
 
     /** What {@code /healthz} reports. */
     public record Health(boolean ready, String defaultImage, String problem) {
-        public static Health of(String defaultImage, BooleanSupplier imagePresent) {
-            return imagePresent.getAsBoolean()
-                    ? new Health(true, defaultImage, null)
-                    : new Health(false, defaultImage, "base image '" + defaultImage
-                            + "' is not built; build it with: bin/magsd image build " + defaultImage);
+        /** Ready unless {@code problem} names why jobs of the default image cannot start. */
+        public static Health of(String defaultImage, java.util.Optional<String> problem) {
+            return new Health(problem.isEmpty(), defaultImage, problem.orElse(null));
         }
     }
 }

@@ -44,6 +44,7 @@ public final class JobService {
     private final OutputRegistry outputs;
     private final JobRunner runner;
     private final AgentDirectory agents;
+    private final ImageCheck imageCheck;
     private final WorkspaceCatalog catalog;
     private final Clock clock;
     private final String defaultImage;
@@ -66,6 +67,7 @@ public final class JobService {
         this.outputs = outputs;
         this.runner = runner;
         this.agents = agents;
+        this.imageCheck = new ImageCheck(agents);
         this.catalog = catalog;
         this.clock = clock;
         this.defaultImage = defaultImage;
@@ -154,12 +156,11 @@ public final class JobService {
         return new BaseChoice(name, snapshot);
     }
 
-    /** Fails with 503 and the command that builds the image when it is missing. */
+    /** Fails with 503 saying what to do when no sandbox of the image can start (image not built, no agent). */
     public void requireImage(String image) {
-        if (agents.image(image).isEmpty()) {
-            throw new UnavailableException("image_missing", "base image '" + image
-                    + "' is not built on this server; build it with: bin/magsd image build " + image);
-        }
+        imageCheck.problem(image).ifPresent(p -> {
+            throw new UnavailableException(p.code(), p.message());
+        });
     }
 
     public JobInfo status(Principal who, String jobId) {
