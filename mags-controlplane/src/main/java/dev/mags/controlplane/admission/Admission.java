@@ -62,7 +62,8 @@ public final class Admission {
 
     private void check(Candidate job) {
         List<ActiveJob> active = queries.activeJobs();
-        HostUsage host = hostUsage();
+        List<HostUsage> hosts = hostUsages();
+        HostUsage host = together(hosts);
         Map<String, Owner> owners = queries.owners(host.workspaceSandboxes().keySet().stream().map(WorkspaceKey::value)
                 .collect(Collectors.toSet()));
         List<ActiveJob> withJob = new ArrayList<>(active);
@@ -71,26 +72,35 @@ public final class Admission {
         SandboxLedger after = SandboxLedger.of(withJob, host, owners);
         checkUser(before.user(job.userId()), after.user(job.userId()), job.limits());
         checkServer(before.server(), after.server());
-        checkDisk(host, before.server(), after.server());
+        checkDisk(DiskRoom.of(hosts, policy.diskReserveBytes(), policy.diskOvercommit()), hosts.size(),
+                before.server(), after.server());
     }
 
-    /** What the hosts hold together (single node: the one host). */
-    private HostUsage hostUsage() {
+    /** What each host holds (single node: the one host). */
+    private List<HostUsage> hostUsages() {
         try {
-            long free = 0;
-            long growable = 0;
-            Map<WorkspaceKey, SandboxLimits> workspaceSandboxes = new HashMap<>();
+            List<HostUsage> usages = new ArrayList<>();
             for (Agent agent : agents.agents()) {
-                HostUsage usage = agent.usage();
-                free += usage.diskFreeBytes();
-                growable += usage.diskGrowableBytes();
-                workspaceSandboxes.putAll(usage.workspaceSandboxes());
+                usages.add(agent.usage());
             }
-            return new HostUsage(free, growable, workspaceSandboxes);
+            return usages;
         } catch (AgentException | UncheckedIOException e) {
             throw new UnavailableException("admission_unavailable", "cannot read what the host holds, so no job is "
                     + "taken now: " + e.getMessage() + "; see the server log");
         }
+    }
+
+    /** The live workspace sandboxes of all hosts together. */
+    private static HostUsage together(List<HostUsage> hosts) {
+        Map<WorkspaceKey, SandboxLimits> workspaceSandboxes = new HashMap<>();
+        long free = 0;
+        long growable = 0;
+        for (HostUsage usage : hosts) {
+            free += usage.diskFreeBytes();
+            growable += usage.diskGrowableBytes();
+            workspaceSandboxes.putAll(usage.workspaceSandboxes());
+        }
+        return new HostUsage(free, growable, workspaceSandboxes);
     }
 
     private void checkUser(Totals before, Totals after, SandboxLimits limits) {
@@ -128,23 +138,29 @@ public final class Admission {
         }
     }
 
-    private void checkDisk(HostUsage host, Totals before, Totals after) {
+    private void checkDisk(DiskRoom room, int hosts, Totals before, Totals after) {
         long adds = after.newDiskBytes() - before.newDiskBytes();
         if (adds <= 0) {
             return;
         }
-        long aboveReserve = Math.max(0, host.diskFreeBytes() - policy.diskReserveBytes());
-        double promisable = aboveReserve * policy.diskOvercommit();
-        long promised = host.diskGrowableBytes() + after.newDiskBytes();
-        if (promised > promisable) {
+        long promised = room.growableBytes() + after.newDiskBytes();
+        if (promised > room.promisableBytes()) {
+            String where = hosts == 1 ? "the data dir's file system has " : "the " + hosts + " agents' hosts have ";
             throw new InsufficientStorageException("insufficient_storage", "not enough disk space on this server for "
-                    + "this job's " + Refusals.bytes(adds) + " sandbox disk: the data dir's file system has "
-                    + Refusals.bytes(host.diskFreeBytes()) + " free, " + Refusals.bytes(policy.diskReserveBytes())
-                    + " of it kept in reserve (--disk-reserve-gb), and the disks of live sandboxes and of jobs waiting "
-                    + "to start may still take " + Refusals.bytes(promised - adds) + (policy.diskOvercommit() == 1.0 ? ""
-                    : " of " + Refusals.bytes((long) promisable) + " promisable (--disk-overcommit "
-                    + policy.diskOvercommit() + ")") + ". Ask for a smaller disk (--disk), or try again when jobs have "
-                    + "ended.");
+                    + "this job's " + Refusals.bytes(adds) + " sandbox disk: " + where
+                    + Refusals.bytes(room.freeBytes()) + " free, " + Refusals.bytes(policy.diskReserveBytes())
+                    + (hosts == 1 ? " of it" : " on each") + " kept in reserve (--disk-reserve-gb), and the disks of "
+                    + "live sandboxes and of jobs waiting to start may still take " + Refusals.bytes(promised - adds)
+                    + (policy.diskOvercommit() == 1.0 ? "" : " of " + Refusals.bytes(room.promisableBytes())
+                    + " promisable (--disk-overcommit " + policy.diskOvercommit() + ")") + ". Ask for a smaller disk "
+                    + "(--disk), or try again when jobs have ended.");
+        }
+        if (adds > room.largestBytes()) {
+            throw new InsufficientStorageException("insufficient_storage", "no agent's host has room for this job's "
+                    + Refusals.bytes(adds) + " sandbox disk (a disk is never split across hosts): the most one host "
+                    + "can still take is " + Refusals.bytes(Math.max(0, room.largestBytes())) + " above its "
+                    + Refusals.bytes(policy.diskReserveBytes()) + " reserve (--disk-reserve-gb). Ask for a smaller "
+                    + "disk (--disk), or try again when jobs have ended.");
         }
     }
 }
