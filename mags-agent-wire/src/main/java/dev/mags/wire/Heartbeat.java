@@ -18,13 +18,23 @@ import java.util.Objects;
  * @param memoryFreeBytes  what the host has available now
  * @param workspaces    the workspace disks it keeps
  * @param startedAt     when the agent process started: a new value means it restarted (and reaped every sandbox)
+ * @param diskFreeBytes free space of the file system of its sandbox disks; null when it did not say (an older agent,
+ *                      or one that could not read it): placement then does not judge its disk room
+ * @param diskGrowableBytes what its live sandboxes' sparse disks may still take of that space; null as above
  */
 public record Heartbeat(String agentId, URI url, int slotsTotal, int slotsUsed, long memoryTotalBytes,
-                        long memoryFreeBytes, List<WorkspaceKey> workspaces, java.time.Instant startedAt) {
+                        long memoryFreeBytes, List<WorkspaceKey> workspaces, java.time.Instant startedAt,
+                        Long diskFreeBytes, Long diskGrowableBytes) {
     public Heartbeat {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(url, "url");
         workspaces = List.copyOf(workspaces == null ? List.of() : workspaces);
+    }
+
+    /** A heartbeat that says nothing of the disks. */
+    public Heartbeat(String agentId, URI url, int slotsTotal, int slotsUsed, long memoryTotalBytes,
+                     long memoryFreeBytes, List<WorkspaceKey> workspaces, java.time.Instant startedAt) {
+        this(agentId, url, slotsTotal, slotsUsed, memoryTotalBytes, memoryFreeBytes, workspaces, startedAt, null, null);
     }
 
     /**

@@ -65,7 +65,7 @@ class ClusterApiTest {
     void start() {
         db = backend.open(dir);
         registry = new AgentRegistry(db.jdbi());
-        directory = ClusterDirectory.remote(registry, SECRET);
+        directory = ClusterDirectory.remote(registry, SECRET, ClusterDirectory.DiskSettings.NONE);
         cp = new ControlPlane(ControlPlaneConfig.defaults("127.0.0.1", 0, "busybox"), db, directory,
                 WorkspaceCatalog.NONE, new MapFileBlobs(), Clock.systemUTC());
         cp.acceptHeartbeats(SECRET, registry);
@@ -164,6 +164,8 @@ class ClusterApiTest {
         assertThat(json(r).at("/error/message").asText()).contains("startedAt is missing");
         r = heartbeat(auth, new Heartbeat("host-a", agentUrl(), -1, 0, 1, 1, List.of(), Instant.now()));
         assertThat(r.statusCode()).isEqualTo(400);
+        r = heartbeat(auth, new Heartbeat("host-a", agentUrl(), 1, 0, 1, 1, List.of(), Instant.now(), -5L, 0L));
+        assertThat(json(r).at("/error/message").asText()).contains("disk figures are byte counts");
         r = post(WireProtocol.HEARTBEAT_PATH, auth, "{\"agentId\":\"host-a\",\"url\":\"http://a:1\",\"startedAt\":"
                 + "\"2027-01-01T00:00:00Z\",\"workspaces\":[\"../../etc\"]}");
         assertThat(r.statusCode()).isEqualTo(400);

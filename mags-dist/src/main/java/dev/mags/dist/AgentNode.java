@@ -4,6 +4,7 @@ import dev.mags.agent.LocalAgent;
 import dev.mags.controlplane.metrics.Metrics;
 import dev.mags.protocol.v2.ReconcileReport;
 import dev.mags.protocol.v2.SandboxEnd;
+import dev.mags.protocol.v2.HostUsage;
 import dev.mags.protocol.v2.SandboxInfo;
 import dev.mags.protocol.v2.WorkspaceInfo;
 import dev.mags.wire.Heartbeat;
@@ -92,8 +93,18 @@ final class AgentNode implements AutoCloseable {
     private static Heartbeat heartbeat(AgentNodeConfig cfg, LocalAgent agent, Instant startedAt) {
         List<SandboxInfo> sandboxes = agent.sandboxes();
         HostMemory memory = HostMemory.read();
+        Long diskFree = null;
+        Long diskGrowable = null;
+        try {
+            HostUsage usage = agent.usage();
+            diskFree = usage.diskFreeBytes();
+            diskGrowable = usage.diskGrowableBytes();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the disk room for the heartbeat (placement does without it): {}", e.toString());
+        }
         return new Heartbeat(cfg.agentId(), cfg.advertise(), cfg.slots(), sandboxes.size(), memory.totalBytes(),
-                memory.availableBytes(), agent.workspaces().stream().map(WorkspaceInfo::key).toList(), startedAt);
+                memory.availableBytes(), agent.workspaces().stream().map(WorkspaceInfo::key).toList(), startedAt,
+                diskFree, diskGrowable);
     }
 
     /** Fencing: stops every sandbox without its final sync (a newer copy runs elsewhere) and waits for the ends. */

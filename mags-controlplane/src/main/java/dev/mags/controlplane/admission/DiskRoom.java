@@ -14,7 +14,13 @@ import java.util.List;
  * @param growableBytes what live sandboxes' disks may still take, all hosts
  * @param largestBytes the most one host may still promise beyond its own live sandboxes' disks
  */
-record DiskRoom(long freeBytes, long promisableBytes, long growableBytes, long largestBytes) {
+public record DiskRoom(long freeBytes, long promisableBytes, long growableBytes, long largestBytes) {
+    /** What one host may still promise to a new disk: its free space above the reserve, times the overcommit, less
+     * what its live sandboxes' disks may still take (negative when they may take more than that). */
+    public static long ofHost(long freeBytes, long growableBytes, long reserveBytes, double overcommit) {
+        return (long) (Math.max(0, freeBytes - reserveBytes) * overcommit) - growableBytes;
+    }
+
     static DiskRoom of(List<HostUsage> hosts, long reserveBytes, double overcommit) {
         long free = 0;
         long promisable = 0;
@@ -25,7 +31,7 @@ record DiskRoom(long freeBytes, long promisableBytes, long growableBytes, long l
             free += h.diskFreeBytes();
             promisable += mayPromise;
             growable += h.diskGrowableBytes();
-            largest = Math.max(largest, mayPromise - h.diskGrowableBytes());
+            largest = Math.max(largest, ofHost(h.diskFreeBytes(), h.diskGrowableBytes(), reserveBytes, overcommit));
         }
         return new DiskRoom(free, promisable, growable, largest);
     }

@@ -12,11 +12,16 @@ import java.util.Set;
  *
  * @param startedAt  when the agent's process started, as it said: a new value means a new process
  * @param lastSeenAt when its last accepted heartbeat arrived (by the clock of the control plane that took it)
+ * @param diskFreeBytes free space of its sandbox disks' file system, {@link #UNKNOWN} when it did not say
+ * @param diskGrowableBytes what its live sandboxes' disks may still take of it, {@link #UNKNOWN} when it did not say
  * @param workspaces the workspace disks it keeps
  */
 public record AgentRecord(String id, URI url, State state, Instant startedAt, Instant registeredAt, Instant lastSeenAt,
                           int slotsTotal, int slotsUsed, long memoryTotalBytes, long memoryFreeBytes,
-                          Set<WorkspaceKey> workspaces) {
+                          long diskFreeBytes, long diskGrowableBytes, Set<WorkspaceKey> workspaces) {
+    /** A disk figure the agent did not report. */
+    public static final long UNKNOWN = -1;
+
     public AgentRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(url, "url");

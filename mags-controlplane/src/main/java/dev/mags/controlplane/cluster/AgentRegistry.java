@@ -30,7 +30,8 @@ public final class AgentRegistry {
             URI.create(rs.getString("url")), AgentRecord.State.ofWire(rs.getString("state")),
             Instant.ofEpochMilli(rs.getLong("started_at")), Instant.ofEpochMilli(rs.getLong("registered_at")),
             Instant.ofEpochMilli(rs.getLong("last_seen_at")), rs.getInt("slots_total"), rs.getInt("slots_used"),
-            rs.getLong("memory_total_bytes"), rs.getLong("memory_free_bytes"), workspaces(rs.getString("workspaces")));
+            rs.getLong("memory_total_bytes"), rs.getLong("memory_free_bytes"), rs.getLong("disk_free_bytes"),
+            rs.getLong("disk_growable_bytes"), workspaces(rs.getString("workspaces")));
 
     private final Jdbi jdbi;
 
@@ -49,8 +50,9 @@ public final class AgentRegistry {
         }
         return jdbi.withHandle(h -> {
             int inserted = h.createUpdate("INSERT INTO agents (id, url, state, started_at, registered_at, last_seen_at, "
-                            + "slots_total, slots_used, memory_total_bytes, memory_free_bytes, workspaces) VALUES (:id, "
-                            + ":url, 'live', :started, :now, :now, :total, :used, :memTotal, :memFree, :ws) "
+                            + "slots_total, slots_used, memory_total_bytes, memory_free_bytes, disk_free_bytes, "
+                            + "disk_growable_bytes, workspaces) VALUES (:id, :url, 'live', :started, :now, :now, :total, "
+                            + ":used, :memTotal, :memFree, :diskFree, :diskGrowable, :ws) "
                             + "ON CONFLICT DO NOTHING")
                     .bindMap(values(hb, now)).execute();
             if (inserted > 0) {
@@ -58,7 +60,8 @@ public final class AgentRegistry {
             }
             int updated = h.createUpdate("UPDATE agents SET url = :url, state = 'live', started_at = :started, "
                             + "last_seen_at = :now, slots_total = :total, slots_used = :used, memory_total_bytes = "
-                            + ":memTotal, memory_free_bytes = :memFree, workspaces = :ws WHERE id = :id AND "
+                            + ":memTotal, memory_free_bytes = :memFree, disk_free_bytes = :diskFree, "
+                            + "disk_growable_bytes = :diskGrowable, workspaces = :ws WHERE id = :id AND "
                             + "(state = 'live' OR started_at <> :started OR :used = 0)")
                     .bindMap(values(hb, now)).execute();
             return updated > 0 ? Heartbeat.Answer.LIVE : Heartbeat.Answer.LOST;
@@ -66,10 +69,19 @@ public final class AgentRegistry {
     }
 
     private static java.util.Map<String, Object> values(Heartbeat hb, Instant now) {
-        return java.util.Map.of("id", hb.agentId(), "url", hb.url().toString(), "started", hb.startedAt().toEpochMilli(),
-                "now", now.toEpochMilli(), "total", hb.slotsTotal(), "used", hb.slotsUsed(),
-                "memTotal", hb.memoryTotalBytes(), "memFree", hb.memoryFreeBytes(),
-                "ws", hb.workspaces().stream().map(WorkspaceKey::value).collect(Collectors.joining(",")));
+        java.util.Map<String, Object> v = new java.util.HashMap<>();
+        v.put("id", hb.agentId());
+        v.put("url", hb.url().toString());
+        v.put("started", hb.startedAt().toEpochMilli());
+        v.put("now", now.toEpochMilli());
+        v.put("total", hb.slotsTotal());
+        v.put("used", hb.slotsUsed());
+        v.put("memTotal", hb.memoryTotalBytes());
+        v.put("memFree", hb.memoryFreeBytes());
+        v.put("diskFree", hb.diskFreeBytes() == null ? AgentRecord.UNKNOWN : hb.diskFreeBytes());
+        v.put("diskGrowable", hb.diskGrowableBytes() == null ? AgentRecord.UNKNOWN : hb.diskGrowableBytes());
+        v.put("ws", hb.workspaces().stream().map(WorkspaceKey::value).collect(Collectors.joining(",")));
+        return v;
     }
 
     /** The live agents, by id. */
@@ -104,7 +116,7 @@ public final class AgentRegistry {
                 if (n > 0) {
                     lost.add(new AgentRecord(a.id(), a.url(), AgentRecord.State.LOST, a.startedAt(), a.registeredAt(),
                             a.lastSeenAt(), a.slotsTotal(), a.slotsUsed(), a.memoryTotalBytes(), a.memoryFreeBytes(),
-                            a.workspaces()));
+                            a.diskFreeBytes(), a.diskGrowableBytes(), a.workspaces()));
                 }
             }
             return lost;

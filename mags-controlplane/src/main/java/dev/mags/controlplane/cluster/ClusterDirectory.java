@@ -56,6 +56,7 @@ public final class ClusterDirectory implements AgentDirectory {
     private final AgentRegistry registry;
     private final Function<URI, AgentLink> links;
     private final Duration refreshEvery;
+    private final DiskSettings disks;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final Map<SandboxId, Held> holders = new ConcurrentHashMap<>();
     private final Object placing = new Object();
@@ -64,16 +65,27 @@ public final class ClusterDirectory implements AgentDirectory {
     private boolean refreshed;
     private boolean closed;
 
-    /** @param links how to reach the agent at a URL (production: {@link AgentLink#remote}) */
-    public ClusterDirectory(AgentRegistry registry, Function<URI, AgentLink> links, Duration refreshEvery) {
+    /**
+     * @param links how to reach the agent at a URL (production: {@link AgentLink#remote})
+     * @param disks what each host keeps free and may promise to sandbox disks (admission's disk settings)
+     */
+    public ClusterDirectory(AgentRegistry registry, Function<URI, AgentLink> links, Duration refreshEvery,
+                            DiskSettings disks) {
         this.registry = registry;
         this.links = links;
         this.refreshEvery = refreshEvery;
+        this.disks = disks;
     }
 
     /** The directory of {@code magsd control-plane}: {@code RemoteAgent}s with the cluster's agent secret. */
-    public static ClusterDirectory remote(AgentRegistry registry, String agentSecret) {
-        return new ClusterDirectory(registry, url -> AgentLink.remote(url, agentSecret), REFRESH_EVERY);
+    public static ClusterDirectory remote(AgentRegistry registry, String agentSecret, DiskSettings disks) {
+        return new ClusterDirectory(registry, url -> AgentLink.remote(url, agentSecret), REFRESH_EVERY, disks);
+    }
+
+    /** The free space every host keeps ({@code --disk-reserve-gb}) and the disks' overcommit ({@code --disk-overcommit}). */
+    public record DiskSettings(long reserveBytes, double overcommit) {
+        /** No reserve, no overcommit: a disk goes wherever its size is free (tests). */
+        public static final DiskSettings NONE = new DiskSettings(0, 1.0);
     }
 
     @Override
@@ -84,8 +96,10 @@ public final class ClusterDirectory implements AgentDirectory {
             if (isClosed()) {
                 throw new AgentException(AgentErrorCode.SHUTTING_DOWN, "the control plane is shutting down");
             }
-            Member chosen = Placement.choose(List.copyOf(members.values()), workspace, random);
-            chosen.placed(workspace);
+            long disk = spec.limits().diskBytes();
+            Member chosen = Placement.choose(List.copyOf(members.values()), workspace, disk,
+                    disks.reserveBytes(), disks.overcommit(), random);
+            chosen.placed(workspace, workspace != null && chosen.keeps(workspace) ? 0 : disk);
             holders.put(spec.id(), new Held(chosen.id(), System.nanoTime(), false));
             return chosen.link.agent();
         }

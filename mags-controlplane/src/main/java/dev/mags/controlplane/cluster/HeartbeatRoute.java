@@ -98,6 +98,10 @@ public final class HeartbeatRoute implements HttpHandler {
         if (h.slotsTotal() < 0 || h.slotsUsed() < 0 || h.memoryTotalBytes() < 0 || h.memoryFreeBytes() < 0) {
             throw invalid("slots and memory are counts: none may be negative");
         }
+        if ((h.diskFreeBytes() != null && h.diskFreeBytes() < 0)
+                || (h.diskGrowableBytes() != null && h.diskGrowableBytes() < 0)) {
+            throw invalid("disk figures are byte counts: none may be negative (leave them out when unknown)");
+        }
         return h;
     }
 

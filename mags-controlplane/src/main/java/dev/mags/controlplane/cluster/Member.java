@@ -1,5 +1,6 @@
 package dev.mags.controlplane.cluster;
 
+import dev.mags.controlplane.admission.DiskRoom;
 import dev.mags.protocol.v2.ImageInfo;
 import dev.mags.protocol.v2.WorkspaceKey;
 import java.time.Duration;
@@ -19,6 +20,7 @@ final class Member {
     final AgentLink link;
     private volatile AgentRecord record;
     private final AtomicInteger placedSinceHeartbeat = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong diskPlacedSinceHeartbeat = new java.util.concurrent.atomic.AtomicLong();
     private final Set<WorkspaceKey> workspacesSinceHeartbeat = ConcurrentHashMap.newKeySet();
     private volatile List<ImageInfo> images;
     private volatile long imagesAt;
@@ -45,6 +47,7 @@ final class Member {
     void update(AgentRecord r) {
         if (!r.lastSeenAt().equals(record.lastSeenAt())) {
             placedSinceHeartbeat.set(0);
+            diskPlacedSinceHeartbeat.set(0);
             workspacesSinceHeartbeat.clear();
         }
         record = r;
@@ -59,9 +62,23 @@ final class Member {
         return record.memoryFreeBytes();
     }
 
-    /** A sandbox goes there (on {@code workspace}'s disk, or null). */
-    void placed(WorkspaceKey workspace) {
+    /**
+     * What its host may still promise to a new sandbox disk (see {@link DiskRoom#ofHost}), less the disks placed here
+     * since its heartbeat; {@link Long#MAX_VALUE} when its heartbeat does not say.
+     */
+    long diskRoom(long reserveBytes, double overcommit) {
+        AgentRecord r = record;
+        if (r.diskFreeBytes() == AgentRecord.UNKNOWN || r.diskGrowableBytes() == AgentRecord.UNKNOWN) {
+            return Long.MAX_VALUE;
+        }
+        return DiskRoom.ofHost(r.diskFreeBytes(), r.diskGrowableBytes(), reserveBytes, overcommit)
+                - diskPlacedSinceHeartbeat.get();
+    }
+
+    /** A sandbox goes there (on {@code workspace}'s disk, or null) with a new disk of {@code newDiskBytes} (0: none). */
+    void placed(WorkspaceKey workspace, long newDiskBytes) {
         placedSinceHeartbeat.incrementAndGet();
+        diskPlacedSinceHeartbeat.addAndGet(newDiskBytes);
         if (workspace != null) {
             workspacesSinceHeartbeat.add(workspace);
         }

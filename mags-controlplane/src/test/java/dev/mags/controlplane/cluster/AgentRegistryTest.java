@@ -63,6 +63,21 @@ class AgentRegistryTest {
         assertThat(a.memoryTotalBytes()).isEqualTo(8 * GIB);
         assertThat(a.memoryFreeBytes()).isEqualTo(5 * GIB);
         assertThat(a.workspaces()).containsExactlyInAnyOrder(WorkspaceKey.of("ws-1"), WorkspaceKey.of("ws.2"));
+        assertThat(a.diskFreeBytes()).as("not said").isEqualTo(AgentRecord.UNKNOWN);
+        assertThat(a.diskGrowableBytes()).as("not said").isEqualTo(AgentRecord.UNKNOWN);
+    }
+
+    @Test
+    void theDiskRoomAHeartbeatSaysIsKeptAndReplacedByTheNext() {
+        registry.heartbeat(Beats.beatWithDisk("host-a", STARTED, 4, 50 * GIB, 3 * GIB), T0);
+        AgentRecord a = registry.find("host-a").orElseThrow();
+        assertThat(a.diskFreeBytes()).isEqualTo(50 * GIB);
+        assertThat(a.diskGrowableBytes()).isEqualTo(3 * GIB);
+
+        registry.heartbeat(Beats.beatWithDisk("host-a", STARTED, 4, 40 * GIB, 0), T0.plusSeconds(2));
+        AgentRecord b = registry.live().getFirst();
+        assertThat(b.diskFreeBytes()).isEqualTo(40 * GIB);
+        assertThat(b.diskGrowableBytes()).isZero();
     }
 
     @Test

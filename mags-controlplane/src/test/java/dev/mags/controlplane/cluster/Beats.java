@@ -18,6 +18,13 @@ final class Beats {
         return beat(id, URI.create("http://" + id + ".test:7070"), started, slotsTotal, slotsUsed, 4 * GIB, workspaces);
     }
 
+    /** As {@link #beat(String, Instant, int, int, String...)}, saying how much its disks' file system has free and
+     * what its sandboxes' disks may still take of it. */
+    static Heartbeat beatWithDisk(String id, Instant started, int slotsTotal, long diskFree, long diskGrowable) {
+        return new Heartbeat(id, URI.create("http://" + id + ".test:7070"), slotsTotal, 0, 8 * GIB, 4 * GIB, List.of(),
+                started, diskFree, diskGrowable);
+    }
+
     static Heartbeat beat(String id, URI url, Instant started, int slotsTotal, int slotsUsed, long memoryFree,
                           String... workspaces) {
         List<WorkspaceKey> keys = Arrays.stream(workspaces).map(WorkspaceKey::of).toList();

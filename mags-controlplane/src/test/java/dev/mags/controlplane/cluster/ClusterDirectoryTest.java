@@ -61,7 +61,7 @@ class ClusterDirectoryTest {
     void open() {
         db = backend.open(dir);
         registry = new AgentRegistry(db.jdbi());
-        directory = new ClusterDirectory(registry, links, Duration.ZERO);
+        directory = new ClusterDirectory(registry, links, Duration.ZERO, ClusterDirectory.DiskSettings.NONE);
     }
 
     @AfterEach
@@ -109,6 +109,36 @@ class ClusterDirectoryTest {
             assertThat(e.code()).isEqualTo(AgentErrorCode.CAPACITY);
             assertThat(e.getMessage()).contains("every agent of the cluster is full (3 live, 6 sandboxes in all)");
         });
+    }
+
+    @Test
+    void aSandboxsDiskGoesOnlyToAHostWithRoomAboveItsReserveCountingDisksPlacedSinceItsHeartbeat() {
+        // default disks are 2 GiB; every host keeps 4 GiB free
+        try (ClusterDirectory withReserve = new ClusterDirectory(registry, links, Duration.ZERO,
+                new ClusterDirectory.DiskSettings(4 * Beats.GIB, 1.0))) {
+            registry.heartbeat(Beats.beatWithDisk("tight", STARTED, 20, 5 * Beats.GIB, 0), T0); // room: 1 GiB
+            registry.heartbeat(Beats.beatWithDisk("roomy", STARTED, 20, 12 * Beats.GIB, 2 * Beats.GIB), T0); // 6 GiB
+            for (int i = 0; i < 3; i++) {
+                assertThat(withReserve.place(spec(null))).isSameAs(agent("roomy"));
+            }
+            assertThatThrownBy(() -> withReserve.place(spec(null))).isInstanceOfSatisfying(AgentException.class, e -> {
+                assertThat(e.code()).isEqualTo(AgentErrorCode.CAPACITY);
+                assertThat(e.getMessage()).contains("no agent with a free slot has room on its disk")
+                        .contains("2048 MiB disk");
+            });
+            // its next heartbeat says what those disks take now: the room is what it says
+            registry.heartbeat(Beats.beatWithDisk("roomy", STARTED, 20, 12 * Beats.GIB, 4 * Beats.GIB), T0.plusSeconds(2));
+            assertThat(withReserve.place(spec(null))).isSameAs(agent("roomy"));
+        }
+    }
+
+    @Test
+    void anAgentWhoseHeartbeatSaysNothingOfItsDiskIsNotJudgedOnIt() {
+        try (ClusterDirectory withReserve = new ClusterDirectory(registry, links, Duration.ZERO,
+                new ClusterDirectory.DiskSettings(1L << 50, 1.0))) {
+            registry.heartbeat(beat("older", STARTED, 2, 0), T0);
+            assertThat(withReserve.place(spec(null))).isSameAs(agent("older"));
+        }
     }
 
     @Test

@@ -47,7 +47,7 @@ class LostAgentOverTheWireTest {
             AgentServer server = AgentServer.start(host, SECRET, "127.0.0.1", 0);
             URI url = URI.create("http://127.0.0.1:" + server.port());
             registry.heartbeat(beat("host-a", url, T0.minusSeconds(60), 4, 0, GIB), T0);
-            try (ClusterDirectory directory = ClusterDirectory.remote(registry, SECRET)) {
+            try (ClusterDirectory directory = ClusterDirectory.remote(registry, SECRET, ClusterDirectory.DiskSettings.NONE)) {
                 SandboxSpec spec = new SandboxSpec(SandboxId.of("sb-1"), "busybox", SandboxLimits.DEFAULT,
                         NetworkMode.NONE, null, null, Map.of());
                 Agent agent = directory.place(spec);
