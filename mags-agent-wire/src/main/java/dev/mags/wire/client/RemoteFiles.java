@@ -25,7 +25,7 @@ final class RemoteFiles implements SandboxFiles {
 
     @Override
     public FileEntry stat(String file, boolean followLinks) throws IOException {
-        return call("stat", new Requests.File(file, followLinks, null, null, null, null, null, null, null, null),
+        return call("stat", Requests.File.path(file).followLinks(followLinks),
                 FileEntry.class);
     }
 
@@ -38,14 +38,13 @@ final class RemoteFiles implements SandboxFiles {
     @Override
     public SeekableByteChannel open(String file, Set<? extends OpenOption> options, int mode) throws IOException {
         Set<String> names = options.stream().map(Object::toString).collect(Collectors.toSet());
-        Requests.OpenFile open = call("open", new Requests.File(file, null, mode, null, null, null, null, null, null,
-                names), Requests.OpenFile.class);
+        Requests.OpenFile open = call("open", Requests.File.path(file).mode(mode).options(names), Requests.OpenFile.class);
         return new RemoteChannel(client, path + "/handles/" + open.handle(), options);
     }
 
     @Override
     public void mkdir(String dir, int mode) throws IOException {
-        call("mkdir", new Requests.File(dir, null, mode, null, null, null, null, null, null, null), Void.class);
+        call("mkdir", Requests.File.path(dir).mode(mode), Void.class);
     }
 
     @Override
@@ -55,12 +54,12 @@ final class RemoteFiles implements SandboxFiles {
 
     @Override
     public void rename(String from, String to, boolean replace) throws IOException {
-        call("rename", new Requests.File(from, null, null, to, replace, null, null, null, null, null), Void.class);
+        call("rename", Requests.File.path(from).to(to, replace), Void.class);
     }
 
     @Override
     public void symlink(String link, String target) throws IOException {
-        call("symlink", new Requests.File(link, null, null, null, null, target, null, null, null, null), Void.class);
+        call("symlink", Requests.File.path(link).target(target), Void.class);
     }
 
     @Override
@@ -71,17 +70,17 @@ final class RemoteFiles implements SandboxFiles {
 
     @Override
     public void setMode(String file, int mode) throws IOException {
-        call("mode", new Requests.File(file, null, mode, null, null, null, null, null, null, null), Void.class);
+        call("mode", Requests.File.path(file).mode(mode), Void.class);
     }
 
     @Override
     public void setOwner(String file, long uid, long gid) throws IOException {
-        call("owner", new Requests.File(file, null, null, null, null, null, uid, gid, null, null), Void.class);
+        call("owner", Requests.File.path(file).owner(uid, gid), Void.class);
     }
 
     @Override
     public void setModified(String file, Instant modified) throws IOException {
-        call("modified", new Requests.File(file, null, null, null, null, null, null, null, modified, null), Void.class);
+        call("modified", Requests.File.path(file).modified(modified), Void.class);
     }
 
     private <T> T call(String op, Requests.File request, Class<T> answer) throws IOException {
