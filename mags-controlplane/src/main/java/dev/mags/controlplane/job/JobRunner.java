@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * sync of a stored workspace first), unless it stays for its workspace. A job with a workspace first waits,
  * pending, until no other job runs in that workspace. A persistent job whose sandbox stays is running until that
  * sandbox ends: its script's exit code is recorded (and its followers told) when the script ends; the slot and
- * the workspace are let go then, so that later jobs in the workspace run in the same sandbox.
+ * the workspace are let go then, so that later jobs in the workspace run in the same sandbox, and
+ * {@link KeptSandboxes} waits for that sandbox's end, puts it to sleep and wakes it.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -61,6 +62,7 @@ public final class JobRunner implements AutoCloseable {
     private final SandboxActivity activity;
     private final JobFiles files;
     private final ConcurrentHashMap<String, Execution> executions = new ConcurrentHashMap<>();
+    private final KeptSandboxes keptSandboxes;
     private volatile boolean shuttingDown;
 
     public JobRunner(AgentDirectory agents, LiveSandboxes live, JobStore jobs, LogStore logs, OutputRegistry outputs,
@@ -79,6 +81,8 @@ public final class JobRunner implements AutoCloseable {
         this.slots = new Semaphore(maxConcurrent, true);
         this.stopGrace = stopGrace;
         this.maxTimeout = maxTimeout;
+        this.keptSandboxes = new KeptSandboxes(executions, jobs, live, sandboxes, results, activity, workspaceLocks, stopGrace,
+                () -> shuttingDown);
     }
 
     /** Starts working on a job that is stored as pending. */
@@ -187,7 +191,7 @@ public final class JobRunner implements AutoCloseable {
                 slotTaken = false;
                 releaseWorkspace(e);
                 outputs.remove(id);
-                awaitSandboxEnd(e);
+                keptSandboxes.awaitEnd(e);
             }
         } catch (RuntimeException ex) {
             LOG.error("job {} failed inside mags", id, ex);
@@ -214,7 +218,7 @@ public final class JobRunner implements AutoCloseable {
         }
         if (job.workspaceId() != null) {
             // a job in a workspace whose sandbox sleeps runs in it once it is awake (the workspace is ours now)
-            jobs.sleepingInWorkspace(job.userId(), job.workspaceId()).ifPresent(this::wakeLocked);
+            jobs.sleepingInWorkspace(job.userId(), job.workspaceId()).ifPresent(keptSandboxes::wakeLocked);
         }
         OutputLines lines = new OutputLines(out);
         ExecSpec script = ExecSpec.shell(job.script(), job.environment(), timeout);
@@ -311,9 +315,7 @@ public final class JobRunner implements AutoCloseable {
             sandboxes.ended(placed.sandbox());
             activity.forget(placed.sandbox().id());
             results.recordSleep(out);
-            LOG.warn("job {}: its sandbox's host was lost ({}); the job sleeps until it is used", e.job.id(), exit.detail());
-            jobs.findAnyUser(e.job.id()).filter(JobRecord::noSleep).ifPresent(job ->
-                    Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAfterLoss(job, e)));
+            keptSandboxes.hostLost(e, exit.detail());
             return;
         }
         if (e.sleepRequested && !e.stopRequested) {
@@ -351,79 +353,11 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * A persistent job whose script has ended stays running while the sandbox it made lives, and ends with it
-     * (stopped, or failed); a sandbox ended by magsd's own shutdown leaves the job sleeping.
-     */
-    private void awaitSandboxEnd(Execution e) {
-        JobSandboxes.Placed kept = e.kept;
-        SandboxEnd end = kept.sandbox().ended().join();
-        sandboxes.ended(kept.sandbox());
-        activity.forget(kept.sandbox().id());
-        if (shuttingDown && end.reason() == ExitReason.AGENT_SHUTDOWN) {
-            jobs.markSleeping(e.job.id()); // its disk stays: woken on use (always-on ones at the next start)
-            return;
-        }
-        if (end.reason() == ExitReason.AGENT_LOST && !e.stopRequested && e.job.workspaceId() != null
-                && e.kept.stored()) {
-            // Its host is gone; its workspace is in storage as of the last snapshot: it sleeps like one put to
-            // sleep, and an always-on one starts again at once on another host (restored there).
-            jobs.markSleeping(e.job.id());
-            LOG.warn("job {}: its sandbox's host was lost ({}); the job sleeps until it is used", e.job.id(), end.detail());
-            jobs.findAnyUser(e.job.id()).filter(JobRecord::noSleep).ifPresent(job ->
-                    Thread.ofVirtual().name("wake-" + job.id()).start(() -> wakeAfterLoss(job, e)));
-            return;
-        }
-        if (e.sleepRequested && !e.stopRequested && end.reason() == ExitReason.STOPPED) {
-            if (end.syncFailure() != null) {
-                LOG.warn("job {}: the sync before its sandbox slept failed (its disk stays on this host): {}",
-                        e.job.id(), end.syncFailure());
-            }
-            jobs.markSleeping(e.job.id());
-            return;
-        }
-        results.recordSandboxEnd(e.job.id(), end);
-    }
-
-    /** Starts an always-on job again elsewhere once the execution that watched its lost sandbox is gone. */
-    private void wakeAfterLoss(JobRecord job, Execution lost) {
-        try {
-            lost.thread.join();
-            wake(job);
-            LOG.info("always-on job {} runs again on another host", job.id());
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException ex) {
-            LOG.warn("always-on job {} could not start again after its host was lost; it sleeps and is woken on use: {}",
-                    job.id(), ex.getMessage());
-        }
-    }
-
-    /**
      * Puts a persistent job's idle sandbox to sleep: synced when its workspace is stored, then stopped; its disk
      * stays and the job becomes {@code sleeping}. Skipped (false) while a job runs or waits in its workspace.
      */
     public boolean sleep(String jobId) {
-        Execution e = executions.get(jobId);
-        JobSandboxes.Placed target = e == null ? null : e.kept != null ? e.kept
-                : e.job.persistent() && !e.launching ? e.placed : null;
-        if (target == null || shuttingDown) {
-            return false;
-        }
-        String key = JobSandboxes.workspaceKey(e.job);
-        if (!workspaceLocks.tryAcquire(key)) {
-            return false;
-        }
-        try {
-            e.sleepRequested = true;
-            target.sandbox().stop(stopGrace, target.stored()).join();
-            e.thread.join(); // it records the sleep
-            return true;
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            workspaceLocks.release(key);
-        }
+        return keptSandboxes.sleep(jobId);
     }
 
     /**
@@ -433,63 +367,7 @@ public final class JobRunner implements AutoCloseable {
      * @throws AgentException when no sandbox could be made
      */
     public Optional<Sandbox> wake(JobRecord job) {
-        String key = JobSandboxes.workspaceKey(job);
-        try {
-            workspaceLocks.acquire(key);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-        try {
-            return wakeLocked(job);
-        } finally {
-            workspaceLocks.release(key);
-        }
-    }
-
-    /** {@link #wake} with the job's workspace taken by the caller. */
-    private Optional<Sandbox> wakeLocked(JobRecord stale) {
-        JobRecord job = jobs.findAnyUser(stale.id()).orElse(null);
-        if (job == null || job.status() != JobStatus.SLEEPING) {
-            return job == null || job.workspaceId() == null ? Optional.empty()
-                    : live.forWorkspace(dev.mags.protocol.v2.WorkspaceKey.of(JobSandboxes.workspaceKey(job)));
-        }
-        JobSandboxes.Placed placed = sandboxes.place(job);
-        // watched before the job runs again, so that a stop from then on finds the new sandbox to end
-        watch(job, placed);
-        if (!jobs.markAwake(job.id())) {
-            // stopped while its sandbox was being made: that sandbox is no one's (the watcher forgets it)
-            LOG.info("job {} was stopped while its sandbox woke up; that sandbox ends", job.id());
-            placed.sandbox().stop(Duration.ZERO, false).join();
-            return Optional.empty();
-        }
-        if (job.startupCommand() != null) {
-            // started, not waited for: the request that woke the sandbox proceeds at once
-            placed.sandbox().exec(ExecSpec.shell(job.startupCommand(), job.environment(), null),
-                    (stream, data, offset, length) -> { }, () -> { });
-        }
-        live.jobDone(job.id());
-        activity.touch(placed.sandbox().id());
-        LOG.info("job {}: its sandbox woke up", job.id());
-        return Optional.of(placed.sandbox());
-    }
-
-    /** A thread that waits for a kept sandbox's end and records it on the job. */
-    private void watch(JobRecord job, JobSandboxes.Placed placed) {
-        Execution e = new Execution(job);
-        e.placed = placed;
-        e.kept = placed;
-        executions.put(job.id(), e);
-        e.thread = Thread.ofVirtual().name("job-" + job.id()).unstarted(() -> {
-            try {
-                awaitSandboxEnd(e);
-            } catch (RuntimeException ex) {
-                LOG.error("job {}: recording its sandbox's end failed", job.id(), ex);
-            } finally {
-                executions.remove(job.id(), e);
-            }
-        });
-        e.thread.start();
+        return keptSandboxes.wake(job);
     }
 
     /**
@@ -497,7 +375,7 @@ public final class JobRunner implements AutoCloseable {
      * sleeps: a wake took it meanwhile, and its new sandbox is to be stopped as a running one.
      */
     public boolean endSleeping(String jobId) {
-        return results.recordSleepingStopped(jobId);
+        return keptSandboxes.endSleeping(jobId);
     }
 
     /**
@@ -555,27 +433,6 @@ public final class JobRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private static final class Execution {
-        final JobRecord job;
-        volatile Thread thread;
-        volatile JobSandboxes.Placed placed;
-        /** The job's script in its sandbox, once started. */
-        volatile Exec exec;
-        volatile boolean stopRequested;
-        volatile boolean launching;
-        volatile boolean launchRecorded;
-        /** The sandbox the job made and that stays after its script (a {@code -p} job's): the job ends with it. */
-        volatile JobSandboxes.Placed kept;
-        /** The workspace the job holds, until it lets go (its script ended, or a persistent one's started). */
-        final java.util.concurrent.atomic.AtomicReference<String> workspaceLock = new java.util.concurrent.atomic.AtomicReference<>();
-        /** Its sandbox is stopped to sleep: its end makes the job sleeping, not final. */
-        volatile boolean sleepRequested;
-
-        Execution(JobRecord job) {
-            this.job = job;
         }
     }
 }
