@@ -9,17 +9,14 @@ import dev.mags.protocol.v2.ExecSpec;
 import dev.mags.protocol.v2.Sandbox;
 import dev.mags.protocol.v2.WorkspaceKey;
 import dev.mags.protocol.v2.WorkspaceMount;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gate of a launch on real runc: called once, when the sandbox is ready and before its command starts;
@@ -28,26 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class CommandGateIT {
     private static final int POOL_SIZE = 1;
-    private static ItHost host;
-    private static LocalAgent agent;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        host = ItHost.create();
-        agent = host.agent(WarmPoolConfig.of("busybox", POOL_SIZE));
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (host != null) {
-            host.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
-    }
+    @RegisterExtension
+    static final PooledAgent POOLED = new PooledAgent(POOL_SIZE);
 
     private static JobSpec spec(String script) {
         return JobSpec.shell(ItHost.uniqueId("gate"), "busybox", script, Map.of(), null);
@@ -55,7 +34,7 @@ class CommandGateIT {
 
     private static RecordingListener run(JobSpec spec) throws Exception {
         RecordingListener out = new RecordingListener();
-        ExecExit exit = Job.launch(agent, spec, out, CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
+        ExecExit exit = Job.launch(POOLED.agent(), spec, out, CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
         assertThat(exit).as("stderr %s", out.stderr()).isEqualTo(ExecExit.exited(0));
         return out;
     }
@@ -65,7 +44,7 @@ class CommandGateIT {
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<Instant> gateLeft = new AtomicReference<>();
         RecordingListener out = new RecordingListener();
-        ExecExit exit = Job.launch(agent, spec("echo started"), out, () -> {
+        ExecExit exit = Job.launch(POOLED.agent(), spec("echo started"), out, () -> {
             calls.incrementAndGet();
             sleep(500); // a command started before the gate would have printed well before it returns
             gateLeft.set(Instant.now());
@@ -83,7 +62,7 @@ class CommandGateIT {
     void aGateThatThrowsKeepsTheCommandOfAPooledSandboxFromRunning() {
         IllegalStateException refused = new IllegalStateException("not recorded");
         RecordingListener out = new RecordingListener();
-        assertThatThrownBy(() -> Job.launch(agent, spec("echo ran"), out, () -> {
+        assertThatThrownBy(() -> Job.launch(POOLED.agent(), spec("echo ran"), out, () -> {
             throw refused;
         })).isSameAs(refused);
         assertThat(out.lines()).isEmpty();
@@ -92,17 +71,17 @@ class CommandGateIT {
     @Test
     void aGateThatThrowsKeepsTheCommandFromTouchingTheWorkspace() throws Exception {
         WorkspaceMount fresh = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("gate-ws")), null);
-        assertThatThrownBy(() -> Job.launch(agent, spec("echo ran > /root/ran").withWorkspace(fresh), new RecordingListener(),
+        assertThatThrownBy(() -> Job.launch(POOLED.agent(), spec("echo ran > /root/ran").withWorkspace(fresh), new RecordingListener(),
                 () -> {
                     throw new IllegalStateException("not recorded");
                 })).hasMessage("not recorded");
         assertThat(run(spec("test -e /root/ran && echo ran || echo never").withWorkspace(fresh)).stdout())
                 .containsExactly("never");
-        agent.deleteWorkspace(fresh.key());
+        POOLED.agent().deleteWorkspace(fresh.key());
 
         // A later process in a sandbox that stays (a runc exec, not the standby) is gated the same way.
         WorkspaceMount kept = new WorkspaceMount(WorkspaceKey.of(ItHost.uniqueId("gate-kept")), null);
-        Sandbox sandbox = agent.create(spec("true").withWorkspace(kept).sandbox());
+        Sandbox sandbox = POOLED.agent().create(spec("true").withWorkspace(kept).sandbox());
         RecordingListener first = new RecordingListener();
         assertThat(sandbox.exec(ExecSpec.shell("echo first > /root/first", Map.of(), null), first, CommandGate.OPEN)
                 .exit().get(60, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
@@ -115,7 +94,7 @@ class CommandGateIT {
                 CommandGate.OPEN).exit().get(60, TimeUnit.SECONDS);
         assertThat(after.stdout()).containsExactly("first", "never");
         sandbox.stop(Duration.ZERO, true).get(60, TimeUnit.SECONDS);
-        agent.deleteWorkspace(kept.key());
+        POOLED.agent().deleteWorkspace(kept.key());
     }
 
     private static void sleep(long millis) {

@@ -19,11 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real runc, real overlayfs and loop-mounted disks, the busybox image. Needs root. The agent keeps a
@@ -31,26 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class LocalAgentIT {
     private static final int POOL_SIZE = 2;
-    private static ItHost host;
-    private static LocalAgent agent;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        host = ItHost.create();
-        agent = host.agent(WarmPoolConfig.of("busybox", POOL_SIZE));
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (host != null) {
-            host.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        assertThat(host.leaksBesidesPool(agent, POOL_SIZE)).isEmpty();
-    }
+    @RegisterExtension
+    static final PooledAgent POOLED = new PooledAgent(POOL_SIZE);
 
     private record Run(ExecExit exit, RecordingListener output) {}
 
@@ -60,7 +40,7 @@ class LocalAgentIT {
 
     private static Run run(JobSpec spec) throws Exception {
         RecordingListener output = new RecordingListener();
-        ExecExit exit = Job.launch(agent, spec, output).exit().get(60, TimeUnit.SECONDS);
+        ExecExit exit = Job.launch(POOLED.agent(), spec, output).exit().get(60, TimeUnit.SECONDS);
         return new Run(exit, output);
     }
 
@@ -134,7 +114,7 @@ class LocalAgentIT {
     @Test
     void stopLetsTheProcessHandleSigterm() throws Exception {
         RecordingListener output = new RecordingListener();
-        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("stop"), "busybox",
+        Job sandbox = Job.launch(POOLED.agent(), JobSpec.shell(ItHost.uniqueId("stop"), "busybox",
                 "trap 'echo got TERM; exit 42' TERM; echo ready; while true; do sleep 0.1; done", Map.of(), null), output);
         awaitLine(output, "ready");
 
@@ -149,7 +129,7 @@ class LocalAgentIT {
     @Test
     void stopKillsAProcessThatIgnoresSigterm() throws Exception {
         RecordingListener output = new RecordingListener();
-        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("stopkill"), "busybox",
+        Job sandbox = Job.launch(POOLED.agent(), JobSpec.shell(ItHost.uniqueId("stopkill"), "busybox",
                 "trap '' TERM; echo ready; sleep 30", Map.of(), null), output);
         awaitLine(output, "ready");
 
@@ -168,7 +148,7 @@ class LocalAgentIT {
 
     @Test
     void writesStayInTheSandbox() throws Exception {
-        Path imageRoot = host.config.imagesDir().resolve("busybox/rootfs");
+        Path imageRoot = POOLED.host().config.imagesDir().resolve("busybox/rootfs");
         String passwd = Files.readString(imageRoot.resolve("etc/passwd"));
 
         Run first = run("echo changed > /etc/passwd && touch /new-file && rm /bin/ls && cat /etc/passwd");
@@ -212,19 +192,19 @@ class LocalAgentIT {
     void theSandboxRunsInItsOwnCgroupWithTheSpecsLimits() throws Exception {
         String id = ItHost.uniqueId("cgroup");
         RecordingListener output = new RecordingListener();
-        Job sandbox = Job.launch(agent, JobSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(),
+        Job sandbox = Job.launch(POOLED.agent(), JobSpec.shell(id, "busybox", "echo ready; sleep 30", Map.of(),
                 null), output);
         awaitLine(output, "ready");
 
         assertThat(sandbox.containerId()).as("a warm pool member").startsWith("warm-");
-        Path pids = Path.of("/sys/fs/cgroup/pids", host.config.cgroupParent(), sandbox.containerId());
+        Path pids = Path.of("/sys/fs/cgroup/pids", POOLED.host().config.cgroupParent(), sandbox.containerId());
         assertThat(pids.resolve("pids.max")).hasContent(Long.toString(SandboxLimits.DEFAULT.pids()));
-        Path memory = Path.of("/sys/fs/cgroup/memory", host.config.cgroupParent(), sandbox.containerId());
+        Path memory = Path.of("/sys/fs/cgroup/memory", POOLED.host().config.cgroupParent(), sandbox.containerId());
         assertThat(memory.resolve("memory.limit_in_bytes")).hasContent(Long.toString(SandboxLimits.GIB));
         if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) { // only with swap accounting
             assertThat(memory.resolve("memory.memsw.limit_in_bytes")).hasContent(Long.toString(SandboxLimits.GIB));
         }
-        Path cpu = Path.of("/sys/fs/cgroup/cpu", host.config.cgroupParent(), sandbox.containerId());
+        Path cpu = Path.of("/sys/fs/cgroup/cpu", POOLED.host().config.cgroupParent(), sandbox.containerId());
         assertThat(cpu.resolve("cpu.cfs_quota_us")).hasContent("100000");
         assertThat(Files.readString(pids.resolve("cgroup.procs")).lines()).isNotEmpty();
 
@@ -237,7 +217,7 @@ class LocalAgentIT {
     void theJobsEnvironmentStaysOffTheHostsProcessList() throws Exception {
         String secret = "s3cr3t-" + ItHost.uniqueId("env");
         RecordingListener output = new RecordingListener();
-        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("secret"), "busybox",
+        Job sandbox = Job.launch(POOLED.agent(), JobSpec.shell(ItHost.uniqueId("secret"), "busybox",
                 "echo \"$API_KEY\" | wc -c; echo ready; sleep 30", Map.of("API_KEY", secret), null), output);
         awaitLine(output, "ready");
 
@@ -253,11 +233,11 @@ class LocalAgentIT {
     @Test
     void killingTheInitFromOutsideEndsTheSandboxAsAFailure() throws Exception {
         RecordingListener output = new RecordingListener();
-        Job sandbox = Job.launch(agent, JobSpec.shell(ItHost.uniqueId("initkill"), "busybox",
+        Job sandbox = Job.launch(POOLED.agent(), JobSpec.shell(ItHost.uniqueId("initkill"), "busybox",
                 "echo ready; sleep 30", Map.of(), null), output);
         awaitLine(output, "ready");
         long init = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(host.config.runtimeRoot().resolve(sandbox.containerId()).resolve("state.json").toFile())
+                .readTree(POOLED.host().config.runtimeRoot().resolve(sandbox.containerId()).resolve("state.json").toFile())
                 .path("init_process_pid").asLong();
 
         ProcessHandle.of(init).orElseThrow().destroyForcibly();
@@ -271,7 +251,7 @@ class LocalAgentIT {
     @Test
     void aProgramThatDoesNotExistExitsWith127AndSaysSo() throws Exception {
         RecordingListener output = new RecordingListener();
-        ExecExit exit = Job.launch(agent, new JobSpec(ItHost.uniqueId("nocmd"), "busybox", List.of("/no/such/program"),
+        ExecExit exit = Job.launch(POOLED.agent(), new JobSpec(ItHost.uniqueId("nocmd"), "busybox", List.of("/no/such/program"),
                 Map.of(), null, SandboxLimits.DEFAULT, NetworkMode.NONE), output).exit().get(30, TimeUnit.SECONDS);
         assertThat(exit).isEqualTo(ExecExit.exited(127));
         assertThat(output.stderr()).singleElement().satisfies(line -> assertThat(line).contains("/no/such/program"));

@@ -85,7 +85,9 @@ class ClusterE2EIT {
             // read through the replica that did not take it
             Api other = apis[(i + 1) % 2];
             var done = other.awaitFinal(submitted.get(i), Duration.ofSeconds(180));
-            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo(i % 3 == 1 ? "error" : "completed");
+            String id = submitted.get(i);
+            assertThat(done.path("status").asText()).as(() -> done + cluster.linesMentioning(id))
+                    .isEqualTo(i % 3 == 1 ? "error" : "completed");
             assertThat(done.path("exit_code").asInt()).as(done.toString()).isEqualTo(i % 3 == 1 ? 3 : 0);
             Api.Response logs = other.get("/api/v1/mags-jobs/" + submitted.get(i) + "/logs");
             assertThat(logs.body().toString()).contains("job " + i);

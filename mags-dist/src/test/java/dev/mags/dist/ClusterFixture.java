@@ -296,6 +296,21 @@ final class ClusterFixture implements AutoCloseable {
         s3.stop();
     }
 
+    /**
+     * Every line of the control planes' and agents' logs that mentions {@code text} (a job or sandbox id), each headed
+     * by its process, for a failure message: what the cluster said of that job then lands in the test's report.
+     */
+    String linesMentioning(String text) {
+        StringBuilder out = new StringBuilder("\n--- lines of the cluster's logs that mention " + text + " ---");
+        List<Node> nodes = new ArrayList<>(controlPlanes);
+        nodes.addAll(agents);
+        for (Node node : nodes) {
+            node.log().lines().filter(l -> l.contains(text)).limit(40)
+                    .forEach(l -> out.append('\n').append(node.name).append(": ").append(l));
+        }
+        return out.toString();
+    }
+
     private static void removeCgroupParent(String parent) {
         try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
             for (Path c : controllers.toList()) {
