@@ -63,13 +63,13 @@ public final class Admission {
     private void check(Candidate job) {
         List<ActiveJob> active = queries.activeJobs();
         List<HostUsage> hosts = hostUsages();
-        HostUsage host = together(hosts);
-        Map<String, Owner> owners = queries.owners(host.workspaceSandboxes().keySet().stream().map(WorkspaceKey::value)
+        Map<WorkspaceKey, SandboxLimits> live = workspaceSandboxes(hosts);
+        Map<String, Owner> owners = queries.owners(live.keySet().stream().map(WorkspaceKey::value)
                 .collect(Collectors.toSet()));
         List<ActiveJob> withJob = new ArrayList<>(active);
         withJob.add(new ActiveJob(CANDIDATE, job.userId(), false, job.workspaceId(), job.limits(), job.workspaceDiskBytes()));
-        SandboxLedger before = SandboxLedger.of(active, host, owners);
-        SandboxLedger after = SandboxLedger.of(withJob, host, owners);
+        SandboxLedger before = SandboxLedger.of(active, live, owners);
+        SandboxLedger after = SandboxLedger.of(withJob, live, owners);
         checkUser(before.user(job.userId()), after.user(job.userId()), job.limits());
         checkServer(before.server(), after.server());
         checkDisk(DiskRoom.of(hosts, policy.diskReserveBytes(), policy.diskOvercommit()), hosts.size(),
@@ -90,17 +90,11 @@ public final class Admission {
         }
     }
 
-    /** The live workspace sandboxes of all hosts together. */
-    private static HostUsage together(List<HostUsage> hosts) {
-        Map<WorkspaceKey, SandboxLimits> workspaceSandboxes = new HashMap<>();
-        long free = 0;
-        long growable = 0;
-        for (HostUsage usage : hosts) {
-            free += usage.diskFreeBytes();
-            growable += usage.diskGrowableBytes();
-            workspaceSandboxes.putAll(usage.workspaceSandboxes());
-        }
-        return new HostUsage(free, growable, workspaceSandboxes);
+    /** The live sandboxes on workspace disks of all hosts together. */
+    private static Map<WorkspaceKey, SandboxLimits> workspaceSandboxes(List<HostUsage> hosts) {
+        Map<WorkspaceKey, SandboxLimits> live = new HashMap<>();
+        hosts.forEach(h -> live.putAll(h.workspaceSandboxes()));
+        return live;
     }
 
     private void checkUser(Totals before, Totals after, SandboxLimits limits) {

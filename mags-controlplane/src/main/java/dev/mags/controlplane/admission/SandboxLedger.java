@@ -3,7 +3,7 @@ package dev.mags.controlplane.admission;
 import dev.mags.controlplane.state.AdmissionQueries.ActiveJob;
 import dev.mags.controlplane.state.AdmissionQueries.Owner;
 import dev.mags.controlplane.workspace.WorkspaceName;
-import dev.mags.protocol.v2.HostUsage;
+import dev.mags.protocol.v2.WorkspaceKey;
 import dev.mags.protocol.v2.SandboxLimits;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,9 +39,11 @@ final class SandboxLedger {
         this.sandboxes = sandboxes;
     }
 
-    static SandboxLedger of(Collection<ActiveJob> jobs, HostUsage host, Map<String, Owner> owners) {
+    /** @param workspaceSandboxes the live sandboxes on workspace disks, of every host */
+    static SandboxLedger of(Collection<ActiveJob> jobs, Map<WorkspaceKey, SandboxLimits> workspaceSandboxes,
+                            Map<String, Owner> owners) {
         Map<String, Entry> entries = new LinkedHashMap<>();
-        host.workspaceSandboxes().forEach((key, limits) -> {
+        workspaceSandboxes.forEach((key, limits) -> {
             Owner o = owners.get(key.value());
             Entry e = entries.computeIfAbsent("ws:" + key, k -> new Entry(o == null ? null : o.userId(),
                     o == null ? null : o.name()));
