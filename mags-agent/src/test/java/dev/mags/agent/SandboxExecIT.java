@@ -155,6 +155,18 @@ class SandboxExecIT {
     }
 
     @Test
+    void aSignalSentRightAfterTheStartIsNotLost() throws Exception {
+        // A long PATH keeps the reporting shell looking for the program for a while before it forks it.
+        String longPath = "/nonexistent/x" + ":/nonexistent/x".repeat(3000) + ":/bin:/usr/bin";
+        for (int i = 0; i < 5; i++) {
+            Exec exec = sandbox.exec(new ExecSpec(List.of("sleep", "60"), Map.of("PATH", longPath), null, false, null,
+                    null), new RecordingListener(), CommandGate.OPEN);
+            exec.signal(9);
+            assertThat(exec.exit().get(30, TimeUnit.SECONDS).exitCode()).as("attempt %d", i).isEqualTo(137);
+        }
+    }
+
+    @Test
     void aTimeoutEndsTheProcessButNotTheSandbox() throws Exception {
         ExecExit exit = run(ExecSpec.shell("sleep 100", Map.of(), Duration.ofMillis(300)), new RecordingListener());
         assertThat(exit.reason()).isEqualTo(ExitReason.TIMED_OUT);

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,8 @@ public final class LocalExec implements Exec {
     private static final Duration KEPT_DRAIN_WAIT = Duration.ofMillis(300);
     /** How long output may stay open after the sandbox was killed: only the kernel's end of the pipes is left. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
+    /** How often a held signal looks for the command the reporting shell forks (it does within milliseconds). */
+    private static final Duration FORK_POLL = Duration.ofMillis(2);
 
     /** Why it ends, decided once: by a timeout or a stop of the sandbox, or by the process ending first. */
     private record Ending(ExitReason reason, String detail) {}
@@ -62,6 +65,8 @@ public final class LocalExec implements Exec {
     private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
     private volatile ScheduledFuture<?> timeoutTask;
     private volatile boolean sandboxEnding;
+    /** Signals sent before the command was forked, oldest first; guarded by itself. */
+    private final ArrayDeque<Integer> heldSignals = new ArrayDeque<>();
 
     LocalExec(String name, Container container, StartedProcess process, ExecListener listener, boolean stdinAsked,
             LimitEvents eventsBefore) {
@@ -114,12 +119,56 @@ public final class LocalExec implements Exec {
         }
     }
 
-    /** Sends {@code signal} to the command (the reporting shell's children), not to what it started. */
+    /**
+     * Sends {@code signal} to the command (the reporting shell's children), not to what it started. A signal sent
+     * right after the start can come before the shell has forked the command: it is held and sent as soon as the
+     * command exists (in the order signals came), or dropped when the process ends first.
+     */
     @Override
     public void signal(int signal) {
         ProcessHandle reporter = process.reporter();
-        if (reporter != null && !exit.isDone()) {
-            reporter.children().forEach(child -> Signals.send(child, signal));
+        if (reporter == null || exit.isDone()) {
+            return;
+        }
+        synchronized (heldSignals) {
+            if (heldSignals.isEmpty() && sendToCommand(reporter, signal)) {
+                return;
+            }
+            heldSignals.add(signal);
+            if (heldSignals.size() > 1) {
+                return; // a deliverer is already waiting for the command
+            }
+        }
+        Thread.ofVirtual().name("signal-" + name).start(() -> deliverHeld(reporter));
+    }
+
+    private static boolean sendToCommand(ProcessHandle reporter, int signal) {
+        List<ProcessHandle> command = reporter.children().toList();
+        command.forEach(child -> Signals.send(child, signal));
+        return !command.isEmpty();
+    }
+
+    private void deliverHeld(ProcessHandle reporter) {
+        try {
+            while (!exit.isDone() && reporter.isAlive()) {
+                synchronized (heldSignals) {
+                    if (sendToCommand(reporter, heldSignals.getFirst())) {
+                        heldSignals.removeFirst();
+                        while (!heldSignals.isEmpty()) {
+                            sendToCommand(reporter, heldSignals.removeFirst());
+                        }
+                        return;
+                    }
+                }
+                Thread.sleep(FORK_POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("a signal to exec {} could not be sent: {}", name, e.toString());
+        }
+        synchronized (heldSignals) {
+            heldSignals.clear(); // the process ended before its command started
         }
     }
 
