@@ -59,6 +59,21 @@ public abstract class NetworkContract extends AgentContract {
     }
 
     @Test
+    void theCallersEndOfInputReachesTheServerWhichCanStillAnswer() throws Exception {
+        Sandbox sandbox = create("half-close");
+        sandbox.exec(ExecSpec.shell("nc -l -p 8082 -e sh -c 'wc -c'", Map.of(), null), new RecordingListener(),
+                CommandGate.OPEN);
+        Socket socket = Awaitility.await().atMost(WAIT).ignoreException(ConnectException.class)
+                .until(() -> sandbox.connect(8082), s -> true);
+        try (socket) {
+            socket.getOutputStream().write("twelve bytes".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                    .isEqualTo("12");
+        }
+    }
+
+    @Test
     void aPortWhereNothingListensRefusesTheConnection() {
         Sandbox sandbox = create("closed");
         assertThatThrownBy(() -> sandbox.connect(9)).isInstanceOf(ConnectException.class);

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mags.controlplane.apps.AppsConfig;
 import dev.mags.controlplane.apps.AppsTls;
+import dev.mags.testkit.SelfSignedCertificate;
 import dev.mags.controlplane.config.ControlPlaneConfig;
 import dev.mags.controlplane.testing.RawHttp;
 import dev.mags.controlplane.testing.TestApp;
@@ -255,15 +256,8 @@ class AppsApiTest {
 
     /** A self-signed certificate for *.apps.test and its PKCS #8 key, as openssl writes them: {cert, key}. */
     private Path[] wildcardCertificate() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=*.apps.test", "-addext",
-                "subjectAltName=DNS:*.apps.test", "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).start();
-        String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(openssl.waitFor()).as(said).isZero();
-        return new Path[] {cert, key};
+        SelfSignedCertificate made = SelfSignedCertificate.create(dir, "apps", "DNS:*.apps.test");
+        return new Path[] {made.certificate(), made.key()};
     }
 
     @Test

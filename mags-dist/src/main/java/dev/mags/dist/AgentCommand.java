@@ -1,6 +1,7 @@
 package dev.mags.dist;
 
 import dev.mags.agent.AgentConfig;
+import dev.mags.wire.tls.PemTls;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,7 +52,8 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--advertise-url", defaultValue = "${env:MAGS_AGENT_ADVERTISE_URL}",
             description = "URL the control planes reach this agent at (env MAGS_AGENT_ADVERTISE_URL; default "
-                    + "http://<host name>:<port of --listen>, or the --listen address when it is not 0.0.0.0).")
+                    + "http://<host name>:<port of --listen>, or the --listen address when it is not 0.0.0.0; https:// with "
+                    + "--tls-cert).")
     String advertiseUrl;
 
     @Option(names = "--agent-id", defaultValue = "${env:MAGS_AGENT_ID}",
@@ -61,11 +64,31 @@ final class AgentCommand implements Callable<Integer> {
             description = "Sandboxes placed on this host at most (env MAGS_MAX_SANDBOXES, default ${DEFAULT-VALUE}).")
     int maxSandboxes;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:MAGS_AGENT_TLS_CERT}", paramLabel = "FILE",
+            description = "Serve the control planes over HTTPS with this PEM certificate chain, leaf first, whose names "
+                    + "include the host of --advertise-url (env MAGS_AGENT_TLS_CERT). Needs --tls-key; the control "
+                    + "planes check it against their --agent-ca.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:MAGS_AGENT_TLS_KEY}", paramLabel = "FILE",
+            description = "The PEM private key (PKCS #8) of --tls-cert (env MAGS_AGENT_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--control-plane-ca", defaultValue = "${env:MAGS_CONTROL_PLANE_CA}", paramLabel = "FILE",
+            description = "PEM certificates to check an https --control-plane against, e.g. a private CA's (env "
+                    + "MAGS_CONTROL_PLANE_CA; default the JVM's trusted CAs).")
+    Path controlPlaneCa;
+
     AgentNodeConfig config() throws UnknownHostException {
         HostPort own = HostPort.parse("--listen", listen);
         String host = InetAddress.getLocalHost().getHostName();
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("give --tls-cert and --tls-key together (the certificate and its key)");
+        }
+        SSLContext tls = tlsCert == null ? null : PemTls.server(tlsCert, tlsKey);
         URI advertise = advertiseUrl != null && !advertiseUrl.isBlank() ? URI.create(advertiseUrl)
-                : URI.create("http://" + (own.host().equals("0.0.0.0") ? host : own.host()) + ":" + own.port());
+                : URI.create((tls == null ? "http" : "https") + "://" + (own.host().equals("0.0.0.0") ? host
+                        : own.host()) + ":" + own.port());
         var defaults = jobDefaults.defaults();
         AgentConfig agent = Agents.config(dirs.dataDir(), dirs.imagesDir(), runtime.runtime, runtime.cgroupParent,
                 Agents.warmPool(jobDefaults.defaultImage, defaults, runtime.warmPoolSize), runtime.egressPolicy());
@@ -76,7 +99,8 @@ final class AgentCommand implements Callable<Integer> {
         return new AgentNodeConfig(agent, new WorkspaceStorageNode.Settings(dirs.dataDir(), storage.s3(),
                 storage.snapshotKeep, Duration.ofSeconds(storage.workspaceSyncIntervalSeconds), () -> false),
                 URI.create(controlPlane), SecretFile.read(secretFile), own, advertise,
-                agentId == null || agentId.isBlank() ? host : agentId, maxSandboxes);
+                agentId == null || agentId.isBlank() ? host : agentId, maxSandboxes, tls,
+                controlPlaneCa == null ? null : PemTls.trusting(controlPlaneCa));
     }
 
     @Override

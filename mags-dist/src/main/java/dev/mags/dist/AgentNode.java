@@ -58,13 +58,14 @@ final class AgentNode implements AutoCloseable {
             }
             report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
             dropWorkspaceCopies(agent);
-            AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port());
+            AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port(),
+                    cfg.tls());
             // closed after the agent: its sandboxes' ends (AGENT_SHUTDOWN) still reach the control planes
             opened.handOver(agent);
             opened.push(server);
             opened.push(agent);
             Incarnation incarnation = new Incarnation();
-            Heartbeats heartbeats = new Heartbeats(cfg.controlPlane(), cfg.secret(), HEARTBEAT_EVERY,
+            Heartbeats heartbeats = new Heartbeats(cfg.controlPlane(), cfg.secret(), cfg.controlPlaneCa(), HEARTBEAT_EVERY,
                     () -> heartbeat(cfg, agent, incarnation.startedAt), () -> {
                         stopAll(agent);
                         incarnation.startedAt = Instant.now();

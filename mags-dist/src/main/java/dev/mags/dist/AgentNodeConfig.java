@@ -3,6 +3,7 @@ package dev.mags.dist;
 import dev.mags.agent.AgentConfig;
 import java.net.URI;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * Every setting of one {@code magsd agent} process, resolved once from flags, environment and defaults.
@@ -15,12 +16,24 @@ import java.util.Objects;
  * @param advertise     the URL the control planes reach that server at
  * @param agentId       the agent's name in the cluster
  * @param slots         sandboxes placed here at most
+ * @param tls           the agent's own certificate, served to the control planes over HTTPS; null for plain HTTP
+ * @param controlPlaneCa what an {@code https} control plane's certificate is checked against; null for the JDK's CAs
  */
 record AgentNodeConfig(AgentConfig agent, WorkspaceStorageNode.Settings storage, URI controlPlane, String secret,
-                       HostPort listen, URI advertise, String agentId, int slots) {
+                       HostPort listen, URI advertise, String agentId, int slots, SSLContext tls,
+                       SSLContext controlPlaneCa) {
     AgentNodeConfig {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(controlPlane, "controlPlane");
+        boolean httpsAdvertised = "https".equalsIgnoreCase(advertise.getScheme());
+        if (tls != null && !httpsAdvertised) {
+            throw new IllegalArgumentException("the agent serves HTTPS (--tls-cert), but --advertise-url " + advertise
+                    + " says http: advertise an https:// URL");
+        }
+        if (tls == null && httpsAdvertised) {
+            throw new IllegalArgumentException("--advertise-url " + advertise + " is https, but the agent serves plain "
+                    + "HTTP: give it --tls-cert and --tls-key");
+        }
         if (slots < 1) {
             throw new IllegalArgumentException("--max-sandboxes must be at least 1");
         }

@@ -5,6 +5,7 @@ import dev.mags.controlplane.state.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * Every setting of one {@code magsd control-plane} process (a replica of a cluster's control plane), resolved once
@@ -20,10 +21,12 @@ import java.util.Objects;
  * @param replicaId        this replica's name among the others (new for each start unless given)
  * @param agentLostAfter   an agent silent this long is lost: its sandboxes end, their jobs too
  * @param replicaLostAfter a replica silent this long has stopped: the leader takes over its jobs
+ * @param agentCa          what the certificates of agents served over HTTPS are checked against; null for the JDK's
+ *                         trusted CAs
  */
 record ClusterConfig(ControlPlaneConfig controlPlane, DatabaseUrl database, Path dataDir, HostPort sshListen,
                      Path sshHostKeyFile, WorkspaceStorageNode.Settings storage, String secret, String replicaId,
-                     Duration agentLostAfter, Duration replicaLostAfter) {
+                     Duration agentLostAfter, Duration replicaLostAfter, SSLContext agentCa) {
     ClusterConfig {
         Objects.requireNonNull(controlPlane, "controlPlane");
         if (database == null) {

@@ -1,5 +1,6 @@
 package dev.mags.dist;
 
+import dev.mags.wire.tls.PemTls;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
                     + "over its jobs (env MAGS_REPLICA_LOST_AFTER, default ${DEFAULT-VALUE}).")
     long replicaLostAfterSeconds;
 
+    @Option(names = "--agent-ca", defaultValue = "${env:MAGS_AGENT_CA}", paramLabel = "FILE",
+            description = "PEM certificates (e.g. a private CA's) to check the certificates of agents served over HTTPS "
+                    + "(magsd agent --tls-cert) against, host names included (env MAGS_AGENT_CA; default the JVM's "
+                    + "trusted CAs).")
+    Path agentCa;
+
     ClusterConfig config() throws java.net.UnknownHostException {
         Path dir = dataDir.toAbsolutePath().normalize();
         String id = replicaId != null && !replicaId.isBlank() ? replicaId
@@ -77,7 +84,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
                 new WorkspaceStorageNode.Settings(dir, storage.s3(), storage.snapshotKeep,
                         Duration.ofSeconds(storage.workspaceSyncIntervalSeconds), () -> false),
                 SecretFile.read(secretFile), id, Duration.ofSeconds(agentLostAfterSeconds),
-                Duration.ofSeconds(replicaLostAfterSeconds));
+                Duration.ofSeconds(replicaLostAfterSeconds), agentCa == null ? null : PemTls.trusting(agentCa));
     }
 
     @Override

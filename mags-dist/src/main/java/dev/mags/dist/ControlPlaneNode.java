@@ -54,8 +54,9 @@ final class ControlPlaneNode implements AutoCloseable {
             WorkspaceStorageNode storage = WorkspaceStorageNode.open(cfg.storage().collectingWhile(leader::leader), meters);
             opened.push(storage);
             AgentRegistry registry = new AgentRegistry(db.jdbi());
-            ClusterDirectory agents = ClusterDirectory.remote(registry, cfg.secret(), new ClusterDirectory.DiskSettings(
-                    cfg.controlPlane().admission().diskReserveBytes(), cfg.controlPlane().admission().diskOvercommit()));
+            ClusterDirectory agents = ClusterDirectory.remote(registry, cfg.secret(), cfg.agentCa(),
+                    new ClusterDirectory.DiskSettings(cfg.controlPlane().admission().diskReserveBytes(),
+                            cfg.controlPlane().admission().diskOvercommit()));
             opened.push(agents);
             AgentMonitor monitor = new AgentMonitor(registry, agents, cfg.agentLostAfter(), Clock.systemUTC());
             ControlPlane cp = new ControlPlane(cfg.controlPlane(), db, agents, new StorageCatalog(storage.backup().storage()),

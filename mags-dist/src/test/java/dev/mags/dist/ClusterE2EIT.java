@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cluster on one machine, as an operator runs one: PostgreSQL, {@code magsd s3}, two control planes and three
- * agents, each its own process. Jobs sent to either control plane run on every agent; a job's output, exec and
- * stop work through the replica that did not start it. Needs root and PostgreSQL.
+ * agents, each its own process, the agents serving the control planes over HTTPS. Jobs sent to either control
+ * plane run on every agent; a job's output, exec and stop work through the replica that did not start it. Needs
+ * root and PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterE2EIT {
@@ -42,10 +44,14 @@ class ClusterE2EIT {
         // one user sends 300 jobs at once here: no per-user bound on waiting jobs
         String[] unbounded = {"--max-sandboxes-per-user", "0", "--max-cpus-per-user", "0", "--max-memory-per-user-mb", "0",
             "--disk-overcommit", "1000"};
-        cp0 = cluster.startControlPlane(unbounded);
-        cp1 = cluster.startControlPlane(unbounded);
+        // the agents serve the control planes over HTTPS, which check their certificate (the other cluster tests
+        // keep plain HTTP)
+        String[] cpOptions = Stream.concat(Stream.of(unbounded), Stream.of(cluster.agentCaOptions()))
+                .toArray(String[]::new);
+        cp0 = cluster.startControlPlane(cpOptions);
+        cp1 = cluster.startControlPlane(cpOptions);
         for (int i = 0; i < 3; i++) {
-            cluster.startAgent(i % 2 == 0 ? cp0 : cp1);
+            cluster.startAgent(i % 2 == 0 ? cp0 : cp1, cluster.agentTlsOptions());
         }
         cp0.awaitHttp("/healthz", Duration.ofSeconds(60));
         cp1.awaitHttp("/healthz", Duration.ofSeconds(60));
@@ -94,6 +100,7 @@ class ClusterE2EIT {
         }
         for (ClusterFixture.Node agent : cluster.agents) {
             assertThat(countCreated(agent.log())).as(agent.name + " ran some of the jobs").isGreaterThan(jobs / 10);
+            assertThat(agent.log()).contains("(advertised as https://127.0.0.1:" + agent.port + ")");
         }
         assertThat(cluster.leaks()).isEmpty();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.agent.AgentConfig;
 import dev.mags.agent.HostLeaks;
 import dev.mags.agent.WarmPoolConfig;
+import dev.mags.testkit.SelfSignedCertificate;
 import dev.mags.testkit.FreePort;
 import dev.mags.testkit.PostgresServer;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class ClusterFixture implements AutoCloseable {
     private final Map<String, String> s3Env = new HashMap<>();
     final List<Node> controlPlanes = new ArrayList<>();
     final List<Node> agents = new ArrayList<>();
+    private SelfSignedCertificate agentCertificate;
 
     /** A process of the cluster and where it answers. */
     static final class Node {
@@ -228,6 +230,31 @@ final class ClusterFixture implements AutoCloseable {
         node.start();
         node.awaitLog("magsd agent " + name, Duration.ofSeconds(90));
         return node;
+    }
+
+    /**
+     * Options of an agent that serves the control planes over HTTPS, with a self-signed certificate for 127.0.0.1
+     * (made once per cluster); the control planes take {@link #agentCaOptions()}.
+     */
+    String[] agentTlsOptions() {
+        SelfSignedCertificate c = agentCertificate();
+        return new String[] {"--tls-cert", c.certificate().toString(), "--tls-key", c.key().toString()};
+    }
+
+    /** Options of a control plane that trusts the certificate of {@link #agentTlsOptions()}. */
+    String[] agentCaOptions() {
+        return new String[] {"--agent-ca", agentCertificate().certificate().toString()};
+    }
+
+    private SelfSignedCertificate agentCertificate() {
+        if (agentCertificate == null) {
+            try {
+                agentCertificate = SelfSignedCertificate.create(dir, "agents-tls", "IP:127.0.0.1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return agentCertificate;
     }
 
     /** Restarts a stopped or crashed node with the same settings. */

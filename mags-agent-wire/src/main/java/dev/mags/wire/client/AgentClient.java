@@ -18,13 +18,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
- * HTTP to one agent: JSON calls (through the JDK's client, connections kept alive) and upgraded connections
- * (a plain socket, so that the caller owns the stream afterwards). Failures come back as the exceptions the agent
- * threw (see {@link WireError}); an agent that cannot be reached is {@link AgentErrorCode#UNREACHABLE}.
+ * HTTP (or HTTPS) to one agent: JSON calls (through the JDK's client, connections kept alive) and upgraded
+ * connections (a socket of its own, so that the caller owns the stream afterwards). Failures come back as the
+ * exceptions the agent threw (see {@link WireError}); an agent that cannot be reached, or whose certificate does not
+ * pass, is {@link AgentErrorCode#UNREACHABLE}.
  */
 final class AgentClient implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -33,13 +39,37 @@ final class AgentClient implements AutoCloseable {
     private final String secret;
     private final ObjectMapper json;
     private final HttpClient http;
+    private final boolean https;
+    private final int port;
+    private final SSLContext tls;
 
-    AgentClient(URI base, String secret, ObjectMapper json) {
+    /**
+     * @param tls what an {@code https} agent's certificate is checked against (its host name included); null for
+     *            the JDK's trusted CAs. Unused for an {@code http} agent.
+     */
+    AgentClient(URI base, String secret, SSLContext tls, ObjectMapper json) {
         this.base = base;
         this.authorization = "Bearer " + secret;
         this.secret = secret;
         this.json = json;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        this.https = "https".equalsIgnoreCase(base.getScheme());
+        this.port = base.getPort() != -1 ? base.getPort() : https ? 443 : 80;
+        this.tls = tls != null ? tls : defaultContext();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .sslContext(this.tls).build();
+    }
+
+    private static SSLContext defaultContext() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no TLS", e);
+        }
+    }
+
+    /** What the agent's certificate is checked against; meaningful when {@link #base()} is {@code https}. */
+    SSLContext tls() {
+        return tls;
     }
 
     ObjectMapper json() {
@@ -103,17 +133,10 @@ final class AgentClient implements AutoCloseable {
      * the first byte of the new protocol.
      */
     Socket upgrade(String path, String token) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = connect();
         try {
-            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), (int) CONNECT_TIMEOUT.toMillis());
-        } catch (IOException e) {
-            socket.close();
-            throw unreachable(e);
-        }
-        try {
-            socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + WireProtocol.PREFIX + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+            out.write(("GET " + WireProtocol.PREFIX + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + port
                     + "\r\nAuthorization: " + authorization + "\r\nConnection: Upgrade\r\nUpgrade: " + token
                     + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -127,6 +150,34 @@ final class AgentClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /** A connection to the agent; for an {@code https} agent, one whose handshake checked the agent's certificate. */
+    private Socket connect() throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(base.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
+            plain.setTcpNoDelay(true);
+        } catch (IOException e) {
+            plain.close();
+            throw unreachable(e);
+        }
+        if (!https) {
+            return plain;
+        }
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, base.getHost(), port, true);
+        try {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+            socket.startHandshake();
+            socket.setSoTimeout(0);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw unreachable(e);
         }
     }
 
@@ -153,6 +204,11 @@ final class AgentClient implements AutoCloseable {
     }
 
     private AgentException unreachable(IOException e) {
+        if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+            return new AgentException(AgentErrorCode.UNREACHABLE, "the agent at " + base + " did not pass the TLS"
+                    + " handshake (" + e.getMessage() + "): give the control plane the CA of the agents' certificates"
+                    + " with --agent-ca, and each agent a certificate for the host name of its --advertise-url", e);
+        }
         return new AgentException(AgentErrorCode.UNREACHABLE, "the agent at " + base + " cannot be reached: " + e, e);
     }
 

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * The control plane's client of an agent on another host (or in another process), speaking the contract's wire
@@ -40,7 +41,15 @@ public final class RemoteAgent implements Agent {
     private final Map<SandboxId, RemoteSandbox> sandboxes = new ConcurrentHashMap<>();
 
     public RemoteAgent(URI agent, String secret) {
-        this.client = new AgentClient(agent, secret, WireJson.mapper());
+        this(agent, secret, null);
+    }
+
+    /**
+     * @param tls what an {@code https} agent's certificate is checked against (see {@code PemTls.trusting}); null
+     *            for the JDK's trusted CAs
+     */
+    public RemoteAgent(URI agent, String secret, SSLContext tls) {
+        this.client = new AgentClient(agent, secret, tls, WireJson.mapper());
     }
 
     public URI uri() {

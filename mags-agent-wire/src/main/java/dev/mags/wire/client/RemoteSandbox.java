@@ -77,7 +77,7 @@ final class RemoteSandbox implements Sandbox {
     public java.util.Optional<dev.mags.protocol.v2.PortGateway> gateway(int sandboxPort) {
         return java.util.Optional.of(new dev.mags.protocol.v2.PortGateway(client.base(), Map.of(
                 WireProtocol.GATEWAY_SANDBOX, id.value(), WireProtocol.GATEWAY_PORT, Integer.toString(sandboxPort),
-                WireProtocol.GATEWAY_SECRET, client.secret())));
+                WireProtocol.GATEWAY_SECRET, client.secret()), client.tls()));
     }
 
     @Override

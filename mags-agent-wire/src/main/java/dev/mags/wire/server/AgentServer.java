@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import javax.net.ssl.SSLContext;
 
 /**
  * Serves one host's {@link Agent} to the control plane over HTTP/JSON ({@code /agent/v2/...}; the contract in
@@ -29,7 +30,16 @@ public final class AgentServer implements AutoCloseable {
         this.gateway = gateway;
     }
 
+    /** Serves {@code agent} over plain HTTP (a cluster on a private network, tests). */
     public static AgentServer start(Agent agent, String secret, String host, int port) {
+        return start(agent, secret, host, port, null);
+    }
+
+    /**
+     * Serves {@code agent} on {@code host:port}: over HTTPS with {@code tls} (the agent's certificate), over plain
+     * HTTP when it is null.
+     */
+    public static AgentServer start(Agent agent, String secret, String host, int port, SSLContext tls) {
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("the agent secret must be at least 16 characters");
         }
@@ -49,8 +59,13 @@ public final class AgentServer implements AutoCloseable {
         });
         // sandboxes' ports for the control planes' public URLs; every other call is the contract's
         PortGatewayHandler gateway = new PortGatewayHandler(agent, secret, authenticated(secret, routes));
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(port, host)
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(port, host);
+        } else {
+            builder.addHttpsListener(port, host, tls);
+        }
+        Undertow undertow = builder
                 // creates, stops and syncs block a worker each for up to minutes; a few dozen at once are normal
                 .setWorkerThreads(64)
                 // longer than the client keeps an idle connection (the JDK's 30 s), so the client always closes first

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,22 @@ public final class Heartbeats implements AutoCloseable {
     private final Supplier<Heartbeat> state;
     private final Runnable onLost;
     private final ObjectMapper json = WireJson.mapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-heartbeat").daemon().factory());
     private final Duration every;
     private volatile boolean failing;
 
     public Heartbeats(URI controlPlane, String secret, Duration every, Supplier<Heartbeat> state, Runnable onLost) {
+        this(controlPlane, secret, null, every, state, onLost);
+    }
+
+    /** @param tls what an {@code https} control plane's certificate is checked against; null for the JDK's CAs */
+    public Heartbeats(URI controlPlane, String secret, SSLContext tls, Duration every, Supplier<Heartbeat> state,
+            Runnable onLost) {
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3));
+        this.http = (tls == null ? client : client.sslContext(tls)).build();
         this.target = controlPlane.resolve(WireProtocol.HEARTBEAT_PATH);
         this.authorization = "Bearer " + secret;
         this.every = every;

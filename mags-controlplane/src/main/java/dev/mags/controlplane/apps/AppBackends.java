@@ -8,6 +8,7 @@ import dev.mags.wire.WireProtocol;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.UndertowClient;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
 import io.undertow.server.handlers.proxy.ProxyCallback;
@@ -19,12 +20,17 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.ssl.XnioSsl;
 
 /**
  * Connections from the proxy to sandboxes' ports, for Undertow's proxy: non-blocking, on the visitor's I/O thread,
@@ -53,6 +59,7 @@ final class AppBackends implements ProxyClient {
     private final Executor dialing;
     private final long startWaitNanos;
     private final UndertowClient client = UndertowClient.getInstance();
+    private final Map<SSLContext, XnioSsl> tlsByContext = new ConcurrentHashMap<>();
     private final OptionMap options = OptionMap.builder().set(Options.TCP_NODELAY, true)
             .set(Options.READ_TIMEOUT, READ_TIMEOUT_MILLIS).getMap();
 
@@ -91,11 +98,18 @@ final class AppBackends implements ProxyClient {
         Optional<PortGateway> gateway = route.sandbox().gateway(route.port());
         if (gateway.isPresent()) {
             // a sandbox on another host: its agent's gateway dials the port there, retrying as dial() does here
-            client.connect(connected(ex, route, callback, deadline), null, gateway.get().uri(), ex.getIoThread(), null,
-                    ex.getConnection().getByteBufferPool(), options);
+            client.connect(connected(ex, route, callback, deadline), null, gateway.get().uri(), ex.getIoThread(),
+                    tls(gateway.get()), ex.getConnection().getByteBufferPool(), options);
             return;
         }
         dialing.execute(() -> dial(ex, route, callback, deadline));
+    }
+
+    /** TLS to an {@code https} gateway, made once per context (the cluster has one); null for plain HTTP. */
+    private XnioSsl tls(PortGateway gateway) {
+        SSLContext context = gateway.tls();
+        return context == null ? null
+                : tlsByContext.computeIfAbsent(context, c -> new UndertowXnioSsl(Xnio.getInstance(), OptionMap.EMPTY, c));
     }
 
     /** The gateway's headers on the request (replacing any a visitor sent), and how long it may wait for the port. */

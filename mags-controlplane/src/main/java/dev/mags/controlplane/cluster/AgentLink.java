@@ -3,6 +3,7 @@ package dev.mags.controlplane.cluster;
 import dev.mags.protocol.v2.Agent;
 import dev.mags.wire.client.RemoteAgent;
 import java.net.URI;
+import javax.net.ssl.SSLContext;
 
 /**
  * The directory's hold on one agent of the cluster: the {@link Agent} to call, and what to do when the cluster
@@ -18,9 +19,12 @@ public interface AgentLink extends AutoCloseable {
     @Override
     void close();
 
-    /** A link to the {@code AgentServer} at {@code url}, with the cluster's agent secret. */
-    static AgentLink remote(URI url, String secret) {
-        RemoteAgent remote = new RemoteAgent(url, secret);
+    /**
+     * A link to the {@code AgentServer} at {@code url}, with the cluster's agent secret; an {@code https} agent's
+     * certificate is checked against {@code tls} (null: the JDK's trusted CAs).
+     */
+    static AgentLink remote(URI url, String secret, SSLContext tls) {
+        RemoteAgent remote = new RemoteAgent(url, secret, tls);
         return new AgentLink() {
             @Override
             public Agent agent() {

@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,16 @@ public final class ClusterDirectory implements AgentDirectory {
 
     /** The directory of {@code magsd control-plane}: {@code RemoteAgent}s with the cluster's agent secret. */
     public static ClusterDirectory remote(AgentRegistry registry, String agentSecret, DiskSettings disks) {
-        return new ClusterDirectory(registry, url -> AgentLink.remote(url, agentSecret), REFRESH_EVERY, disks);
+        return remote(registry, agentSecret, null, disks);
+    }
+
+    /**
+     * Like {@link #remote(AgentRegistry, String, DiskSettings)}, checking the certificates of agents served over
+     * HTTPS against {@code agentCa} (null: the JDK's trusted CAs).
+     */
+    public static ClusterDirectory remote(AgentRegistry registry, String agentSecret, SSLContext agentCa,
+            DiskSettings disks) {
+        return new ClusterDirectory(registry, url -> AgentLink.remote(url, agentSecret, agentCa), REFRESH_EVERY, disks);
     }
 
     /** The free space every host keeps ({@code --disk-reserve-gb}) and the disks' overcommit ({@code --disk-overcommit}). */
