@@ -13,7 +13,7 @@ FIGURES = ["api_run_warm_ms", "api_run_cold_ms", "runc_exec_floor_ms", "runc_run
 # Public URLs (the part urls)
 FIGURES += ["proxy_rps", "direct_rps", "nginx_proxy_rps", "proxy_added_ms", "wake_on_request_ms"]
 FIGURES += ["dashboard_jobs_ms", "dashboard_shell_ms"]
-FIGURES += ["placement_ms", "recovery_s"]
+FIGURES += ["placement_ms", "recovery_s", "cluster_exec_ms", "cluster_exec_tls_ms"]
 
 result = json.load(open(sys.argv[1]))
 missing = [f for f in FIGURES if f not in result["figures"]]

@@ -158,13 +158,15 @@ public final class BenchMain {
             // a short directory: sandboxes' Unix socket paths under the agents' data dirs must fit 107 bytes
             Path cluster = Files.createTempDirectory(Path.of("/tmp"), "mc");
             try {
-                figures.putAll(ClusterPart.measure(repo, cluster, imagesDir, image, n(30, 10), n(5, 2), errors));
+                figures.putAll(ClusterPart.measure(repo, cluster, imagesDir, image, n(30, 10), n(5, 2), n(200, 20),
+                        errors));
             } finally {
                 deleteTree(cluster);
             }
             notes.add("placement_ms: a job accepted by the control plane until its script runs on the agent it chose; "
                     + "recovery_s: kill -9 of the agent serving an always-on URL until the URL answers again (the agent "
                     + "declared lost after 15 s of silence; target p50 <= 30 s)");
+            notes.addAll(ClusterPart.notes(figures));
         }
         if (wanted("urls")) {
             UrlsPart urls = new UrlsPart(repo, work, imagesDir, image, errors);

@@ -2,6 +2,7 @@ package dev.mags.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mags.sdk.Mags;
 import dev.mags.testkit.PostgresServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the sandbox made there, the script started), one job at a time. {@code recovery_s}: {@code kill -9} of the agent
  * that serves an always-on sandbox's URL until the URL answers again from another agent (the agent declared lost
  * after 15 s of silence, the sandbox restored there from its last snapshot, its startup command's server up); the
- * killed agent is started again before the next round.
+ * killed agent is started again before the next round. {@code cluster_exec_ms}: an exec into a live sandbox through
+ * the control plane, to the agent over plain HTTP, from the request to the exit code; {@code cluster_exec_tls_ms}:
+ * the same on a second cluster (one agent) whose agent serves the control plane over HTTPS.
  */
 final class ClusterPart {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,8 +35,11 @@ final class ClusterPart {
 
     private ClusterPart() {}
 
+    /** Execs that warm both JVMs' exec paths up before the samples. */
+    private static final int EXEC_WARM_UP = 50;
+
     static Map<String, Figure> measure(Path repo, Path work, Path imagesDir, String image, int jobs, int recoveries,
-                                       AtomicInteger errors) throws Exception {
+                                       int execs, AtomicInteger errors) throws Exception {
         PostgresServer pg = PostgresServer.shared().orElse(null);
         if (pg == null) {
             System.err.println("bench: cluster: PostgreSQL is not installed (Debian: apt-get install postgresql)");
@@ -41,7 +47,8 @@ final class ClusterPart {
             return Map.of();
         }
         BenchMain.step("a cluster: control plane, 3 agents, magsd s3, PostgreSQL");
-        try (ClusterProcesses cluster = new ClusterProcesses(repo, work, imagesDir, image, pg, 3)) {
+        Map<String, Figure> figures = new java.util.LinkedHashMap<>();
+        try (ClusterProcesses cluster = new ClusterProcesses(repo, work, imagesDir, image, pg, 3, false)) {
             Map<String, String> env = Map.of("MAGS_API_URL", cluster.controlPlane.url(), "MAGS_API_TOKEN", cluster.token(),
                     "HOME", work.toString());
             awaitHealthy(cluster.controlPlane.url());
@@ -49,8 +56,49 @@ final class ClusterPart {
             List<Double> placement = placements(cluster, env, jobs, errors);
             BenchMain.step(recoveries + " kills of the agent serving an always-on URL");
             List<Double> recovery = recoveries(repo, cluster, env, recoveries, errors);
-            return Map.of("placement_ms", Figure.of("ms", placement), "recovery_s", Figure.of("s", recovery));
+            figures.put("placement_ms", Figure.of("ms", placement));
+            figures.put("recovery_s", Figure.of("s", recovery));
+            BenchMain.step(execs + " execs into a live sandbox, the agent over plain HTTP");
+            figures.put("cluster_exec_ms", Figure.of("ms", execs(cluster, execs, errors)));
         }
+        BenchMain.step("a cluster whose agent serves the control plane over HTTPS: " + execs + " execs");
+        try (ClusterProcesses tls = new ClusterProcesses(repo, work.resolve("t"), imagesDir, image, pg, 1, true)) {
+            awaitHealthy(tls.controlPlane.url());
+            figures.put("cluster_exec_tls_ms", Figure.of("ms", execs(tls, execs, errors)));
+        }
+        return figures;
+    }
+
+    /** The exec figures beside each other, and their target. */
+    static List<String> notes(Map<String, Figure> all) {
+        Figure plain = all.get("cluster_exec_ms");
+        Figure tls = all.get("cluster_exec_tls_ms");
+        if (plain == null || tls == null) {
+            return List.of();
+        }
+        return List.of(String.format("cluster_exec_ms and cluster_exec_tls_ms: `echo x` in a live sandbox through the"
+                + " control plane (the Java SDK's streamed exec, from the request to the exit code, one at a time after %d"
+                + " that warm the JVMs up), its agent over plain HTTP, then on a second cluster over HTTPS (certificate"
+                + " checked, TLS 1.3 sessions resumed, a connection handshaken ahead of each exec): p50 %.1f ms and"
+                + " %.1f ms, TLS at %.2fx (target: at most 2x the plain exec of the same run)", EXEC_WARM_UP,
+                plain.p50(), tls.p50(), tls.p50() / plain.p50()));
+    }
+
+    /** Execs of {@code echo x} into a new live sandbox through the control plane, one at a time, after a warm-up. */
+    private static List<Double> execs(ClusterProcesses cluster, int n, AtomicInteger errors) {
+        List<Double> ms = new ArrayList<>();
+        try (Mags mags = Mags.builder().baseUrl(URI.create(cluster.controlPlane.url())).token(cluster.token())
+                .requestTimeout(Duration.ofSeconds(60)).build(); LiveSandboxes live = new LiveSandboxes(mags, errors)) {
+            live.create("exec-bench");
+            live.awaitRunning();
+            for (int i = 0; i < EXEC_WARM_UP; i++) {
+                Bench.timedExec(mags, "exec-bench", errors);
+            }
+            for (int i = 0; i < n; i++) {
+                ms.add(Bench.timedExec(mags, "exec-bench", errors).endMs());
+            }
+        }
+        return ms;
     }
 
     private static List<Double> placements(ClusterProcesses cluster, Map<String, String> env, int jobs,

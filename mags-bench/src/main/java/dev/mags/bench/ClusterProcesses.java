@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mags.testkit.FreePort;
 import dev.mags.testkit.PostgresServer;
+import dev.mags.testkit.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,7 +103,11 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    ClusterProcesses(Path repo, Path dir, Path imagesDir, String image, PostgresServer pg, int agentCount)
+    /**
+     * @param tls whether the agents serve the control plane over HTTPS (a self-signed certificate for 127.0.0.1,
+     *            which the control plane is given as its --agent-ca)
+     */
+    ClusterProcesses(Path repo, Path dir, Path imagesDir, String image, PostgresServer pg, int agentCount, boolean tls)
             throws IOException {
         this.repo = repo;
         this.dir = dir;
@@ -122,23 +127,31 @@ final class ClusterProcesses implements AutoCloseable {
         s3Env.put("MAGS_S3_ENDPOINT", s3Json.path("endpoint").asText());
         s3Env.put("MAGS_S3_ACCESS_KEY", s3Json.path("access_key").asText());
         s3Env.put("MAGS_S3_SECRET_KEY", s3Json.path("secret_key").asText());
+        SelfSignedCertificate certificate = tls ? SelfSignedCertificate.create(dir, "agents", "IP:127.0.0.1") : null;
+        List<String> cpTls = tls ? List.of("--agent-ca", certificate.certificate().toString()) : List.of();
+        List<String> agentTls = tls ? List.of("--tls-cert", certificate.certificate().toString(), "--tls-key",
+                certificate.key().toString()) : List.of();
         int cpPort = FreePort.pick();
         Map<String, String> cpEnv = new HashMap<>(s3Env);
         cpEnv.put("MAGS_DATABASE_URL", pg.url(database));
-        controlPlane = add("control-plane", cpPort, List.of("control-plane", "--data-dir", dir.resolve("cp").toString(),
+        List<String> cpArgs = new ArrayList<>(List.of("control-plane", "--data-dir", dir.resolve("cp").toString(),
                 "--listen", "127.0.0.1:" + cpPort, "--ssh-listen", "127.0.0.1:" + FreePort.pick(),
                 "--agent-secret-file", secret.toString(), "--default-image", image, "--replica-id", "bench-cp",
                 "--max-sandboxes-per-user", "0", "--max-memory-per-user-mb", "0", "--max-cpus-per-user", "0",
-                "--disk-overcommit", "100"), cpEnv);
+                "--disk-overcommit", "100"));
+        cpArgs.addAll(cpTls);
+        controlPlane = add("control-plane", cpPort, cpArgs, cpEnv);
         controlPlane.start();
         controlPlane.awaitLog("serving http://", Duration.ofSeconds(90));
         for (int i = 0; i < agentCount; i++) {
             int port = FreePort.pick();
             String name = "a" + i; // short: a sandbox's socket paths under the data dir must fit 107 bytes
-            Proc agent = add(name, port, List.of("agent", "--data-dir", dir.resolve(name).toString(), "--images-dir",
-                    imagesDir.toString(), "--listen", "127.0.0.1:" + port, "--control-plane", controlPlane.url(),
-                    "--agent-secret-file", secret.toString(), "--agent-id", name, "--cgroup-parent",
-                    "mags-bench-" + name + "-" + port, "--default-image", image, "--warm-pool-size", "0"), s3Env);
+            List<String> agentArgs = new ArrayList<>(List.of("agent", "--data-dir", dir.resolve(name).toString(),
+                    "--images-dir", imagesDir.toString(), "--listen", "127.0.0.1:" + port, "--control-plane",
+                    controlPlane.url(), "--agent-secret-file", secret.toString(), "--agent-id", name, "--cgroup-parent",
+                    "mags-bench-" + name + "-" + port, "--default-image", image, "--warm-pool-size", "0"));
+            agentArgs.addAll(agentTls);
+            Proc agent = add(name, port, agentArgs, s3Env);
             agents.add(agent);
             agent.start();
             agent.awaitLog("magsd agent " + name, Duration.ofSeconds(90));
