@@ -42,8 +42,6 @@ final class AgentClient implements AutoCloseable {
     private final boolean https;
     private final int port;
     private final SSLContext tls;
-    /** HTTPS only: upgraded connections handshaken ahead of need (a TCP connect alone is too cheap to bother). */
-    private final ReadySockets ahead;
 
     /**
      * @param tls what an {@code https} agent's certificate is checked against (its host name included); null for
@@ -59,7 +57,6 @@ final class AgentClient implements AutoCloseable {
         this.tls = tls != null ? tls : defaultContext();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .sslContext(this.tls).build();
-        this.ahead = https ? new ReadySockets(this::connect) : null;
     }
 
     private static SSLContext defaultContext() {
@@ -68,11 +65,6 @@ final class AgentClient implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no TLS", e);
         }
-    }
-
-    /** How many connections wait ready for the next upgrade (HTTPS only). */
-    int readyConnections() {
-        return ahead == null ? 0 : ahead.size();
     }
 
     /** What the agent's certificate is checked against; meaningful when {@link #base()} is {@code https}. */
@@ -141,49 +133,23 @@ final class AgentClient implements AutoCloseable {
      * the first byte of the new protocol.
      */
     Socket upgrade(String path, String token) throws IOException {
-        if (ahead == null) {
-            return upgradeOn(connect(), path, token, false);
-        }
-        ReadySockets.Ready ready = ahead.take();
-        try {
-            return upgradeOn(ready.socket(), path, token, !ready.fresh());
-        } catch (StaleConnection e) {
-            // it waited ready and the agent closed it meanwhile, before any answer: once more, on a new one
-            return upgradeOn(connect(), path, token, false);
-        }
-    }
-
-    /** The connection failed before the agent answered anything, and it had been waiting ready: nothing started. */
-    private static final class StaleConnection extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        StaleConnection(IOException cause) {
-            super(cause);
-        }
-    }
-
-    private Socket upgradeOn(Socket socket, String path, String token, boolean mayBeStale) throws IOException {
-        ResponseHead head;
+        Socket socket = connect();
         try {
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + WireProtocol.PREFIX + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + port
                     + "\r\nAuthorization: " + authorization + "\r\nConnection: Upgrade\r\nUpgrade: " + token
                     + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            head = ResponseHead.read(socket.getInputStream());
-        } catch (IOException e) {
+            ResponseHead head = ResponseHead.read(socket.getInputStream());
+            if (head.status() == 101) {
+                return socket;
+            }
+            byte[] body = socket.getInputStream().readNBytes(head.contentLength());
             socket.close();
-            throw mayBeStale ? new StaleConnection(e) : e;
-        } catch (RuntimeException e) {
+            throw failure(head.status(), body);
+        } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
-        }
-        if (head.status() == 101) {
-            return socket;
-        }
-        try (socket) {
-            byte[] body = socket.getInputStream().readNBytes(head.contentLength());
-            throw failure(head.status(), body);
         }
     }
 
@@ -248,9 +214,6 @@ final class AgentClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ahead != null) {
-            ahead.close();
-        }
         http.close();
     }
 

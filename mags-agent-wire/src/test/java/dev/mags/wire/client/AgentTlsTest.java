@@ -24,14 +24,12 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,26 +89,6 @@ class AgentTlsTest {
             assertThatThrownBy(() -> client.upgrade("/sandboxes/none/exec", WireProtocol.EXEC_UPGRADE))
                     .isInstanceOfSatisfying(AgentException.class,
                             e -> assertThat(e.code()).isEqualTo(AgentErrorCode.NOT_FOUND));
-        }
-    }
-
-    @Test
-    void connectionsHandshakenAheadAreUsedAndOnesTheAgentClosedAreReplaced() throws Exception {
-        try (AgentClient client = client("localhost", PemTls.trusting(certificate.certificate()))) {
-            assertThatThrownBy(() -> client.upgrade("/sandboxes/none/exec", WireProtocol.EXEC_UPGRADE))
-                    .isInstanceOf(AgentException.class);
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.readyConnections() == 2);
-
-            // the agent restarts on the same port: the connections waiting ready are closed under the client
-            int port = server.port();
-            server.close();
-            server = AgentServer.start(agent, SECRET, "127.0.0.1", port,
-                    PemTls.server(certificate.certificate(), certificate.key()));
-            for (int i = 0; i < 3; i++) {
-                assertThatThrownBy(() -> client.upgrade("/sandboxes/none/exec", WireProtocol.EXEC_UPGRADE))
-                        .as("the new agent answers").isInstanceOfSatisfying(AgentException.class,
-                                e -> assertThat(e.code()).isEqualTo(AgentErrorCode.NOT_FOUND));
-            }
         }
     }
 
