@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +48,7 @@ final class ClusterPart {
             return Map.of();
         }
         BenchMain.step("a cluster: control plane, 3 agents, magsd s3, PostgreSQL");
-        Map<String, Figure> figures = new java.util.LinkedHashMap<>();
+        Map<String, Figure> figures = new LinkedHashMap<>();
         try (ClusterProcesses cluster = new ClusterProcesses(repo, work, imagesDir, image, pg, 3, false)) {
             Map<String, String> env = Map.of("MAGS_API_URL", cluster.controlPlane.url(), "MAGS_API_TOKEN", cluster.token(),
                     "HOME", work.toString());

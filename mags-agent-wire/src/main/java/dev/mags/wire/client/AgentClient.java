@@ -67,9 +67,9 @@ final class AgentClient implements AutoCloseable {
         }
     }
 
-    /** What the agent's certificate is checked against; meaningful when {@link #base()} is {@code https}. */
+    /** What the agent's certificate is checked against; null for an {@code http} agent. */
     SSLContext tls() {
-        return tls;
+        return https ? tls : null;
     }
 
     ObjectMapper json() {
