@@ -5,7 +5,7 @@ import dev.mags.protocol.v2.ImageInfo;
 import dev.mags.protocol.v2.WorkspaceKey;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Member {
     static final Duration IMAGES_FOR = Duration.ofSeconds(5);
+    /** Heartbeats come every 2 s: a placement two of them do not list is not there any more. */
+    static final Duration UNLISTED_FOR = Duration.ofSeconds(10);
 
     final AgentLink link;
     private volatile AgentRecord record;
     private final AtomicInteger placedSinceHeartbeat = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong diskPlacedSinceHeartbeat = new java.util.concurrent.atomic.AtomicLong();
-    private final Set<WorkspaceKey> workspacesSinceHeartbeat = ConcurrentHashMap.newKeySet();
+    /**
+     * Workspaces placed here that a heartbeat has not listed yet, with when (nanoTime). Kept past the next heartbeat,
+     * which the agent may have put together before the placement; forgotten once one lists them, or after
+     * {@link #UNLISTED_FOR} (a workspace removed meanwhile).
+     */
+    private final Map<WorkspaceKey, Long> workspacesSinceHeartbeat = new ConcurrentHashMap<>();
     private volatile List<ImageInfo> images;
     private volatile long imagesAt;
 
@@ -48,7 +55,9 @@ final class Member {
         if (!r.lastSeenAt().equals(record.lastSeenAt())) {
             placedSinceHeartbeat.set(0);
             diskPlacedSinceHeartbeat.set(0);
-            workspacesSinceHeartbeat.clear();
+            long now = System.nanoTime();
+            workspacesSinceHeartbeat.entrySet().removeIf(e -> r.workspaces().contains(e.getKey())
+                    || now - e.getValue() > UNLISTED_FOR.toNanos());
         }
         record = r;
     }
@@ -80,13 +89,13 @@ final class Member {
         placedSinceHeartbeat.incrementAndGet();
         diskPlacedSinceHeartbeat.addAndGet(newDiskBytes);
         if (workspace != null) {
-            workspacesSinceHeartbeat.add(workspace);
+            workspacesSinceHeartbeat.put(workspace, System.nanoTime());
         }
     }
 
     /** Whether it keeps the workspace's disk, as its heartbeat says or as a placement here since made it. */
     boolean keeps(WorkspaceKey key) {
-        return record.workspaces().contains(key) || workspacesSinceHeartbeat.contains(key);
+        return record.workspaces().contains(key) || workspacesSinceHeartbeat.containsKey(key);
     }
 
     List<ImageInfo> images() {

@@ -152,16 +152,16 @@ public final class CronScheduler implements AutoCloseable {
         if (previous.isPresent() && !previous.get().status().isFinal()) {
             String why = "the run of " + scheduled + " was skipped: the run before it (job " + previous.get().requestId()
                     + ") was still " + previous.get().status().wireName();
-            store.recordSkip(cron.id(), CronJobInfo.SKIPPED, why);
+            store.recordSkip(cron.id(), scheduled, CronJobInfo.SKIPPED, why);
             LOG.info("cron job {} ({}): {}", cron.id(), cron.name(), why);
             return true;
         }
         try {
             String id = jobs.submit(owner(cron), request(cron)).requestId();
-            store.recordRun(cron.id(), id, JobStatus.PENDING.wireName());
+            store.recordRun(cron.id(), scheduled, id, JobStatus.PENDING.wireName());
             LOG.info("cron job {} ({}): run of {} is job {}", cron.id(), cron.name(), scheduled, id);
         } catch (MagsException e) {
-            store.recordFailure(cron.id(), CronJobInfo.FAILED, "the run of " + scheduled + " could not start: "
+            store.recordFailure(cron.id(), scheduled, CronJobInfo.FAILED, "the run of " + scheduled + " could not start: "
                     + e.getMessage());
             LOG.warn("cron job {} ({}): run of {} could not start: {}", cron.id(), cron.name(), scheduled, e.getMessage());
         }

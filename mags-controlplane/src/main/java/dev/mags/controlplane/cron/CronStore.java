@@ -113,33 +113,39 @@ public final class CronStore {
 
     /**
      * Takes the run scheduled at {@code scheduled}: moves next_run_at on to {@code next} if it still holds
-     * {@code scheduled} and the job is enabled. True for exactly one of any number of concurrent callers.
+     * {@code scheduled} and the job is enabled. True for exactly one of any number of concurrent callers. The run's
+     * outcome (with its time as last_run_at) is written by one of the {@code record} calls, in one update, so that a
+     * reader never sees the new time beside the previous run's job.
      */
     public boolean claim(String id, Instant scheduled, Instant next) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE cron_jobs SET next_run_at = :next, last_run_at = :sched "
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE cron_jobs SET next_run_at = :next "
                         + "WHERE id = :id AND enabled = :on AND next_run_at = :sched")
                 .bind("id", id).bind("on", true).bind("sched", scheduled.toEpochMilli())
                 .bind("next", next == null ? null : next.toEpochMilli()).execute()) == 1;
     }
 
-    /** The run of the claimed time started as job {@code requestId}. */
-    public void recordRun(String id, String requestId, String status) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE cron_jobs SET last_request_id = :req, last_status = :st, "
-                        + "last_error = NULL WHERE id = :id")
-                .bind("id", id).bind("req", requestId).bind("st", status).execute());
+    /** The run of the claimed time {@code scheduled} started as job {@code requestId}. */
+    public void recordRun(String id, Instant scheduled, String requestId, String status) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cron_jobs SET last_run_at = :sched, last_request_id = :req, "
+                        + "last_status = :st, last_error = NULL WHERE id = :id")
+                .bind("id", id).bind("sched", scheduled.toEpochMilli()).bind("req", requestId).bind("st", status)
+                .execute());
     }
 
     /** The claimed time was skipped because the run before it was still going; {@code reason} says so. */
-    public void recordSkip(String id, String status, String reason) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE cron_jobs SET last_status = :st, last_error = :why, "
-                        + "skipped_runs = skipped_runs + 1 WHERE id = :id")
-                .bind("id", id).bind("st", status).bind("why", reason).execute());
+    public void recordSkip(String id, Instant scheduled, String status, String reason) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cron_jobs SET last_run_at = :sched, last_status = :st, "
+                        + "last_error = :why, skipped_runs = skipped_runs + 1 WHERE id = :id")
+                .bind("id", id).bind("sched", scheduled.toEpochMilli()).bind("st", status).bind("why", reason)
+                .execute());
     }
 
     /** The claimed time's job could not be submitted, for {@code reason}. */
-    public void recordFailure(String id, String status, String reason) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE cron_jobs SET last_status = :st, last_error = :err WHERE id = :id")
-                .bind("id", id).bind("st", status).bind("err", reason).execute());
+    public void recordFailure(String id, Instant scheduled, String status, String reason) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cron_jobs SET last_run_at = :sched, last_status = :st, "
+                        + "last_error = :err WHERE id = :id")
+                .bind("id", id).bind("sched", scheduled.toEpochMilli()).bind("st", status).bind("err", reason)
+                .execute());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

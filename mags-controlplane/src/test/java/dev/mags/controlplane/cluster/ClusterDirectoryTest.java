@@ -200,6 +200,17 @@ class ClusterDirectoryTest {
     }
 
     @Test
+    void aNewWorkspaceIsStillKeptWhenTheNextHeartbeatWasPutTogetherBeforeItsPlacement() {
+        registry.heartbeat(beat("a", STARTED, 10, 0), T0);
+        Agent placed = directory.place(spec("fresh"));
+
+        registry.heartbeat(beat("a", STARTED, 10, 0), T0.plusSeconds(2)); // on its way while the sandbox was made
+        assertThat(directory.keeping(WorkspaceKey.of("fresh"))).containsSame(placed);
+        registry.heartbeat(beat("a", STARTED, 10, 1, "fresh"), T0.plusSeconds(4));
+        assertThat(directory.keeping(WorkspaceKey.of("fresh"))).containsSame(placed);
+    }
+
+    @Test
     void withoutAnyLiveAgentPlacementSaysToStartOne() {
         assertThatThrownBy(() -> directory.place(spec(null))).isInstanceOfSatisfying(AgentException.class, e -> {
             assertThat(e.code()).isEqualTo(AgentErrorCode.UNREACHABLE);
