@@ -11,7 +11,7 @@ FIGURES = ["api_run_warm_ms", "api_run_cold_ms", "runc_exec_floor_ms", "runc_run
            "idle_live_sandbox_host_mib"]
 
 # Public URLs (the part urls)
-FIGURES += ["proxy_rps", "direct_rps", "nginx_proxy_rps", "proxy_added_ms", "wake_on_request_ms"]
+FIGURES += ["proxy_rps", "direct_rps", "tiny_proxy_rps", "tiny_direct_rps", "nginx_proxy_rps", "proxy_added_ms", "wake_on_request_ms"]
 FIGURES += ["dashboard_jobs_ms", "dashboard_shell_ms"]
 FIGURES += ["placement_ms", "recovery_s", "cluster_exec_ms", "cluster_exec_tls_ms"]
 

@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The part {@code urls}: public URLs. On one magsd (no warm pool, {@code --sleep-after} {@link #SLEEP_AFTER_SECONDS}),
- * a persistent job serves a small page on port 8080 and gets a URL; the same client then loads it through the
- * proxy and straight (connections made inside the sandbox's network namespace as magsd's agent makes them,
- * {@link SandboxPort}): {@code proxy_rps} beside {@code direct_rps}, rounds taken in turn, and
- * {@code proxy_added_ms}, the proxied minus the direct time of one request, pairs taken in turn. A second job whose
+ * two persistent jobs serve a small page on port 8080, each with a URL: the seeds' example server and the image's
+ * cheapest one ({@link PageServer}). The same client loads each through the proxy and straight (connections made
+ * inside the sandbox's network namespace as magsd's agent makes them, {@link SandboxPort}), rounds taken in turn:
+ * {@code proxy_rps} beside {@code direct_rps} for the first, {@code tiny_proxy_rps} beside {@code tiny_direct_rps}
+ * and nginx's {@code nginx_proxy_rps} for the second; {@code proxy_added_ms}, the proxied minus the direct time of
+ * one request to the second, pairs taken in turn. A second job whose
  * startup command is its server sleeps between samples of {@code wake_on_request_ms}: from {@code sleeping} to the
  * first byte of a request to its URL.
  */
@@ -30,11 +32,6 @@ final class UrlsPart {
     private static final int PORT = PageServer.PORT;
     private static final byte[] PAGE = "hello\n".getBytes(StandardCharsets.US_ASCII);
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /**
-     * Connections of the request-rate figures: fewer than busybox httpd's listen backlog (9), past which its
-     * queue overflows and a dropped SYN costs a second (its every answer ends the connection).
-     */
-    private static final int CONNECTIONS = 8;
     /** Where nginx, the floor, listens inside the sandbox. */
     private static final int NGINX_PORT = 18081;
 
@@ -54,7 +51,10 @@ final class UrlsPart {
     private final Path imagesDir;
     private final String image;
     private final AtomicInteger errors;
-    private final PageServer server;
+    /** The server of the figures proxy_rps and direct_rps: the seeds' example. */
+    private final PageServer seeds;
+    /** The server of the tiny_* figures, of proxy_added_ms and of the wakes: the cheapest page the image can serve. */
+    private final PageServer tiny;
     /** How long the server takes to listen when started in the sandbox: part of every wake on request. */
     private Figure serverStartMs;
 
@@ -64,45 +64,55 @@ final class UrlsPart {
         this.imagesDir = imagesDir;
         this.image = image;
         this.errors = errors;
-        this.server = PageServer.of(imagesDir.resolve(image).resolve("rootfs"));
+        this.seeds = PageServer.seeds(imagesDir.resolve(image).resolve("rootfs"));
+        this.tiny = PageServer.tiny(imagesDir.resolve(image).resolve("rootfs"));
     }
 
     Map<String, Figure> measure(Counts n) throws Exception {
         Map<String, Figure> figures = new LinkedHashMap<>();
-        BenchMain.step("magsd for public URLs: " + server.name() + " through the proxy and straight");
+        BenchMain.step("magsd for public URLs: " + seeds.name() + " and " + tiny.name()
+                + " through the proxy and straight");
         try (Magsd magsd = new Magsd(repo, work.resolve("urls"), imagesDir, image, List.of("--warm-pool-size", "0",
                 "--sleep-after", Integer.toString(SLEEP_AFTER_SECONDS))); Mags mags = Bench.client(magsd)) {
-            String web = start(mags, "web", server.command(), null);
+            String web = start(mags, "web", tiny.command(), null);
             String host = host(mags.enableAccess("web", PORT).url());
+            String example = start(mags, "example", seeds.command(), null);
+            String exampleHost = host(mags.enableAccess("example", PORT).url());
             AppGet.Dial viaProxy = () -> SocketChannel.open(new InetSocketAddress("127.0.0.1", magsd.port));
-            try (SandboxPort sandbox = new SandboxPort(magsd.dataDir, web, PORT)) {
+            try (SandboxPort sandbox = new SandboxPort(magsd.dataDir, web, PORT);
+                    SandboxPort exampleSandbox = new SandboxPort(magsd.dataDir, example, PORT)) {
                 AppGet.Dial straight = sandbox::open;
-                awaitPage(straight, "127.0.0.1:" + PORT);
+                Way tinyProxied = new Way(viaProxy, host, tiny.connections());
+                Way tinyDirect = new Way(straight, "127.0.0.1:" + PORT, tiny.connections());
+                Way seedsProxied = new Way(viaProxy, exampleHost, seeds.connections());
+                Way seedsDirect = new Way(exampleSandbox::open, "127.0.0.1:" + PORT, seeds.connections());
+                awaitPage(tinyDirect);
+                awaitPage(seedsDirect);
                 NginxProxy nginx = NginxProxy.installed() ? NginxProxy.start(sandbox.initPid(), work.resolve("nginx"),
                         NGINX_PORT, PORT) : null;
-                AppGet.Dial viaNginx = () -> sandbox.open(NGINX_PORT);
+                Way viaNginx = new Way(() -> sandbox.open(NGINX_PORT), "127.0.0.1:" + NGINX_PORT, tiny.connections());
                 try {
+                    List<Way> ways = new ArrayList<>(List.of(seedsDirect, seedsProxied, tinyDirect, tinyProxied));
                     if (nginx != null) {
-                        awaitPage(viaNginx, "127.0.0.1:" + NGINX_PORT);
-                        load(viaNginx, "127.0.0.1:" + NGINX_PORT, CONNECTIONS, n.window());
+                        awaitPage(viaNginx);
+                        ways.add(viaNginx);
                     }
-                    load(viaProxy, host, CONNECTIONS, n.window()); // warm-up: JIT, thread creation on both sides
-                    load(straight, "127.0.0.1:" + PORT, CONNECTIONS, n.window());
-                    List<Double> proxied = new ArrayList<>();
-                    List<Double> direct = new ArrayList<>();
-                    List<Double> floor = new ArrayList<>();
+                    for (Way way : ways) {
+                        load(way, n.window()); // warm-up: JIT, thread creation on both sides
+                    }
+                    Map<Way, List<Double>> rates = new LinkedHashMap<>();
                     for (int r = 0; r < n.rounds(); r++) {
-                        BenchMain.step("requests with " + CONNECTIONS + " connections, round " + (r + 1));
-                        direct.add(load(straight, "127.0.0.1:" + PORT, CONNECTIONS, n.window()));
-                        proxied.add(load(viaProxy, host, CONNECTIONS, n.window()));
-                        if (nginx != null) {
-                            floor.add(load(viaNginx, "127.0.0.1:" + NGINX_PORT, CONNECTIONS, n.window()));
+                        BenchMain.step("requests back to back, round " + (r + 1));
+                        for (Way way : ways) {
+                            rates.computeIfAbsent(way, w -> new ArrayList<>()).add(load(way, n.window()));
                         }
                     }
-                    figures.put("proxy_rps", Figure.of("req/s", proxied));
-                    figures.put("direct_rps", Figure.of("req/s", direct));
+                    figures.put("proxy_rps", Figure.of("req/s", rates.get(seedsProxied)));
+                    figures.put("direct_rps", Figure.of("req/s", rates.get(seedsDirect)));
+                    figures.put("tiny_proxy_rps", Figure.of("req/s", rates.get(tinyProxied)));
+                    figures.put("tiny_direct_rps", Figure.of("req/s", rates.get(tinyDirect)));
                     if (nginx != null) {
-                        figures.put("nginx_proxy_rps", Figure.of("req/s", floor));
+                        figures.put("nginx_proxy_rps", Figure.of("req/s", rates.get(viaNginx)));
                     }
                 } finally {
                     if (nginx != null) {
@@ -112,18 +122,22 @@ final class UrlsPart {
                 BenchMain.step(n.latencyPairs() + " single requests each way");
                 figures.put("proxy_added_ms", Figure.of("ms", addedMs(viaProxy, host, straight, n.latencyPairs())));
             }
-            if (server.startProbe() != null) {
+            mags.stop(example);
+            if (tiny.startProbe() != null) {
                 serverStartMs = Figure.of("ms", serverStarts(mags, web, n.wakes()));
             }
             mags.stop(web);
             BenchMain.step(n.wakes() + " requests to a sleeping sandbox's URL");
-            String nap = start(mags, "nap", server.command(), server.command());
+            String nap = start(mags, "nap", tiny.command(), tiny.command());
             figures.put("wake_on_request_ms", Figure.of("ms", wakes(mags, nap, viaProxy,
                     host(mags.enableAccess("nap", PORT).url()), n.wakes())));
             mags.stop(nap);
         }
         return figures;
     }
+
+    /** One way to the page: how connections are made, the Host they send, and how many are kept busy. */
+    private record Way(AppGet.Dial dial, String host, int connections) {}
 
     /** A persistent job on workspace {@code name} running {@code script}; its request id once it runs. */
     private static String start(Mags mags, String name, String script, String startupCommand) {
@@ -145,10 +159,10 @@ final class UrlsPart {
     }
 
     /** Waits for the app to answer its page (the server takes a moment to listen after the job starts). */
-    private static void awaitPage(AppGet.Dial dial, String host) {
+    private static void awaitPage(Way way) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (;;) {
-            try (AppGet get = new AppGet(dial, host, "/")) {
+            try (AppGet get = new AppGet(way.dial(), way.host(), "/")) {
                 if (get.get().answer().status() == 200) {
                     return;
                 }
@@ -161,12 +175,12 @@ final class UrlsPart {
         }
     }
 
-    private double load(AppGet.Dial dial, String host, int connections, Duration window) throws IOException {
+    private double load(Way way, Duration window) throws IOException {
         long start = System.nanoTime();
-        AppLoad.Counts c = new AppLoad(dial, host, "/", PAGE).run(connections, window);
+        AppLoad.Counts c = new AppLoad(way.dial(), way.host(), "/", PAGE).run(way.connections(), window);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (c.failed() > 0) {
-            error(c.failed() + " wrong or cut answers from " + host);
+            error(c.failed() + " wrong or cut answers from " + way.host());
         }
         return c.ok() / seconds;
     }
@@ -193,7 +207,7 @@ final class UrlsPart {
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             try {
-                ms.add(Long.parseLong(mags.exec(job, server.startProbe()).stdout().strip()) / 1000.0);
+                ms.add(Long.parseLong(mags.exec(job, tiny.startProbe()).stdout().strip()) / 1000.0);
             } catch (RuntimeException e) {
                 error("timing the server's start failed: " + e);
             }
@@ -243,22 +257,28 @@ final class UrlsPart {
         List<String> notes = new ArrayList<>();
         Figure proxy = all.get("proxy_rps");
         Figure direct = all.get("direct_rps");
-        Figure nginx = all.get("nginx_proxy_rps");
         if (proxy != null && direct != null) {
-            notes.add(String.format("proxy_rps and direct_rps: GET / of a 6-byte page from %s in a sandbox, %d"
-                    + " connections of one client thread, requests back to back; through the proxy (Host"
-                    + " <sub>.localhost, connections to magsd kept alive, each keeping its own connection to the app)"
-                    + " and straight (connections made inside the sandbox's network namespace as magsd's agent"
-                    + " makes them, kept alive while the server allows); rounds in turn, the median round: proxy %.0f"
-                    + " req/s, %.0f%% of direct (target: at least 80%%)", server.name(), CONNECTIONS, proxy.p50(),
+            notes.add(String.format("proxy_rps and direct_rps: GET / of a 6-byte page (a file) from %s in a"
+                    + " sandbox, %d connections of one client thread, requests back to back;"
+                    + " through the proxy (Host <sub>.localhost, connections to magsd kept alive) and straight"
+                    + " (connections made inside the sandbox's network namespace as magsd's agent makes them, kept"
+                    + " alive while the server allows); rounds in turn, the median round: proxy %.0f req/s, %.0f%% of"
+                    + " direct (target: at least 80%%)", seeds.name(), seeds.connections(), proxy.p50(),
                     100 * proxy.p50() / direct.p50()));
         }
-        if (proxy != null && direct != null && nginx != null) {
-            notes.add(String.format("nginx_proxy_rps: the floor of a proxy on this path: nginx (a worker per core, connections"
-                    + " to the app kept alive) inside the sandbox's network namespace in front of the same server, the"
-                    + " same client, rounds in turn with the two above: %.0f req/s, %.0f%% of direct; magsd's proxy"
-                    + " reaches %.0f%% of nginx's rate", nginx.p50(), 100 * nginx.p50() / direct.p50(),
-                    100 * proxy.p50() / nginx.p50()));
+        Figure tinyProxy = all.get("tiny_proxy_rps");
+        Figure tinyDirect = all.get("tiny_direct_rps");
+        Figure nginx = all.get("nginx_proxy_rps");
+        if (tinyProxy != null && tinyDirect != null) {
+            notes.add(String.format("tiny_proxy_rps and tiny_direct_rps: the same with the cheapest page server the"
+                    + " image has, %s, %d connections, rounds in turn with the above: where the proxy's own cost shows"
+                    + " most, as the client, the proxy and the server share the machine's cores: proxy %.0f req/s, %.0f%%"
+                    + " of direct (no target of its own)%s", tiny.name(), tiny.connections(), tinyProxy.p50(),
+                    100 * tinyProxy.p50() / tinyDirect.p50(), nginx == null ? "" : String.format("; nginx_proxy_rps,"
+                            + " the floor of a proxy on this path (nginx, a worker per core, connections to the app kept"
+                            + " alive, inside the sandbox's network namespace in front of the same server, the same"
+                            + " client): %.0f req/s, %.0f%% of direct; magsd's proxy reaches %.0f%% of nginx's rate",
+                            nginx.p50(), 100 * nginx.p50() / tinyDirect.p50(), 100 * tinyProxy.p50() / nginx.p50())));
         }
         if (all.containsKey("proxy_added_ms")) {
             notes.add(String.format("proxy_added_ms: one request at a time on a kept client each way, in turn; the"
