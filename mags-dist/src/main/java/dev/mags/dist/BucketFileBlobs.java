@@ -92,6 +92,11 @@ final class BucketFileBlobs implements FileBlobs {
     }
 
     private static String key(String userId, String fileId, int index) {
-        return PREFIX + userId + "/" + fileId + "/" + String.format("%06d", index);
+        return PREFIX + userId + "/" + fileId + "/" + partName(index);
+    }
+
+    /** The last segment of a part's key: its index in six digits, so that a listing is in order. */
+    static String partName(int index) {
+        return String.format("%06d", index);
     }
 }

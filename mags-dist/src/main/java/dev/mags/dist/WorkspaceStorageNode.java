@@ -67,6 +67,15 @@ final class WorkspaceStorageNode implements AutoCloseable {
         Path embeddedS3File() {
             return dataDir.resolve("s3.json");
         }
+
+        /** Where the embedded S3 store keeps its buckets, when no endpoint is configured. */
+        Path embeddedS3Root() {
+            return dataDir.resolve("s3");
+        }
+
+        boolean embeddedS3() {
+            return s3.endpoint() == null || s3.endpoint().isBlank();
+        }
     }
 
     /** @param meters where the syncs' times and failures go */
@@ -99,7 +108,8 @@ final class WorkspaceStorageNode implements AutoCloseable {
             return new WorkspaceStorageNode(opened,
                     new WorkspaceBackup(storage, cfg.dataDir().resolve("bases"), cfg.syncInterval(),
                             new SyncMeters(meters)),
-                    new BucketFileBlobs(store));
+                    cfg.embeddedS3() ? new EmbeddedStoreFileBlobs(cfg.embeddedS3Root().resolve(s3.bucket()))
+                            : new BucketFileBlobs(store));
         } catch (IOException e) {
             closeAll(opened);
             throw new UncheckedIOException("cannot create the workspace index in " + cfg.dataDir() + ": " + e.getMessage(), e);
@@ -109,7 +119,10 @@ final class WorkspaceStorageNode implements AutoCloseable {
         }
     }
 
-    /** Uploaded files, in the same bucket under {@code files/}. */
+    /**
+     * Uploaded files, in the same bucket under {@code files/}: written straight into the embedded store's directory
+     * when magsd runs it, through the S3 API otherwise.
+     */
     FileBlobs files() {
         return files;
     }
@@ -120,7 +133,7 @@ final class WorkspaceStorageNode implements AutoCloseable {
 
     private static S3Config s3Config(Settings cfg, Deque<AutoCloseable> opened) {
         MagsdConfig.S3Settings s = cfg.s3();
-        if (s.endpoint() != null && !s.endpoint().isBlank()) {
+        if (!cfg.embeddedS3()) {
             if (s.accessKey() == null || s.secretKey() == null) {
                 throw new IllegalArgumentException("--s3-endpoint needs --s3-access-key and --s3-secret-key "
                         + "(or MAGS_S3_ACCESS_KEY and MAGS_S3_SECRET_KEY)");
@@ -128,7 +141,7 @@ final class WorkspaceStorageNode implements AutoCloseable {
             return S3Config.of(URI.create(s.endpoint()), s.region(), s.bucket(), s.accessKey(), s.secretKey(), s.pathStyle());
         }
         String[] keys = embeddedKeys(cfg.embeddedS3File());
-        EmbeddedS3 embedded = EmbeddedS3.start(cfg.dataDir().resolve("s3"), 0, keys[0], keys[1]);
+        EmbeddedS3 embedded = EmbeddedS3.start(cfg.embeddedS3Root(), 0, keys[0], keys[1]);
         opened.push(embedded);
         S3Config config = embedded.config(s.bucket());
         writeEmbeddedFile(cfg.embeddedS3File(), config);
