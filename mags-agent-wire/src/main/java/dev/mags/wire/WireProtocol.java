@@ -7,6 +7,11 @@ public final class WireProtocol {
     public static final String HEARTBEAT_PATH = "/internal/v2/agents/heartbeat";
     /** The {@code Upgrade} token of an exec connection (frames, see {@link Frames}). */
     public static final String EXEC_UPGRADE = "mags-exec-v2";
+    /**
+     * A header of an exec upgrade, {@code 1} both ways: the client asks that the connection be kept for the next
+     * exec in the same sandbox, and the agent's 101 says it will (after an exit it waits for the next spec).
+     */
+    public static final String EXEC_KEEP = "Mags-Exec-Keep";
     /** The {@code Upgrade} token of a connection to a sandbox's port (raw bytes both ways). */
     public static final String PORT_UPGRADE = "mags-port-v2";
     /** The header a read of an open file carries at the end of the file. */

@@ -6,7 +6,11 @@ import dev.mags.protocol.v2.AgentErrorCode;
 import dev.mags.protocol.v2.AgentException;
 import dev.mags.wire.WireError;
 import dev.mags.wire.WireProtocol;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +46,7 @@ final class AgentClient implements AutoCloseable {
     private final boolean https;
     private final int port;
     private final SSLContext tls;
+    private final ExecConnections execs = new ExecConnections();
 
     /**
      * @param tls what an {@code https} agent's certificate is checked against (its host name included); null for
@@ -133,16 +138,37 @@ final class AgentClient implements AutoCloseable {
      * the first byte of the new protocol.
      */
     Socket upgrade(String path, String token) throws IOException {
+        return upgrade(path, token, "").socket();
+    }
+
+    /** A new exec connection to the sandbox, which the agent is asked to keep for the sandbox's next exec. */
+    ExecConnections.Connection openExec(String sandboxId) throws IOException {
+        Upgraded up = upgrade("/sandboxes/" + sandboxId + "/exec", WireProtocol.EXEC_UPGRADE,
+                WireProtocol.EXEC_KEEP + ": 1\r\n");
+        Socket socket = up.socket();
+        return new ExecConnections.Connection(socket,
+                new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024)),
+                new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())), up.head().execKept());
+    }
+
+    /** Exec connections kept between the execs of each sandbox. */
+    ExecConnections execs() {
+        return execs;
+    }
+
+    private record Upgraded(Socket socket, ResponseHead head) {}
+
+    private Upgraded upgrade(String path, String token, String headerLines) throws IOException {
         Socket socket = connect();
         try {
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + WireProtocol.PREFIX + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + port
                     + "\r\nAuthorization: " + authorization + "\r\nConnection: Upgrade\r\nUpgrade: " + token
-                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                    + "\r\n" + headerLines + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             ResponseHead head = ResponseHead.read(socket.getInputStream());
             if (head.status() == 101) {
-                return socket;
+                return new Upgraded(socket, head);
             }
             byte[] body = socket.getInputStream().readNBytes(head.contentLength());
             socket.close();
@@ -214,11 +240,15 @@ final class AgentClient implements AutoCloseable {
 
     @Override
     public void close() {
+        execs.close();
         http.close();
     }
 
-    /** The status line and the one header an upgrade refusal needs; read byte by byte so nothing after is consumed. */
-    record ResponseHead(int status, int contentLength) {
+    /**
+     * The status line and the headers an upgrade needs (a refusal's length, an exec connection's keep); read byte by
+     * byte so nothing after is consumed.
+     */
+    record ResponseHead(int status, int contentLength, boolean execKept) {
         static ResponseHead read(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int matched = 0;
@@ -237,12 +267,17 @@ final class AgentClient implements AutoCloseable {
             String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
             int status = Integer.parseInt(lines[0].split(" ")[1]);
             int length = 0;
+            boolean kept = false;
+            String keep = WireProtocol.EXEC_KEEP.toLowerCase(Locale.ROOT) + ":";
             for (String line : lines) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
                     length = Integer.parseInt(line.substring("content-length:".length()).trim());
+                } else if (lower.startsWith(keep)) {
+                    kept = line.substring(keep.length()).trim().equals("1");
                 }
             }
-            return new ResponseHead(status, length);
+            return new ResponseHead(status, length, kept);
         }
     }
 }

@@ -13,66 +13,94 @@ import dev.mags.protocol.v2.ExitReason;
 import dev.mags.protocol.v2.PtySize;
 import dev.mags.wire.Frames;
 import dev.mags.wire.WireError;
-import dev.mags.wire.WireProtocol;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An exec on a remote agent, over one upgraded connection (frames: {@link Frames}). {@link #start} returns once the
- * agent says the process runs; the gate runs here, on the caller's side, when the agent reaches it.
+ * An exec on a remote agent, over an upgraded connection (frames: {@link Frames}). {@link #start} returns once the
+ * agent says the process runs; the gate runs here, on the caller's side, when the agent reaches it. The connection
+ * is one the agent kept after an earlier exec in the same sandbox when there is one ({@link ExecConnections}), and
+ * is given back for the next once the exit has arrived; from then on this exec sends nothing more on it.
  */
 final class RemoteExec implements Exec {
     private final ObjectMapper json;
+    private final AgentClient client;
     private final RemoteSandbox sandbox;
-    private final Socket socket;
+    private final ExecConnections.Connection connection;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final ExecListener listener;
     private final boolean hasStdin;
     private final CompletableFuture<ExecExit> exit = new CompletableFuture<>();
     private final OutputStream stdin = new StdinFrames();
+    /** Whether the agent has sent anything for this exec: until it has, a kept connection may be one it closed. */
+    private boolean heard;
+    /** Set once the connection is given back (guarded by {@code out}): what this exec would send is dropped. */
+    private boolean released;
 
-    private RemoteExec(ObjectMapper json, RemoteSandbox sandbox, Socket socket, ExecListener listener, boolean hasStdin)
-            throws IOException {
-        this.json = json;
+    private RemoteExec(AgentClient client, RemoteSandbox sandbox, ExecConnections.Connection connection,
+            ExecListener listener, boolean hasStdin) {
+        this.json = client.json();
+        this.client = client;
         this.sandbox = sandbox;
-        this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+        this.connection = connection;
+        this.in = connection.in();
+        this.out = connection.out();
         this.listener = listener;
         this.hasStdin = hasStdin;
     }
 
     static Exec start(AgentClient client, RemoteSandbox sandbox, ExecSpec spec, ExecListener listener, CommandGate gate) {
-        Socket socket;
+        ExecConnections.Connection kept = client.execs().take(sandbox.id().value());
+        if (kept != null) {
+            RemoteExec exec = new RemoteExec(client, sandbox, kept, listener, spec.stdin());
+            try {
+                exec.begin(spec, gate);
+                return exec;
+            } catch (IOException e) {
+                kept.close();
+                if (exec.heard) {
+                    throw lost(client, e);
+                } // else the agent closed the kept connection before it read the spec: this exec goes on a new one
+            } catch (RuntimeException e) {
+                kept.close();
+                throw e;
+            }
+        }
+        ExecConnections.Connection fresh;
         try {
-            socket = client.upgrade("/sandboxes/" + sandbox.id().value() + "/exec", WireProtocol.EXEC_UPGRADE);
+            fresh = client.openExec(sandbox.id().value());
         } catch (IOException e) {
             throw new AgentException(AgentErrorCode.UNREACHABLE, "could not start an exec on the agent at "
                     + client.base() + ": " + e.getMessage(), e);
         }
+        RemoteExec exec = new RemoteExec(client, sandbox, fresh, listener, spec.stdin());
         try {
-            RemoteExec exec = new RemoteExec(client.json(), sandbox, socket, listener, spec.stdin());
-            exec.send(Frames.SPEC, client.json().writeValueAsBytes(spec));
-            exec.awaitStart(gate);
-            Thread.ofVirtual().name("exec-frames-" + sandbox.id().value()).start(exec::readOutput);
+            exec.begin(spec, gate);
             return exec;
         } catch (IOException e) {
-            close(socket);
-            throw new AgentException(AgentErrorCode.UNREACHABLE, "lost the agent at " + client.base()
-                    + " while starting an exec: " + e.getMessage(), e);
+            fresh.close();
+            throw lost(client, e);
         } catch (RuntimeException e) {
-            close(socket);
+            fresh.close();
             throw e;
         }
+    }
+
+    private void begin(ExecSpec spec, CommandGate gate) throws IOException {
+        send(Frames.SPEC, json.writeValueAsBytes(spec));
+        awaitStart(gate);
+        Thread.ofVirtual().name("exec-frames-" + sandbox.id().value()).start(this::readOutput);
+    }
+
+    private static AgentException lost(AgentClient client, IOException e) {
+        return new AgentException(AgentErrorCode.UNREACHABLE, "lost the agent at " + client.base()
+                + " while starting an exec: " + e.getMessage(), e);
     }
 
     /** Reads until the process runs: passes the gate, delivers early output, throws what exec threw. */
@@ -80,6 +108,7 @@ final class RemoteExec implements Exec {
         RuntimeException gateFailure = null;
         while (true) {
             Frames.Frame f = Frames.require(in);
+            heard = true;
             switch (f.type()) {
                 case Frames.GATE -> {
                     try {
@@ -107,15 +136,21 @@ final class RemoteExec implements Exec {
     }
 
     private void readOutput() {
-        try (socket) {
+        try {
             for (Frames.Frame f = Frames.require(in); ; f = Frames.require(in)) {
                 if (f.type() == Frames.EXIT) {
-                    exit.complete(json.readValue(f.payload(), ExecExit.class));
+                    ExecExit exited = json.readValue(f.payload(), ExecExit.class);
+                    synchronized (out) {
+                        released = true;
+                    }
+                    client.execs().give(sandbox.id().value(), connection); // before the exit, for the caller's next
+                    exit.complete(exited);
                     return;
                 }
                 deliver(f);
             }
         } catch (IOException | RuntimeException e) {
+            connection.close();
             exit.complete(afterLostConnection(e));
         }
     }
@@ -153,6 +188,9 @@ final class RemoteExec implements Exec {
 
     private void sendPart(byte type, byte[] data, int offset, int length) throws IOException {
         synchronized (out) {
+            if (released) {
+                throw new IOException("the exec has ended");
+            }
             Frames.write(out, type, data, offset, length);
         }
     }
@@ -186,14 +224,6 @@ final class RemoteExec implements Exec {
     @Override
     public CompletableFuture<ExecExit> exit() {
         return exit;
-    }
-
-    private static void close(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // nothing more to release
-        }
     }
 
     /** Stdin as frames; a write of any size is split to fit a frame. */

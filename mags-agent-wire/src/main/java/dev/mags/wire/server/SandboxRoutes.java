@@ -59,9 +59,13 @@ final class SandboxRoutes {
         routes.get(one + "/exec", calls.blocking(x -> {
             Sandbox sandbox = sandbox(x);
             upgrade(x, WireProtocol.EXEC_UPGRADE);
+            boolean keep = "1".equals(x.getRequestHeaders().getFirst(WireProtocol.EXEC_KEEP));
+            if (keep) {
+                x.getResponseHeaders().put(new io.undertow.util.HttpString(WireProtocol.EXEC_KEEP), "1");
+            }
             x.upgradeChannel(WireProtocol.EXEC_UPGRADE, (connection, e) ->
                     Thread.ofVirtual().name("agent-exec-" + sandbox.id()).start(
-                            new ExecConnection(json, sandbox, connection)));
+                            new ExecConnection(json, sandbox, connection, keep)));
             return Calls.ANSWERED;
         }));
         routes.get(one + "/ports/{port}", calls.blocking(x -> {
