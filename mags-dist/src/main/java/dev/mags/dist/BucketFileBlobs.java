@@ -6,14 +6,11 @@ import dev.mags.storage.error.StorageException;
 import dev.mags.storage.object.ObjectInfo;
 import dev.mags.storage.object.ObjectStore;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Uploaded files in the bucket of workspace storage: part {@code n} of a file is the object
@@ -40,28 +37,13 @@ final class BucketFileBlobs implements FileBlobs {
 
     @Override
     public InputStream open(String userId, String fileId, int parts) {
-        // Each part is fetched when the one before it has been read, so a reader holds one part's stream at a time.
-        Enumeration<InputStream> streams = new Enumeration<>() {
-            private int next;
-
-            @Override
-            public boolean hasMoreElements() {
-                return next < parts;
+        return FileBlobs.inOrder(parts, index -> {
+            try {
+                return store.get(key(userId, fileId, index));
+            } catch (StorageException e) {
+                throw new FileStorageException(e.getMessage(), e);
             }
-
-            @Override
-            public InputStream nextElement() {
-                if (next >= parts) {
-                    throw new NoSuchElementException();
-                }
-                try {
-                    return store.get(key(userId, fileId, next++));
-                } catch (StorageException e) {
-                    throw new FileStorageException(e.getMessage(), e);
-                }
-            }
-        };
-        return new SequenceInputStream(streams);
+        });
     }
 
     @Override

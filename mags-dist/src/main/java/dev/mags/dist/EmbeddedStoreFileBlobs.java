@@ -4,7 +4,6 @@ import dev.mags.controlplane.files.FileBlobs;
 import dev.mags.controlplane.files.FileStorageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,9 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,32 +64,16 @@ final class EmbeddedStoreFileBlobs implements FileBlobs {
     @Override
     public InputStream open(String userId, String fileId, int parts) {
         Path dir = dir(userId, fileId);
-        // Each part is opened when the one before it has been read, so a reader holds one file open at a time.
-        Enumeration<InputStream> streams = new Enumeration<>() {
-            private int next;
-
-            @Override
-            public boolean hasMoreElements() {
-                return next < parts;
+        return FileBlobs.inOrder(parts, index -> {
+            Path part = dir.resolve(BucketFileBlobs.partName(index));
+            try {
+                return Files.newInputStream(part, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                throw new FileStorageException("part " + index + " of file " + fileId + " is missing from " + dir, e);
+            } catch (IOException e) {
+                throw new FileStorageException("cannot read " + part + ": " + e.getMessage(), e);
             }
-
-            @Override
-            public InputStream nextElement() {
-                if (next >= parts) {
-                    throw new NoSuchElementException();
-                }
-                Path part = dir.resolve(BucketFileBlobs.partName(next++));
-                try {
-                    return Files.newInputStream(part, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException e) {
-                    throw new FileStorageException("part " + (next - 1) + " of file " + fileId + " is missing from "
-                            + dir, e);
-                } catch (IOException e) {
-                    throw new FileStorageException("cannot read " + part + ": " + e.getMessage(), e);
-                }
-            }
-        };
-        return new SequenceInputStream(streams);
+        });
     }
 
     @Override

@@ -58,19 +58,10 @@ final class RemoteExec implements Exec {
     static Exec start(AgentClient client, RemoteSandbox sandbox, ExecSpec spec, ExecListener listener, CommandGate gate) {
         ExecConnections.Connection kept = client.execs().take(sandbox.id().value());
         if (kept != null) {
-            RemoteExec exec = new RemoteExec(client, sandbox, kept, listener, spec.stdin());
-            try {
-                exec.begin(spec, gate);
+            RemoteExec exec = begin(client, sandbox, kept, true, spec, listener, gate);
+            if (exec != null) {
                 return exec;
-            } catch (IOException e) {
-                kept.close();
-                if (exec.heard) {
-                    throw lost(client, e);
-                } // else the agent closed the kept connection before it read the spec: this exec goes on a new one
-            } catch (RuntimeException e) {
-                kept.close();
-                throw e;
-            }
+            } // else the agent closed the kept connection before it read the spec: this exec goes on a new one
         }
         ExecConnections.Connection fresh;
         try {
@@ -79,15 +70,25 @@ final class RemoteExec implements Exec {
             throw new AgentException(AgentErrorCode.UNREACHABLE, "could not start an exec on the agent at "
                     + client.base() + ": " + e.getMessage(), e);
         }
-        RemoteExec exec = new RemoteExec(client, sandbox, fresh, listener, spec.stdin());
+        return begin(client, sandbox, fresh, false, spec, listener, gate);
+    }
+
+    /** The exec started on {@code connection}; null when that was a kept one that broke before the agent answered. */
+    private static RemoteExec begin(AgentClient client, RemoteSandbox sandbox, ExecConnections.Connection connection,
+            boolean reused, ExecSpec spec, ExecListener listener, CommandGate gate) {
+        RemoteExec exec = new RemoteExec(client, sandbox, connection, listener, spec.stdin());
         try {
             exec.begin(spec, gate);
             return exec;
         } catch (IOException e) {
-            fresh.close();
-            throw lost(client, e);
+            connection.close();
+            if (reused && !exec.heard) {
+                return null;
+            }
+            throw new AgentException(AgentErrorCode.UNREACHABLE, "lost the agent at " + client.base()
+                    + " while starting an exec: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            fresh.close();
+            connection.close();
             throw e;
         }
     }
@@ -96,11 +97,6 @@ final class RemoteExec implements Exec {
         send(Frames.SPEC, json.writeValueAsBytes(spec));
         awaitStart(gate);
         Thread.ofVirtual().name("exec-frames-" + sandbox.id().value()).start(this::readOutput);
-    }
-
-    private static AgentException lost(AgentClient client, IOException e) {
-        return new AgentException(AgentErrorCode.UNREACHABLE, "lost the agent at " + client.base()
-                + " while starting an exec: " + e.getMessage(), e);
     }
 
     /** Reads until the process runs: passes the gate, delivers early output, throws what exec threw. */

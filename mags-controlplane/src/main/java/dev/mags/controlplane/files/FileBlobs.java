@@ -26,4 +26,27 @@ public interface FileBlobs {
     List<StoredBlob> list();
 
     record StoredBlob(String userId, String fileId, Instant modified) {}
+
+    /**
+     * The parts one after the other as one stream, each opened when the one before it has been read, so that a
+     * reader holds one part's stream at a time.
+     */
+    static InputStream inOrder(int parts, java.util.function.IntFunction<InputStream> openPart) {
+        return new java.io.SequenceInputStream(new java.util.Enumeration<>() {
+            private int next;
+
+            @Override
+            public boolean hasMoreElements() {
+                return next < parts;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                if (next >= parts) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return openPart.apply(next++);
+            }
+        });
+    }
 }
