@@ -122,6 +122,23 @@ class KeptExecIT {
     }
 
     @Test
+    void aSandboxMadeAgainUnderTheSameIdGetsTheKeptConnectionsExecs() throws Exception {
+        assertThat(sandbox.exec(ExecSpec.shell("touch /root/first-life", Map.of(), null), new RecordingListener(),
+                () -> { }).exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
+        SandboxId id = sandbox.id();
+        sandbox.stop(Duration.ofSeconds(1), false).get(30, TimeUnit.SECONDS);
+        sandbox = remote.create(new SandboxSpec(id, "busybox", SandboxLimits.DEFAULT, NetworkMode.NONE, null, null,
+                Map.of())); // as a job's sandbox is made again when it wakes
+
+        RecordingListener output = new RecordingListener();
+        Exec exec = sandbox.exec(ExecSpec.shell("test -e /root/first-life && echo first life || echo new life",
+                Map.of(), null), output, () -> { });
+        assertThat(exec.exit().get(30, TimeUnit.SECONDS)).isEqualTo(ExecExit.exited(0));
+        assertThat(output.stdout()).containsExactly("new life");
+        assertThat(relay.execConnections()).as("the kept connection served the new sandbox").isEqualTo(1);
+    }
+
+    @Test
     void execsAtTheSameTimeEachHaveAConnectionAndAreKeptForLater() throws Exception {
         Exec a = sandbox.exec(ExecSpec.shell("sleep 0.5", Map.of(), null), new RecordingListener(), () -> { });
         Exec b = sandbox.exec(ExecSpec.shell("sleep 0.5", Map.of(), null), new RecordingListener(), () -> { });

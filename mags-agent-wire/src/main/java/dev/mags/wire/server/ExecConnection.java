@@ -9,6 +9,7 @@ import dev.mags.protocol.v2.ExecSpec;
 import dev.mags.protocol.v2.ExecStream;
 import dev.mags.protocol.v2.PtySize;
 import dev.mags.protocol.v2.Sandbox;
+import dev.mags.protocol.v2.SandboxId;
 import dev.mags.wire.Frames;
 import dev.mags.wire.WireError;
 import dev.mags.wire.WireProtocol;
@@ -22,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -42,7 +44,12 @@ final class ExecConnection implements Runnable {
     /** How long a kept connection waits for the next spec; clients stop using one well before. */
     static final Duration KEEP_IDLE = Duration.ofSeconds(30);
     private final ObjectMapper json;
-    private final Sandbox sandbox;
+    private final SandboxId sandboxId;
+    /**
+     * The agent's sandbox of that id, looked up for each spec: a sandbox that ended and was made again under the same
+     * id (a job's sandbox woken after a sleep) is the new one, never the one that ended.
+     */
+    private final Supplier<Sandbox> sandbox;
     private final StreamConnection connection;
     private final boolean keep;
     private final DataInputStream in;
@@ -52,8 +59,10 @@ final class ExecConnection implements Runnable {
     /** Specs taken so far: tells one idle time from the next. */
     private final AtomicLong specs = new AtomicLong();
 
-    ExecConnection(ObjectMapper json, Sandbox sandbox, StreamConnection connection, boolean keep) {
+    ExecConnection(ObjectMapper json, SandboxId sandboxId, Supplier<Sandbox> sandbox, StreamConnection connection,
+            boolean keep) {
         this.json = json;
+        this.sandboxId = sandboxId;
         this.sandbox = sandbox;
         this.connection = connection;
         this.keep = keep;
@@ -91,7 +100,7 @@ final class ExecConnection implements Runnable {
         }
         Exec left = exec.get();
         if (left != null && !left.exit().isDone()) {
-            LOG.info("the control plane left exec in sandbox {} before it ended; killing it", sandbox.id());
+            LOG.info("the control plane left exec in sandbox {} before it ended; killing it", sandboxId);
             kill();
         }
     }
@@ -101,7 +110,7 @@ final class ExecConnection implements Runnable {
         specs.incrementAndGet();
         Exec started;
         try {
-            started = sandbox.exec(spec, this::output, this::gate);
+            started = sandbox.get().exec(spec, this::output, this::gate);
         } catch (RuntimeException e) {
             send(Frames.FAILED, json.writeValueAsBytes(WireError.of(e)));
             ended();
@@ -109,7 +118,7 @@ final class ExecConnection implements Runnable {
         }
         exec.set(started);
         send(Frames.STARTED, new byte[0]);
-        Thread.ofVirtual().name("agent-exec-exit-" + sandbox.id()).start(() -> {
+        Thread.ofVirtual().name("agent-exec-exit-" + sandboxId).start(() -> {
             ExecExit exit = started.exit().join();
             exec.compareAndSet(started, null); // what the client sends for it from now on is ignored
             try {
@@ -129,7 +138,7 @@ final class ExecConnection implements Runnable {
             return;
         }
         long taken = specs.get();
-        Thread.ofVirtual().name("agent-exec-idle-" + sandbox.id()).start(() -> {
+        Thread.ofVirtual().name("agent-exec-idle-" + sandboxId).start(() -> {
             try {
                 Thread.sleep(KEEP_IDLE.toMillis());
             } catch (InterruptedException e) {

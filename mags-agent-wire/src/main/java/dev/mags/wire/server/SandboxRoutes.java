@@ -64,8 +64,8 @@ final class SandboxRoutes {
                 x.getResponseHeaders().put(new io.undertow.util.HttpString(WireProtocol.EXEC_KEEP), "1");
             }
             x.upgradeChannel(WireProtocol.EXEC_UPGRADE, (connection, e) ->
-                    Thread.ofVirtual().name("agent-exec-" + sandbox.id()).start(
-                            new ExecConnection(json, sandbox, connection, keep)));
+                    Thread.ofVirtual().name("agent-exec-" + sandbox.id()).start(new ExecConnection(json, sandbox.id(),
+                            () -> sandbox(sandbox.id()), connection, keep)));
             return Calls.ANSWERED;
         }));
         routes.get(one + "/ports/{port}", calls.blocking(x -> {
@@ -125,7 +125,10 @@ final class SandboxRoutes {
     }
 
     private Sandbox sandbox(HttpServerExchange exchange) {
-        SandboxId id = id(exchange);
+        return sandbox(id(exchange));
+    }
+
+    private Sandbox sandbox(SandboxId id) {
         return agent.sandbox(id).orElseThrow(() -> new AgentException(AgentErrorCode.NOT_FOUND,
                 "sandbox " + id + " has ended"));
     }
