@@ -48,7 +48,12 @@ export async function job(id) {
     stop.disabled = true;
     render(await api('POST', path + '/stop'));
   }, { id: 'stop' });
+  let ended = false;
   function render(j) {
+    // The stop's answer can be the status from just before the job ended and arrive after the stream's last status:
+    // a job that has ended never runs again, so a live status after an ended one is stale.
+    if (ended && LIVE.includes(j.status)) return;
+    ended = !LIVE.includes(j.status);
     statusLine.replaceChildren('Status: ', h('strong', { id: 'job-status' }, j.status),
       j.exit_code == null ? '' : ', exit code ' + j.exit_code, j.error_message ? ' (' + j.error_message + ')' : '');
     stop.hidden = !LIVE.includes(j.status);
