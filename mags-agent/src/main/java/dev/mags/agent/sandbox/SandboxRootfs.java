@@ -26,10 +26,13 @@ final class SandboxRootfs {
     static final String OVERLAY_SOURCE = "mags";
     /**
      * The tmpfs of {@link SandboxPaths#binds()}: its files are a few hundred bytes (root inside may edit
-     * /etc/hosts, bounded by the size here instead of filling the tmpfs all sandboxes' directories share)
-     * and the three FIFOs; root's only until the builder gives it to the sandbox's root.
+     * /etc/hosts, bounded by the size here instead of filling the tmpfs all sandboxes' directories share),
+     * the standby shell's FIFOs and a slot (a directory and its FIFOs) per exec under way through the exec
+     * server: 256 inodes hold about 40 execs at once (at 32, five filled it and the rest were started by the
+     * runtime, 24-50 ms each, with the exec server started again). Root's only until the builder gives it to the
+     * sandbox's root.
      */
-    static final String BINDS_TMPFS = "mode=0700,size=256k,nr_inodes=32";
+    static final String BINDS_TMPFS = "mode=0700,size=256k,nr_inodes=256";
     private final SandboxSettings settings;
     private final Mount mount;
     private final SandboxDisk disk;
