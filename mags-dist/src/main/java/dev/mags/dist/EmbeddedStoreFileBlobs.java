@@ -13,10 +13,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,6 +35,11 @@ import java.util.stream.Stream;
 final class EmbeddedStoreFileBlobs implements FileBlobs {
     /** What a user or file id may be to name a directory: the server's own UUIDs. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+    /** Users' files are magsd's alone, whatever the process's umask (the umask can only take bits away). */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path files;
 
@@ -45,8 +54,9 @@ final class EmbeddedStoreFileBlobs implements FileBlobs {
         Path part = dir.resolve(BucketFileBlobs.partName(index));
         Path writing = dir.resolve("." + part.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(writing, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Files.createDirectories(dir, PRIVATE_DIR);
+            try (FileChannel ch = FileChannel.open(writing, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PRIVATE_FILE)) {
                 ByteBuffer bytes = ByteBuffer.wrap(data, 0, length);
                 while (bytes.hasRemaining()) {
                     ch.write(bytes);

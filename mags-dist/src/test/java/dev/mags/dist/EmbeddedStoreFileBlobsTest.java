@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -74,6 +75,19 @@ class EmbeddedStoreFileBlobsTest {
         try (Stream<Path> s = Files.list(root.resolve(BUCKET).resolve("files").resolve(user).resolve(file))) {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("000000");
         }
+    }
+
+    @Test
+    void partsAndTheirDirectoriesAreMagsdsAloneWhateverTheUmask() throws IOException {
+        blobs.putPart(user, file, 0, new byte[] {1, 2, 3}, 3);
+        Path files = root.resolve(BUCKET).resolve("files");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.resolve(user))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.resolve(user).resolve(file))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                files.resolve(user).resolve(file).resolve("000000")))).isEqualTo("rw-------");
     }
 
     @Test
