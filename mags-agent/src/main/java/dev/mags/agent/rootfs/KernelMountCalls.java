@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * mount(2), umount2(2) and the loop driver's ioctls called from the agent's own process: a mount made by the
@@ -38,6 +40,9 @@ public final class KernelMountCalls implements MountCalls {
     private static final int LO_NAME_SIZE = 64;
     /** Another attach may take the free device between asking for it and configuring it. */
     private static final int ATTACH_TRIES = 20;
+    /** Mounts of a device just attached that were refused as busy, each retried on another device. */
+    private static final int MOUNT_TRIES = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(KernelMountCalls.class);
 
     /** glibc's wrappers (64-bit Linux: unsigned long is a Java long). */
     interface LibC extends Library {
@@ -56,7 +61,7 @@ public final class KernelMountCalls implements MountCalls {
 
     private final LibC libc;
 
-    private KernelMountCalls(LibC libc) {
+    KernelMountCalls(LibC libc) {
         this.libc = libc;
     }
 
@@ -80,37 +85,77 @@ public final class KernelMountCalls implements MountCalls {
      * the file attached with {@code LOOP_CONFIGURE} and auto-clear, then the mount. Our descriptors are
      * closed at the end, so the mount holds the device's last reference and unmounting frees it; if the
      * mount fails, closing them frees it at once.
+     *
+     * <p>Loop devices are shared by every process on the host (two agents on one host, the runtime, other
+     * software), and the kernel answers {@code EBUSY} while another opener holds a claim on a device for a
+     * moment: to the attach (another attach took the same free device first) and, rarely, to the mount of the
+     * device just attached (seen once in 300 sandboxes started at once by two agents on one host). Both are
+     * retried on another device after a short pause, as util-linux and systemd do; each retry is logged with
+     * its device, and a failure names the step that failed.
      */
     @Override
     public void mountLoop(Path file, Path target, String type, String options) {
         List<String> call = List.of("mount(2)", "-t", type, "-o", "loop," + options, file.toString(), target.toString());
+        MountFlags split = MountFlags.of(options);
         int backing = -1;
-        int loop = -1;
         try {
             backing = libc.open(file.toString(), O_RDWR | O_CLOEXEC);
-            String device = null;
-            for (int tries = 1; device == null; tries++) {
-                int n = freeLoopDevice();
-                String candidate = "/dev/loop" + n;
-                loop = openLoopDevice(candidate, n);
+            for (int attempt = 1; ; attempt++) {
+                Attached loop = attach(backing, file, call);
                 try {
-                    libc.ioctl(loop, LOOP_CONFIGURE, loopConfig(backing, file));
-                    device = candidate;
+                    libc.mount(loop.device(), target.toString(), type, split.flags(), split.data());
+                    return;
                 } catch (LastErrorException e) {
-                    libc.close(loop);
-                    loop = -1;
-                    if (e.getErrorCode() != EBUSY || tries == ATTACH_TRIES) {
-                        throw e;
+                    if (e.getErrorCode() != EBUSY || attempt == MOUNT_TRIES) {
+                        throw failed(call, e, "mounting " + loop.device() + " (attempt " + attempt + ")");
                     }
+                    LOG.warn("mounting {} (attached to {}) on {}: busy; attaching the file to another device (attempt {})",
+                            loop.device(), file, target, attempt);
+                } finally {
+                    closeQuietly(loop.fd()); // after a failed mount: auto-clear frees the device now
+                }
+                pause(attempt);
+            }
+        } catch (LastErrorException e) {
+            throw failed(call, e, "opening " + file);
+        } finally {
+            closeQuietly(backing);
+        }
+    }
+
+    /** A loop device attached to our file, open: closing its last descriptor (with no mount on it) frees it. */
+    private record Attached(String device, int fd) {}
+
+    private Attached attach(int backing, Path file, List<String> call) {
+        for (int tries = 1; ; tries++) {
+            int n;
+            String device = null;
+            int loop = -1;
+            try {
+                n = freeLoopDevice();
+                device = "/dev/loop" + n;
+                loop = openLoopDevice(device, n);
+                libc.ioctl(loop, LOOP_CONFIGURE, loopConfig(backing, file));
+                return new Attached(device, loop);
+            } catch (LastErrorException e) {
+                closeQuietly(loop);
+                if (e.getErrorCode() != EBUSY || tries == ATTACH_TRIES) {
+                    throw failed(call, e, device == null ? "asking /dev/loop-control for a free loop device"
+                            : "attaching the file to " + device + " (try " + tries + ")");
+                }
+                if (tries > 3) {
+                    pause(tries - 3); // not a race lost to another attach: a device busy for a moment
                 }
             }
-            MountFlags split = MountFlags.of(options);
-            libc.mount(device, target.toString(), type, split.flags(), split.data());
-        } catch (LastErrorException e) {
-            throw failed(call, e);
-        } finally {
-            closeQuietly(loop);
-            closeQuietly(backing);
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(50, 5L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while attaching a loop device", e);
         }
     }
 
@@ -203,5 +248,10 @@ public final class KernelMountCalls implements MountCalls {
 
     private static CommandFailedException failed(List<String> call, LastErrorException e) {
         return new CommandFailedException(call, null, "", "errno " + e.getErrorCode() + " (" + e.getMessage() + ")", e);
+    }
+
+    private static CommandFailedException failed(List<String> call, LastErrorException e, String step) {
+        return new CommandFailedException(call, null, "",
+                "errno " + e.getErrorCode() + " (" + e.getMessage() + ") " + step, e);
     }
 }
