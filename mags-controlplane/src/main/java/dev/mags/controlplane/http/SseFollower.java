@@ -45,10 +45,6 @@ final class SseFollower implements OutputSubscriber {
     private long lastSentSeq;
     private volatile boolean live;
     private volatile boolean stopped;
-    /** Set once a just-ended job's lines have been given their second read. */
-    private volatile boolean recheckedAfterEnd;
-    /** How recent an end is read twice; the running replica stores the last lines right after the exit. */
-    static final java.time.Duration JUST_FINISHED = java.time.Duration.ofSeconds(5);
 
     SseFollower(ServerSentEventConnection connection, String jobId, long afterSeq, OutputRegistry outputs,
             Function<String, JobInfo> finalStatus, ObjectMapper json, Executor readers) {
@@ -114,7 +110,7 @@ final class SseFollower implements OutputSubscriber {
                     return;
                 }
                 JobInfo info = finalStatus.apply(jobId);
-                if (runsElsewhere(info) || justFinished(info)) {
+                if (runsElsewhere(info)) {
                     // another control-plane replica runs it and stores its lines as they come: read them again soon
                     java.util.concurrent.CompletableFuture.delayedExecutor(ELSEWHERE_POLL_MILLIS,
                             java.util.concurrent.TimeUnit.MILLISECONDS, readers).execute(this::pullQuietly);
@@ -127,24 +123,12 @@ final class SseFollower implements OutputSubscriber {
 
     /**
      * Whether the job's script still runs although this process has no live output of it: a cluster's other replica
-     * runs it (on a single node, a script that runs always has its live output here, bar a moment at its end).
+     * runs it (on a single node, a script that runs always has its live output here, bar a moment at its end), or
+     * is storing its last lines: a job is shown running until they are stored (see {@code JobViews}).
      */
     private static boolean runsElsewhere(JobInfo info) {
         return info.exitCode() == null && (info.status() == dev.mags.api.JobStatus.RUNNING
                 || info.status() == dev.mags.api.JobStatus.PENDING);
-    }
-
-    /**
-     * Whether the job has only just ended, seen for the first time: the replica that ran it stores its exit before
-     * its last lines (see {@code JobResults.finish}), so they are read once more a moment later before the final
-     * status is sent.
-     */
-    private boolean justFinished(JobInfo info) {
-        if (recheckedAfterEnd || info.finishedAt() == null || !info.status().isFinal()) {
-            return false;
-        }
-        recheckedAfterEnd = true;
-        return java.time.Duration.between(info.finishedAt(), java.time.Instant.now()).compareTo(JUST_FINISHED) < 0;
     }
 
     private void pullQuietly() {

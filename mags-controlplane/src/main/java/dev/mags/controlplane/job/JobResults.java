@@ -131,13 +131,21 @@ final class JobResults {
 
     /**
      * Records the final status first, as one small write, so that a job that ended is never reported as
-     * interrupted by a crash that follows; then persists the remaining output (until then readers get it
-     * from memory), and only then tells the followers, so none of them misses a line before the status.
+     * interrupted by a crash that follows, marked as still storing its output (readers everywhere see it running
+     * meanwhile: {@link JobViews}); then persists the remaining output (until then this replica's readers get it
+     * from memory), clears the mark, and only then tells the followers, so none of them misses a line before the
+     * status.
      */
     void finish(JobOutput out, JobStatus status, Integer exitCode, String message) {
         String id = out.jobId();
-        jobs.finish(id, status, exitCode, message, clock.instant());
+        jobs.finishBeforeOutput(id, status, exitCode, message, clock.instant());
         persistWithRetry(out);
+        try {
+            jobs.outputStored(id);
+        } catch (RuntimeException e) {
+            // readers elsewhere see the end a few seconds late (JobViews.OUTPUT_PENDING_AT_MOST)
+            LOG.warn("cannot mark the output of job {} as stored", id, e);
+        }
         JobInfo info = jobs.findAnyUser(id).map(JobViews::info).orElseThrow();
         out.close(info);
     }

@@ -27,7 +27,7 @@ public final class JobStore {
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
             rs.getString("workspace_id"), rs.getBoolean("persistent"), rs.getBoolean("no_sync"),
             rs.getString("base_workspace_id"), rs.getString("base_snapshot"), instant(rs, "launched_at"),
-            rs.getBoolean("no_sleep"), rs.getString("startup_command"));
+            rs.getBoolean("no_sleep"), rs.getString("startup_command"), rs.getBoolean("output_pending"));
 
     private final Jdbi jdbi;
     private volatile String runner;
@@ -236,14 +236,34 @@ public final class JobStore {
 
     /** Sets a final status unless the job already has one; false if it had. */
     public boolean finish(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at) {
+        return finish(jobId, status, exitCode, errorMessage, at, false);
+    }
+
+    /**
+     * As {@link #finish}, for a job whose last output lines are stored after its exit: marked so until
+     * {@link #outputStored}, and shown as still running meanwhile (the exit first, so that a crash in between
+     * cannot report a job that ended as interrupted; the mark, so that no reader sees the end before the lines).
+     */
+    public boolean finishBeforeOutput(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at) {
+        return finish(jobId, status, exitCode, errorMessage, at, true);
+    }
+
+    /** The job's output is all stored: its final status is shown from now on. */
+    public void outputStored(String jobId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET output_pending = FALSE WHERE id = :id AND output_pending")
+                .bind("id", jobId).execute());
+    }
+
+    private boolean finish(String jobId, JobStatus status, Integer exitCode, String errorMessage, Instant at,
+            boolean outputPending) {
         if (!status.isFinal()) {
             throw new IllegalArgumentException(status + " is not a final status");
         }
         return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET status = :status, exit_code = :code, "
-                        + "error_message = :msg, finished_at = :t WHERE id = :id "
+                        + "error_message = :msg, finished_at = :t, output_pending = :pending WHERE id = :id "
                         + "AND status NOT IN ('completed', 'error')")
                 .bind("status", status.wireName()).bind("code", exitCode).bind("msg", errorMessage)
-                .bind("t", at.toEpochMilli()).bind("id", jobId).execute()) == 1;
+                .bind("t", at.toEpochMilli()).bind("pending", outputPending).bind("id", jobId).execute()) == 1;
     }
 
     /** A finished job holding output, as the retention caps see it. */

@@ -107,6 +107,7 @@ class FinishOrderTest {
                         "SELECT lines_stored FROM probe WHERE job_id = 'j1'").mapTo(Integer.class).one());
                 assertThat(storedAtStatus).as("output lines stored when the exit was recorded").isZero();
                 assertThat(jobs.findAnyUser("j1").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+                assertThat(jobs.findAnyUser("j1").orElseThrow().outputPending()).as("mark cleared once stored").isFalse();
                 assertThat(follower.lines).extracting(LogEntry::message).containsExactly("one", "two", "three");
                 assertThat(follower.finished.status()).isEqualTo(JobStatus.COMPLETED);
                 assertThat(follower.storedWhenFinished).as("lines in the store when followers were told").isEqualTo(3);
