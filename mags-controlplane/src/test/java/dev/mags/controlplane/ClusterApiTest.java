@@ -19,6 +19,11 @@ import dev.mags.wire.Heartbeat;
 import dev.mags.wire.WireJson;
 import dev.mags.wire.WireProtocol;
 import dev.mags.wire.server.AgentServer;
+import dev.mags.wire.server.SlotLimitedAgent;
+import dev.mags.protocol.v2.NetworkMode;
+import dev.mags.protocol.v2.SandboxId;
+import dev.mags.protocol.v2.SandboxLimits;
+import dev.mags.protocol.v2.SandboxSpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +205,37 @@ class ClusterApiTest {
                 later).start()) {
             // its workspace is in storage as of its last snapshot: the job sleeps, to be woken on another agent
             await().atMost(Duration.ofSeconds(30)).until(() -> status(always).get("status").asText().equals("sleeping"));
+        }
+    }
+
+    @Test
+    void aSandboxThatAnAgentRefusesAsFullRunsOnAnotherAgentInstead() {
+        // "full" may run one sandbox and runs one (placed by another replica), but its last heartbeat said 16 free:
+        // the roomier agent, where placement puts the first job
+        FakeAgent full = new FakeAgent("busybox");
+        full.create(new SandboxSpec(SandboxId.of("placed-elsewhere"), "busybox", SandboxLimits.DEFAULT,
+                NetworkMode.NONE, null, null, Map.of()));
+        AgentServer fullServer = AgentServer.start(new SlotLimitedAgent(full, 1), SECRET, "127.0.0.1", 0);
+        try {
+            URI fullUrl = URI.create("http://127.0.0.1:" + fullServer.port());
+            heartbeat("Bearer " + SECRET, new Heartbeat("host-full", fullUrl, 16, 0, 8L << 30, 4L << 30, List.of(),
+                    Instant.now()));
+            heartbeat("Bearer " + SECRET, beat(0, Instant.now()));
+            directory.refresh();
+
+            List<String> jobs = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                jobs.add(submit("{\"script\":\"out hi\"}"));
+            }
+            for (String id : jobs) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> status(id).get("status").asText().matches("completed|error"));
+                assertThat(status(id).get("status").asText()).as(status(id).toString()).isEqualTo("completed");
+            }
+            assertThat(host.launched).as("every job ran on the agent with room").hasSize(6);
+            assertThat(full.launched).as("nothing more started on the full one").hasSize(1);
+        } finally {
+            fullServer.close();
+            full.close();
         }
     }
 

@@ -61,7 +61,8 @@ final class AgentCommand implements Callable<Integer> {
     String agentId;
 
     @Option(names = "--max-sandboxes", defaultValue = "${env:MAGS_MAX_SANDBOXES:-64}",
-            description = "Sandboxes placed on this host at most (env MAGS_MAX_SANDBOXES, default ${DEFAULT-VALUE}).")
+            description = "Sandboxes on this host at most; a create beyond it is refused and placed on another "
+                    + "agent (env MAGS_MAX_SANDBOXES, default ${DEFAULT-VALUE}).")
     int maxSandboxes;
 
     @Option(names = "--tls-cert", defaultValue = "${env:MAGS_AGENT_TLS_CERT}", paramLabel = "FILE",

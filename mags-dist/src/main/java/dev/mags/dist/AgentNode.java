@@ -9,6 +9,7 @@ import dev.mags.protocol.v2.SandboxInfo;
 import dev.mags.protocol.v2.WorkspaceInfo;
 import dev.mags.wire.Heartbeat;
 import dev.mags.wire.server.AgentServer;
+import dev.mags.wire.server.SlotLimitedAgent;
 import dev.mags.wire.server.Heartbeats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -58,7 +59,9 @@ final class AgentNode implements AutoCloseable {
             }
             report.problems().forEach(p -> LOG.warn("could not clean up: {}", p));
             dropWorkspaceCopies(agent);
-            AgentServer server = AgentServer.start(agent, cfg.secret(), cfg.listen().host(), cfg.listen().port(),
+            // the limit holds whoever places here: replicas place from heartbeats up to 2 s old
+            AgentServer server = AgentServer.start(new SlotLimitedAgent(agent, cfg.slots()), cfg.secret(),
+                    cfg.listen().host(), cfg.listen().port(),
                     cfg.tls());
             // closed after the agent: its sandboxes' ends (AGENT_SHUTDOWN) still reach the control planes
             opened.handOver(agent);

@@ -116,6 +116,12 @@ public final class ClusterDirectory implements AgentDirectory {
     }
 
     @Override
+    public void full(Agent agent) {
+        refreshIfStale();
+        members.values().stream().filter(m -> m.link.agent() == agent).forEach(Member::full);
+    }
+
+    @Override
     public Optional<Agent> holding(SandboxId id) {
         return find(id).map(f -> f.member().link.agent());
     }

@@ -62,6 +62,11 @@ final class Member {
         record = r;
     }
 
+    /** It refused a sandbox as full: no free slot until a newer heartbeat says how many it runs. */
+    void full() {
+        placedSinceHeartbeat.set(Math.max(0, record.slotsTotal() - record.slotsUsed()));
+    }
+
     int freeSlots() {
         AgentRecord r = record;
         return r.slotsTotal() - r.slotsUsed() - placedSinceHeartbeat.get();

@@ -7,6 +7,9 @@ import dev.mags.controlplane.state.WorkspaceRecord;
 import dev.mags.controlplane.state.WorkspaceStore;
 import dev.mags.controlplane.usage.SandboxUsageRecorder;
 import dev.mags.controlplane.workspace.WorkspaceName;
+import dev.mags.protocol.v2.Agent;
+import dev.mags.protocol.v2.AgentErrorCode;
+import dev.mags.protocol.v2.AgentException;
 import dev.mags.protocol.v2.BaseLayer;
 import dev.mags.protocol.v2.NetworkMode;
 import dev.mags.protocol.v2.Sandbox;
@@ -20,12 +23,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox a job runs in: its workspace's live sandbox when one stays up (a {@code -p} job's), or a new one,
  * on its workspace's disk (restored from storage when the host has none) and its base, as the job asked.
  */
 final class JobSandboxes {
+    private static final Logger LOG = LoggerFactory.getLogger(JobSandboxes.class);
+    /** Agents tried for one sandbox when they refuse it as full. */
+    static final int PLACEMENT_TRIES = 3;
+
     /** A job's sandbox: whether the job's workspace is synced to storage, whether the sandbox was there before. */
     record Placed(Sandbox sandbox, WorkspaceKey workspace, boolean stored, boolean reused) {}
 
@@ -70,11 +79,30 @@ final class JobSandboxes {
             }
         }
         SandboxSpec spec = spec(job, key, row, stored);
-        Sandbox sandbox = agents.place(spec).create(spec);
+        Sandbox sandbox = create(spec);
         usage.watch(job, sandbox);
         storedSandboxes.put(sandbox.id(), stored != null);
         live.serving(job.id(), key, sandbox.id());
         return new Placed(sandbox, key, stored != null, false);
+    }
+
+    /**
+     * Creates the sandbox on the agent placement picks; an agent that refuses it as full (another control-plane
+     * replica filled it since its last heartbeat) is passed over, up to {@value #PLACEMENT_TRIES} agents.
+     */
+    private Sandbox create(SandboxSpec spec) {
+        for (int attempt = 1; ; attempt++) {
+            Agent agent = agents.place(spec);
+            try {
+                return agent.create(spec);
+            } catch (AgentException e) {
+                if (e.code() != AgentErrorCode.CAPACITY || attempt == PLACEMENT_TRIES) {
+                    throw e;
+                }
+                agents.full(agent);
+                LOG.info("sandbox {}: its agent is full ({}); placing it again", spec.id(), e.getMessage());
+            }
+        }
     }
 
     private static SandboxSpec spec(JobRecord job, WorkspaceKey key, WorkspaceRecord row, StoredWorkspace stored) {

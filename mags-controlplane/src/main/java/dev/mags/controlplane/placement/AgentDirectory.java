@@ -22,6 +22,13 @@ public interface AgentDirectory extends AutoCloseable {
      */
     Agent place(SandboxSpec spec);
 
+    /**
+     * {@code agent} refused a sandbox placed on it as full (CAPACITY): it runs as many as it may, counting those
+     * other control-plane replicas placed there since its last heartbeat. Place nothing more there until it says it
+     * has room again. (A single agent never refuses so.)
+     */
+    default void full(Agent agent) {}
+
     /** The agent that holds the sandbox, while it has not ended. */
     Optional<Agent> holding(SandboxId id);
 

@@ -112,6 +112,23 @@ class ClusterDirectoryTest {
     }
 
     @Test
+    void anAgentThatRefusedASandboxAsFullGetsNoneUntilANewerHeartbeatSaysItHasRoom() {
+        // as its heartbeat says, "a" has room; it refused a sandbox (another replica filled it meanwhile)
+        registry.heartbeat(beat("a", STARTED, 4, 0), T0);
+        registry.heartbeat(beat("b", STARTED, 4, 0), T0);
+        directory.full(agent("a"));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(directory.place(spec(null))).isSameAs(agent("b"));
+        }
+        assertThatThrownBy(() -> directory.place(spec(null))).isInstanceOfSatisfying(AgentException.class,
+                e -> assertThat(e.code()).isEqualTo(AgentErrorCode.CAPACITY));
+
+        registry.heartbeat(beat("a", STARTED, 4, 3), T0.plusSeconds(2)); // one of its sandboxes has ended
+        assertThat(directory.place(spec(null))).isSameAs(agent("a"));
+    }
+
+    @Test
     void aSandboxsDiskGoesOnlyToAHostWithRoomAboveItsReserveCountingDisksPlacedSinceItsHeartbeat() {
         // default disks are 2 GiB; every host keeps 4 GiB free
         try (ClusterDirectory withReserve = new ClusterDirectory(registry, links, Duration.ZERO,
